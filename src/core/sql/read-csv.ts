@@ -1,0 +1,80 @@
+import type { BadRowPolicy, ColumnInfo, CsvDialect } from '../csv/dialect';
+import { quoteLiteral, structLiteral } from './quote';
+
+/** Options DuckDB's sniffer takes as hints; anything left out is detected. */
+export interface SniffHints {
+  delimiter?: string;
+  encoding?: CsvDialect['encoding'];
+  decimalSeparator?: ',' | '.';
+  /** Rows to sample; DuckDB's default is 20,480. -1 reads the whole file. */
+  sampleSize?: number;
+  /** Skip rows that do not fit, so a ragged file's header still decides the shape. */
+  ignoreErrors?: boolean;
+}
+
+function hintArgs(h: SniffHints): string[] {
+  const args: string[] = [];
+  if (h.delimiter !== undefined) args.push(`delim=${quoteLiteral(h.delimiter)}`);
+  if (h.encoding !== undefined) args.push(`encoding=${quoteLiteral(h.encoding)}`);
+  if (h.decimalSeparator !== undefined)
+    args.push(`decimal_separator=${quoteLiteral(h.decimalSeparator)}`);
+  if (h.sampleSize !== undefined) args.push(`sample_size=${Math.trunc(h.sampleSize)}`);
+  if (h.ignoreErrors) args.push('ignore_errors=true');
+  return args;
+}
+
+/** `SELECT … FROM sniff_csv(path, hints)`: one row describing the detected dialect and columns. */
+export function sniffCsvSql(path: string, hints: SniffHints = {}): string {
+  const args = [quoteLiteral(path), ...hintArgs(hints)].join(', ');
+  return (
+    'SELECT Delimiter, Quote, Escape, HasHeader, Columns, DateFormat, TimestampFormat ' +
+    `FROM sniff_csv(${args})`
+  );
+}
+
+/**
+ * `read_csv(…)` with everything spelled out (auto_detect off), so the scan reads exactly the
+ * dialect and types the user saw, and DuckDB never re-sniffs.
+ */
+export function readCsvSql(
+  path: string,
+  dialect: CsvDialect,
+  columns: readonly ColumnInfo[],
+  badRows: BadRowPolicy = 'error',
+  storeRejects = false,
+): string {
+  const args = [
+    quoteLiteral(path),
+    'auto_detect=false',
+    `delim=${quoteLiteral(dialect.delimiter)}`,
+    `quote=${quoteLiteral(dialect.quote)}`,
+    `escape=${quoteLiteral(dialect.escape)}`,
+    `header=${dialect.header}`,
+    `encoding=${quoteLiteral(dialect.encoding)}`,
+    `decimal_separator=${quoteLiteral(dialect.decimalSeparator)}`,
+    `compression=${quoteLiteral(dialect.compression)}`,
+    `columns=${structLiteral(columns.map((c) => [c.name, c.type] as const))}`,
+  ];
+  if (dialect.dateFormat) args.push(`dateformat=${quoteLiteral(dialect.dateFormat)}`);
+  if (dialect.timestampFormat)
+    args.push(`timestampformat=${quoteLiteral(dialect.timestampFormat)}`);
+  if (badRows === 'skip') args.push('ignore_errors=true');
+  if (badRows === 'pad') args.push('null_padding=true');
+  if (storeRejects) args.push(`store_rejects=true, rejects_table='decant_rejects'`);
+  return `read_csv(${args.join(', ')})`;
+}
+
+/**
+ * Two statements: a scan that records (instead of failing on) rows whose field count is wrong,
+ * then the first of those rows. Rejects tables are per connection and replaced on each scan.
+ */
+export function rejectedRowsSql(
+  path: string,
+  dialect: CsvDialect,
+  columns: readonly ColumnInfo[],
+): [scan: string, list: string] {
+  return [
+    `SELECT count(*) AS n FROM ${readCsvSql(path, dialect, columns, 'skip', true)}`,
+    'SELECT line, error_type, error_message FROM decant_rejects ORDER BY line LIMIT 50',
+  ];
+}

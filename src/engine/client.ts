@@ -1,0 +1,141 @@
+import * as Comlink from 'comlink';
+import { DecantError, type DecantErrorCode } from '../core/errors';
+import type {
+  EncodeOptions,
+  EncodeProgress,
+  EncodeResult,
+  EngineApi,
+  InspectOptions,
+  CsvInspection,
+  ParquetApi,
+  ScanPlan,
+  ScanProgress,
+  ScanResult,
+  WireError,
+} from './protocol';
+
+/** Rebuilds the error a worker threw (a WireError) as a DecantError. */
+export function errorFromWire(e: unknown): DecantError {
+  if (e instanceof DecantError) return e;
+  if (e && typeof e === 'object' && 'message' in e) {
+    const w = e as WireError;
+    return new DecantError(w.message, {
+      code: w.code as DecantErrorCode | undefined,
+      line: w.line,
+      column: w.column,
+      sql: w.sql,
+    });
+  }
+  return new DecantError(String(e));
+}
+
+export interface ConvertProgress extends ScanProgress, EncodeProgress {}
+
+export interface ConvertOutcome {
+  scan: ScanResult;
+  encode: EncodeResult;
+}
+
+/**
+ * The page's handle on the two workers: DuckDB (scan) and parquet-wasm (encode). Batches flow from
+ * one worker to the other over their own channel; the page sees only progress and the result.
+ */
+export class EngineClient {
+  private engineWorker: Worker;
+  private parquetWorker: Worker;
+  private engine: Comlink.Remote<EngineApi>;
+  private parquet: Comlink.Remote<ParquetApi>;
+  private tasks = 0;
+  readonly ready: Promise<string>;
+
+  constructor() {
+    this.engineWorker = new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'decant-engine',
+    });
+    this.parquetWorker = new Worker(new URL('../../workers/parquet.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'decant-parquet',
+    });
+    this.engine = Comlink.wrap<EngineApi>(this.engineWorker);
+    this.parquet = Comlink.wrap<ParquetApi>(this.parquetWorker);
+    // Start both engines at once, off the first paint: instantiation takes seconds.
+    this.ready = Promise.all([this.engine.init(), this.parquet.init()]).then(
+      ([version]) => version,
+      (e) => Promise.reject(errorFromWire(e)),
+    );
+  }
+
+  private async call<T>(f: () => Promise<T>): Promise<T> {
+    try {
+      return await f();
+    } catch (e) {
+      throw errorFromWire(e);
+    }
+  }
+
+  addFile(fileId: string, file: File): Promise<void> {
+    return this.call(() => this.engine.addFile(fileId, file));
+  }
+
+  removeFile(fileId: string): Promise<void> {
+    return this.call(() => this.engine.removeFile(fileId));
+  }
+
+  inspect(fileId: string, opts?: InspectOptions): Promise<CsvInspection> {
+    return this.call(() => this.engine.inspect(fileId, opts));
+  }
+
+  /**
+   * Converts one registered file to Parquet. Fails loudly (code 'row-mismatch') unless rows read
+   * by DuckDB, rows encoded and rows in the output's footer all agree. `signal` cancels.
+   */
+  async convert(
+    plan: ScanPlan,
+    opts: EncodeOptions,
+    onProgress: (p: ConvertProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<ConvertOutcome> {
+    const taskId = `t${++this.tasks}`;
+    const channel = new MessageChannel();
+    let scanP: ScanProgress = { bytesRead: 0, bytesTotal: 0, rowsRead: 0 };
+    let encP: EncodeProgress = { rowsWritten: 0, bytesWritten: 0 };
+    const report = () => onProgress({ ...scanP, ...encP });
+    const onAbort = () => void this.engine.cancel(taskId);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const encoding = this.parquet.encode(
+        Comlink.transfer(channel.port2, [channel.port2]),
+        opts,
+        Comlink.proxy((p: EncodeProgress) => ((encP = p), report())),
+      );
+      const scanning = this.engine.scan(
+        taskId,
+        plan,
+        Comlink.transfer(channel.port1, [channel.port1]),
+        Comlink.proxy((p: ScanProgress) => ((scanP = p), report())),
+      );
+      // The scan's error is the cause; the encoder only echoes it, so report the scan's first.
+      const [scan, encode] = await Promise.allSettled([scanning, encoding]);
+      if (scan.status === 'rejected') throw errorFromWire(scan.reason);
+      if (encode.status === 'rejected') throw errorFromWire(encode.reason);
+      const s = scan.value;
+      const e = encode.value;
+      if (s.rowsRead !== e.rowsWritten || e.rowsInFooter !== s.rowsRead) {
+        throw new DecantError(
+          `parquet: rows read (${s.rowsRead}), encoded (${e.rowsWritten}) and in the file ` +
+            `(${e.rowsInFooter}) disagree; the file was not saved`,
+          { code: 'row-mismatch' },
+        );
+      }
+      return { scan: s, encode: e };
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  terminate(): void {
+    this.engineWorker.terminate();
+    this.parquetWorker.terminate();
+  }
+}

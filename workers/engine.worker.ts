@@ -1,0 +1,160 @@
+/// <reference lib="webworker" />
+import * as Comlink from 'comlink';
+import {
+  BROWSER_RUNTIME,
+  createDuckDB,
+  DuckDBDataProtocol,
+  VoidLogger,
+} from '@duckdb/duckdb-wasm/blocking';
+import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
+import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
+import type { BatchMessage, CreditMessage, EngineApi, InspectOptions, ScanPlan, ScanProgress } from '../src/engine/protocol';
+import { DecantError } from '../src/core/errors';
+import { SqlSession } from './engine/sql-session';
+import { ReadTracker } from './engine/read-tracker';
+import { inspectCsv } from './engine/inspect-csv';
+import { scanCsv, type BatchSink } from './engine/scan-csv';
+import { readHead } from './engine/read-head';
+import { toWireError } from './wire-error';
+
+/**
+ * The DuckDB host. DuckDB's blocking bundle runs right here, in this worker, so reads of dropped
+ * files go through FileReaderSync lazily and the page's thread never waits on SQL.
+ */
+interface Registered {
+  file: File;
+  path: string;
+  gzip: boolean;
+}
+
+const files = new Map<string, Registered>();
+const cancelled = new Set<string>();
+let engine: Promise<{ s: SqlSession; tracker: ReadTracker; version: string }> | null = null;
+
+function start() {
+  engine ??= (async () => {
+    const db = await createDuckDB(
+      { mvp: { mainModule: mvpWasm, mainWorker: '' }, eh: { mainModule: ehWasm, mainWorker: '' } },
+      new VoidLogger(),
+      BROWSER_RUNTIME,
+    );
+    await db.instantiate(() => {});
+    db.open({});
+    const tracker = new ReadTracker(BROWSER_RUNTIME);
+    const s = new SqlSession(db);
+    return { s, tracker, version: db.getVersion() };
+  })();
+  return engine;
+}
+
+function registered(fileId: string): Registered {
+  const r = files.get(fileId);
+  if (!r) throw new DecantError(`engine: no file with id ${fileId} (was it removed?)`);
+  return r;
+}
+
+/** Sends batches over the port, waiting for the Parquet worker's credit before each one. */
+function portSink(port: MessagePort): BatchSink {
+  let credit = 0;
+  let wake: (() => void) | null = null;
+  port.onmessage = (e: MessageEvent<CreditMessage>) => {
+    credit += e.data.n;
+    wake?.();
+    wake = null;
+  };
+  return {
+    send(msg: BatchMessage) {
+      if (msg.t === 'batch') credit--;
+      port.postMessage(msg, msg.t === 'batch' || msg.t === 'schema' ? [msg.bytes.buffer] : []);
+    },
+    async room() {
+      // Yield even with credit in hand, so a cancel message gets its turn.
+      await new Promise<void>((r) => {
+        const ch = new MessageChannel();
+        ch.port1.onmessage = () => r();
+        ch.port2.postMessage(0);
+      });
+      while (credit <= 0) await new Promise<void>((r) => (wake = r));
+    },
+  };
+}
+
+async function guard<T>(f: () => Promise<T> | T): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    throw toWireError(e);
+  }
+}
+
+const api: EngineApi = {
+  init: () => guard(async () => (await start()).version),
+
+  addFile: (fileId: string, file: File) =>
+    guard(async () => {
+      const { s } = await start();
+      const gzip = /\.(gz|gzip)$/i.test(file.name);
+      const path = `f${fileId}${gzip ? '.csv.gz' : '.csv'}`;
+      s.db.registerFileHandle(path, file, DuckDBDataProtocol.BROWSER_FILEREADER, true);
+      files.set(fileId, { file, path, gzip });
+    }),
+
+  removeFile: (fileId: string) =>
+    guard(async () => {
+      const r = files.get(fileId);
+      if (!r) return;
+      const { s } = await start();
+      s.db.dropFile(r.path);
+      files.delete(fileId);
+    }),
+
+  inspect: (fileId: string, opts?: InspectOptions) =>
+    guard(async () => {
+      const { s } = await start();
+      const r = registered(fileId);
+      const head = await readHead(r.file, r.gzip);
+      const result = inspectCsv(
+        s,
+        {
+          fileId,
+          path: r.path,
+          name: r.file.name,
+          size: r.file.size,
+          head: head.bytes,
+          headSpan: head.span,
+          headIsWhole: head.whole,
+          gzip: r.gzip,
+        },
+        opts,
+      );
+      return Comlink.transfer(result, [result.preview.buffer]);
+    }),
+
+  scan: (taskId: string, plan: ScanPlan, port: MessagePort, onProgress: (p: ScanProgress) => void) =>
+    guard(async () => {
+      const { s, tracker } = await start();
+      const r = registered(plan.fileId);
+      let last = 0;
+      try {
+        return await scanCsv(s, tracker, { path: r.path, name: r.file.name, size: r.file.size }, plan, portSink(port), {
+          cancelled: () => cancelled.has(taskId),
+          onProgress: (p) => {
+            // Progress crosses to the page at most ~20 times a second.
+            const now = performance.now();
+            if (now - last > 50 || p.bytesRead >= p.bytesTotal) {
+              last = now;
+              onProgress(p);
+            }
+          },
+        });
+      } finally {
+        cancelled.delete(taskId);
+      }
+    }),
+
+  cancel: async (taskId: string) => {
+    cancelled.add(taskId);
+  },
+};
+
+Comlink.expose(api);

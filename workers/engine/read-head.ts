@@ -1,0 +1,53 @@
+/** Bytes of content a sniff looks at: enough for DuckDB's sample and the encoding check. */
+export const HEAD_BYTES = 256 * 1024;
+
+export interface Head {
+  bytes: Uint8Array;
+  /** Bytes of the file that `bytes` stands for (compressed bytes, for gzip). */
+  span: number;
+  whole: boolean;
+}
+
+/** Reads the first bytes of a file's content; for gzip, inflates only as much as needed. */
+export async function readHead(file: Blob, gzip: boolean, limit = HEAD_BYTES): Promise<Head> {
+  if (!gzip) {
+    const bytes = new Uint8Array(await file.slice(0, limit).arrayBuffer());
+    return { bytes, span: bytes.length, whole: file.size <= limit };
+  }
+  const inflate = new DecompressionStream('gzip');
+  const writer = inflate.writable.getWriter();
+  const reader = inflate.readable.getReader();
+  const out: Uint8Array[] = [];
+  let produced = 0;
+  let consumed = 0;
+  let ended = false;
+  const step = 16 * 1024;
+  const pump = (async () => {
+    for (;;) {
+      const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
+      if (done || !value) return;
+      out.push(value);
+      produced += value.length;
+    }
+  })();
+  while (produced < limit && consumed < file.size) {
+    const piece = new Uint8Array(await file.slice(consumed, consumed + step).arrayBuffer());
+    consumed += piece.length;
+    await writer.write(piece).catch(() => undefined);
+    // Let the inflater run before deciding whether more input is needed.
+    await new Promise((r) => setTimeout(r, 0));
+  }
+  if (consumed >= file.size) {
+    ended = true;
+    await writer.close().catch(() => undefined);
+  } else await writer.abort().catch(() => undefined);
+  await pump;
+  const all = new Uint8Array(produced);
+  let o = 0;
+  for (const p of out) {
+    all.set(p, o);
+    o += p.length;
+  }
+  const bytes = all.length > limit ? all.subarray(0, limit) : all;
+  return { bytes, span: consumed, whole: ended && all.length <= limit };
+}

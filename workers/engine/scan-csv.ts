@@ -1,0 +1,102 @@
+import type { BatchMessage, ScanPlan, ScanProgress, ScanResult } from '../../src/engine/protocol';
+import { readCsvSql } from '../../src/core/sql/read-csv';
+import { DecantError } from '../../src/core/errors';
+import { explainScanError } from './explain-error';
+import { rowsInIpcMessages, type SqlSession } from './sql-session';
+import type { ReadTracker } from './read-tracker';
+
+/** Where record batches go: the Parquet worker's port, or an array in tests. */
+export interface BatchSink {
+  send(msg: BatchMessage): void;
+  /** Resolves when the receiver has room for one more batch (backpressure). */
+  room(): Promise<void>;
+}
+
+export interface ScanControl {
+  cancelled(): boolean;
+  onProgress(p: ScanProgress): void;
+}
+
+/** Rows per message to the encoder: ~32 DuckDB chunks, a few MB, so messages stay few and bounded. */
+const ROWS_PER_MESSAGE = 65_536;
+
+/**
+ * Streams a CSV file as raw Arrow IPC into `sink`, without decoding it here. Checks at the end
+ * that DuckDB read the file to its last byte. Throws DecantError (code 'cancelled' on cancel);
+ * on any failure the sink has been told to abort.
+ */
+export async function scanCsv(
+  s: SqlSession,
+  tracker: ReadTracker | null,
+  src: { path: string; name: string; size: number },
+  plan: ScanPlan,
+  sink: BatchSink,
+  ctl: ScanControl,
+): Promise<ScanResult> {
+  const keepRejects = plan.badRows !== 'error';
+  const sql = `SELECT * FROM ${readCsvSql(src.path, plan.dialect, plan.columns, plan.badRows, keepRejects)}`;
+  tracker?.reset();
+  let rows = 0;
+  const progress = () =>
+    ctl.onProgress({
+      bytesRead: tracker ? tracker.furthestByte() : 0,
+      bytesTotal: src.size,
+      rowsRead: rows,
+    });
+  let stream: ReturnType<SqlSession['stream']> | null = null;
+  try {
+    stream = s.stream(sql);
+    sink.send({ t: 'schema', bytes: stream.schema });
+    for (;;) {
+      const parts: Uint8Array[] = [];
+      let partRows = 0;
+      let chunk: Uint8Array | null = null;
+      while (partRows < ROWS_PER_MESSAGE && (chunk = stream.next()) !== null) {
+        parts.push(chunk);
+        partRows += rowsInIpcMessages(chunk);
+      }
+      if (parts.length > 0) {
+        await sink.room();
+        if (ctl.cancelled()) throw new DecantError(`csv: "${src.name}": cancelled`, { code: 'cancelled' });
+        sink.send({ t: 'batch', bytes: concat(parts), rows: partRows });
+        rows += partRows;
+        progress();
+      }
+      if (chunk === null) break;
+    }
+  } catch (e) {
+    stream?.cancel();
+    const err = explainScanError(e, src.name, sql);
+    sink.send({ t: 'abort', message: err.message });
+    throw err;
+  }
+
+  let rowsSkipped = 0;
+  if (keepRejects) rowsSkipped = Number(s.rows('SELECT count(*) AS n FROM decant_rejects')[0]?.n ?? 0);
+  if (tracker) {
+    const read = tracker.furthestByte();
+    if (read < src.size) {
+      const err = new DecantError(
+        `csv: "${src.name}": the engine stopped reading at byte ${read} of ${src.size}; ` +
+          'the output would be incomplete, so nothing was written',
+        { code: 'row-mismatch' },
+      );
+      sink.send({ t: 'abort', message: err.message });
+      throw err;
+    }
+  }
+  sink.send({ t: 'end', rows });
+  progress();
+  return { rowsRead: rows, bytesRead: tracker ? tracker.furthestByte() : src.size, rowsSkipped };
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,84 @@
+import { MessageReader, type Table } from 'apache-arrow';
+import type { DuckDBBindings, DuckDBConnection } from '@duckdb/duckdb-wasm/blocking';
+
+/** A raw Arrow IPC result: the schema message once, then record-batch messages until null. */
+export interface IpcStream {
+  schema: Uint8Array;
+  /** Next chunk of record-batch messages (about 2,048 rows), or null at the end. Throws DuckDB's error. */
+  next(): Uint8Array | null;
+  cancel(): void;
+}
+
+/**
+ * One DuckDB connection, used synchronously inside a worker (the blocking bundle). The same class
+ * runs on DuckDB-WASM's Node bundle in tests, so the SQL path tested is the one shipped.
+ */
+export class SqlSession {
+  readonly db: DuckDBBindings;
+  private conn: DuckDBConnection;
+
+  constructor(db: DuckDBBindings) {
+    this.db = db;
+    this.conn = db.connect();
+    // Offline by construction: never fetch an extension (parquet, json, …) from the internet.
+    this.conn.query('SET autoinstall_known_extensions = false');
+    this.conn.query('SET autoload_known_extensions = false');
+  }
+
+  query(sql: string): Table {
+    return this.conn.query(sql);
+  }
+
+  /** Rows as plain objects, BIGINTs as numbers where safe. For small metadata results only. */
+  rows(sql: string): Record<string, unknown>[] {
+    return this.query(sql)
+      .toArray()
+      .map((r) => plain(r.toJSON()) as Record<string, unknown>);
+  }
+
+  /** Starts a streaming query and hands out its raw IPC bytes without decoding them. */
+  stream(sql: string): IpcStream {
+    return this.conn.useUnsafe((db, conn) => {
+      let schema = db.startPendingQuery(conn, sql, true);
+      while (schema === null) schema = db.pollPendingQuery(conn);
+      let done = false;
+      return {
+        schema,
+        next() {
+          if (done) return null;
+          const chunk = db.fetchQueryResults(conn);
+          if (!chunk || chunk.length === 0) {
+            done = true;
+            return null;
+          }
+          return chunk;
+        },
+        cancel() {
+          if (!done) db.cancelPendingQuery(conn);
+          done = true;
+        },
+      };
+    });
+  }
+}
+
+/** Rows in a buffer of Arrow IPC record-batch messages, read from their headers only. */
+export function rowsInIpcMessages(bytes: Uint8Array): number {
+  const reader = new MessageReader(bytes);
+  let rows = 0;
+  for (let m = reader.readMessage(); m; m = reader.readMessage()) {
+    if (m.isRecordBatch()) rows += Number(m.header().length);
+    reader.readMessageBody(m.bodyLength);
+  }
+  return rows;
+}
+
+function plain(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  if (Array.isArray(v)) return v.map(plain);
+  if (v && typeof v === 'object' && 'toJSON' in v && typeof v.toJSON === 'function')
+    return plain(v.toJSON());
+  if (v && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+  return v;
+}

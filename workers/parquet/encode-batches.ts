@@ -1,0 +1,108 @@
+import type * as ParquetWasm from 'parquet-wasm';
+import type { BatchMessage, EncodeOptions, EncodeProgress, EncodeResult } from '../../src/engine/protocol';
+import { DecantError } from '../../src/core/errors';
+
+/** Where batches come from: the engine's port, or an array in tests. */
+export interface BatchSource {
+  next(): Promise<BatchMessage>;
+  /** Tells the sender it may send `n` more batches. */
+  grant(n: number): void;
+}
+
+/** Batches the engine may send ahead of the encoder: bounds memory to a few messages. */
+export const BATCHES_AHEAD = 3;
+
+const CODECS = { zstd: 'ZSTD', snappy: 'SNAPPY', gzip: 'GZIP', none: 'UNCOMPRESSED' } as const;
+
+/**
+ * Encodes a stream of Arrow IPC batches to one Parquet file with parquet-wasm, pulling a batch
+ * only when the writer wants one. Rejects with the sender's message on 'abort'. The result's
+ * `rowsInFooter` is read back from the finished file, so a short file cannot pass as complete.
+ */
+export async function encodeBatches(
+  pw: typeof ParquetWasm,
+  source: BatchSource,
+  opts: EncodeOptions,
+  onProgress: (p: EncodeProgress) => void,
+): Promise<EncodeResult> {
+  let schema: Uint8Array | null = null;
+  let rowsIn = 0;
+  let expected = -1;
+  source.grant(BATCHES_AHEAD);
+
+  const input = new ReadableStream<ParquetWasm.RecordBatch>({
+    async pull(controller) {
+      for (;;) {
+        const msg = await source.next();
+        if (msg.t === 'schema') {
+          schema = msg.bytes;
+          continue;
+        }
+        if (msg.t === 'abort') {
+          controller.error(new DecantError(msg.message));
+          return;
+        }
+        if (msg.t === 'end') {
+          expected = msg.rows;
+          controller.close();
+          return;
+        }
+        if (!schema) throw new DecantError('parquet: a batch arrived before its schema');
+        const table = pw.Table.fromIPCStream(withSchema(schema, msg.bytes));
+        const batches = table.recordBatches();
+        table.free();
+        let n = 0;
+        for (const b of batches) {
+          n += b.numRows;
+          controller.enqueue(b);
+        }
+        if (n !== msg.rows) throw new DecantError(`parquet: batch says ${msg.rows} rows, holds ${n}`);
+        rowsIn += n;
+        source.grant(1);
+        return;
+      }
+    },
+  });
+
+  const props = new pw.WriterPropertiesBuilder()
+    .setCompression(pw.Compression[CODECS[opts.compression]])
+    .setMaxRowGroupSize(opts.rowGroupSize ?? 1_048_576)
+    .setCreatedBy('Decant (parquet-wasm)')
+    .build();
+  const output = (await pw.transformParquetStream(input, props)) as ReadableStream<Uint8Array>;
+  const parts: Uint8Array<ArrayBuffer>[] = [];
+  let bytes = 0;
+  const reader = output.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value as Uint8Array<ArrayBuffer>);
+    bytes += value.length;
+    onProgress({ rowsWritten: rowsIn, bytesWritten: bytes });
+  }
+  if (expected !== rowsIn)
+    throw new DecantError(`parquet: the engine sent ${expected} rows but ${rowsIn} were encoded`, {
+      code: 'row-mismatch',
+    });
+
+  const blob = new Blob(parts, { type: 'application/vnd.apache.parquet' });
+  const file = await pw.ParquetFile.fromFile(blob);
+  const meta = file.metadata();
+  const rowsInFooter = Number(meta.fileMetadata().numRows());
+  const rowGroups = meta.numRowGroups();
+  file.free();
+  if (rowsInFooter !== rowsIn)
+    throw new DecantError(
+      `parquet: the file's footer says ${rowsInFooter} rows, ${rowsIn} were encoded`,
+      { code: 'row-mismatch' },
+    );
+  onProgress({ rowsWritten: rowsIn, bytesWritten: bytes });
+  return { blob, rowsWritten: rowsIn, rowsInFooter, rowGroups };
+}
+
+function withSchema(schema: Uint8Array, batch: Uint8Array): Uint8Array {
+  const out = new Uint8Array(schema.length + batch.length);
+  out.set(schema, 0);
+  out.set(batch, schema.length);
+  return out;
+}
