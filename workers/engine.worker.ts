@@ -40,7 +40,7 @@ function start() {
     );
     await db.instantiate(() => {});
     db.open({});
-    const tracker = new ReadTracker(BROWSER_RUNTIME);
+    const tracker = new ReadTracker();
     const s = new SqlSession(db);
     return { s, tracker, version: db.getVersion() };
   })();

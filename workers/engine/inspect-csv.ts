@@ -1,8 +1,13 @@
-import { tableToIPC } from 'apache-arrow';
 import type { BadRowPolicy, ColumnInfo, CsvDialect, RaggedLine } from '../../src/core/csv/dialect';
 import { classifyHead } from '../../src/core/csv/head-bytes';
 import { estimateRows, suspectDelimiter } from '../../src/core/csv/delimiter-check';
-import { readCsvSql, rejectedRowsSql, sniffCsvSql, type SniffHints } from '../../src/core/sql/read-csv';
+import {
+  CLEAR_REJECTS_SQL,
+  readCsvSql,
+  rejectedRowsSql,
+  sniffCsvSql,
+  type SniffHints,
+} from '../../src/core/sql/read-csv';
 import { DecantError } from '../../src/core/errors';
 import type { CsvInspection, InspectOptions } from '../../src/engine/protocol';
 import { explainScanError } from './explain-error';
@@ -101,7 +106,7 @@ export function inspectCsv(s: SqlSession, src: CsvSource, opts: InspectOptions =
   let preview: Uint8Array;
   const previewSql = `SELECT * FROM ${scan} LIMIT ${Math.max(0, Math.trunc(opts.previewRows ?? 100))}`;
   try {
-    preview = tableToIPC(s.query(previewSql), 'stream');
+    preview = s.queryIpc(previewSql);
   } catch (e) {
     throw explainScanError(e, src.name, previewSql);
   }
@@ -179,7 +184,7 @@ function raggedLinesInSample(
     // Types as text: only the field count matters here, not casts.
     const asText = columns.map((c) => ({ name: c.name, type: 'VARCHAR' }));
     const [scan, list] = rejectedRowsSql(samplePath, { ...dialect, compression: 'none' }, asText);
-    s.query(scan);
+    s.run(...CLEAR_REJECTS_SQL, scan);
     return s.rows(list).map((r) => {
       const m = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(String(r.error_message));
       return {

@@ -1,15 +1,23 @@
 import type { DuckDBRuntime } from '@duckdb/duckdb-wasm/blocking';
 
+/** The runtime DuckDB's wasm imports call at each file read; set by instantiate(). */
+export function activeRuntime(): DuckDBRuntime {
+  const rt = (globalThis as { DUCKDB_RUNTIME?: DuckDBRuntime }).DUCKDB_RUNTIME;
+  if (!rt) throw new Error('engine: DuckDB is not instantiated yet');
+  return rt;
+}
+
 /**
- * Counts how far DuckDB has read into its files, by wrapping the runtime's readFile (DuckDB calls
- * it through globalThis.DUCKDB_RUNTIME at each read, so patching the object is enough).
+ * Counts how far DuckDB has read into its files, by wrapping readFile on the runtime that the
+ * wasm imports call through (globalThis.DUCKDB_RUNTIME: the browser bundle puts the runtime
+ * itself there, the Node bundle a copy, so patch that object, after instantiate()).
  * This gives "bytes read of total" progress, and proves at the end that a scan reached the end of
  * its file: the guard against silently truncated reads.
  */
 export class ReadTracker {
   private furthest = new Map<number, number>();
 
-  constructor(runtime: DuckDBRuntime) {
+  constructor(runtime: DuckDBRuntime = activeRuntime()) {
     const read = runtime.readFile.bind(runtime);
     runtime.readFile = (mod, fileId, buffer, bytes, location) => {
       const n = read(mod, fileId, buffer, bytes, location);

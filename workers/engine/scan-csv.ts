@@ -1,5 +1,5 @@
 import type { BatchMessage, ScanPlan, ScanProgress, ScanResult } from '../../src/engine/protocol';
-import { readCsvSql } from '../../src/core/sql/read-csv';
+import { CLEAR_REJECTS_SQL, COUNT_REJECTS_SQL, readCsvSql } from '../../src/core/sql/read-csv';
 import { DecantError } from '../../src/core/errors';
 import { explainScanError } from './explain-error';
 import { rowsInIpcMessages, type SqlSession } from './sql-session';
@@ -45,6 +45,7 @@ export async function scanCsv(
     });
   let stream: ReturnType<SqlSession['stream']> | null = null;
   try {
+    if (keepRejects) s.run(...CLEAR_REJECTS_SQL);
     stream = s.stream(sql);
     sink.send({ t: 'schema', bytes: stream.schema });
     for (;;) {
@@ -72,7 +73,7 @@ export async function scanCsv(
   }
 
   let rowsSkipped = 0;
-  if (keepRejects) rowsSkipped = Number(s.rows('SELECT count(*) AS n FROM decant_rejects')[0]?.n ?? 0);
+  if (keepRejects) rowsSkipped = Number(s.rows(COUNT_REJECTS_SQL)[0]?.n ?? 0);
   if (tracker) {
     const read = tracker.furthestByte();
     if (read < src.size) {

@@ -29,6 +29,16 @@ export class SqlSession {
     return this.conn.query(sql);
   }
 
+  /** A whole result as an Arrow IPC stream, straight from DuckDB (no decode, no re-encode). */
+  queryIpc(sql: string): Uint8Array {
+    return this.conn.useUnsafe((db, conn) => db.runQuery(conn, sql));
+  }
+
+  /** Runs statements for their effect, one at a time. */
+  run(...statements: readonly string[]): void {
+    for (const sql of statements) this.conn.query(sql);
+  }
+
   /** Rows as plain objects, BIGINTs as numbers where safe. For small metadata results only. */
   rows(sql: string): Record<string, unknown>[] {
     return this.query(sql)

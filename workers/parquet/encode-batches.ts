@@ -28,6 +28,9 @@ export async function encodeBatches(
   let schema: Uint8Array | null = null;
   let rowsIn = 0;
   let expected = -1;
+  // parquet-wasm ends its output normally when its input errors, which would yield a short but
+  // valid-looking file: remember the sender's abort and throw it ourselves.
+  let aborted: DecantError | null = null;
   source.grant(BATCHES_AHEAD);
 
   const input = new ReadableStream<ParquetWasm.RecordBatch>({
@@ -39,7 +42,8 @@ export async function encodeBatches(
           continue;
         }
         if (msg.t === 'abort') {
-          controller.error(new DecantError(msg.message));
+          aborted = new DecantError(msg.message);
+          controller.error(aborted);
           return;
         }
         if (msg.t === 'end') {
@@ -80,6 +84,7 @@ export async function encodeBatches(
     bytes += value.length;
     onProgress({ rowsWritten: rowsIn, bytesWritten: bytes });
   }
+  if (aborted) throw aborted;
   if (expected !== rowsIn)
     throw new DecantError(`parquet: the engine sent ${expected} rows but ${rowsIn} were encoded`, {
       code: 'row-mismatch',

@@ -59,14 +59,31 @@ export function readCsvSql(
   if (dialect.timestampFormat)
     args.push(`timestampformat=${quoteLiteral(dialect.timestampFormat)}`);
   if (badRows === 'skip') args.push('ignore_errors=true');
-  if (badRows === 'pad') args.push('null_padding=true');
-  if (storeRejects) args.push(`store_rejects=true, rejects_table='decant_rejects'`);
+  if (badRows === 'pad') args.push('null_padding=true', 'ignore_errors=true');
+  if (storeRejects)
+    args.push(
+      'store_rejects=true',
+      `rejects_table=${quoteLiteral(REJECTS_TABLE)}`,
+      `rejects_scan=${quoteLiteral(REJECT_SCANS_TABLE)}`,
+    );
   return `read_csv(${args.join(', ')})`;
 }
 
+const REJECTS_TABLE = 'decant_rejects';
+const REJECT_SCANS_TABLE = 'decant_reject_scans';
+
+/** DuckDB appends to a rejects table across scans: drop both before a scan that stores rejects. */
+export const CLEAR_REJECTS_SQL = [
+  `DROP TABLE IF EXISTS ${REJECTS_TABLE}`,
+  `DROP TABLE IF EXISTS ${REJECT_SCANS_TABLE}`,
+] as const;
+
+/** Rows the last scan with `storeRejects` skipped. */
+export const COUNT_REJECTS_SQL = `SELECT count(*) AS n FROM ${REJECTS_TABLE}`;
+
 /**
  * Two statements: a scan that records (instead of failing on) rows whose field count is wrong,
- * then the first of those rows. Rejects tables are per connection and replaced on each scan.
+ * then the first of those rows. Run CLEAR_REJECTS_SQL first.
  */
 export function rejectedRowsSql(
   path: string,
@@ -75,6 +92,6 @@ export function rejectedRowsSql(
 ): [scan: string, list: string] {
   return [
     `SELECT count(*) AS n FROM ${readCsvSql(path, dialect, columns, 'skip', true)}`,
-    'SELECT line, error_type, error_message FROM decant_rejects ORDER BY line LIMIT 50',
+    `SELECT line, error_type, error_message FROM ${REJECTS_TABLE} ORDER BY line LIMIT 50`,
   ];
 }

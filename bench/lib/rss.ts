@@ -1,0 +1,88 @@
+// Memory of the Chromium we launched, read from /proc (Linux only).
+//
+// Chromium splits a tab over several processes (browser, zygote, renderer, GPU/utility), and the
+// workers that hold DuckDB's and parquet-wasm's wasm memory live in the renderer, so we sum VmRSS
+// over all of them. Only processes descended from this Node process count: other Chromiums on the
+// machine (e.g. e2e tests running at the same time) must not leak into the numbers. The sum counts
+// shared pages once per process, so absolute values overstate; the growth during one conversion
+// (peak minus baseline) is what we report.
+import { readdir, readFile } from 'node:fs/promises';
+
+interface ProcInfo {
+  pid: number;
+  ppid: number;
+}
+
+async function readProc(pid: number): Promise<ProcInfo | null> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Field 2 (comm) is in parentheses and may contain spaces: parse after the last ')'.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return { pid, ppid };
+  } catch {
+    return null; // the process exited between readdir and read
+  }
+}
+
+async function descendantsOf(root: number): Promise<number[]> {
+  const pids = (await readdir('/proc')).filter((d) => /^\d+$/.test(d)).map(Number);
+  const procs = (await Promise.all(pids.map(readProc))).filter((p) => p !== null);
+  const children = new Map<number, number[]>();
+  for (const p of procs) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
+  const out: number[] = [];
+  const todo = [root];
+  while (todo.length > 0) {
+    for (const child of children.get(todo.pop() as number) ?? []) {
+      out.push(child);
+      todo.push(child);
+    }
+  }
+  return out;
+}
+
+/** VmRSS in bytes of one process whose command line names Chromium, else 0. */
+async function chromiumRss(pid: number): Promise<number> {
+  try {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+    if (!/chrom/i.test(cmdline.split('\0')[0] ?? '')) return 0;
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+    return kb ? Number(kb) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Summed RSS (bytes) of the Chromium processes this Node process started. */
+export async function chromiumRssTotal(): Promise<number> {
+  const pids = await descendantsOf(process.pid);
+  const sizes = await Promise.all(pids.map(chromiumRss));
+  return sizes.reduce((a, b) => a + b, 0);
+}
+
+export interface RssSampler {
+  /** Stops sampling (after one last sample) and returns the highest total seen. */
+  stop(): Promise<number>;
+}
+
+/** Samples `chromiumRssTotal` every `intervalMs`, keeping the peak; a slow read skips a tick. */
+export function sampleRss(intervalMs: number, initial: number): RssSampler {
+  let peak = initial;
+  let inFlight: Promise<void> | null = null;
+  const tick = () => {
+    if (inFlight) return;
+    inFlight = chromiumRssTotal().then((total) => {
+      peak = Math.max(peak, total);
+      inFlight = null;
+    });
+  };
+  const timer = setInterval(tick, intervalMs);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await inFlight;
+      peak = Math.max(peak, await chromiumRssTotal());
+      return peak;
+    },
+  };
+}
