@@ -26,7 +26,10 @@ export default defineConfig({
       // DuckDB's synchronous bundle, run inside our own engine worker. The package's export map
       // only names it for Node, so point the bundler at the browser build directly.
       '@duckdb/duckdb-wasm/blocking': fileURLToPath(
-        new URL('./node_modules/@duckdb/duckdb-wasm/dist/duckdb-browser-blocking.mjs', import.meta.url),
+        new URL(
+          './node_modules/@duckdb/duckdb-wasm/dist/duckdb-browser-blocking.mjs',
+          import.meta.url,
+        ),
       ),
     },
   },

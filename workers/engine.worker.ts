@@ -8,7 +8,14 @@ import {
 } from '@duckdb/duckdb-wasm/blocking';
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
-import type { BatchMessage, CreditMessage, EngineApi, InspectOptions, ScanPlan, ScanProgress } from '../src/engine/protocol';
+import type {
+  BatchMessage,
+  CreditMessage,
+  EngineApi,
+  InspectOptions,
+  ScanPlan,
+  ScanProgress,
+} from '../src/engine/protocol';
 import { DecantError } from '../src/core/errors';
 import { SqlSession } from './engine/sql-session';
 import { ReadTracker } from './engine/read-tracker';
@@ -130,23 +137,35 @@ const api: EngineApi = {
       return Comlink.transfer(result, [result.preview.buffer]);
     }),
 
-  scan: (taskId: string, plan: ScanPlan, port: MessagePort, onProgress: (p: ScanProgress) => void) =>
+  scan: (
+    taskId: string,
+    plan: ScanPlan,
+    port: MessagePort,
+    onProgress: (p: ScanProgress) => void,
+  ) =>
     guard(async () => {
       const { s, tracker } = await start();
       const r = registered(plan.fileId);
       let last = 0;
       try {
-        return await scanCsv(s, tracker, { path: r.path, name: r.file.name, size: r.file.size }, plan, portSink(port), {
-          cancelled: () => cancelled.has(taskId),
-          onProgress: (p) => {
-            // Progress crosses to the page at most ~20 times a second.
-            const now = performance.now();
-            if (now - last > 50 || p.bytesRead >= p.bytesTotal) {
-              last = now;
-              onProgress(p);
-            }
+        return await scanCsv(
+          s,
+          tracker,
+          { path: r.path, name: r.file.name, size: r.file.size },
+          plan,
+          portSink(port),
+          {
+            cancelled: () => cancelled.has(taskId),
+            onProgress: (p) => {
+              // Progress crosses to the page at most ~20 times a second.
+              const now = performance.now();
+              if (now - last > 50 || p.bytesRead >= p.bytesTotal) {
+                last = now;
+                onProgress(p);
+              }
+            },
           },
-        });
+        );
       } finally {
         cancelled.delete(taskId);
       }

@@ -2,7 +2,13 @@
 import * as Comlink from 'comlink';
 import init, * as pw from 'parquet-wasm';
 import wasmUrl from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
-import type { BatchMessage, CreditMessage, EncodeOptions, EncodeProgress, ParquetApi } from '../src/engine/protocol';
+import type {
+  BatchMessage,
+  CreditMessage,
+  EncodeOptions,
+  EncodeProgress,
+  ParquetApi,
+} from '../src/engine/protocol';
 import { encodeBatches, type BatchSource } from './parquet/encode-batches';
 import { toWireError } from './wire-error';
 

@@ -23,7 +23,22 @@ export const CSV_HEADER = [
   'coupon',
 ];
 
-const COUNTRIES = ['DE', 'FR', 'US', 'GB', 'NL', 'ES', 'IT', 'PL', 'SE', 'JP', 'BR', 'IN', 'CA', 'AU'];
+const COUNTRIES = [
+  'DE',
+  'FR',
+  'US',
+  'GB',
+  'NL',
+  'ES',
+  'IT',
+  'PL',
+  'SE',
+  'JP',
+  'BR',
+  'IN',
+  'CA',
+  'AU',
+];
 const STATUSES = ['pending', 'paid', 'shipped', 'delivered', 'returned', 'cancelled'];
 const CHANNELS = ['web', 'mobile', 'store', 'partner'];
 const COUPONS = ['SPRING', 'VIP10', 'WELCOME', 'BF24', 'FREESHIP', 'X5'];
@@ -61,7 +76,8 @@ function pick<T>(rand: () => number, items: readonly T[]): T {
 function makeRow(i: number, rand: () => number): string {
   // Orders arrive roughly every 30 s, so created_at rises with order_id like a real export.
   const created = START_MS + i * 30_000 + Math.floor(rand() * 30_000);
-  const shipped = rand() < 0.15 ? '' : formatTimestamp(created + Math.floor(rand() * 5 * 86_400_000));
+  const shipped =
+    rand() < 0.15 ? '' : formatTimestamp(created + Math.floor(rand() * 5 * 86_400_000));
   return [
     i + 1,
     1 + Math.floor(rand() * 50_000),

@@ -31,7 +31,14 @@ export async function countParquetRows(conn: DuckDBConnection, path: string): Pr
  */
 export async function nativeCopy(
   conn: DuckDBConnection,
-  opts: { csv: string; outDir: string; threads: number; runs: number; rows: number; keepAs?: string },
+  opts: {
+    csv: string;
+    outDir: string;
+    threads: number;
+    runs: number;
+    rows: number;
+    keepAs?: string;
+  },
   onRun: (ms: number) => void,
 ): Promise<NativeResult> {
   await conn.run(`SET threads = ${opts.threads}`);

@@ -61,7 +61,7 @@ export async function chromiumRssTotal(): Promise<number> {
 }
 
 export interface RssSampler {
-  /** Stops sampling (after one last sample) and returns the highest total seen. */
+  /** Stops sampling (after one last sample) and resolves to the highest total seen. */
   stop(): Promise<number>;
 }
 
@@ -77,12 +77,12 @@ export function sampleRss(intervalMs: number, initial: number): RssSampler {
     });
   };
   const timer = setInterval(tick, intervalMs);
-  return {
-    async stop() {
-      clearInterval(timer);
-      await inFlight;
-      peak = Math.max(peak, await chromiumRssTotal());
-      return peak;
-    },
+  let stopped: Promise<number> | null = null;
+  const finish = async () => {
+    clearInterval(timer);
+    await inFlight;
+    return Math.max(peak, await chromiumRssTotal());
   };
+  // Idempotent, so callers can stop in a `finally` and again on the happy path.
+  return { stop: () => (stopped ??= finish()) };
 }

@@ -39,4 +39,5 @@ export function ratio(a: number, b: number): string {
 }
 
 /** Every run's time, e.g. "2.40 / 2.41 / 2.45". */
-export const runList = (s: Series): string => s.runs.map((ms) => (ms / 1000).toFixed(2)).join(' / ');
+export const runList = (s: Series): string =>
+  s.runs.map((ms) => (ms / 1000).toFixed(2)).join(' / ');

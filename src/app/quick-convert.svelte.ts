@@ -14,7 +14,16 @@ export type EntryState =
   | { kind: 'ready' }
   | { kind: 'queued' }
   | { kind: 'converting'; progress: ConvertProgress }
-  | { kind: 'done'; url: string; outName: string; rows: number; bytes: number; ms: number; rowGroups: number; skipped: number }
+  | {
+      kind: 'done';
+      url: string;
+      outName: string;
+      rows: number;
+      bytes: number;
+      ms: number;
+      rowGroups: number;
+      skipped: number;
+    }
   | { kind: 'cancelled' };
 
 let nextId = 0;
@@ -99,7 +108,9 @@ export class QuickConvert {
 
   /** Converts every ready file, one after another. */
   async convertAll(): Promise<void> {
-    const todo = this.entries.filter((e) => e.state.kind === 'ready' || e.state.kind === 'cancelled');
+    const todo = this.entries.filter(
+      (e) => e.state.kind === 'ready' || e.state.kind === 'cancelled',
+    );
     for (const e of todo) e.state = { kind: 'queued' };
     for (const e of todo) if (e.state.kind === 'queued') await this.convert(e);
   }
@@ -120,7 +131,16 @@ export class QuickConvert {
     const started = performance.now();
     try {
       for (let attempt = 0; ; attempt++) {
-        e.state = { kind: 'converting', progress: { bytesRead: 0, bytesTotal: found.sizeBytes, rowsRead: 0, rowsWritten: 0, bytesWritten: 0 } };
+        e.state = {
+          kind: 'converting',
+          progress: {
+            bytesRead: 0,
+            bytesTotal: found.sizeBytes,
+            rowsRead: 0,
+            rowsWritten: 0,
+            bytesWritten: 0,
+          },
+        };
         try {
           const out = await this.engine.convert(
             { fileId: e.id, dialect: found.dialect, columns: e.columns, badRows: e.badRows },
@@ -188,7 +208,9 @@ function widenColumn(e: FileEntry, error: DecantError): boolean {
 }
 
 function asDecantError(err: unknown): DecantError {
-  return err instanceof DecantError ? err : new DecantError(err instanceof Error ? err.message : String(err), { cause: err });
+  return err instanceof DecantError
+    ? err
+    : new DecantError(err instanceof Error ? err.message : String(err), { cause: err });
 }
 
 function download(url: string, name: string): void {

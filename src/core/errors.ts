@@ -54,9 +54,10 @@ export interface CsvErrorFacts {
 /** Picks the facts out of a DuckDB CSV error message (DuckDB 1.4 wording). */
 export function csvErrorFacts(message: string): CsvErrorFacts {
   const line = /CSV Error on Line: (\d+)/.exec(message)?.[1];
-  const cast = /Error when converting column "((?:[^"]|"")*)"\. Could not convert string "((?:[^"]|"")*)" to '([^']+)'/.exec(
-    message,
-  );
+  const cast =
+    /Error when converting column "((?:[^"]|"")*)"\. Could not convert string "((?:[^"]|"")*)" to '([^']+)'/.exec(
+      message,
+    );
   const fields = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);
   const firstLine = (message.split('\n')[0] ?? message).replace(/^[A-Za-z ]+Error: /, '');
   const facts: CsvErrorFacts = {

@@ -14,7 +14,9 @@ export function formatBytes(n: number): string {
 
 /** `1,234,567` in the user's locale-independent grouping. */
 export function formatCount(n: number): string {
-  return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return Math.round(n)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /** `0.8 s`, `12 s`, `3 min 05 s`. */

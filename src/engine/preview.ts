@@ -25,7 +25,10 @@ export function cellText(v: unknown, type: DataType): string | null {
   switch (type.typeId) {
     case Type.Timestamp: {
       const ms = Number(v);
-      return new Date(ms).toISOString().replace('T', ' ').replace(/\.000Z$|Z$/, '');
+      return new Date(ms)
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.000Z$|Z$/, '');
     }
     case Type.Date:
       return new Date(Number(v)).toISOString().slice(0, 10);

@@ -15,29 +15,43 @@ export interface AppPage {
 /** A fresh headless Chromium on the built app, with the engine started. */
 export async function openApp(): Promise<AppPage> {
   const url = inject('appUrl');
-  const browser = await chromium.launch({ executablePath: inject('chromiumPath'), args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({
+    executablePath: inject('chromiumPath'),
+    args: CHROMIUM_ARGS,
+  });
   const page = await browser.newPage({ acceptDownloads: true });
   const foreignRequests: string[] = [];
   const consoleErrors: string[] = [];
   page.on('request', (r) => {
     const u = r.url();
-    if (!u.startsWith(url + '/') && !u.startsWith('blob:') && !u.startsWith('data:')) foreignRequests.push(u);
+    if (!u.startsWith(url + '/') && !u.startsWith('blob:') && !u.startsWith('data:'))
+      foreignRequests.push(u);
   });
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(m.text());
   });
   page.on('pageerror', (e) => consoleErrors.push(e.message));
   await page.goto(url);
-  await page.getByTestId('engine-status').filter({ hasText: 'DuckDB' }).waitFor({ timeout: 60_000 });
+  await page
+    .getByTestId('engine-status')
+    .filter({ hasText: 'DuckDB' })
+    .waitFor({ timeout: 60_000 });
   return { browser, page, url, foreignRequests, consoleErrors };
 }
 
 export function card(page: Page, fileName: string) {
-  return page.getByTestId('file-card').filter({ has: page.getByRole('heading', { name: fileName, exact: true }) });
+  return page
+    .getByTestId('file-card')
+    .filter({ has: page.getByRole('heading', { name: fileName, exact: true }) });
 }
 
 /** Waits until the card for `fileName` settles in one of `states`; returns its state. */
-export async function settled(page: Page, fileName: string, states: string[], timeout = 60_000): Promise<string> {
+export async function settled(
+  page: Page,
+  fileName: string,
+  states: string[],
+  timeout = 60_000,
+): Promise<string> {
   const c = card(page, fileName);
   const selector = states.map((s) => `[data-state="${s}"]`).join(',');
   await c.and(page.locator(selector)).waitFor({ timeout });

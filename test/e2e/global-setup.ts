@@ -16,10 +16,14 @@ declare module 'vitest' {
 /** Builds the app as a user gets it (`vite build`), serves dist/ on loopback, finds Chromium. */
 export default async function setup(project: TestProject) {
   const chromiumPath = await findChromium();
-  execFileSync(process.execPath, [root + 'node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [root + 'node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
   const { url, server } = await serveStatic(root + 'dist');
   project.provide('appUrl', url);
   project.provide('chromiumPath', chromiumPath);

@@ -34,8 +34,17 @@ describe('Quick convert in Chromium', () => {
     const { page } = app;
     await page
       .getByTestId('file-input')
-      .setInputFiles(['events.tsv', 'quoted-multiline.csv', 'latin1.csv', 'semicolon-decimal-comma.csv'].map(fixturePath));
-    for (const f of ['events.tsv', 'quoted-multiline.csv', 'latin1.csv', 'semicolon-decimal-comma.csv'])
+      .setInputFiles(
+        ['events.tsv', 'quoted-multiline.csv', 'latin1.csv', 'semicolon-decimal-comma.csv'].map(
+          fixturePath,
+        ),
+      );
+    for (const f of [
+      'events.tsv',
+      'quoted-multiline.csv',
+      'latin1.csv',
+      'semicolon-decimal-comma.csv',
+    ])
       expect(await settled(page, f, ['ready', 'failed'])).toBe('ready');
 
     const events = card(page, 'events.tsv');
@@ -56,9 +65,9 @@ describe('Quick convert in Chromium', () => {
     const latin = card(page, 'latin1.csv');
     expect(await latin.getByTestId('encoding').textContent()).toMatch(/Latin-1/);
     expect(await latin.locator('[data-testid=preview] tbody').innerText()).toContain('Besançon');
-    expect(await card(page, 'semicolon-decimal-comma.csv').getByTestId('notes').innerText()).toContain(
-      'decimal comma',
-    );
+    expect(
+      await card(page, 'semicolon-decimal-comma.csv').getByTestId('notes').innerText(),
+    ).toContain('decimal comma');
   });
 
   it('converts to Parquet that native DuckDB reads exactly like the CSV', async () => {
@@ -78,19 +87,26 @@ describe('Quick convert in Chromium', () => {
     const eu = await nativeRead(parquetAt(await convertAndDownload('semicolon-decimal-comma.csv')));
     const want = expected('semicolon-decimal-comma.csv');
     expect(eu.columns).toEqual(want.columns!.map((c) => [c.name, c.type]));
-    expect(eu.rows.map((r) => Object.values(r).map((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v)))).toEqual(
-      want.rows,
-    );
+    expect(
+      eu.rows.map((r) =>
+        Object.values(r).map((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v)),
+      ),
+    ).toEqual(want.rows);
   });
 
   it('refuses bad files with messages that name the file and line, and stays usable', async () => {
     const { page } = app;
-    await page.getByTestId('file-input').setInputFiles(['empty.csv', 'junk.csv', 'ragged.csv'].map(fixturePath));
-    for (const f of ['empty.csv', 'junk.csv', 'ragged.csv']) expect(await settled(page, f, ['failed', 'ready'])).toBe('failed');
+    await page
+      .getByTestId('file-input')
+      .setInputFiles(['empty.csv', 'junk.csv', 'ragged.csv'].map(fixturePath));
+    for (const f of ['empty.csv', 'junk.csv', 'ragged.csv'])
+      expect(await settled(page, f, ['failed', 'ready'])).toBe('failed');
     expect(await card(page, 'empty.csv').getByTestId('error').innerText()).toContain(
       'csv: "empty.csv" is empty: there is nothing to convert',
     );
-    expect(await card(page, 'junk.csv').getByTestId('error').innerText()).toMatch(/"junk\.csv" is not a text file/);
+    expect(await card(page, 'junk.csv').getByTestId('error').innerText()).toMatch(
+      /"junk\.csv" is not a text file/,
+    );
     expect(await card(page, 'ragged.csv').getByTestId('error').innerText()).toContain(
       'expected 3; line 3 has 2, line 4 has 4',
     );
@@ -103,7 +119,9 @@ describe('Quick convert in Chromium', () => {
       { a: '1', b: '2', c: '3' },
       { a: '10', b: '11', c: '12' },
     ]);
-    expect(await card(page, 'ragged.csv').getByTestId('done').innerText()).toContain('2 bad rows skipped');
+    expect(await card(page, 'ragged.csv').getByTestId('done').innerText()).toContain(
+      '2 bad rows skipped',
+    );
   });
 
   it('late-string.csv: a value past the sample widens its column, says where, and loses no row', async () => {
@@ -131,7 +149,9 @@ describe('Quick convert in Chromium', () => {
       const dt = new DataTransfer();
       dt.items.add(new File([new Uint8Array(bytes)], 'dropped.tsv.gz'));
       const zone = document.querySelector('[data-testid=drop-zone]')!;
-      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      zone.dispatchEvent(
+        new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }),
+      );
     }, gz);
     expect(await settled(page, 'dropped.tsv.gz', ['ready', 'failed'])).toBe('ready');
     const out = await nativeRead(parquetAt(await convertAndDownload('dropped.tsv.gz')));
@@ -142,17 +162,21 @@ describe('Quick convert in Chromium', () => {
     const { page } = app;
     const name = '<img src=x onerror=window.__pwned=1>.csv';
     await page.evaluate(
-      ([n, text]) => {
+      ({ n, text }) => {
         const dt = new DataTransfer();
         dt.items.add(new File([text], n));
-        document.querySelector('[data-testid=drop-zone]')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true }));
+        document
+          .querySelector('[data-testid=drop-zone]')!
+          .dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true }));
       },
-      [name, '"<b>head</b>",plain\n"<script>window.__pwned=2</script>",<i>x</i>\n'],
+      { n: name, text: '"<b>head</b>",plain\n"<script>window.__pwned=2</script>",<i>x</i>\n' },
     );
     expect(await settled(page, name, ['ready', 'failed'])).toBe('ready');
     const c = card(page, name);
     expect(await c.locator('img, b, i, script').count()).toBe(0);
-    expect(await c.locator('[data-testid=preview]').innerText()).toContain('<script>window.__pwned=2</script>');
+    expect(await c.locator('[data-testid=preview]').innerText()).toContain(
+      '<script>window.__pwned=2</script>',
+    );
     expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
   });
 
@@ -160,7 +184,10 @@ describe('Quick convert in Chromium', () => {
     const { page } = app;
     const path = join(tmp, 'many.csv');
     const lines = ['id,name,score,at'];
-    for (let i = 0; i < 1_500_000; i++) lines.push(`${i},name ${i % 977},${(i % 1000) / 7},2024-01-01 00:00:${String(i % 60).padStart(2, '0')}`);
+    for (let i = 0; i < 1_500_000; i++)
+      lines.push(
+        `${i},name ${i % 977},${(i % 1000) / 7},2024-01-01 00:00:${String(i % 60).padStart(2, '0')}`,
+      );
     writeFileSync(path, lines.join('\n') + '\n');
     await page.getByTestId('file-input').setInputFiles([path]);
     expect(await settled(page, 'many.csv', ['ready', 'failed'])).toBe('ready');
@@ -168,12 +195,16 @@ describe('Quick convert in Chromium', () => {
     await card(page, 'many.csv').getByTestId('progress').waitFor();
     await card(page, 'many.csv').getByTestId('cancel').click();
     expect(await settled(page, 'many.csv', ['cancelled', 'done', 'failed'])).toBe('cancelled');
-    const out = await nativeRead(`(SELECT count(*)::INT AS n, max(id)::INT AS top FROM ${parquetAt(await convertAndDownload('many.csv'))})`);
+    const out = await nativeRead(
+      `(SELECT count(*)::INT AS n, max(id)::INT AS top FROM ${parquetAt(await convertAndDownload('many.csv'))})`,
+    );
     expect(out.rows).toEqual([{ n: 1_500_000, top: 1_499_999 }]);
   });
 
   it('made no request outside its own origin and hit no CSP violation', () => {
     expect(app.foreignRequests).toEqual([]);
-    expect(app.consoleErrors.filter((e) => /Content Security Policy|Refused to/i.test(e))).toEqual([]);
+    expect(app.consoleErrors.filter((e) => /Content Security Policy|Refused to/i.test(e))).toEqual(
+      [],
+    );
   });
 });

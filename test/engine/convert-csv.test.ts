@@ -28,25 +28,39 @@ async function readBack(bytes: Uint8Array, sql = 'SELECT * FROM t') {
   const c = await (await DuckDBInstance.create(':memory:')).connect();
   await c.run(`CREATE VIEW t AS SELECT * FROM '${file}'`);
   const rows = (await c.runAndReadAll(sql)).getRowObjectsJson();
-  const types = (await c.runAndReadAll('DESCRIBE t')).getRowObjectsJson().map((r) => [r.column_name, r.column_type]);
+  const types = (await c.runAndReadAll('DESCRIBE t'))
+    .getRowObjectsJson()
+    .map((r) => [r.column_name, r.column_type]);
   return { rows, types };
 }
 
 async function convert(
   path: string,
-  opts: { compression?: ParquetCompression; badRows?: BadRowPolicy; widen?: string[]; cancelAfterRows?: number } = {},
+  opts: {
+    compression?: ParquetCompression;
+    badRows?: BadRowPolicy;
+    widen?: string[];
+    cancelAfterRows?: number;
+  } = {},
 ) {
   const src = sourceFor(engine, path);
   const found = inspectCsv(engine.s, src, { badRows: opts.badRows });
   const plan: ScanPlan = {
     fileId: src.fileId,
     dialect: found.dialect,
-    columns: found.columns.map((c) => (opts.widen?.includes(c.name) ? { ...c, type: 'VARCHAR' } : c)),
+    columns: found.columns.map((c) =>
+      opts.widen?.includes(c.name) ? { ...c, type: 'VARCHAR' } : c,
+    ),
     badRows: opts.badRows ?? 'error',
   };
   const pipe = batchPipe();
   let rowsSeen = 0;
-  const encoding = encodeBatches(pw, pipe.source, { compression: opts.compression ?? 'zstd', rowGroupSize: 10_000 }, () => {});
+  const encoding = encodeBatches(
+    pw,
+    pipe.source,
+    { compression: opts.compression ?? 'zstd', rowGroupSize: 10_000 },
+    () => {},
+  );
   const scanning = scanCsv(engine.s, engine.tracker, src, plan, pipe.sink, {
     cancelled: () => opts.cancelAfterRows !== undefined && rowsSeen >= opts.cancelAfterRows,
     onProgress: (p) => (rowsSeen = p.rowsRead),
@@ -76,18 +90,28 @@ describe('scanCsv → encodeBatches', () => {
     ]);
   });
 
-  it.each(['zstd', 'snappy', 'gzip', 'none'] as const)('writes %s-compressed Parquet', async (codec) => {
-    const r = await convert(fixturePath('late-string.csv'), { compression: codec, widen: ['code'] });
-    if (r.encode.status !== 'fulfilled') throw r.encode.reason;
-    const bytes = new Uint8Array(await r.encode.value.blob.arrayBuffer());
-    const back = await readBack(bytes, 'SELECT count(*)::INT AS n, max(id)::INT AS top FROM t');
-    expect(back.rows).toEqual([{ n: 30001, top: 30001 }]);
-    const file = join(out, `codec-${codec}.parquet`);
-    writeFileSync(file, bytes);
-    const c = await (await DuckDBInstance.create(':memory:')).connect();
-    const meta = (await c.runAndReadAll(`SELECT DISTINCT compression FROM parquet_metadata('${file}')`)).getRowObjectsJson();
-    expect(meta).toEqual([{ compression: codec === 'none' ? 'UNCOMPRESSED' : codec.toUpperCase() }]);
-  });
+  it.each(['zstd', 'snappy', 'gzip', 'none'] as const)(
+    'writes %s-compressed Parquet',
+    async (codec) => {
+      const r = await convert(fixturePath('late-string.csv'), {
+        compression: codec,
+        widen: ['code'],
+      });
+      if (r.encode.status !== 'fulfilled') throw r.encode.reason;
+      const bytes = new Uint8Array(await r.encode.value.blob.arrayBuffer());
+      const back = await readBack(bytes, 'SELECT count(*)::INT AS n, max(id)::INT AS top FROM t');
+      expect(back.rows).toEqual([{ n: 30001, top: 30001 }]);
+      const file = join(out, `codec-${codec}.parquet`);
+      writeFileSync(file, bytes);
+      const c = await (await DuckDBInstance.create(':memory:')).connect();
+      const meta = (
+        await c.runAndReadAll(`SELECT DISTINCT compression FROM parquet_metadata('${file}')`)
+      ).getRowObjectsJson();
+      expect(meta).toEqual([
+        { compression: codec === 'none' ? 'UNCOMPRESSED' : codec.toUpperCase() },
+      ]);
+    },
+  );
 
   it('late-string.csv: the sample says BIGINT, line 30002 says otherwise: a precise error, nothing written', async () => {
     const r = await convert(fixturePath('late-string.csv'));
@@ -98,7 +122,9 @@ describe('scanCsv → encodeBatches', () => {
     expect(e.code).toBe('cast');
     expect(e.line).toBe(30002);
     expect(e.column).toBe('code');
-    expect(e.message).toContain('csv: "late-string.csv": line 30002: column "code": "N/A" is not a BIGINT');
+    expect(e.message).toContain(
+      'csv: "late-string.csv": line 30002: column "code": "N/A" is not a BIGINT',
+    );
   });
 
   it('keeps at most a few batches in flight (backpressure), and reads the file to its end', async () => {
@@ -110,7 +136,10 @@ describe('scanCsv → encodeBatches', () => {
 
   it('cancel stops the scan and the encoder; no file comes out', async () => {
     const big = join(out, 'cancel.csv');
-    writeFileSync(big, 'n,s\n' + Array.from({ length: 200_000 }, (_, i) => `${i},row ${i}`).join('\n') + '\n');
+    writeFileSync(
+      big,
+      'n,s\n' + Array.from({ length: 200_000 }, (_, i) => `${i},row ${i}`).join('\n') + '\n',
+    );
     const r = await convert(big, { cancelAfterRows: 1 });
     expect(r.scan.status).toBe('rejected');
     expect(((r.scan as PromiseRejectedResult).reason as DecantError).code).toBe('cancelled');
@@ -130,7 +159,16 @@ describe('scanCsv → encodeBatches', () => {
     const e = engine;
     const id = 'gz1';
     e.register(`f${id}.csv.gz`, gz);
-    const src = { fileId: id, path: `f${id}.csv.gz`, name: 'events.tsv.gz', size: gzipSync(plain).length, head: new Uint8Array(plain), headSpan: gzipSync(plain).length, headIsWhole: true, gzip: true };
+    const src = {
+      fileId: id,
+      path: `f${id}.csv.gz`,
+      name: 'events.tsv.gz',
+      size: gzipSync(plain).length,
+      head: new Uint8Array(plain),
+      headSpan: gzipSync(plain).length,
+      headIsWhole: true,
+      gzip: true,
+    };
     const found = inspectCsv(e.s, src);
     expect(found.dialect.compression).toBe('gzip');
     expect(found.columns.map((c) => c.type)).toEqual(['TIMESTAMP', 'BIGINT', 'BOOLEAN', 'DOUBLE']);

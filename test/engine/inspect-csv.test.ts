@@ -33,7 +33,8 @@ describe('inspectCsv on the golden fixtures', () => {
     if (want.header !== undefined) expect(got.dialect.header).toBe(want.header);
     expect(got.columns.map((c) => c.type)).toEqual(want.columns!.map((c) => c.type));
     // Generated names for headerless files may differ (the fixture says so); real headers may not.
-    if (want.header !== false) expect(got.columns.map((c) => c.name)).toEqual(want.columns!.map((c) => c.name));
+    if (want.header !== false)
+      expect(got.columns.map((c) => c.name)).toEqual(want.columns!.map((c) => c.name));
     expect(got.rowCount).toBe(want.rowCount);
     expect(got.rowCountExact).toBe(true);
   });
@@ -42,7 +43,9 @@ describe('inspectCsv on the golden fixtures', () => {
     const got = inspect('latin1.csv');
     expect(got.dialect.encoding).toBe('latin-1');
     expect(got.encodingLabel).toMatch(/Latin-1/);
-    const rows = tableFromIPC(got.preview).toArray().map((r) => Object.values(r.toJSON()));
+    const rows = tableFromIPC(got.preview)
+      .toArray()
+      .map((r) => Object.values(r.toJSON()));
     expect(rows).toEqual(expected('latin1.csv').rows);
   });
 

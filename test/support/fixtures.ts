@@ -26,7 +26,11 @@ export function expected(name: string): Record<string, unknown> & {
 let n = 0;
 
 /** Registers a file with the Node engine and reads its head, as the worker does for a dropped file. */
-export function sourceFor(engine: NodeEngine, path: string, name = path.split('/').pop()!): CsvSource {
+export function sourceFor(
+  engine: NodeEngine,
+  path: string,
+  name = path.split('/').pop()!,
+): CsvSource {
   const gzip = /\.gz$/.test(path);
   const id = `${++n}`;
   const reg = `f${id}${gzip ? '.csv.gz' : '.csv'}`;

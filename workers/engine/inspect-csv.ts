@@ -47,14 +47,22 @@ const noneIfEmpty = (s: string) => (s === '(empty)' ? '' : s);
  * estimates the row count and reads the first rows. Throws DecantError with the file's name
  * and, where known, the line.
  */
-export function inspectCsv(s: SqlSession, src: CsvSource, opts: InspectOptions = {}): CsvInspection {
+export function inspectCsv(
+  s: SqlSession,
+  src: CsvSource,
+  opts: InspectOptions = {},
+): CsvInspection {
   const t0 = performance.now();
   const badRows: BadRowPolicy = opts.badRows ?? 'error';
   const verdict = classifyHead(src.head, src.headIsWhole);
   if (verdict.kind === 'empty')
-    throw new DecantError(`csv: "${src.name}" is empty: there is nothing to convert`, { code: 'empty' });
+    throw new DecantError(`csv: "${src.name}" is empty: there is nothing to convert`, {
+      code: 'empty',
+    });
   if (verdict.kind === 'binary')
-    throw new DecantError(`csv: "${src.name}" is not a text file: ${verdict.reason}`, { code: 'binary' });
+    throw new DecantError(`csv: "${src.name}" is not a text file: ${verdict.reason}`, {
+      code: 'binary',
+    });
 
   const notes: string[] = verdict.note ? [verdict.note] : [];
   const hints: SniffHints = { encoding: verdict.encoding };
@@ -74,7 +82,12 @@ export function inspectCsv(s: SqlSession, src: CsvSource, opts: InspectOptions =
     // Rows disagree on their field count; sniff the header's shape and list the bad lines.
     hints.delimiter = suspect;
     found = sniffTolerant(s, src, hints);
-    const lines = raggedLinesInSample(s, src, dialectFrom(found, verdict.encoding, src), found.Columns);
+    const lines = raggedLinesInSample(
+      s,
+      src,
+      dialectFrom(found, verdict.encoding, src),
+      found.Columns,
+    );
     ragged = { lines, expected: found.Columns.length, policy: badRows };
     if (badRows === 'error') {
       const list = lines.slice(0, 5).map((l) => `line ${l.line} has ${l.found}`);

@@ -58,7 +58,8 @@ export async function scanCsv(
       }
       if (parts.length > 0) {
         await sink.room();
-        if (ctl.cancelled()) throw new DecantError(`csv: "${src.name}": cancelled`, { code: 'cancelled' });
+        if (ctl.cancelled())
+          throw new DecantError(`csv: "${src.name}": cancelled`, { code: 'cancelled' });
         sink.send({ t: 'batch', bytes: concat(parts), rows: partRows });
         rows += partRows;
         progress();

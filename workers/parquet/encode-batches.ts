@@ -1,5 +1,10 @@
 import type * as ParquetWasm from 'parquet-wasm';
-import type { BatchMessage, EncodeOptions, EncodeProgress, EncodeResult } from '../../src/engine/protocol';
+import type {
+  BatchMessage,
+  EncodeOptions,
+  EncodeProgress,
+  EncodeResult,
+} from '../../src/engine/protocol';
 import { DecantError } from '../../src/core/errors';
 
 /** Where batches come from: the engine's port, or an array in tests. */
@@ -8,6 +13,12 @@ export interface BatchSource {
   /** Tells the sender it may send `n` more batches. */
   grant(n: number): void;
 }
+
+/** The parts of parquet-wasm used here; its browser and Node builds both provide them. */
+export type ParquetWasmApi = Pick<
+  typeof ParquetWasm,
+  'Table' | 'WriterPropertiesBuilder' | 'Compression' | 'transformParquetStream' | 'ParquetFile'
+>;
 
 /** Batches the engine may send ahead of the encoder: bounds memory to a few messages. */
 export const BATCHES_AHEAD = 3;
@@ -20,7 +31,7 @@ const CODECS = { zstd: 'ZSTD', snappy: 'SNAPPY', gzip: 'GZIP', none: 'UNCOMPRESS
  * `rowsInFooter` is read back from the finished file, so a short file cannot pass as complete.
  */
 export async function encodeBatches(
-  pw: typeof ParquetWasm,
+  pw: ParquetWasmApi,
   source: BatchSource,
   opts: EncodeOptions,
   onProgress: (p: EncodeProgress) => void,
@@ -60,7 +71,8 @@ export async function encodeBatches(
           n += b.numRows;
           controller.enqueue(b);
         }
-        if (n !== msg.rows) throw new DecantError(`parquet: batch says ${msg.rows} rows, holds ${n}`);
+        if (n !== msg.rows)
+          throw new DecantError(`parquet: batch says ${msg.rows} rows, holds ${n}`);
         rowsIn += n;
         source.grant(1);
         return;

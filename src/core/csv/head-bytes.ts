@@ -49,9 +49,11 @@ export function firstInvalidUtf8(b: Uint8Array, complete: boolean): number {
   let i = 0;
   while (i < b.length) {
     const c = b[i]!;
-    let need = 0;
-    if (c < 0x80) need = 0;
-    else if (c >= 0xc2 && c <= 0xdf) need = 1;
+    let need: number;
+    if (c < 0x80) {
+      i++;
+      continue;
+    } else if (c >= 0xc2 && c <= 0xdf) need = 1;
     else if (c >= 0xe0 && c <= 0xef) need = 2;
     else if (c >= 0xf0 && c <= 0xf4) need = 3;
     else return i;
@@ -109,7 +111,10 @@ export function classifyHead(b: Uint8Array, complete: boolean): HeadVerdict {
     if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c && c !== 0x01) controls++;
   }
   if (controls > body.length * 0.01 + 2) {
-    return { kind: 'binary', reason: `${controls} control bytes in the first ${body.length}: not text` };
+    return {
+      kind: 'binary',
+      reason: `${controls} control bytes in the first ${body.length}: not text`,
+    };
   }
 
   const bad = firstInvalidUtf8(body, complete);
