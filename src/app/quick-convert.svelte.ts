@@ -18,6 +18,7 @@ export type EntryState =
       kind: 'done';
       url: string;
       outName: string;
+      codec: ParquetCompression;
       rows: number;
       bytes: number;
       ms: number;
@@ -142,9 +143,10 @@ export class QuickConvert {
           },
         };
         try {
+          const codec = this.compression;
           const out = await this.engine.convert(
             { fileId: e.id, dialect: found.dialect, columns: e.columns, badRows: e.badRows },
-            { compression: this.compression },
+            { compression: codec },
             (progress) => {
               if (e.state.kind === 'converting') e.state = { kind: 'converting', progress };
             },
@@ -156,6 +158,7 @@ export class QuickConvert {
             kind: 'done',
             url,
             outName,
+            codec,
             rows: out.scan.rowsRead,
             bytes: out.encode.blob.size,
             ms: performance.now() - started,

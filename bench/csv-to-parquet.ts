@@ -1,0 +1,121 @@
+// `npm run bench`: CSV → Parquet with native DuckDB, in the tab (the built app in headless
+// Chromium) and with the two candidate Parquet encoders. Prints a table and writes
+// bench/out/results.json. It measures; it never asserts a time. It does fail when any output
+// holds the wrong number of rows, since a fast wrong answer is not a result.
+//
+// Environment: BENCH_ROWS (default 1,000,000), BENCH_RUNS (default 3), BENCH_SKIP_BUILD=1 to serve
+// the last build (bench/out/dist, else dist/) instead of building.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CSV_HEADER, ensureCsv } from './lib/csv';
+import { compareEncoders } from './lib/encoders';
+import { benchInTab, buildApp } from './lib/in-tab';
+import { countParquetRows, nativeCopy, openNative, type NativeResult } from './lib/native';
+import { formatReport, type BenchResults } from './lib/report';
+import { count, megabytes, seconds, timed } from './lib/stats';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const OUT = join(ROOT, 'bench', 'out');
+const BUILD_DIR = join(OUT, 'dist');
+
+function positiveIntFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw.replaceAll('_', ''));
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return n;
+}
+
+const log = (msg: string) => console.log(`[bench] ${msg}`);
+
+async function packageVersion(name: string): Promise<string> {
+  const json = await readFile(join(ROOT, 'node_modules', name, 'package.json'), 'utf8');
+  return (JSON.parse(json) as { version: string }).version;
+}
+
+async function versions(): Promise<Record<string, string>> {
+  const names = ['@duckdb/node-api', '@duckdb/duckdb-wasm', 'parquet-wasm', 'hyparquet-writer'];
+  return Object.fromEntries(await Promise.all(names.map(async (n) => [n, await packageVersion(n)])));
+}
+
+/** The app to serve: a fresh build unless BENCH_SKIP_BUILD=1 asks to reuse the last one. */
+async function appDir(): Promise<string> {
+  if (process.env.BENCH_SKIP_BUILD === '1') {
+    const dir = existsSync(join(BUILD_DIR, 'index.html')) ? BUILD_DIR : join(ROOT, 'dist');
+    log(`BENCH_SKIP_BUILD=1: serving ${dir}`);
+    return dir;
+  }
+  const { ms } = await timed(() => buildApp(ROOT, BUILD_DIR));
+  log(`built the app into ${BUILD_DIR} in ${seconds(ms)}`);
+  return BUILD_DIR;
+}
+
+async function main(): Promise<void> {
+  const rows = positiveIntFromEnv('BENCH_ROWS', 1_000_000);
+  const runs = positiveIntFromEnv('BENCH_RUNS', 3);
+  const started = performance.now();
+  await mkdir(OUT, { recursive: true });
+
+  const gen = await timed(() => ensureCsv(OUT, rows));
+  const csv = gen.value;
+  log(
+    `${csv.reused ? 'reusing' : `generated in ${seconds(gen.ms)}`} ${csv.path} ` +
+      `(${count(rows)} rows, ${megabytes(csv.bytes)})`,
+  );
+
+  const conn = await openNative();
+  const countRows = (path: string) => countParquetRows(conn, path);
+  // Native DuckDB's output doubles as the encoder comparison's input (same rows, same types).
+  const encoderInput = join(OUT, 'encoder-input.parquet');
+  const native: NativeResult[] = [];
+  for (const threads of [1, 2]) {
+    const keepAs = threads === 1 ? encoderInput : undefined;
+    const opts = { csv: csv.path, outDir: OUT, threads, runs, rows, keepAs };
+    native.push(await nativeCopy(conn, opts, (ms) => log(`native threads=${threads}: ${seconds(ms)}`)));
+  }
+
+  const inTab = await benchInTab({
+    distDir: await appDir(),
+    csv: csv.path,
+    rows,
+    runs,
+    downloadDir: OUT,
+    countRows,
+    onRun: (r) =>
+      log(
+        `in-tab: inspect ${seconds(r.inspectMs)}, convert ${seconds(r.convertMs)}, ` +
+          `memory +${megabytes(r.rssPeak - r.rssBaseline)}`,
+      ),
+  });
+
+  const encoders = await compareEncoders({
+    parquetPath: encoderInput,
+    outDir: OUT,
+    rows,
+    runs,
+    countRows,
+    onRun: (name, ms) => log(`encoder ${name}: ${seconds(ms)}`),
+  });
+
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, node: process.versions.node, platform: process.platform },
+    versions: await versions(),
+    csv: { ...csv, columns: CSV_HEADER.length },
+    runs,
+    native,
+    inTab,
+    encoders,
+  };
+  await writeFile(join(OUT, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  console.log('\n' + formatReport(results) + '\n');
+  log(`wrote ${join(OUT, 'results.json')}; total ${seconds(performance.now() - started)}`);
+}
+
+main().catch((err: unknown) => {
+  console.error('\n[bench] FAILED:', err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});
