@@ -25,7 +25,8 @@ function positiveIntFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw.replaceAll('_', ''));
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new Error(`${name} must be a positive integer, got "${raw}"`);
   return n;
 }
 
@@ -38,7 +39,9 @@ async function packageVersion(name: string): Promise<string> {
 
 async function versions(): Promise<Record<string, string>> {
   const names = ['@duckdb/node-api', '@duckdb/duckdb-wasm', 'parquet-wasm', 'hyparquet-writer'];
-  return Object.fromEntries(await Promise.all(names.map(async (n) => [n, await packageVersion(n)])));
+  return Object.fromEntries(
+    await Promise.all(names.map(async (n) => [n, await packageVersion(n)])),
+  );
 }
 
 /** The app to serve: a fresh build unless BENCH_SKIP_BUILD=1 asks to reuse the last one. */
@@ -74,7 +77,9 @@ async function main(): Promise<void> {
   for (const threads of [1, 2]) {
     const keepAs = threads === 1 ? encoderInput : undefined;
     const opts = { csv: csv.path, outDir: OUT, threads, runs, rows, keepAs };
-    native.push(await nativeCopy(conn, opts, (ms) => log(`native threads=${threads}: ${seconds(ms)}`)));
+    native.push(
+      await nativeCopy(conn, opts, (ms) => log(`native threads=${threads}: ${seconds(ms)}`)),
+    );
   }
 
   const inTab = await benchInTab({

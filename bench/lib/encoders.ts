@@ -93,7 +93,13 @@ async function timeEncoder(
   await rm(file, { force: true });
   if (rows !== opts.rows)
     throw new Error(`${enc.name} (${enc.codec}) wrote ${rows} rows, expected ${opts.rows}`);
-  return { name: enc.name, codec: enc.codec, time: series(times), bytes: last.length, note: enc.note };
+  return {
+    name: enc.name,
+    codec: enc.codec,
+    time: series(times),
+    bytes: last.length,
+    note: enc.note,
+  };
 }
 
 /** parquet-wasm's one-shot writer. Table import is timed too: writeParquet consumes the table. */

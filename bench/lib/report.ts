@@ -28,7 +28,11 @@ function table(rows: Row[]): string {
 }
 
 function nativeRows(native: NativeResult[]): Row[] {
-  return native.map((n) => [`native DuckDB, threads=${n.threads}`, seconds(n.time.median), runList(n.time)]);
+  return native.map((n) => [
+    `native DuckDB, threads=${n.threads}`,
+    seconds(n.time.median),
+    runList(n.time),
+  ]);
 }
 
 function inTabRows(r: BenchResults): Row[] {

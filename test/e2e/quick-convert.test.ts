@@ -178,6 +178,8 @@ describe('Quick convert in Chromium', () => {
       '<script>window.__pwned=2</script>',
     );
     expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+    await page.getByRole('button', { name: `Remove ${name}` }).click();
+    await expect.poll(() => card(page, name).count()).toBe(0);
   });
 
   it('cancels a running conversion, then converts the same file when asked again', async () => {
@@ -199,6 +201,25 @@ describe('Quick convert in Chromium', () => {
       `(SELECT count(*)::INT AS n, max(id)::INT AS top FROM ${parquetAt(await convertAndDownload('many.csv'))})`,
     );
     expect(out.rows).toEqual([{ n: 1_500_000, top: 1_499_999 }]);
+  });
+
+  it('converts several files one after another with "Convert all", each with its own result', async () => {
+    const { page } = app;
+    const names = ['all-strings-header.csv', 'no-header.csv', 'utf8-bom.csv'];
+    await page.getByTestId('file-input').setInputFiles(names.map(fixturePath));
+    for (const f of names) expect(await settled(page, f, ['ready', 'failed'])).toBe('ready');
+    const got: string[] = [];
+    const onDownload = (d: { suggestedFilename(): string }) => got.push(d.suggestedFilename());
+    page.on('download', onDownload);
+    await page.getByTestId('convert-all').click();
+    for (const f of names) expect(await settled(page, f, ['done', 'failed'])).toBe('done');
+    await expect.poll(() => got.length).toBe(3);
+    page.off('download', onDownload);
+    expect(got).toEqual(['all-strings-header.parquet', 'no-header.parquet', 'utf8-bom.parquet']);
+    for (const f of names)
+      expect(await card(page, f).getByTestId('done').innerText()).toMatch(
+        new RegExp(`^${expected(f).rowCount} rows → .* Parquet \\(zstd, 1 row group\\)`),
+      );
   });
 
   it('made no request outside its own origin and hit no CSP violation', () => {
