@@ -7,7 +7,12 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['test/core/**/*.test.ts', 'test/engine/**/*.test.ts', 'test/app/**/*.test.ts'],
+          include: [
+            'test/core/**/*.test.ts',
+            'test/catalog/**/*.test.ts',
+            'test/engine/**/*.test.ts',
+            'test/app/**/*.test.ts',
+          ],
           testTimeout: 60_000,
         },
       },

@@ -9,6 +9,7 @@ import {
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
 import type {
+  AttachedTable,
   BatchMessage,
   CreditMessage,
   EngineApi,
@@ -23,6 +24,10 @@ import { inspectCsv } from './engine/inspect-csv';
 import { scanCsv, type BatchSink } from './engine/scan-csv';
 import { readHead } from './engine/read-head';
 import { toWireError } from './wire-error';
+import { AttachedTables } from './engine/attached-tables';
+import { SqlConsole } from './engine/sql-console';
+import { columnStatistics } from './engine/column-statistics';
+import { castFailures } from './engine/cast-failures';
 
 /**
  * The DuckDB host. DuckDB's blocking bundle runs right here, in this worker, so reads of dropped
@@ -36,7 +41,20 @@ interface Registered {
 
 const files = new Map<string, Registered>();
 const cancelled = new Set<string>();
-let engine: Promise<{ s: SqlSession; tracker: ReadTracker; version: string }> | null = null;
+interface Engine {
+  s: SqlSession;
+  tracker: ReadTracker;
+  version: string;
+  /**
+   * A second connection for the catalog and the SQL console: a scan streams on `s` across
+   * awaits, and a query on the same connection would end its stream. Temp tables (console
+   * results, rejects) are per connection too.
+   */
+  q: SqlSession;
+  tables: AttachedTables<File>;
+  sql: SqlConsole;
+}
+let engine: Promise<Engine> | null = null;
 
 function start() {
   engine ??= (async () => {
@@ -49,7 +67,14 @@ function start() {
     db.open({});
     const tracker = new ReadTracker();
     const s = new SqlSession(db);
-    return { s, tracker, version: db.getVersion() };
+    const q = new SqlSession(db);
+    const tables = new AttachedTables<File>(q, {
+      register: (name, file) =>
+        db.registerFileHandle(name, file, DuckDBDataProtocol.BROWSER_FILEREADER, true),
+      drop: (name) => db.dropFile(name),
+    });
+    const sql = new SqlConsole(q, tables.relabel);
+    return { s, tracker, version: db.getVersion(), q, tables, sql };
   })();
   return engine;
 }
@@ -144,8 +169,11 @@ const api: EngineApi = {
     onProgress: (p: ScanProgress) => void,
   ) =>
     guard(async () => {
-      const { s, tracker } = await start();
+      const { s: main, tracker } = await start();
       const r = registered(plan.fileId);
+      // A connection of its own: a query on the connection a stream reads from ends that stream
+      // early without an error, and inspections keep running on the main one meanwhile.
+      const s = new SqlSession(main.db);
       let last = 0;
       try {
         return await scanCsv(
@@ -168,12 +196,40 @@ const api: EngineApi = {
         );
       } finally {
         cancelled.delete(taskId);
+        s.close();
       }
     }),
 
   cancel: async (taskId: string) => {
     cancelled.add(taskId);
   },
+
+  attachTable: (t: AttachedTable) => guard(async () => (await start()).tables.attach(t)),
+
+  detachTable: (database: string, name: string) =>
+    guard(async () => (await start()).tables.detach(database, name)),
+
+  runSql: (sql: string) => guard(async () => (await start()).sql.runSql(sql)),
+
+  page: (resultId: string, offset: number, limit: number) =>
+    guard(async () => {
+      const bytes = (await start()).sql.page(resultId, offset, limit);
+      return Comlink.transfer(bytes, [bytes.buffer]);
+    }),
+
+  dropResult: (resultId: string) => guard(async () => (await start()).sql.dropResult(resultId)),
+
+  columnStatistics: (database: string, name: string) =>
+    guard(async () => {
+      const { q, tables } = await start();
+      return columnStatistics(q, database, name, tables.relabel);
+    }),
+
+  castFailures: (database: string, name: string, column: string, type: string) =>
+    guard(async () => {
+      const { q, tables } = await start();
+      return castFailures(q, tables.table(database, name), column, type, tables.relabel);
+    }),
 };
 
 Comlink.expose(api);

@@ -24,6 +24,15 @@ export interface EncoderComparison {
   results: EncoderResult[];
 }
 
+export interface EncoderOptions {
+  parquetPath: string;
+  outDir: string;
+  runs: number;
+  /** Rows that differ between two Parquet files (native DuckDB); 0 means the same data. */
+  differingRows: (a: string, b: string) => Promise<number>;
+  onRun: (name: string, ms: number) => void;
+}
+
 interface Encoder {
   name: string;
   codec: string;
@@ -34,16 +43,9 @@ interface Encoder {
 /**
  * Loads `parquetPath` (native DuckDB's output for the benchmark CSV: the same rows and types the
  * engine hands the app's encoder) into Arrow, then times each writer `runs` times. Every output
- * is checked for its row count with `countRows`, so a writer cannot win by dropping rows.
+ * is compared with the input, value by value, so a writer cannot win by dropping or mangling data.
  */
-export async function compareEncoders(opts: {
-  parquetPath: string;
-  outDir: string;
-  rows: number;
-  runs: number;
-  countRows: (path: string) => Promise<number>;
-  onRun: (name: string, ms: number) => void;
-}): Promise<EncoderComparison> {
+export async function compareEncoders(opts: EncoderOptions): Promise<EncoderComparison> {
   // Arrow IPC is what the app's engine worker sends its encoder, so parquet-wasm starts from it.
   const ipc = pw.readParquet(await readFile(opts.parquetPath)).intoIPCStream();
   const prep = await timed(() => toColumnSources(tableFromIPC(ipc)));
@@ -76,11 +78,11 @@ export async function compareEncoders(opts: {
 
 async function timeEncoder(
   enc: Encoder,
-  opts: { outDir: string; rows: number; runs: number; countRows: (p: string) => Promise<number> },
+  opts: EncoderOptions,
   onRun: (ms: number) => void,
 ): Promise<EncoderResult> {
   const times: number[] = [];
-  let last = new Uint8Array();
+  let last: Uint8Array = new Uint8Array(0);
   for (let run = 0; run < opts.runs; run++) {
     const { value, ms } = await timed(enc.encode);
     times.push(ms);
@@ -89,10 +91,10 @@ async function timeEncoder(
   }
   const file = join(opts.outDir, `encoder-${enc.name}-${enc.codec}-${Date.now()}.parquet`);
   await writeFile(file, last);
-  const rows = await opts.countRows(file);
+  const differing = await opts.differingRows(opts.parquetPath, file);
   await rm(file, { force: true });
-  if (rows !== opts.rows)
-    throw new Error(`${enc.name} (${enc.codec}) wrote ${rows} rows, expected ${opts.rows}`);
+  if (differing !== 0)
+    throw new Error(`${enc.name} (${enc.codec}): ${differing} rows differ from the input`);
   return {
     name: enc.name,
     codec: enc.codec,

@@ -22,6 +22,11 @@ export interface InTabRun {
   /** The card's "N rows → … in X s" line, as the user sees it. */
   doneText: string;
   parquetBytes: number;
+  /**
+   * Rows that differ from native DuckDB's output (0: identical values), or why they could not be
+   * compared (e.g. a column the app typed differently). Reported, not fatal: the row count is.
+   */
+  vsNative: number | string;
 }
 
 export interface InTabResult {
@@ -42,6 +47,8 @@ export interface InTabOptions {
   downloadDir: string;
   /** Rows in a Parquet file, read independently of the app (native DuckDB). */
   countRows: (path: string) => Promise<number>;
+  /** Rows whose values differ from native DuckDB's output for the same CSV; 0 = identical. */
+  differingFromNative: (path: string) => Promise<number>;
   onRun: (run: InTabRun) => void;
 }
 
@@ -131,6 +138,7 @@ async function oneRun(
     await convert.value.saveAs(file);
     const parquetBytes = (await stat(file)).size;
     const rows = await opts.countRows(file);
+    const vsNative = await opts.differingFromNative(file).catch((err: Error) => err.message);
     await rm(file, { force: true });
     if (rows !== opts.rows)
       throw new Error(
@@ -147,6 +155,7 @@ async function oneRun(
       rssPeak,
       doneText,
       parquetBytes,
+      vsNative,
     };
   } finally {
     await context.close();

@@ -24,6 +24,17 @@ export async function countParquetRows(conn: DuckDBConnection, path: string): Pr
 }
 
 /**
+ * Rows in one file and not the other, both ways, compared as multisets: 0 when both files hold
+ * the same values (whatever their physical types, e.g. timestamps in ms or µs).
+ */
+export async function differingRows(conn: DuckDBConnection, a: string, b: string): Promise<number> {
+  const minus = (x: string, y: string) =>
+    `(SELECT count(*) FROM (FROM read_parquet(${literal(x)}) EXCEPT ALL FROM read_parquet(${literal(y)})))`;
+  const reader = await conn.runAndReadAll(`SELECT ${minus(a, b)} + ${minus(b, a)}`);
+  return Number(reader.getRows()[0]?.[0]);
+}
+
+/**
  * Times `COPY (SELECT * FROM read_csv(csv)) TO parquet` `runs` times at the given thread count.
  * Each run writes a fresh file name: COPY onto an existing path returned stale bytes here (see
  * /work/shared/notes/duckdb-wasm.md). The last run's output is kept at `keepAs` when given (the

@@ -12,7 +12,8 @@ export interface BenchResults {
   runs: number;
   native: NativeResult[];
   inTab: InTabResult;
-  encoders: EncoderComparison;
+  /** Null when the run was too large to compare encoders. */
+  encoders: EncoderComparison | null;
 }
 
 type Row = [label: string, value: string, detail: string];
@@ -53,7 +54,20 @@ function inTabRows(r: BenchResults): Row[] {
     megabytes(memoryGrowth.median),
     `runs ${memoryGrowth.runs.map(megabytes).join(' / ')}; peak totals ${peaks}`,
   ]);
+  rows.push(['in-tab output vs native DuckDB output', '', vsNativeSummary(runs)]);
   return rows;
+}
+
+/** "identical values" when every run matched native DuckDB's output row for row, else details. */
+function vsNativeSummary(runs: InTabResult['runs']): string {
+  if (runs.every((run) => run.vsNative === 0)) return 'identical values in every run';
+  return runs
+    .map((run, i) =>
+      typeof run.vsNative === 'number'
+        ? `run ${i + 1}: ${count(run.vsNative)} rows differ`
+        : `run ${i + 1}: not comparable (${run.vsNative})`,
+    )
+    .join('; ');
 }
 
 function encoderRows(enc: EncoderComparison): Row[] {
@@ -84,7 +98,7 @@ export function formatReport(r: BenchResults): string {
     ['In the tab (headless Chromium, ZSTD, fresh page per run)', '', ''],
     ...inTabRows(r),
     [`Encoders in Node (same ${count(csv.rows)} rows from Arrow, one thread)`, '', ''],
-    ...encoderRows(r.encoders),
+    ...(r.encoders ? encoderRows(r.encoders) : []),
   ];
   const footer = [
     last ? `App said (last run): ${last.doneText} Downloaded ${megabytes(last.parquetBytes)}.` : '',

@@ -1,4 +1,5 @@
 import { EngineClient } from '../engine/client';
+import { CatalogState } from './catalog.svelte';
 
 let client: EngineClient | null = null;
 
@@ -6,4 +7,15 @@ let client: EngineClient | null = null;
 export function engine(): EngineClient {
   client ??= new EngineClient();
   return client;
+}
+
+let catalogState: CatalogState | null = null;
+
+/** The page's one catalog mirror, opened on first use. */
+export function catalog(): CatalogState {
+  if (!catalogState) {
+    catalogState = new CatalogState(engine());
+    void catalogState.open();
+  }
+  return catalogState;
 }

@@ -4,6 +4,8 @@ import { parquetNameFromFileName } from '../core/format';
 import type { ConvertProgress, EngineClient } from '../engine/client';
 import type { CsvInspection, ParquetCompression } from '../engine/protocol';
 import { gridFromIpc, type PreviewGrid } from '../engine/preview';
+import type { DroppedFile } from './dropped-files';
+import { downloadUrl } from './download';
 
 /** Extensions Quick convert reads; anything else is refused with a reason before the engine sees it. */
 const TEXT_FILE = /\.(csv|tsv|txt|tab|psv|dat)(\.gz|\.gzip)?$/i;
@@ -33,6 +35,8 @@ let nextId = 0;
 export class FileEntry {
   readonly id = `${++nextId}`;
   readonly file: File;
+  /** Present when the browser granted a File System Access handle (Chromium drops). */
+  readonly handle?: FileSystemFileHandle;
   state = $state.raw<EntryState>({ kind: 'inspecting' });
   inspection = $state.raw<CsvInspection | null>(null);
   preview = $state.raw<PreviewGrid | null>(null);
@@ -42,8 +46,9 @@ export class FileEntry {
   badRows = $state<BadRowPolicy>('error');
   controller: AbortController | null = null;
 
-  constructor(file: File) {
-    this.file = file;
+  constructor(dropped: DroppedFile) {
+    this.file = dropped.file;
+    this.handle = dropped.handle;
   }
 }
 
@@ -61,7 +66,7 @@ export class QuickConvert {
   }
 
   /** Adds files and inspects each; never throws: every problem lands on its entry. */
-  async add(files: Iterable<File>): Promise<void> {
+  async add(files: Iterable<DroppedFile>): Promise<void> {
     const added = [...files].map((f) => new FileEntry(f));
     this.entries = [...this.entries, ...added];
     await Promise.all(added.map((e) => this.register(e)));
@@ -165,7 +170,7 @@ export class QuickConvert {
             rowGroups: out.encode.rowGroups,
             skipped: out.scan.rowsSkipped,
           };
-          if (this.autoDownload) download(url, outName);
+          if (this.autoDownload) downloadUrl(url, outName);
           return;
         } catch (err) {
           const error = asDecantError(err);
@@ -214,14 +219,4 @@ function asDecantError(err: unknown): DecantError {
   return err instanceof DecantError
     ? err
     : new DecantError(err instanceof Error ? err.message : String(err), { cause: err });
-}
-
-function download(url: string, name: string): void {
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.rel = 'noopener';
-  document.body.append(a);
-  a.click();
-  a.remove();
 }

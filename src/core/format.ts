@@ -32,3 +32,13 @@ export function parquetNameFromFileName(name: string): string {
   const base = name.replace(/\.(gz|gzip)$/i, '').replace(/\.(csv|tsv|txt|tab|psv|dat)$/i, '');
   return `${base || 'data'}.parquet`;
 }
+
+/** `Sales 2024.csv.gz` → `sales_2024`: a table name that needs no quoting in SQL (Glue's habit). */
+export function tableNameFromFileName(name: string): string {
+  const base = name.replace(/\.(gz|gzip)$/i, '').replace(/\.[^.]*$/, '');
+  const clean = base
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  return /^[a-z_]/.test(clean) ? clean : `t_${clean || 'data'}`;
+}

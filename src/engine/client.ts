@@ -1,6 +1,8 @@
 import * as Comlink from 'comlink';
 import { DecantError, type DecantErrorCode } from '../core/errors';
+import type { ColumnStatistics } from '../catalog/model';
 import type {
+  AttachedTable,
   EncodeOptions,
   EncodeProgress,
   EncodeResult,
@@ -11,6 +13,7 @@ import type {
   ScanPlan,
   ScanProgress,
   ScanResult,
+  SqlResult,
   WireError,
 } from './protocol';
 
@@ -132,6 +135,46 @@ export class EngineClient {
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /** See EngineApi.attachTable: serves the table as the view `database.name`. */
+  attachTable(t: AttachedTable): Promise<void> {
+    return this.call(() => this.engine.attachTable(t));
+  }
+
+  detachTable(database: string, name: string): Promise<void> {
+    return this.call(() => this.engine.detachTable(database, name));
+  }
+
+  /** See EngineApi.runSql; errors are DecantErrors with `line` and `column` in `sql`. */
+  runSql(sql: string): Promise<SqlResult> {
+    return this.call(() => this.engine.runSql(sql));
+  }
+
+  /** An Arrow IPC stream of rows `[offset, offset + limit)`; the caller owns the bytes. */
+  page(resultId: string, offset: number, limit: number): Promise<Uint8Array> {
+    return this.call(() => this.engine.page(resultId, offset, limit));
+  }
+
+  dropResult(resultId: string): Promise<void> {
+    return this.call(() => this.engine.dropResult(resultId));
+  }
+
+  columnStatistics(
+    database: string,
+    name: string,
+  ): Promise<{ rowCount: number; columns: ColumnStatistics[] }> {
+    return this.call(() => this.engine.columnStatistics(database, name));
+  }
+
+  /** Call before changing a column's type: how many values would fail the cast, with examples. */
+  castFailures(
+    database: string,
+    name: string,
+    column: string,
+    type: string,
+  ): Promise<{ failures: number; examples: string[] }> {
+    return this.call(() => this.engine.castFailures(database, name, column, type));
   }
 
   terminate(): void {

@@ -1,4 +1,4 @@
-import { tableFromIPC, Type, type DataType } from 'apache-arrow';
+import { DataType, tableFromIPC, Type } from 'apache-arrow';
 
 export interface PreviewGrid {
   columns: string[];
@@ -32,6 +32,9 @@ export function cellText(v: unknown, type: DataType): string | null {
     }
     case Type.Date:
       return new Date(Number(v)).toISOString().slice(0, 10);
+    case Type.Decimal:
+      // Arrow gives the unscaled integer (HUGEINT arrives as DECIMAL(38,0)); place the point.
+      return decimalText(String(v), DataType.isDecimal(type) ? type.scale : 0);
     default:
       break;
   }
@@ -41,4 +44,11 @@ export function cellText(v: unknown, type: DataType): string | null {
   if (typeof v === 'string') return v;
   if (v instanceof Uint8Array) return `<${v.length} bytes>`;
   return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
+}
+
+function decimalText(digits: string, scale: number): string {
+  if (scale <= 0) return digits;
+  const neg = digits.startsWith('-');
+  const d = (neg ? digits.slice(1) : digits).padStart(scale + 1, '0');
+  return `${neg ? '-' : ''}${d.slice(0, -scale)}.${d.slice(-scale)}`;
 }

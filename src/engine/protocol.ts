@@ -3,6 +3,7 @@
  * Plain data crosses; Arrow IPC bytes are transferred, never copied.
  */
 import type { BadRowPolicy, ColumnInfo, CsvDialect, RaggedLine } from '../core/csv/dialect';
+import type { ColumnStatistics } from '../catalog/model';
 
 export type ParquetCompression = 'zstd' | 'snappy' | 'gzip' | 'none';
 
@@ -95,6 +96,42 @@ export interface WireError {
   sql?: string;
 }
 
+/** One file of a catalog table, handed to the engine to read lazily. */
+export interface AttachedFile {
+  /** Path relative to the table root, e.g. 'year=2024/part.csv'. */
+  path: string;
+  file: File;
+  /** Values for the table's partitionKeys, in order; `__HIVE_DEFAULT_PARTITION__` reads as NULL. */
+  partitionValues: string[];
+}
+
+/** A catalog table as the engine serves it: a view `database.table` over its files. */
+export interface AttachedTable {
+  database: string;
+  name: string;
+  /** json and parquet come later. */
+  classification: 'csv';
+  dialect: CsvDialect;
+  /** Data columns, read with read_csv's `columns=…` (types are DuckDB type names). */
+  columns: ColumnInfo[];
+  /** Appended as columns after the data columns, each value cast to its key's type. */
+  partitionKeys: ColumnInfo[];
+  files: AttachedFile[];
+}
+
+/** The outcome of a SQL console run: the last statement's result. */
+export interface SqlResult {
+  /** Handle for `page`; '' when there is nothing to page (kind 'ok', or no rows). */
+  resultId: string;
+  /** Names and DuckDB types of the result's columns; [] for 'ok'. */
+  columns: ColumnInfo[];
+  /** Rows of the result; for 'ok', the rows changed when DuckDB says (INSERT, UPDATE, DELETE, CTAS), else 0. */
+  rowCount: number;
+  elapsedMs: number;
+  /** 'ok' for statements that return a status, not rows: CREATE, INSERT, SET, … */
+  kind: 'rows' | 'ok';
+}
+
 export interface EngineApi {
   /** Starts DuckDB; resolves with its version. Idempotent. */
   init(): Promise<string>;
@@ -113,6 +150,48 @@ export interface EngineApi {
     onProgress: (p: ScanProgress) => void,
   ): Promise<ScanResult>;
   cancel(taskId: string): Promise<void>;
+
+  /**
+   * Serves a catalog table as the view `"database"."name"` (queryable as `database.name`) over
+   * its files, registered lazily (read in slices, never copied). Re-attaching replaces the view
+   * and drops files it no longer uses; on failure the previous view stays. Rejects with
+   * `catalog:` errors (bad type name, partition value that doesn't cast, names DuckDB would
+   * confuse because it ignores case).
+   */
+  attachTable(t: AttachedTable): Promise<void>;
+  /** Drops the view and its files; a table that is not attached is ignored. */
+  detachTable(database: string, name: string): Promise<void>;
+  /**
+   * Runs a script (statements separated by `;`); the last statement's rows are materialized
+   * once, for `page`. Rejects with `sql: line n: …` errors carrying `line` and `column` (1-based,
+   * in `sql`). INSTALL/LOAD and settings that would let the engine reach the network are refused.
+   */
+  runSql(sql: string): Promise<SqlResult>;
+  /** Rows `[offset, offset + limit)` of a result as an Arrow IPC stream (transferred). */
+  page(resultId: string, offset: number, limit: number): Promise<Uint8Array>;
+  /** Frees a result; unknown ids are ignored. */
+  dropResult(resultId: string): Promise<void>;
+  /**
+   * Glue's column statistics of an attached table in one scan; `distinct` is
+   * approx_count_distinct, a HyperLogLog estimate that is never exact (DuckDB 1.4 counted 3
+   * distinct values as 2 and 1,000 as 1,249): show it as approximate.
+   */
+  columnStatistics(
+    database: string,
+    name: string,
+  ): Promise<{ rowCount: number; columns: ColumnStatistics[] }>;
+  /**
+   * Call before changing a column's type: how many non-NULL values would fail to convert, with
+   * up to 5 distinct examples. The values are the files' text read as `type` exactly as the view
+   * will read them after the change (a BOOLEAN `true` fails as INTEGER, though TRY_CAST(true AS
+   * INTEGER) is 1). `type` must look like a DuckDB type name.
+   */
+  castFailures(
+    database: string,
+    name: string,
+    column: string,
+    type: string,
+  ): Promise<{ failures: number; examples: string[] }>;
 }
 
 export interface ParquetApi {

@@ -19,10 +19,12 @@ export async function openApp(): Promise<AppPage> {
     executablePath: inject('chromiumPath'),
     args: CHROMIUM_ARGS,
   });
-  const page = await browser.newPage({ acceptDownloads: true });
+  // A context of our own, so a test can open a second tab on the same storage.
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
   const foreignRequests: string[] = [];
   const consoleErrors: string[] = [];
-  page.on('request', (r) => {
+  context.on('request', (r) => {
     const u = r.url();
     if (!u.startsWith(url + '/') && !u.startsWith('blob:') && !u.startsWith('data:'))
       foreignRequests.push(u);

@@ -197,10 +197,22 @@ describe('Quick convert in Chromium', () => {
     await card(page, 'many.csv').getByTestId('progress').waitFor();
     await card(page, 'many.csv').getByTestId('cancel').click();
     expect(await settled(page, 'many.csv', ['cancelled', 'done', 'failed'])).toBe('cancelled');
-    const out = await nativeRead(
-      `(SELECT count(*)::INT AS n, max(id)::INT AS top FROM ${parquetAt(await convertAndDownload('many.csv'))})`,
-    );
+    // While it converts again, a new file is dropped and inspected: the conversion loses nothing.
+    const dropDuring = async () => {
+      await card(page, 'many.csv').getByTestId('progress').waitFor();
+      const during = join(tmp, 'during.csv');
+      writeFileSync(during, 'a,b\n1,x\n2,y\n');
+      await page.getByTestId('file-input').setInputFiles([during]);
+    };
+    const [, out] = await Promise.all([
+      dropDuring(),
+      convertAndDownload('many.csv').then((path) =>
+        nativeRead(`(SELECT count(*)::INT AS n, max(id)::INT AS top FROM ${parquetAt(path)})`),
+      ),
+    ]);
     expect(out.rows).toEqual([{ n: 1_500_000, top: 1_499_999 }]);
+    expect(await settled(page, 'during.csv', ['ready', 'failed'])).toBe('ready');
+    await page.getByRole('button', { name: 'Remove during.csv' }).click();
   });
 
   it('converts several files one after another with "Convert all", each with its own result', async () => {

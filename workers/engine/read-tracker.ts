@@ -14,15 +14,24 @@ export function activeRuntime(): DuckDBRuntime {
  * This gives "bytes read of total" progress, and proves at the end that a scan reached the end of
  * its file: the guard against silently truncated reads.
  */
+type RuntimeWithInfo = DuckDBRuntime & {
+  getFileInfo?: (mod: unknown, fileId: number) => { fileName?: string } | null;
+};
+
 export class ReadTracker {
   private furthest = new Map<number, number>();
+  /** fileId → registered name, looked up once per id (the browser runtime caches the info). */
+  private names = new Map<number, string | null>();
 
   constructor(runtime: DuckDBRuntime = activeRuntime()) {
-    const read = runtime.readFile.bind(runtime);
-    runtime.readFile = (mod, fileId, buffer, bytes, location) => {
+    const rt = runtime as RuntimeWithInfo;
+    const read = rt.readFile.bind(rt);
+    rt.readFile = (mod, fileId, buffer, bytes, location) => {
       const n = read(mod, fileId, buffer, bytes, location);
       const end = location + n;
       if (end > (this.furthest.get(fileId) ?? 0)) this.furthest.set(fileId, end);
+      if (!this.names.has(fileId))
+        this.names.set(fileId, rt.getFileInfo?.(mod, fileId)?.fileName ?? null);
       return n;
     };
   }
@@ -30,12 +39,21 @@ export class ReadTracker {
   /** Forget earlier reads; call before a scan. */
   reset(): void {
     this.furthest.clear();
+    this.names.clear();
   }
 
-  /** The furthest byte read in any file since reset; one file is scanned at a time. */
-  furthestByte(): number {
+  /**
+   * The furthest byte read since reset in the file registered as `path`. Other files read
+   * meanwhile (an inspection during a conversion) do not count. Where the runtime cannot name
+   * its files (DuckDB-WASM's Node bundle), the furthest byte in any file.
+   */
+  furthestByte(path?: string): number {
     let max = 0;
-    for (const v of this.furthest.values()) max = Math.max(max, v);
+    for (const [id, v] of this.furthest) {
+      const name = this.names.get(id);
+      if (path === undefined || name === null || name === undefined || name === path)
+        max = Math.max(max, v);
+    }
     return max;
   }
 }

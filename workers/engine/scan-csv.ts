@@ -39,7 +39,7 @@ export async function scanCsv(
   let rows = 0;
   const progress = () =>
     ctl.onProgress({
-      bytesRead: tracker ? tracker.furthestByte() : 0,
+      bytesRead: tracker ? tracker.furthestByte(src.path) : 0,
       bytesTotal: src.size,
       rowsRead: rows,
     });
@@ -76,7 +76,7 @@ export async function scanCsv(
   let rowsSkipped = 0;
   if (keepRejects) rowsSkipped = Number(s.rows(COUNT_REJECTS_SQL)[0]?.n ?? 0);
   if (tracker) {
-    const read = tracker.furthestByte();
+    const read = tracker.furthestByte(src.path);
     if (read < src.size) {
       const err = new DecantError(
         `csv: "${src.name}": the engine stopped reading at byte ${read} of ${src.size}; ` +
@@ -89,7 +89,11 @@ export async function scanCsv(
   }
   sink.send({ t: 'end', rows });
   progress();
-  return { rowsRead: rows, bytesRead: tracker ? tracker.furthestByte() : src.size, rowsSkipped };
+  return {
+    rowsRead: rows,
+    bytesRead: tracker ? tracker.furthestByte(src.path) : src.size,
+    rowsSkipped,
+  };
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {

@@ -25,6 +25,11 @@ export class SqlSession {
     this.conn.query('SET autoload_known_extensions = false');
   }
 
+  /** Ends this connection; its temp tables and any stream on it go with it. */
+  close(): void {
+    this.conn.close();
+  }
+
   query(sql: string): Table {
     return this.conn.query(sql);
   }

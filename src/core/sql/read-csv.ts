@@ -32,19 +32,33 @@ export function sniffCsvSql(path: string, hints: SniffHints = {}): string {
   );
 }
 
+/** Options of `readCsvSql` beyond the dialect. */
+export interface ReadCsvExtras {
+  /**
+   * Adds a column holding each row's file path (as given): `true` names it `filename`, a string
+   * names it so (use one that no data column has). Default: no such column.
+   */
+  filename?: boolean | string;
+  /** With `storeRejects`: record at most this many bad rows per file. Default: all of them. */
+  rejectsLimit?: number;
+}
+
 /**
  * `read_csv(…)` with everything spelled out (auto_detect off), so the scan reads exactly the
- * dialect and types the user saw, and DuckDB never re-sniffs.
+ * dialect and types the user saw, and DuckDB never re-sniffs. `path` is one registered file or
+ * a list of them (read as one relation, same dialect and columns); throws on an empty list,
+ * which DuckDB cannot type.
  */
 export function readCsvSql(
-  path: string,
+  path: string | readonly string[],
   dialect: CsvDialect,
   columns: readonly ColumnInfo[],
   badRows: BadRowPolicy = 'error',
   storeRejects = false,
+  extras: ReadCsvExtras = {},
 ): string {
   const args = [
-    quoteLiteral(path),
+    pathsArg(path),
     'auto_detect=false',
     `delim=${quoteLiteral(dialect.delimiter)}`,
     `quote=${quoteLiteral(dialect.quote)}`,
@@ -66,7 +80,19 @@ export function readCsvSql(
       `rejects_table=${quoteLiteral(REJECTS_TABLE)}`,
       `rejects_scan=${quoteLiteral(REJECT_SCANS_TABLE)}`,
     );
+  if (storeRejects && extras.rejectsLimit !== undefined)
+    args.push(`rejects_limit=${Math.max(0, Math.trunc(extras.rejectsLimit))}`);
+  if (extras.filename === true) args.push('filename=true');
+  else if (typeof extras.filename === 'string')
+    args.push(`filename=${quoteLiteral(extras.filename)}`);
   return `read_csv(${args.join(', ')})`;
+}
+
+/** `'a.csv'`, or `['a.csv', 'b.csv']` for a list. */
+function pathsArg(path: string | readonly string[]): string {
+  if (typeof path === 'string') return quoteLiteral(path);
+  if (path.length === 0) throw new Error('sql: read_csv needs at least one file');
+  return `[${path.map(quoteLiteral).join(', ')}]`;
 }
 
 const REJECTS_TABLE = 'decant_rejects';
@@ -80,6 +106,11 @@ export const CLEAR_REJECTS_SQL = [
 
 /** Rows the last scan with `storeRejects` skipped. */
 export const COUNT_REJECTS_SQL = `SELECT count(*) AS n FROM ${REJECTS_TABLE}`;
+
+/** DuckDB's messages for the values the last scan with `storeRejects` could not convert (first 1,000). */
+export const REJECTED_CASTS_SQL =
+  `SELECT error_message FROM ${REJECTS_TABLE} WHERE error_type = 'CAST' ` +
+  'ORDER BY file_id, line LIMIT 1000';
 
 /**
  * Two statements: a scan that records (instead of failing on) rows whose field count is wrong,

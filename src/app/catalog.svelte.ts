@@ -1,0 +1,300 @@
+import {
+  CatalogStore,
+  catalogExport,
+  openCatalogDb,
+  planImport,
+  type CatalogChange,
+  type CatalogSearchHit,
+  type CatalogTrash,
+  type ImportPlan,
+  type ImportResult,
+} from '../catalog';
+import type { CatalogDatabase, CatalogTable, TableSource } from '../catalog/model';
+import { SvelteMap } from 'svelte/reactivity';
+import { DecantError } from '../core/errors';
+import type { EngineClient } from '../engine/client';
+import { attachedTableFrom, grantAccess, SourceUnavailable } from './table-files';
+import { copyToOpfs, storageUse, type StorageUse } from './opfs';
+import type { FileEntry } from './quick-convert.svelte';
+
+/** How a table stands with the engine: queryable, waiting for a click, or broken (and why). */
+export type Attachment =
+  | { kind: 'attached' }
+  | { kind: 'needs-permission'; message: string }
+  | { kind: 'unavailable'; message: string };
+
+export interface TrashItem {
+  label: string;
+  trash: CatalogTrash;
+}
+
+const key = (database: string, table: string) => `${database}\u0000${table}`;
+
+/**
+ * The catalog as the UI sees it: a mirror of IndexedDB kept fresh after every committed write,
+ * here and in other tabs (BroadcastChannel), plus what the engine can query right now.
+ */
+export class CatalogState {
+  ready = $state(false);
+  loadError = $state.raw<DecantError | null>(null);
+  databases = $state.raw<CatalogDatabase[]>([]);
+  tables = $state.raw<CatalogTable[]>([]);
+  readonly attachments = new SvelteMap<string, Attachment>();
+  /** Deleted this session; each can be put back. */
+  trash = $state.raw<TrashItem[]>([]);
+  storage = $state.raw<StorageUse | null>(null);
+  private store: CatalogStore | null = null;
+  private channel: BroadcastChannel | null = null;
+  private engine: EngineClient;
+
+  constructor(engine: EngineClient) {
+    this.engine = engine;
+  }
+
+  async open(): Promise<void> {
+    try {
+      const db = await openCatalogDb();
+      this.channel = new BroadcastChannel('decant-catalog');
+      this.store = new CatalogStore(db, (change) => {
+        this.channel?.postMessage(change);
+        void this.refresh(change);
+      });
+      this.channel.onmessage = (e: MessageEvent<CatalogChange>) => {
+        this.store?.noteChangeElsewhere(e.data);
+        void this.refresh(e.data);
+      };
+      await this.refresh();
+      this.ready = true;
+      void this.refreshStorage();
+    } catch (e) {
+      this.loadError =
+        e instanceof DecantError
+          ? e
+          : new DecantError(`catalog: cannot open the catalog: ${String(e)}`);
+    }
+  }
+
+  private need(): CatalogStore {
+    if (!this.store) throw new DecantError('catalog: not open yet');
+    return this.store;
+  }
+
+  /** Reloads the mirror; a table that changed is attached again so its view matches. */
+  private async refresh(change?: CatalogChange): Promise<void> {
+    const s = this.need();
+    const [databases, tables] = await Promise.all([s.listDatabases(), s.listAllTables()]);
+    this.databases = databases;
+    this.tables = tables;
+    if (change?.kind === 'table') {
+      if (change.op === 'delete')
+        void this.engine.detachTable(change.database, change.table).catch(() => undefined);
+      else {
+        const t = tables.find((x) => x.database === change.database && x.name === change.table);
+        if (t) void this.attach(t);
+      }
+    }
+    if (change?.kind === 'database' && change.op === 'delete') {
+      // Its tables are gone from the mirror; their views would answer with stale files.
+      for (const [k] of this.attachments)
+        if (k.startsWith(change.database + '\u0000')) this.setAttachment(k, null);
+    }
+  }
+
+  async refreshStorage(): Promise<void> {
+    this.storage = await storageUse().catch(() => null);
+  }
+
+  table(database: string, name: string): CatalogTable | undefined {
+    return this.tables.find((t) => t.database === database && t.name === name);
+  }
+
+  attachment(t: CatalogTable): Attachment | undefined {
+    return this.attachments.get(key(t.database, t.name));
+  }
+
+  private setAttachment(k: string, a: Attachment | null) {
+    if (a) this.attachments.set(k, a);
+    else this.attachments.delete(k);
+  }
+
+  /** Makes `database.table` queryable in the engine; records why not, when it cannot be. */
+  async attach(t: CatalogTable): Promise<Attachment> {
+    let a: Attachment;
+    try {
+      const partitions = await this.need().listPartitions(t.database, t.name);
+      await this.engine.attachTable(await attachedTableFrom(t, partitions));
+      a = { kind: 'attached' };
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      a =
+        e instanceof SourceUnavailable && e.needsPermission
+          ? { kind: 'needs-permission', message }
+          : { kind: 'unavailable', message };
+    }
+    this.setAttachment(key(t.database, t.name), a);
+    return a;
+  }
+
+  /** Attaches every table that is not yet; used when the Query area opens. */
+  async attachAll(): Promise<void> {
+    await Promise.all(
+      this.tables.filter((t) => this.attachment(t)?.kind !== 'attached').map((t) => this.attach(t)),
+    );
+  }
+
+  /** The "Reconnect" click: asks the browser for read access again, then attaches. */
+  async reconnect(t: CatalogTable): Promise<Attachment> {
+    await grantAccess(t);
+    return this.attach(t);
+  }
+
+  // Writes. Each is one transaction in the store; the mirror refreshes through onChange.
+
+  createDatabase(name: string, description = '') {
+    return this.need().createDatabase(name, description);
+  }
+  renameDatabase(from: string, to: string) {
+    return this.need().renameDatabase(from, to);
+  }
+  describeDatabase(name: string, description: string) {
+    return this.need().describeDatabase(name, description);
+  }
+  async deleteDatabase(name: string): Promise<void> {
+    const trash = await this.need().deleteDatabase(name);
+    this.trash = [...this.trash, { label: `database ${name}`, trash }];
+  }
+  async deleteTable(database: string, name: string): Promise<void> {
+    const trash = await this.need().deleteTable(database, name);
+    this.trash = [...this.trash, { label: `table ${database}.${name}`, trash }];
+  }
+  async undo(item: TrashItem): Promise<void> {
+    await this.need().restore(item.trash);
+    this.trash = this.trash.filter((x) => x !== item);
+    await this.refresh();
+    for (const t of this.tables) if (!this.attachment(t)) void this.attach(t);
+  }
+  renameTable(database: string, from: string, to: string) {
+    return this.need().renameTable(database, from, to);
+  }
+  putTable(next: CatalogTable, reason?: string) {
+    return this.need().putTable(next, reason);
+  }
+  updateColumn(
+    database: string,
+    table: string,
+    column: string,
+    patch: { name?: string; type?: string; comment?: string },
+  ) {
+    return this.need().updateColumn(database, table, column, patch);
+  }
+  listVersions(database: string, table: string) {
+    return this.need().listVersions(database, table);
+  }
+  restoreVersion(database: string, table: string, version: number) {
+    return this.need().restoreVersion(database, table, version);
+  }
+  listPartitions(database: string, table: string) {
+    return this.need().listPartitions(database, table);
+  }
+  getStatistics(database: string, table: string, version: number) {
+    return this.need().getStatistics(database, table, version);
+  }
+  search(query: string): Promise<CatalogSearchHit[]> {
+    return this.need().search(query);
+  }
+
+  /** Computes Glue's column statistics in the engine and stores them with this table version. */
+  async computeStatistics(t: CatalogTable) {
+    if (this.attachment(t)?.kind !== 'attached' && (await this.attach(t)).kind !== 'attached')
+      throw new DecantError(`catalog: ${t.database}.${t.name} cannot be read now`);
+    const { rowCount, columns } = await this.engine.columnStatistics(t.database, t.name);
+    return this.need().putStatistics({
+      database: t.database,
+      table: t.name,
+      version: t.version,
+      computedAt: Date.now(),
+      rowCount,
+      columns,
+    });
+  }
+
+  /** How many values of a column would not survive a change to `type`. */
+  async castFailures(t: CatalogTable, column: string, type: string) {
+    if (this.attachment(t)?.kind !== 'attached' && (await this.attach(t)).kind !== 'attached')
+      throw new DecantError(`catalog: ${t.database}.${t.name} cannot be read now`);
+    return this.engine.castFailures(t.database, t.name, column, type);
+  }
+
+  /**
+   * Registers a Quick-convert file as a catalog table. The file is kept by its handle when the
+   * browser gave one, else (with `keepCopy`) as a copy in this browser's storage (OPFS).
+   */
+  async addFromQuickConvert(
+    entry: FileEntry,
+    target: { database: string; table: string; keepCopy: boolean },
+  ): Promise<CatalogTable> {
+    const found = entry.inspection;
+    if (!found) throw new DecantError(`catalog: "${entry.file.name}" has not been read yet`);
+    const s = this.need();
+    if (!this.databases.some((d) => d.name === target.database))
+      await s.createDatabase(target.database);
+    const f = entry.file;
+    let source: TableSource;
+    if (entry.handle) {
+      source = {
+        kind: 'file-handle',
+        path: f.name,
+        handle: entry.handle,
+        size: f.size,
+        lastModified: f.lastModified,
+      };
+    } else if (target.keepCopy) {
+      const opfsPath = await copyToOpfs(f, `${Date.now().toString(36)}`);
+      source = { kind: 'opfs', path: f.name, opfsPath, size: f.size, lastModified: f.lastModified };
+      void this.refreshStorage();
+    } else {
+      throw new DecantError(
+        `catalog: "${f.name}" cannot be found again after a reload: keep a copy in this browser to add it`,
+      );
+    }
+    const d = found.dialect;
+    return s.createTable({
+      database: target.database,
+      name: target.table,
+      description: '',
+      classification: 'csv',
+      sources: [source],
+      columns: entry.columns.map((c) => ({ name: c.name, type: c.type, comment: '' })),
+      partitionKeys: [],
+      parameters: {
+        recordCount: found.rowCountExact ? found.rowCount : undefined,
+        sizeBytes: f.size,
+        objectCount: 1,
+        delimiter: d.delimiter,
+        header: d.header,
+        quote: d.quote,
+        escape: d.escape,
+        encoding: d.encoding,
+        decimalSeparator: d.decimalSeparator,
+        dateFormat: d.dateFormat,
+        timestampFormat: d.timestampFormat,
+        compression: d.compression,
+      },
+      updatedBy: { kind: 'user' },
+    });
+  }
+
+  /** The whole catalog (or the given tables) as Glue-compatible JSON. */
+  exportJson(tables: CatalogTable[] = this.tables): string {
+    const dbs = this.databases.filter((d) => tables.some((t) => t.database === d.name));
+    return JSON.stringify(catalogExport(dbs, tables), null, 2);
+  }
+
+  planImport(doc: unknown): ImportPlan {
+    return planImport(doc, { databases: this.databases, tables: this.tables });
+  }
+
+  applyImport(plan: ImportPlan, overwrite: string[]): Promise<ImportResult> {
+    return this.need().applyImport(plan, { overwrite });
+  }
+}

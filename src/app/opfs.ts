@@ -1,0 +1,52 @@
+/**
+ * Copies of dropped files kept in the Origin Private File System, for files that cannot keep a
+ * handle across reloads (plain <input> uploads, browsers without File System Access).
+ */
+
+const ROOT = 'decant-files';
+
+async function dir(): Promise<FileSystemDirectoryHandle> {
+  const root = await navigator.storage.getDirectory();
+  return root.getDirectoryHandle(ROOT, { create: true });
+}
+
+/** Streams `file` into OPFS under a fresh name; returns that name. Never reads it whole into memory. */
+export async function copyToOpfs(file: File, id: string): Promise<string> {
+  const name = `${id}-${file.name.replace(/[^\w.-]+/g, '_')}`;
+  const handle = await (await dir()).getFileHandle(name, { create: true });
+  const writable = await handle.createWritable();
+  try {
+    await file.stream().pipeTo(writable);
+  } catch (e) {
+    await (await dir()).removeEntry(name).catch(() => undefined);
+    throw new Error(
+      `storage: could not copy "${file.name}" into the browser's storage: ${(e as Error).message}`,
+      {
+        cause: e,
+      },
+    );
+  }
+  return name;
+}
+
+export async function fileFromOpfs(name: string): Promise<File> {
+  const handle = await (await dir()).getFileHandle(name);
+  return handle.getFile();
+}
+
+export async function removeFromOpfs(name: string): Promise<void> {
+  await (await dir()).removeEntry(name).catch(() => undefined);
+}
+
+export interface StorageUse {
+  used: number;
+  available: number;
+  persisted: boolean;
+}
+
+/** What the browser says this origin uses and may use (navigator.storage.estimate). */
+export async function storageUse(): Promise<StorageUse> {
+  const { usage = 0, quota = 0 } = await navigator.storage.estimate();
+  const persisted = (await navigator.storage.persisted?.()) ?? false;
+  return { used: usage, available: Math.max(0, quota - usage), persisted };
+}

@@ -1,0 +1,48 @@
+/** Rows of a large result, fetched in blocks as they scroll into view and forgotten when far away. */
+export type Row = (string | null)[];
+
+export const BLOCK_ROWS = 256;
+/** Blocks kept: ~5k rows around the viewport; the rest is fetched again on demand. */
+const KEEP_BLOCKS = 20;
+
+export class RowWindow {
+  private blocks = new Map<number, Row[]>();
+  private pending = new Map<number, Promise<void>>();
+  private readonly fetchRows: (offset: number, limit: number) => Promise<Row[]>;
+  private readonly onLoaded: () => void;
+
+  /** `fetchRows` is the engine call; `onLoaded` tells the view to redraw. */
+  constructor(fetchRows: (offset: number, limit: number) => Promise<Row[]>, onLoaded: () => void) {
+    this.fetchRows = fetchRows;
+    this.onLoaded = onLoaded;
+  }
+
+  /** The row if its block is loaded; otherwise undefined, and the block is requested. */
+  row(i: number): Row | undefined {
+    const b = Math.floor(i / BLOCK_ROWS);
+    const block = this.blocks.get(b);
+    if (block) {
+      // Re-insert to mark as recently used.
+      this.blocks.delete(b);
+      this.blocks.set(b, block);
+      return block[i - b * BLOCK_ROWS];
+    }
+    this.request(b);
+    return undefined;
+  }
+
+  private request(b: number): void {
+    if (this.pending.has(b)) return;
+    const p = this.fetchRows(b * BLOCK_ROWS, BLOCK_ROWS)
+      .then((rows) => {
+        this.blocks.set(b, rows);
+        while (this.blocks.size > KEEP_BLOCKS) this.blocks.delete(this.blocks.keys().next().value!);
+        this.onLoaded();
+      })
+      .finally(() => this.pending.delete(b));
+    this.pending.set(
+      b,
+      p.catch(() => undefined),
+    );
+  }
+}

@@ -1,0 +1,118 @@
+import type { CatalogPartition, CatalogTable, TableSource } from '../catalog/model';
+import type { AttachedTable } from '../engine/protocol';
+import type { CsvDialect } from '../core/csv/dialect';
+import { DecantError } from '../core/errors';
+import { fileFromOpfs } from './opfs';
+
+type HandleWithPermission = FileSystemFileHandle & {
+  queryPermission?: (d: { mode: 'read' }) => Promise<PermissionState>;
+  requestPermission?: (d: { mode: 'read' }) => Promise<PermissionState>;
+};
+
+/** Why a table's files cannot be read right now. 'permission' is fixed by one click (Reconnect). */
+export class SourceUnavailable extends DecantError {
+  readonly needsPermission: boolean;
+  constructor(message: string, needsPermission: boolean, cause?: unknown) {
+    super(message, { cause });
+    this.needsPermission = needsPermission;
+  }
+}
+
+/**
+ * The File behind a source, without asking the user: a handle whose read permission lapsed with
+ * the last session throws SourceUnavailable(needsPermission) until `grantAccess` runs in a click.
+ */
+export async function fileFromSource(src: TableSource): Promise<File> {
+  switch (src.kind) {
+    case 'opfs':
+      try {
+        return await fileFromOpfs(src.opfsPath);
+      } catch (e) {
+        throw new SourceUnavailable(
+          `catalog: the copy of "${src.path}" kept in this browser is gone`,
+          false,
+          e,
+        );
+      }
+    case 'file-handle': {
+      const h = src.handle as HandleWithPermission;
+      const state = (await h.queryPermission?.({ mode: 'read' })) ?? 'granted';
+      if (state !== 'granted')
+        throw new SourceUnavailable(
+          `catalog: "${src.path}" needs your permission again after the reload`,
+          true,
+        );
+      try {
+        return await h.getFile();
+      } catch (e) {
+        throw new SourceUnavailable(
+          `catalog: "${src.path}" cannot be read (moved or deleted?)`,
+          false,
+          e,
+        );
+      }
+    }
+    case 'url':
+      throw new SourceUnavailable(
+        `catalog: reading URLs arrives with the crawler (${src.path})`,
+        false,
+      );
+  }
+}
+
+/** Asks for read access to every handle of a table. Must run inside a user gesture (a click). */
+export async function grantAccess(t: CatalogTable): Promise<boolean> {
+  let ok = true;
+  for (const src of t.sources) {
+    if (src.kind !== 'file-handle') continue;
+    const h = src.handle as HandleWithPermission;
+    const state = (await h.requestPermission?.({ mode: 'read' })) ?? 'granted';
+    ok &&= state === 'granted';
+  }
+  return ok;
+}
+
+/** The dialect stored in a CSV table's parameters (Glue keeps it there too). */
+export function dialectFromParameters(t: CatalogTable): CsvDialect {
+  const p = t.parameters;
+  return {
+    delimiter: p.delimiter ?? ',',
+    quote: p.quote ?? '"',
+    escape: p.escape ?? '"',
+    header: p.header ?? true,
+    encoding: p.encoding ?? 'utf-8',
+    decimalSeparator: p.decimalSeparator ?? '.',
+    dateFormat: p.dateFormat,
+    timestampFormat: p.timestampFormat,
+    compression: p.compression === 'gzip' ? 'gzip' : 'none',
+  };
+}
+
+/** Everything the engine needs to make `database.table` a view over the table's files. */
+export async function attachedTableFrom(
+  t: CatalogTable,
+  partitions: readonly CatalogPartition[] = [],
+): Promise<AttachedTable> {
+  if (t.classification !== 'csv')
+    throw new DecantError(
+      `catalog: ${t.classification} tables are not queryable yet (${t.database}.${t.name})`,
+    );
+  const valuesOf = new Map<string, string[]>();
+  for (const p of partitions) for (const f of p.files) valuesOf.set(f, p.values);
+  const files = await Promise.all(
+    t.sources.map(async (src) => ({
+      path: src.path,
+      file: await fileFromSource(src),
+      partitionValues: valuesOf.get(src.path) ?? [],
+    })),
+  );
+  return {
+    database: t.database,
+    name: t.name,
+    classification: 'csv',
+    dialect: dialectFromParameters(t),
+    columns: t.columns.map((c) => ({ name: c.name, type: c.type })),
+    partitionKeys: t.partitionKeys.map((c) => ({ name: c.name, type: c.type })),
+    files,
+  };
+}

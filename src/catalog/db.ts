@@ -1,0 +1,124 @@
+/**
+ * The one IndexedDB schema of Decant's catalog, and how a database of any older version is brought
+ * up to date. A new version appends a `case` to `upgradeCatalogDb` and bumps CATALOG_DB_VERSION;
+ * cases never change once released, since users hold databases created by every one of them.
+ */
+import { wrap, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import { catalogError } from './catalog-errors';
+import type {
+  CatalogDatabase,
+  CatalogPartition,
+  CatalogTable,
+  TableStatistics,
+  TableVersion,
+} from './model';
+
+export const CATALOG_DB_VERSION = 1;
+
+/** A source the crawler reads (a granted handle, a URL…); its shape arrives with the crawler. */
+export interface SourceRecord {
+  id: string;
+  [field: string]: unknown;
+}
+
+/** One user or app setting, e.g. `{ key: 'theme', value: 'dark' }`. */
+export interface SettingRecord {
+  key: string;
+  value: unknown;
+}
+
+type TableKey = [database: string, table: string];
+
+export interface CatalogDbSchema extends DBSchema {
+  databases: { key: string; value: CatalogDatabase };
+  tables: { key: TableKey; value: CatalogTable; indexes: { 'by-database': string } };
+  tableVersions: {
+    key: [database: string, table: string, version: number];
+    value: TableVersion;
+    indexes: { 'by-table': TableKey };
+  };
+  partitions: {
+    key: [database: string, table: string, location: string];
+    value: CatalogPartition;
+    indexes: { 'by-table': TableKey };
+  };
+  statistics: { key: [database: string, table: string, version: number]; value: TableStatistics };
+  sources: { key: string; value: SourceRecord };
+  settings: { key: string; value: SettingRecord };
+}
+
+export type CatalogDb = IDBPDatabase<CatalogDbSchema>;
+export type CatalogStoreName = StoreNames<CatalogDbSchema>;
+
+/**
+ * Opens (creating or upgrading as needed) the catalog database. `factory` defaults to the
+ * global `indexedDB`; tests pass a fresh fake one. When another tab opens a newer version, this
+ * connection closes so that tab's upgrade is not blocked, and `onVersionChange` is told (the
+ * app should then ask the user to reload). Rejects with a DecantError if the browser refuses.
+ */
+export function openCatalogDb(
+  name = 'decant',
+  factory: IDBFactory = globalThis.indexedDB,
+  onVersionChange?: () => void,
+): Promise<CatalogDb> {
+  // idb's openDB always opens through the global `indexedDB`; this is the same few lines with
+  // the factory passed in, so tests and a future worker can hand over their own.
+  const request = factory.open(name, CATALOG_DB_VERSION);
+  request.addEventListener('upgradeneeded', (event) => {
+    upgradeCatalogDb(
+      wrap(request.result) as CatalogDb,
+      event.oldVersion,
+      event.newVersion,
+      wrap(request.transaction!) as unknown as UpgradeTransaction,
+    );
+  });
+  const opened = wrap(request) as unknown as Promise<CatalogDb>;
+  return opened.then(
+    (db) => {
+      db.addEventListener('versionchange', () => {
+        db.close();
+        onVersionChange?.();
+      });
+      return db;
+    },
+    (err: unknown) => {
+      // E.g. storage disabled (some private modes) or a failed migration.
+      const why = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      throw catalogError(`cannot open the catalog's storage (${why})`, err);
+    },
+  );
+}
+
+type UpgradeTransaction = IDBPTransaction<CatalogDbSchema, CatalogStoreName[], 'versionchange'>;
+
+/**
+ * Brings a database from `oldVersion` to CATALOG_DB_VERSION. Cases fall through on purpose:
+ * a v0 (new) database runs every step, a v1 database only the steps after 1.
+ */
+export function upgradeCatalogDb(
+  db: CatalogDb,
+  oldVersion: number,
+  _newVersion: number | null,
+  _tx: UpgradeTransaction,
+): void {
+  switch (oldVersion) {
+    case 0: {
+      db.createObjectStore('databases', { keyPath: 'name' });
+      const tables = db.createObjectStore('tables', { keyPath: ['database', 'name'] });
+      tables.createIndex('by-database', 'database');
+      const versions = db.createObjectStore('tableVersions', {
+        keyPath: ['database', 'table', 'version'],
+      });
+      versions.createIndex('by-table', ['database', 'table']);
+      const partitions = db.createObjectStore('partitions', {
+        keyPath: ['database', 'table', 'location'],
+      });
+      partitions.createIndex('by-table', ['database', 'table']);
+      db.createObjectStore('statistics', { keyPath: ['database', 'table', 'version'] });
+      db.createObjectStore('sources', { keyPath: 'id' });
+      db.createObjectStore('settings', { keyPath: 'key' });
+    }
+    // falls through
+    // case 1: the v2 migration goes here, using `_tx` to read and rewrite existing records.
+  }
+}

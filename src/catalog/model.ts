@@ -1,0 +1,124 @@
+/**
+ * The Data Catalog's nouns, as Glue names them (Database, Table, StorageDescriptor's columns,
+ * Partition, TableVersion, ColumnStatistics), stored in IndexedDB. Plain, structured-cloneable
+ * data: no classes, no functions; FileSystemHandles are the one non-JSON value (in sources).
+ */
+
+export interface CatalogDatabase {
+  /** Unique, case-sensitive as typed; Glue lower-cases, Decant keeps what the user wrote. */
+  name: string;
+  description: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface CatalogColumn {
+  name: string;
+  /** DuckDB type name: BIGINT, DOUBLE, VARCHAR, TIMESTAMP, DATE, BOOLEAN, DECIMAL(p,s), STRUCT(...)… */
+  type: string;
+  comment: string;
+}
+
+/** What a table reads. Never the bytes: a handle, an OPFS path, or a URL. */
+export type TableSource =
+  | {
+      kind: 'file-handle';
+      /** Path relative to the crawled root, e.g. `year=2024/month=01/part.csv`. */
+      path: string;
+      handle: FileSystemFileHandle;
+      size: number;
+      lastModified: number;
+    }
+  | { kind: 'opfs'; path: string; opfsPath: string; size: number; lastModified: number }
+  | { kind: 'url'; path: string; url: string; size: number; lastModified: number };
+
+export type Classification = 'csv' | 'json' | 'parquet';
+
+export type UpdatedBy =
+  { kind: 'user' } | { kind: 'crawler'; name: string } | { kind: 'job'; name: string };
+
+/** Glue's Table parameters, typed where Decant relies on them; free-form strings otherwise. */
+export interface TableParameters {
+  recordCount?: number;
+  sizeBytes?: number;
+  objectCount?: number;
+  delimiter?: string;
+  header?: boolean;
+  quote?: string;
+  escape?: string;
+  encoding?: 'utf-8' | 'utf-16' | 'latin-1';
+  decimalSeparator?: '.' | ',';
+  dateFormat?: string;
+  timestampFormat?: string;
+  compression?: 'none' | 'gzip' | 'zstd' | 'snappy';
+  [key: string]: string | number | boolean | undefined;
+}
+
+export interface CatalogTable {
+  database: string;
+  name: string;
+  description: string;
+  classification: Classification;
+  sources: TableSource[];
+  columns: CatalogColumn[];
+  partitionKeys: CatalogColumn[];
+  parameters: TableParameters;
+  updatedBy: UpdatedBy;
+  /** Starts at 1; +1 on every change that archives the previous state. */
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A snapshot of a table as it was; stored whenever a change replaces it. */
+export interface TableVersion {
+  database: string;
+  table: string;
+  version: number;
+  archivedAt: number;
+  /** Why it was replaced, e.g. "column price: DOUBLE → DECIMAL(10,2)". */
+  reason: string;
+  snapshot: CatalogTable;
+}
+
+export interface CatalogPartition {
+  database: string;
+  table: string;
+  /** In partition-key order, as strings (Glue's Values). */
+  values: string[];
+  /** Folder path relative to the table's root, e.g. `year=2024/month=01`. */
+  location: string;
+  files: string[];
+  rowCount?: number;
+  sizeBytes: number;
+}
+
+/** Glue's column statistics, for one column of one table version. */
+export interface ColumnStatistics {
+  column: string;
+  type: string;
+  nulls: number;
+  distinct: number;
+  min?: string;
+  max?: string;
+  maxLength?: number;
+  avgLength?: number;
+  trues?: number;
+  falses?: number;
+}
+
+export interface TableStatistics {
+  database: string;
+  table: string;
+  version: number;
+  computedAt: number;
+  rowCount: number;
+  columns: ColumnStatistics[];
+}
+
+/** Column-level difference between two schemas. */
+export type SchemaChange =
+  | { kind: 'added'; column: CatalogColumn }
+  | { kind: 'removed'; column: CatalogColumn }
+  | { kind: 'type-changed'; name: string; from: string; to: string }
+  | { kind: 'comment-changed'; name: string; from: string; to: string };

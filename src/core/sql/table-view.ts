@@ -1,0 +1,157 @@
+import type { ColumnInfo, CsvDialect } from '../csv/dialect';
+import { quoteIdent, quoteLiteral } from './quote';
+import { readCsvSql } from './read-csv';
+import { isTypeName } from './type-name';
+
+/**
+ * SQL for a catalog table as a DuckDB view, `"catalog"."database"."table"`, so the SQL console
+ * reaches it as `database.table` (Athena-style). Names are always fully qualified in the DDL:
+ * a database named `temp` or `system` is otherwise ambiguous with DuckDB's own catalogs.
+ */
+
+/** One registered file of a table and its values for the table's partition keys, in order. */
+export interface ViewFile {
+  /** The name the file is registered under with DuckDB. */
+  path: string;
+  partitionValues: readonly string[];
+}
+
+export interface TableViewSpec {
+  /** DuckDB's catalog (database file) the schema lives in, e.g. `memory`. */
+  catalog: string;
+  database: string;
+  name: string;
+  dialect: CsvDialect;
+  columns: readonly ColumnInfo[];
+  partitionKeys: readonly ColumnInfo[];
+  files: readonly ViewFile[];
+  /**
+   * A glob that matches exactly the registered names in `files`, read instead of listing them.
+   * DuckDB-WASM resolves each listed path by matching it against every registered file, so a
+   * list of n files costs n² matches at every bind (10,000 files: ~40 s); a glob costs n.
+   * Default: the list.
+   */
+  pattern?: string;
+}
+
+/** Hive's spelling of a NULL partition value (`year=__HIVE_DEFAULT_PARTITION__`), read as NULL. */
+export const HIVE_NULL_PARTITION = '__HIVE_DEFAULT_PARTITION__';
+
+/** `name`: the main database's name (`memory` for an in-memory one): where views go. */
+export const MAIN_CATALOG_SQL =
+  'SELECT database_name AS name FROM duckdb_databases() WHERE NOT internal ' +
+  'ORDER BY database_oid LIMIT 1';
+
+/** `"catalog"."schema"."name"`. */
+export function qualifiedName(catalog: string, schema: string, name: string): string {
+  return `${quoteIdent(catalog)}.${quoteIdent(schema)}.${quoteIdent(name)}`;
+}
+
+export function createSchemaSql(catalog: string, database: string): string {
+  return `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(catalog)}.${quoteIdent(database)}`;
+}
+
+export function dropViewSql(catalog: string, database: string, name: string): string {
+  return `DROP VIEW IF EXISTS ${qualifiedName(catalog, database, name)}`;
+}
+
+/** Drops the schema only if it is empty (DuckDB refuses otherwise: RESTRICT is the default). */
+export function dropSchemaIfEmptySql(catalog: string, database: string): string {
+  return `DROP SCHEMA IF EXISTS ${quoteIdent(catalog)}.${quoteIdent(database)}`;
+}
+
+/**
+ * `CREATE OR REPLACE VIEW` over all the table's files in one `read_csv` (of the list, or of
+ * `pattern`). Partition values
+ * come from a join on the file name against a VALUES list (one row per file, each value cast to
+ * its key's type), so many files make one scan, not a UNION of scans. The view's columns are
+ * the data columns, then the partition keys. With no files, the view is empty but typed.
+ * Throws when a type is not a type name (see type-name.ts) or a file's values don't fit the keys.
+ */
+export function tableViewSql(spec: TableViewSpec): string {
+  const target = qualifiedName(spec.catalog, spec.database, spec.name);
+  return `CREATE OR REPLACE VIEW ${target} AS ${viewBodySql(spec)}`;
+}
+
+function viewBodySql(spec: TableViewSpec): string {
+  const { columns, partitionKeys: keys, files } = spec;
+  if (files.length === 0) {
+    const typed = [...columns, ...keys].map(
+      (c) => `CAST(NULL AS ${typeSql(c.type)}) AS ${quoteIdent(c.name)}`,
+    );
+    return `SELECT ${typed.join(', ')} WHERE false`;
+  }
+  const data = columns.map((c) => `d.${quoteIdent(c.name)}`);
+  const paths = spec.pattern ?? files.map((f) => f.path);
+  if (keys.length === 0)
+    return `SELECT ${data.join(', ')} FROM ${readCsvSql(paths, spec.dialect, columns)} AS d`;
+  const fileColumn = unusedName('__decant_file', columns);
+  const scan = readCsvSql(paths, spec.dialect, columns, 'error', false, { filename: fileColumn });
+  const rows = files.map((f) => {
+    if (f.partitionValues.length !== keys.length)
+      throw new Error(
+        `sql: file ${quoteLiteral(f.path)} has ${f.partitionValues.length} partition values for ${keys.length} keys`,
+      );
+    const values = keys.map((k, i) => partitionValueSql(f.partitionValues[i]!, k.type));
+    return `(${[quoteLiteral(f.path), ...values].join(', ')})`;
+  });
+  const aliases = ['f', ...keys.map((_, i) => `k${i}`)].map(quoteIdent).join(', ');
+  const keyColumns = keys.map((k, i) => `p.${quoteIdent(`k${i}`)} AS ${quoteIdent(k.name)}`);
+  return (
+    `SELECT ${[...data, ...keyColumns].join(', ')} FROM ${scan} AS d ` +
+    `JOIN (VALUES ${rows.join(', ')}) AS p(${aliases}) ON d.${quoteIdent(fileColumn)} = p."f"`
+  );
+}
+
+/** `CAST('2024' AS BIGINT)`; Hive's default-partition marker becomes a typed NULL. */
+export function partitionValueSql(value: string, type: string): string {
+  const literal = value === HIVE_NULL_PARTITION ? 'NULL' : quoteLiteral(value);
+  return `CAST(${literal} AS ${typeSql(type)})`;
+}
+
+/**
+ * A query returning one row `(k, v)` — key index and value — for the first partition value
+ * that does not cast to its key's type, or no row when all do; null when there is nothing to
+ * check. Run before creating the view, so a bad value is named at attach time, not at query time.
+ */
+export function partitionCastCheckSql(
+  keys: readonly ColumnInfo[],
+  files: readonly ViewFile[],
+): string | null {
+  const parts: string[] = [];
+  keys.forEach((k, i) => {
+    const values = [...new Set(files.map((f) => f.partitionValues[i]))].filter(
+      (v): v is string => v !== undefined && v !== HIVE_NULL_PARTITION,
+    );
+    if (values.length === 0) return;
+    const list = values.map((v) => `(${quoteLiteral(v)})`).join(', ');
+    parts.push(
+      `SELECT ${i} AS k, v FROM (VALUES ${list}) AS t(v) ` +
+        `WHERE TRY_CAST(v AS ${typeSql(k.type)}) IS NULL`,
+    );
+  });
+  if (parts.length === 0) return null;
+  return `SELECT k, v FROM (${parts.join(' UNION ALL ')}) LIMIT 1`;
+}
+
+/** A type name, checked (types cannot be quoted). Throws when it is not one. */
+export function typeSql(type: string): string {
+  if (!isTypeName(type)) throw new Error(`sql: ${JSON.stringify(type)} is not a type name`);
+  return type;
+}
+
+/** `base`, or `base_`, `base__`… : the first that no column has (DuckDB ignores ASCII case). */
+export function unusedName(base: string, columns: readonly ColumnInfo[]): string {
+  const taken = new Set(columns.map((c) => asciiLower(c.name)));
+  let name = base;
+  while (taken.has(asciiLower(name))) name += '_';
+  return name;
+}
+
+/**
+ * How DuckDB compares identifiers: without regard to ASCII case (`"Sales"` is `"sales"`), but
+ * other letters exactly (`"Ä"` is not `"ä"`).
+ */
+export function asciiLower(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}

@@ -1,0 +1,110 @@
+import { describe, expect, it, vi } from 'vitest';
+import { IDBFactory } from 'fake-indexeddb';
+import './catalog-fixtures';
+import { CATALOG_DB_VERSION, openCatalogDb } from '../../src/catalog/db';
+import { table } from './catalog-fixtures';
+
+/** A promise for an IDBRequest's result. */
+function done<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+/**
+ * A database as schema version 1 left it, written with the raw IndexedDB API. Frozen on
+ * purpose: it is what users' browsers hold, whatever db.ts later becomes.
+ */
+async function createVersion1Database(factory: IDBFactory, name: string): Promise<IDBDatabase> {
+  const request = factory.open(name, 1);
+  request.onupgradeneeded = () => {
+    const db = request.result;
+    db.createObjectStore('databases', { keyPath: 'name' });
+    db.createObjectStore('tables', { keyPath: ['database', 'name'] }).createIndex(
+      'by-database',
+      'database',
+    );
+    db.createObjectStore('tableVersions', {
+      keyPath: ['database', 'table', 'version'],
+    }).createIndex('by-table', ['database', 'table']);
+    db.createObjectStore('partitions', {
+      keyPath: ['database', 'table', 'location'],
+    }).createIndex('by-table', ['database', 'table']);
+    db.createObjectStore('statistics', { keyPath: ['database', 'table', 'version'] });
+    db.createObjectStore('sources', { keyPath: 'id' });
+    db.createObjectStore('settings', { keyPath: 'key' });
+  };
+  return done(request);
+}
+
+describe('openCatalogDb', () => {
+  it('creates every v1 store with its key path and indexes', async () => {
+    const db = await openCatalogDb('fresh', new IDBFactory());
+    expect(db.version).toBe(CATALOG_DB_VERSION);
+    expect([...db.objectStoreNames].sort()).toEqual([
+      'databases',
+      'partitions',
+      'settings',
+      'sources',
+      'statistics',
+      'tableVersions',
+      'tables',
+    ]);
+    const tx = db.transaction(['tables', 'tableVersions', 'partitions', 'statistics']);
+    expect(tx.objectStore('tables').keyPath).toEqual(['database', 'name']);
+    expect(tx.objectStore('tables').index('by-database').keyPath).toBe('database');
+    expect(tx.objectStore('tableVersions').index('by-table').keyPath).toEqual([
+      'database',
+      'table',
+    ]);
+    expect(tx.objectStore('partitions').keyPath).toEqual(['database', 'table', 'location']);
+    expect(tx.objectStore('statistics').keyPath).toEqual(['database', 'table', 'version']);
+    db.close();
+  });
+
+  it('opens a database written by schema version 1 with its data intact', async () => {
+    // When CATALOG_DB_VERSION becomes 2, a sibling test opens this same v1 fixture and checks
+    // that `case 1:` migrated it (new stores exist, old records rewritten), and this one keeps
+    // proving that data survives.
+    const factory = new IDBFactory();
+    const v1 = await createVersion1Database(factory, 'decant');
+    const orders = table('sales', 'orders');
+    const tx = v1.transaction(['databases', 'tables', 'settings'], 'readwrite');
+    tx.objectStore('databases').put({
+      name: 'sales',
+      description: 'd',
+      createdAt: 1,
+      updatedAt: 1,
+    });
+    tx.objectStore('tables').put(orders);
+    tx.objectStore('settings').put({ key: 'theme', value: 'dark' });
+    await new Promise((resolve) => (tx.oncomplete = resolve));
+    v1.close();
+
+    const db = await openCatalogDb('decant', factory);
+    expect(await db.get('databases', 'sales')).toMatchObject({ description: 'd' });
+    expect(await db.getAllFromIndex('tables', 'by-database', 'sales')).toEqual([orders]);
+    expect(await db.get('settings', 'theme')).toEqual({ key: 'theme', value: 'dark' });
+    db.close();
+  });
+
+  it('says so when the stored catalog is newer than this Decant', async () => {
+    const factory = new IDBFactory();
+    (await done(factory.open('decant', CATALOG_DB_VERSION + 1))).close();
+    await expect(openCatalogDb('decant', factory)).rejects.toThrow(
+      /^catalog: cannot open the catalog's storage \(VersionError: /,
+    );
+  });
+
+  it('steps aside when another tab opens a newer version', async () => {
+    const factory = new IDBFactory();
+    const onVersionChange = vi.fn();
+    await openCatalogDb('decant', factory, onVersionChange);
+    // Without the close on `versionchange`, this open would stay blocked.
+    const newer = await done(factory.open('decant', CATALOG_DB_VERSION + 1));
+    expect(onVersionChange).toHaveBeenCalledOnce();
+    expect(newer.version).toBe(CATALOG_DB_VERSION + 1);
+    newer.close();
+  });
+});
