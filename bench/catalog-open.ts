@@ -74,10 +74,17 @@ async function main() {
     await page.waitForFunction(allListed, total, { timeout: 120_000 });
 
     const opens: number[] = [];
+    const fromAppStart: number[] = [];
     for (let i = 0; i < 5; i++) {
       await page.reload();
       await page.waitForFunction(allListed, total, { timeout: 60_000, polling: 'raf' });
-      opens.push(await page.evaluate(() => performance.now()));
+      const [fromNavigation, fromStart] = await page.evaluate(() => {
+        const now = performance.now();
+        const start = performance.getEntriesByName('decant-start')[0]?.startTime ?? 0;
+        return [now, now - start];
+      });
+      opens.push(fromNavigation);
+      fromAppStart.push(fromStart);
     }
 
     const searches: number[] = [];
@@ -103,6 +110,7 @@ async function main() {
     console.log(
       `Catalog of ${total.toLocaleString('en-US')} tables, ${(total * COLUMNS).toLocaleString('en-US')} columns, in Chromium:\n` +
         `  page load → every table listed: median ${median(opens).toFixed(0)} ms (runs ${opens.map((x) => x.toFixed(0)).join(' / ')})\n` +
+        `  app start → every table listed: median ${median(fromAppStart).toFixed(0)} ms (runs ${fromAppStart.map((x) => x.toFixed(0)).join(' / ')})\n` +
         `  search, keystroke → results drawn: median ${median(searches).toFixed(1)} ms (runs ${searches.map((x) => x.toFixed(1)).join(' / ')})`,
     );
   } finally {

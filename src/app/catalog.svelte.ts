@@ -38,7 +38,11 @@ export class CatalogState {
   ready = $state(false);
   loadError = $state.raw<DecantError | null>(null);
   databases = $state.raw<CatalogDatabase[]>([]);
+  /** Every table's name, available before `tables` (no columns read), for navigation. */
+  tableKeys = $state.raw<{ database: string; name: string }[]>([]);
   tables = $state.raw<CatalogTable[]>([]);
+  /** True once `tables` (with columns) has been read at least once. */
+  tablesLoaded = $state(false);
   readonly attachments = new SvelteMap<string, Attachment>();
   /** Deleted this session; each can be put back. */
   trash = $state.raw<TrashItem[]>([]);
@@ -79,21 +83,45 @@ export class CatalogState {
     return this.store;
   }
 
-  /** Reloads the mirror; a table that changed is attached again so its view matches. */
-  private async refresh(change?: CatalogChange): Promise<void> {
+  /**
+   * Reloads the mirror after changes. A burst of changes (an import of 1,000 tables) costs one
+   * reload, not one each: changes queue while a reload runs and are handled together after it.
+   */
+  private refresh(change?: CatalogChange): Promise<void> {
+    if (change) this.queued.push(change);
+    this.reloading ??= this.reload().finally(() => (this.reloading = null));
+    return this.reloading;
+  }
+
+  private queued: CatalogChange[] = [];
+  private reloading: Promise<void> | null = null;
+
+  private async reload(): Promise<void> {
     const s = this.need();
-    const [databases, tables] = await Promise.all([s.listDatabases(), s.listAllTables()]);
-    this.databases = databases;
-    this.tables = tables;
-    if (change?.kind === 'table') {
-      if (change.op === 'delete')
+    do {
+      const changes = this.queued.splice(0);
+      // Names first: the navigation draws from them while 50,000 columns are still being read.
+      const [databases, keys] = await Promise.all([s.listDatabases(), s.listTableKeys()]);
+      this.databases = databases;
+      this.tableKeys = keys;
+      if (!this.ready) this.ready = true;
+      const tables = await s.listAllTables();
+      this.tables = tables;
+      this.tablesLoaded = true;
+      for (const change of changes) this.followChange(change, tables);
+    } while (this.queued.length > 0);
+  }
+
+  /** Keeps the engine's views in step: tables in use are re-attached, deleted ones dropped. */
+  private followChange(change: CatalogChange, tables: CatalogTable[]): void {
+    if (change.kind === 'table') {
+      const k = key(change.database, change.table);
+      const t = tables.find((x) => x.database === change.database && x.name === change.table);
+      if (!t) {
+        this.setAttachment(k, null);
         void this.engine.detachTable(change.database, change.table).catch(() => undefined);
-      else {
-        const t = tables.find((x) => x.database === change.database && x.name === change.table);
-        if (t) void this.attach(t);
-      }
-    }
-    if (change?.kind === 'database' && change.op === 'delete') {
+      } else if (this.attachments.has(k)) void this.attach(t);
+    } else if (change.op === 'delete') {
       // Its tables are gone from the mirror; their views would answer with stale files.
       for (const [k] of this.attachments)
         if (k.startsWith(change.database + '\u0000')) this.setAttachment(k, null);

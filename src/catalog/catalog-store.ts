@@ -102,6 +102,12 @@ export class CatalogStore {
     return this.db.getAllFromIndex('tables', 'by-database', database);
   }
 
+  /** Every table's [database, name], in that order: cheap (keys only, no columns read). */
+  async listTableKeys(): Promise<{ database: string; name: string }[]> {
+    const keys = await this.db.getAllKeys('tables');
+    return keys.map(([database, name]) => ({ database, name }));
+  }
+
   /** Every table of every database, by database then name. */
   listAllTables(): Promise<CatalogTable[]> {
     return this.db.getAll('tables');
