@@ -2,8 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { card, openApp, settled, type AppPage } from './app-page';
 import { fixturePath } from '../support/fixtures';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 let app: AppPage;
+const tmp = mkdtempSync(join(tmpdir(), 'decant-catalog-'));
 const DB = 'sales "db"';
 const TABLE = 'events <1>';
 
@@ -166,6 +170,46 @@ describe('Data Catalog in Chromium', () => {
     await link.waitFor();
     await runSql(page, `SELECT count(*) FROM "sales ""db"""."events <1>"`);
     expect(await page.getByTestId('sql-meta').innerText()).toMatch(/^1 rows/);
+  });
+
+  it('exports the catalog as Glue JSON and imports it back, reporting conflicts', async () => {
+    const { page } = app;
+    await page.goto(`${app.url}/#/catalog`);
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export catalog (Glue JSON)' }).click();
+    const path = join(tmp, 'catalog.json');
+    await (await download).saveAs(path);
+    const doc = JSON.parse(readFileSync(path, 'utf8'));
+    const entry = doc.TableList.find(
+      (t: { TableInput: { Name: string } }) => t.TableInput.Name === TABLE,
+    );
+    expect(entry.DatabaseName).toBe(DB);
+    // A changed description for the existing table, and a new table.
+    entry.TableInput.Description = 'changed elsewhere';
+    doc.TableList.push({
+      DatabaseName: DB,
+      TableInput: { ...structuredClone(entry.TableInput), Name: 'imported copy', Description: '' },
+    });
+    writeFileSync(path, JSON.stringify(doc));
+
+    await page.getByTestId('import-input').setInputFiles(path);
+    const plan = page.getByTestId('import-plan');
+    await plan.waitFor();
+    expect(await plan.innerText()).toContain('1 table(s) to create');
+    expect(await plan.innerText()).toContain('1 conflict(s)');
+    await page.getByTestId('apply-import').click();
+    await page.getByTestId('table-link').filter({ hasText: 'imported copy' }).waitFor();
+    await openTable(page, DB, TABLE);
+    expect(await page.getByLabel('Description').inputValue()).toBe('');
+
+    // Now the user chooses to overwrite: the old definition is kept as a version.
+    await page.goto(`${app.url}/#/catalog`);
+    await page.getByTestId('import-input').setInputFiles(path);
+    await plan.waitFor();
+    await plan.getByRole('checkbox').check();
+    await page.getByTestId('apply-import').click();
+    await openTable(page, DB, TABLE);
+    await expect.poll(() => page.getByLabel('Description').inputValue()).toBe('changed elsewhere');
   });
 
   it('made no request outside its own origin', () => {
