@@ -14,7 +14,7 @@ type ItemWithHandle = DataTransferItem & {
  * drop event is being dispatched, before the first await: the items are emptied afterwards.
  */
 export async function droppedFiles(dt: DataTransfer): Promise<DroppedFile[]> {
-  const items = [...dt.items].filter((i) => i.kind === 'file') as ItemWithHandle[];
+  const items = Array.from(dt.items).filter((i) => i.kind === 'file') as ItemWithHandle[];
   const pending = items.map((item) => ({
     file: item.getAsFile(),
     handle: item.getAsFileSystemHandle?.().catch(() => null) ?? Promise.resolve(null),

@@ -9,10 +9,16 @@ export class RowWindow {
   private blocks = new Map<number, Row[]>();
   private pending = new Map<number, Promise<void>>();
   private readonly fetchRows: (offset: number, limit: number) => Promise<Row[]>;
-  private readonly onLoaded: () => void;
+  private readonly onLoaded: (error?: string) => void;
 
-  /** `fetchRows` is the engine call; `onLoaded` tells the view to redraw. */
-  constructor(fetchRows: (offset: number, limit: number) => Promise<Row[]>, onLoaded: () => void) {
+  /**
+   * `fetchRows` is the engine call; `onLoaded` tells the view to redraw, with the message when a
+   * block could not be fetched (the block is asked again when next in view).
+   */
+  constructor(
+    fetchRows: (offset: number, limit: number) => Promise<Row[]>,
+    onLoaded: (error?: string) => void,
+  ) {
     this.fetchRows = fetchRows;
     this.onLoaded = onLoaded;
   }
