@@ -10,6 +10,7 @@ export default defineConfig({
           include: [
             'test/core/**/*.test.ts',
             'test/catalog/**/*.test.ts',
+            'test/crawler/**/*.test.ts',
             'test/engine/**/*.test.ts',
             'test/app/**/*.test.ts',
           ],

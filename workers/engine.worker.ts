@@ -14,6 +14,7 @@ import type {
   CreditMessage,
   EngineApi,
   InspectOptions,
+  JsonTable,
   ScanPlan,
   ScanProgress,
 } from '../src/engine/protocol';
@@ -28,6 +29,10 @@ import { AttachedTables } from './engine/attached-tables';
 import { SqlConsole } from './engine/sql-console';
 import { columnStatistics } from './engine/column-statistics';
 import { castFailures } from './engine/cast-failures';
+import { inspectJson, jsonTooLarge, MAX_JSON_BYTES } from './engine/inspect-json';
+import { asyncBufferFromBlob, inspectParquet } from './engine/inspect-parquet';
+import { attachJsonTable, detachJsonTable } from './engine/json-tables';
+import { readWhole } from './engine/read-whole';
 
 /**
  * The DuckDB host. DuckDB's blocking bundle runs right here, in this worker, so reads of dropped
@@ -230,6 +235,38 @@ const api: EngineApi = {
       const { q, tables } = await start();
       return castFailures(q, tables.table(database, name), column, type, tables.relabel);
     }),
+
+  inspectJson: (fileId: string) =>
+    guard(async () => {
+      const { s } = await start();
+      const r = registered(fileId);
+      const bytes = await readWhole(r.file, r.gzip, MAX_JSON_BYTES);
+      if (!bytes) throw jsonTooLarge(r.file.name, r.gzip ? MAX_JSON_BYTES + 1 : r.file.size);
+      return inspectJson(s, { name: r.file.name, bytes });
+    }),
+
+  inspectParquet: (fileId: string) =>
+    guard(async () => {
+      const { s } = await start();
+      const r = registered(fileId);
+      return inspectParquet(asyncBufferFromBlob(r.file), r.file.name, s);
+    }),
+
+  attachJsonTable: (t: JsonTable) =>
+    guard(async () => {
+      const { q } = await start();
+      const files = [];
+      for (const f of t.files) {
+        const gzip = /\.(gz|gzip)$/i.test(f.path);
+        const bytes = await readWhole(f.file, gzip, MAX_JSON_BYTES);
+        if (!bytes) throw jsonTooLarge(`${t.database}.${t.name}/${f.path}`, f.file.size);
+        files.push({ path: f.path, bytes });
+      }
+      attachJsonTable(q, { database: t.database, name: t.name, files });
+    }),
+
+  detachJsonTable: (database: string, name: string) =>
+    guard(async () => detachJsonTable((await start()).q, database, name)),
 };
 
 Comlink.expose(api);

@@ -8,8 +8,15 @@ import {
   type CatalogTrash,
   type ImportPlan,
   type ImportResult,
+  type TableDraft,
 } from '../catalog';
-import type { CatalogDatabase, CatalogTable, TableSource } from '../catalog/model';
+import type {
+  CatalogDatabase,
+  CatalogPartition,
+  CatalogTable,
+  CrawlerRun,
+  TableSource,
+} from '../catalog/model';
 import { SvelteMap } from 'svelte/reactivity';
 import { DecantError } from '../core/errors';
 import type { EngineClient } from '../engine/client';
@@ -310,6 +317,22 @@ export class CatalogState {
       },
       updatedBy: { kind: 'user' },
     });
+  }
+
+  /** A crawler's commit: tables and their partitions in one transaction (see CatalogStore). */
+  commitTables(
+    database: string,
+    entries: { draft: TableDraft; partitions: CatalogPartition[] }[],
+  ): Promise<CatalogTable[]> {
+    return this.need().commitTables(database, entries);
+  }
+
+  recordCrawlerRun(run: CrawlerRun): Promise<void> {
+    return this.need().recordCrawlerRun(run);
+  }
+
+  listCrawlerRuns(limit?: number): Promise<CrawlerRun[]> {
+    return this.need().listCrawlerRuns(limit);
   }
 
   /** The whole catalog (or the given tables) as Glue-compatible JSON. */

@@ -1,6 +1,9 @@
 /** The app's places; the hash keeps them bookmarkable and working on any static host. */
 export type Route =
-  { area: 'convert' } | { area: 'catalog'; database?: string; table?: string } | { area: 'query' };
+  | { area: 'convert' }
+  | { area: 'catalog'; database?: string; table?: string }
+  | { area: 'crawl' }
+  | { area: 'query' };
 
 /** `#/catalog/sales%20db/orders` → route. Unknown hashes land on Quick convert. */
 export function routeFromHash(hash: string): Route {
@@ -10,6 +13,8 @@ export function routeFromHash(hash: string): Route {
       return { area: 'catalog', database: parts[1] || undefined, table: parts[2] || undefined };
     case 'query':
       return { area: 'query' };
+    case 'crawl':
+      return { area: 'crawl' };
     default:
       return { area: 'convert' };
   }

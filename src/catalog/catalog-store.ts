@@ -15,6 +15,7 @@ import type {
   CatalogDatabase,
   CatalogPartition,
   CatalogTable,
+  CrawlerRun,
   TableStatistics,
   TableVersion,
 } from './model';
@@ -193,6 +194,68 @@ export class CatalogStore {
         `table ${tableLabel(database, table)} has no column ${quotedName(columnName)}`,
       );
     return this.putTable(edited.next, edited.reason);
+  }
+
+  /**
+   * A crawler's commit: in ONE transaction, creates the database if missing, then creates each
+   * table or updates it (archiving the previous version when its schema changed; the version's
+   * reason is the schema diff), and replaces its partitions. Any failure leaves the catalog
+   * exactly as it was.
+   */
+  async commitTables(
+    database: string,
+    entries: readonly {
+      draft: TableDraft;
+      partitions: readonly CatalogPartition[];
+    }[],
+  ): Promise<CatalogTable[]> {
+    checkName('database', database);
+    for (const e of entries) checkTable(e.draft);
+    const action = `saving ${entries.length} table(s) in database ${quotedName(database)}`;
+    return this.#write(
+      action,
+      ['databases', 'tables', 'tableVersions', 'partitions'],
+      async (tx, log) => {
+        if (!(await tx.objectStore('databases').get(database)))
+          await databaseWrites.createDatabase(tx, log, database, '');
+        const saved: CatalogTable[] = [];
+        for (const { draft, partitions } of entries) {
+          const current = await tx.objectStore('tables').get([draft.database, draft.name]);
+          const table = current
+            ? await tableWrites.putTable(
+                tx,
+                log,
+                { ...current, ...draft, version: current.version, createdAt: current.createdAt },
+                undefined,
+              )
+            : await tableWrites.createTable(tx, log, draft);
+          await tableWrites.putPartitions(tx, log, draft.database, draft.name, partitions);
+          saved.push(table);
+        }
+        return saved;
+      },
+    );
+  }
+
+  /** Keeps the record of a crawler run (its outcome, tables touched, files skipped). */
+  async recordCrawlerRun(run: CrawlerRun): Promise<void> {
+    await this.#write(`recording crawler run ${run.id}`, ['crawlerRuns'], async (tx) => {
+      await tx.objectStore('crawlerRuns').put({ ...run, skipped: run.skipped.slice(0, 1000) });
+    });
+  }
+
+  /** The latest crawler runs, newest first. */
+  async listCrawlerRuns(limit = 50): Promise<CrawlerRun[]> {
+    const runs: CrawlerRun[] = [];
+    let cursor = await this.db
+      .transaction('crawlerRuns')
+      .store.index('by-started')
+      .openCursor(null, 'prev');
+    while (cursor && runs.length < limit) {
+      runs.push(cursor.value);
+      cursor = await cursor.continue();
+    }
+    return runs;
   }
 
   // Partitions and statistics

@@ -9,11 +9,12 @@ import type {
   CatalogDatabase,
   CatalogPartition,
   CatalogTable,
+  CrawlerRun,
   TableStatistics,
   TableVersion,
 } from './model';
 
-export const CATALOG_DB_VERSION = 1;
+export const CATALOG_DB_VERSION = 2;
 
 /** A source the crawler reads (a granted handle, a URL…); its shape arrives with the crawler. */
 export interface SourceRecord {
@@ -45,6 +46,8 @@ export interface CatalogDbSchema extends DBSchema {
   statistics: { key: [database: string, table: string, version: number]; value: TableStatistics };
   sources: { key: string; value: SourceRecord };
   settings: { key: string; value: SettingRecord };
+  /** Since v2: one record per crawler run, successful or not. */
+  crawlerRuns: { key: string; value: CrawlerRun; indexes: { 'by-started': number } };
 }
 
 export type CatalogDb = IDBPDatabase<CatalogDbSchema>;
@@ -119,6 +122,11 @@ export function upgradeCatalogDb(
       db.createObjectStore('settings', { keyPath: 'key' });
     }
     // falls through
-    // case 1: the v2 migration goes here, using `_tx` to read and rewrite existing records.
+    case 1: {
+      const runs = db.createObjectStore('crawlerRuns', { keyPath: 'id' });
+      runs.createIndex('by-started', 'startedAt');
+    }
+    // falls through
+    // case 2: the v3 migration goes here, using `_tx` to read and rewrite existing records.
   }
 }

@@ -122,3 +122,23 @@ export type SchemaChange =
   | { kind: 'removed'; column: CatalogColumn }
   | { kind: 'type-changed'; name: string; from: string; to: string }
   | { kind: 'comment-changed'; name: string; from: string; to: string };
+
+/** What one crawler run did (Glue's CrawlerRun/metrics), kept for the Runs history. */
+export interface CrawlerRun {
+  id: string;
+  crawler: string;
+  state: 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+  startedAt: number;
+  endedAt: number;
+  database: string;
+  /** The dropped folders and files, by name. */
+  sources: string[];
+  tablesCreated: string[];
+  tablesUpdated: string[];
+  partitions: number;
+  filesRead: number;
+  bytesRead: number;
+  /** Files not made into tables, with why (at most the first 1,000). */
+  skipped: { path: string; reason: string }[];
+  error?: string;
+}

@@ -7,7 +7,9 @@ import type {
   EncodeProgress,
   EncodeResult,
   EngineApi,
+  FileSchema,
   InspectOptions,
+  JsonTable,
   CsvInspection,
   ParquetApi,
   ScanPlan,
@@ -175,6 +177,25 @@ export class EngineClient {
     type: string,
   ): Promise<{ failures: number; examples: string[] }> {
     return this.call(() => this.engine.castFailures(database, name, column, type));
+  }
+
+  /** See EngineApi.inspectJson: columns from every record, exact row count. */
+  inspectJson(fileId: string): Promise<FileSchema> {
+    return this.call(() => this.engine.inspectJson(fileId));
+  }
+
+  /** See EngineApi.inspectParquet: schema and row count from the footer only. */
+  inspectParquet(fileId: string): Promise<FileSchema> {
+    return this.call(() => this.engine.inspectParquet(fileId));
+  }
+
+  /** See EngineApi.attachJsonTable: the table `database.name`, built from all its files. */
+  attachJsonTable(t: JsonTable): Promise<void> {
+    return this.call(() => this.engine.attachJsonTable(t));
+  }
+
+  detachJsonTable(database: string, name: string): Promise<void> {
+    return this.call(() => this.engine.detachJsonTable(database, name));
   }
 
   terminate(): void {

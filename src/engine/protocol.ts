@@ -132,6 +132,27 @@ export interface SqlResult {
   kind: 'rows' | 'ok';
 }
 
+/**
+ * What the JSON or Parquet classifier found in one file; the crawler's input. `type` is DuckDB's
+ * type text (`BIGINT`, `STRUCT(id BIGINT, email VARCHAR)`, `VARCHAR[]`, `MAP(VARCHAR, INTEGER)`).
+ */
+export interface FileSchema {
+  classification: 'json' | 'parquet';
+  columns: { name: string; type: string }[];
+  /** Exact: from the footer for Parquet, from every record parsed for JSON. */
+  rowCount: number;
+  /** Things the user should know, e.g. "\"id\" holds values of different kinds … read as VARCHAR". */
+  notes: string[];
+}
+
+/** A JSON catalog table: its files, read whole and imported into one DuckDB table. */
+export interface JsonTable {
+  database: string;
+  name: string;
+  /** `path` is relative to the table root, for messages (`year=2024/orders.ndjson`). */
+  files: { path: string; file: File }[];
+}
+
 export interface EngineApi {
   /** Starts DuckDB; resolves with its version. Idempotent. */
   init(): Promise<string>;
@@ -192,6 +213,29 @@ export interface EngineApi {
     column: string,
     type: string,
   ): Promise<{ failures: number; examples: string[] }>;
+
+  /**
+   * The JSON classifier: reads the whole file (UTF-8, BOM or not; `.gz` inflated), an array of
+   * objects or NDJSON, checks every byte, infers columns from every record (fields that appear
+   * late included) and imports it into DuckDB once to take the types from DESCRIBE. Rejects with
+   * `json: "name": line n, column c: …` for syntax errors (`line`, `column` set), and `json:`
+   * errors for empty files, a top-level scalar, invalid UTF-8 (code 'encoding') or files over 1 GiB.
+   */
+  inspectJson(fileId: string): Promise<FileSchema>;
+  /**
+   * The Parquet classifier: schema and exact row count from the footer alone (the data pages are
+   * never read). Rejects with `parquet: "name" is not a Parquet file (…)` or `parquet:` errors.
+   */
+  inspectParquet(fileId: string): Promise<FileSchema>;
+  /**
+   * Serves a JSON catalog table as the TABLE `"database"."name"` (a copy: JSON has no lazy
+   * reader), built from all its files with their columns unioned by name. Replaces an earlier
+   * JSON table of that name only once the new one is complete; on failure the old one stays.
+   * Rejects with `json:` errors naming the file (`db.table/path`) or `catalog:` errors.
+   */
+  attachJsonTable(t: JsonTable): Promise<void>;
+  /** Drops a JSON table attached by attachJsonTable; one that is not there is ignored. */
+  detachJsonTable(database: string, name: string): Promise<void>;
 }
 
 export interface ParquetApi {

@@ -39,10 +39,11 @@ async function createVersion1Database(factory: IDBFactory, name: string): Promis
 }
 
 describe('openCatalogDb', () => {
-  it('creates every v1 store with its key path and indexes', async () => {
+  it('creates every store with its key path and indexes', async () => {
     const db = await openCatalogDb('fresh', new IDBFactory());
     expect(db.version).toBe(CATALOG_DB_VERSION);
     expect([...db.objectStoreNames].sort()).toEqual([
+      'crawlerRuns',
       'databases',
       'partitions',
       'settings',
@@ -86,6 +87,21 @@ describe('openCatalogDb', () => {
     expect(await db.get('databases', 'sales')).toMatchObject({ description: 'd' });
     expect(await db.getAllFromIndex('tables', 'by-database', 'sales')).toEqual([orders]);
     expect(await db.get('settings', 'theme')).toEqual({ key: 'theme', value: 'dark' });
+    db.close();
+  });
+
+  it('migrates a version 1 database to version 2: crawler runs can be kept, nothing lost', async () => {
+    const factory = new IDBFactory();
+    const v1 = await createVersion1Database(factory, 'decant');
+    const tx = v1.transaction(['tables'], 'readwrite');
+    tx.objectStore('tables').put(table('sales', 'orders'));
+    await new Promise((resolve) => (tx.oncomplete = resolve));
+    v1.close();
+
+    const db = await openCatalogDb('decant', factory);
+    expect(db.version).toBe(2);
+    expect(await db.count('tables')).toBe(1);
+    expect(db.transaction('crawlerRuns').store.index('by-started').keyPath).toBe('startedAt');
     db.close();
   });
 

@@ -1,0 +1,20 @@
+/**
+ * The crawler's pure heart: which files to skip, which tables and partitions the rest make. No
+ * I/O here: listing sources and classifying files happen elsewhere and hand over plain data.
+ */
+export type { ClassifiedFile, CrawlFile } from './crawl-file';
+export type { CrawlOptions, CrawlPlan, PartitionPlan, TablePlan } from './crawl-plan';
+export { globToRegExp } from './glob';
+export { groupTables } from './group-tables';
+export { mergeSchemas, type FileSchema, type SchemaMerge } from './merge-schemas';
+export {
+  HIVE_NULL_PARTITION,
+  partitionFromPath,
+  partitionKeysFor,
+  partitionKeyType,
+  type PartitionKey,
+  type PartitionLevel,
+} from './partition-path';
+export { filterCrawlFiles, skipReason, skipRulesFor, type SkippedFile } from './skip-rules';
+export { tableNameFrom } from './table-names';
+export { widerType } from './widen-type';

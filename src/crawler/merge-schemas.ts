@@ -1,0 +1,84 @@
+/**
+ * Whether two files' schemas can be one table's, and the merged columns when they can: the
+ * compatibility rule of Glue's CombineCompatibleSchemas, minus its silent merges.
+ */
+import type { Classification } from '../catalog/model';
+import { widerType } from './widen-type';
+
+export interface Column {
+  name: string;
+  type: string;
+}
+
+export interface FileSchema {
+  classification: Classification;
+  formatKey: string;
+  columns: readonly Column[];
+}
+
+export type SchemaMerge = { ok: true; columns: Column[] } | { ok: false; reason: string };
+
+/**
+ * Merges `b` into `a`. Never merged: different classifications, different format keys (one table
+ * is read with one set of reader options), a column without a common type (see `widerType`), and
+ * — when combining — schemas with no column name in common, which are two datasets, not one that
+ * grew a column. Columns match by name, exactly or else ignoring case (DuckDB's identifiers
+ * ignore case); the result keeps `a`'s order and spelling, then `b`'s new columns.
+ * `combine` false (CombineCompatibleSchemas off) asks for the same names, order and types.
+ */
+export function mergeSchemas(a: FileSchema, b: FileSchema, combine: boolean): SchemaMerge {
+  if (a.classification !== b.classification) {
+    return { ok: false, reason: `one is ${a.classification}, the other ${b.classification}` };
+  }
+  if (a.formatKey !== b.formatKey) {
+    const what = a.classification === 'csv' ? 'CSV dialects' : `${a.classification} formats`;
+    return {
+      ok: false,
+      reason: `different ${what}: ${JSON.stringify(a.formatKey)} and ${JSON.stringify(b.formatKey)}`,
+    };
+  }
+  return combine ? combineColumns(a.columns, b.columns) : sameColumns(a.columns, b.columns);
+}
+
+function combineColumns(a: readonly Column[], b: readonly Column[]): SchemaMerge {
+  const merged = a.map((c) => ({ ...c }));
+  const exact = new Map(merged.map((c, i) => [c.name, i]));
+  const folded = new Map<string, number>();
+  merged.forEach((c, i) => {
+    if (!folded.has(c.name.toLowerCase())) folded.set(c.name.toLowerCase(), i);
+  });
+  let shared = 0;
+  for (const column of b) {
+    const at = exact.get(column.name) ?? folded.get(column.name.toLowerCase());
+    if (at === undefined) {
+      merged.push({ ...column });
+      continue;
+    }
+    shared++;
+    const target = merged[at]!;
+    const type = widerType(target.type, column.type);
+    if (type === undefined) {
+      const reason = `column ${JSON.stringify(target.name)}: ${target.type} and ${column.type} have no common type`;
+      return { ok: false, reason };
+    }
+    target.type = type;
+  }
+  if (shared === 0 && a.length > 0 && b.length > 0) {
+    return { ok: false, reason: 'no column name in common' };
+  }
+  return { ok: true, columns: merged };
+}
+
+function sameColumns(a: readonly Column[], b: readonly Column[]): SchemaMerge {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x?.name === y?.name && x?.type === y?.type) continue;
+    const say = (c: Column | undefined) => (c ? `${JSON.stringify(c.name)} ${c.type}` : 'nothing');
+    return {
+      ok: false,
+      reason: `column ${i + 1} is ${say(x)} in one and ${say(y)} in the other (schemas are not combined)`,
+    };
+  }
+  return { ok: true, columns: a.map((c) => ({ ...c })) };
+}
