@@ -20,7 +20,7 @@ import type {
 import { SvelteMap } from 'svelte/reactivity';
 import { DecantError } from '../core/errors';
 import type { EngineClient } from '../engine/client';
-import { attachedTableFrom, grantAccess, SourceUnavailable } from './table-files';
+import { attachedTableFrom, grantAccess, jsonTableFrom, SourceUnavailable } from './table-files';
 import { copyToOpfs, storageUse, type StorageUse } from './opfs';
 import type { FileEntry } from './quick-convert.svelte';
 
@@ -127,6 +127,7 @@ export class CatalogState {
       if (!t) {
         this.setAttachment(k, null);
         void this.engine.detachTable(change.database, change.table).catch(() => undefined);
+        void this.engine.detachJsonTable(change.database, change.table).catch(() => undefined);
       } else if (this.attachments.has(k)) void this.attach(t);
     } else if (change.op === 'delete') {
       // Its tables are gone from the mirror; their views would answer with stale files.
@@ -156,8 +157,12 @@ export class CatalogState {
   async attach(t: CatalogTable): Promise<Attachment> {
     let a: Attachment;
     try {
-      const partitions = await this.need().listPartitions(t.database, t.name);
-      await this.engine.attachTable(await attachedTableFrom(t, partitions));
+      if (t.classification === 'json') {
+        await this.engine.attachJsonTable(await jsonTableFrom(t));
+      } else {
+        const partitions = await this.need().listPartitions(t.database, t.name);
+        await this.engine.attachTable(await attachedTableFrom(t, partitions));
+      }
       a = { kind: 'attached' };
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);

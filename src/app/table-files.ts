@@ -1,5 +1,5 @@
 import type { CatalogPartition, CatalogTable, TableSource } from '../catalog/model';
-import type { AttachedTable } from '../engine/protocol';
+import type { AttachedTable, JsonTable } from '../engine/protocol';
 import type { CsvDialect } from '../core/csv/dialect';
 import { DecantError } from '../core/errors';
 import { fileFromOpfs } from './opfs';
@@ -115,4 +115,12 @@ export async function attachedTableFrom(
     partitionKeys: t.partitionKeys.map((c) => ({ name: c.name, type: c.type })),
     files,
   };
+}
+
+/** A JSON table's files, for the engine to load as `database.table` (JSON has no lazy reader). */
+export async function jsonTableFrom(t: CatalogTable): Promise<JsonTable> {
+  const files = await Promise.all(
+    t.sources.map(async (src) => ({ path: src.path, file: await fileFromSource(src) })),
+  );
+  return { database: t.database, name: t.name, files };
 }

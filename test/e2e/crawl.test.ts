@@ -104,6 +104,17 @@ describe('Crawler in Chromium', () => {
     expect(cells[2]).toBe(
       'order_id BIGINT, customer STRUCT(id BIGINT, email VARCHAR), items STRUCT(sku VARCHAR, qty BIGINT)[], total DOUBLE, coupon VARCHAR',
     );
+    await page.getByTestId('commit-crawl').click();
+    await page.getByTestId('crawl-committed').waitFor();
+    const got = await sql(
+      page,
+      'SELECT order_id, len(items) AS n, coupon IS NOT NULL AS has_coupon FROM lake.orders ORDER BY 1',
+    );
+    expect(got.map((r) => r.split(/\s+/).slice(1).join(' '))).toEqual([
+      expect.stringMatching(/ false$/),
+      expect.stringMatching(/ false$/),
+      expect.stringMatching(/ true$/),
+    ]);
   });
 
   it('made no request outside its own origin', () => {
