@@ -241,7 +241,7 @@ const api: EngineApi = {
       const { s } = await start();
       const r = registered(fileId);
       const bytes = await readWhole(r.file, r.gzip, MAX_JSON_BYTES);
-      if (!bytes) throw jsonTooLarge(r.file.name, r.gzip ? MAX_JSON_BYTES + 1 : r.file.size);
+      if (!bytes) throw jsonTooLarge(r.file.name, r.gzip ? null : r.file.size);
       return inspectJson(s, { name: r.file.name, bytes });
     }),
 
@@ -259,7 +259,8 @@ const api: EngineApi = {
       for (const f of t.files) {
         const gzip = /\.(gz|gzip)$/i.test(f.path);
         const bytes = await readWhole(f.file, gzip, MAX_JSON_BYTES);
-        if (!bytes) throw jsonTooLarge(`${t.database}.${t.name}/${f.path}`, f.file.size);
+        if (!bytes)
+          throw jsonTooLarge(`${t.database}.${t.name}/${f.path}`, gzip ? null : f.file.size);
         files.push({ path: f.path, bytes });
       }
       attachJsonTable(q, { database: t.database, name: t.name, files });

@@ -86,6 +86,17 @@ describe('attachJsonTable', () => {
     );
   });
 
+  it.each(['system', 'temp', 'memory', 'main'])('serves a database named %j', (database) => {
+    const f = files(['a.json', '{"a":1}']);
+    attachJsonTable(engine.s, { database, name: 't', files: f });
+    attachJsonTable(engine.s, { database, name: 't', files: files(['a.json', '{"a":2}']) });
+    expect(rows(`SELECT a FROM memory."${database}".t`)).toEqual([{ a: 2 }]);
+    detachJsonTable(engine.s, database, 't');
+    expect(
+      rows("SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '__decant%'"),
+    ).toEqual([]);
+  });
+
   it('refuses a table whose files hold no records, and a view in the way', () => {
     const none = failure(() =>
       attachJsonTable(engine.s, {

@@ -62,19 +62,24 @@ export function attachJsonTable(
 
   const catalog = mainCatalog(s);
   const target = qualifiedName(catalog, t.database, t.name);
+  // The import names its schema without a catalog: a database called like a catalog (`system`,
+  // `temp`, `memory`) would be ambiguous there, so such tables are staged in `main` and copied.
+  const catalogs = s.rows('SELECT database_name AS name FROM duckdb_databases()');
+  const ambiguous = catalogs.some((r) => asciiLower(String(r.name)) === asciiLower(t.database));
+  const stageSchema = ambiguous ? 'main' : t.database;
   const scratch = `__decant_json_${++seq}_${Math.random().toString(36).slice(2, 8)}`;
-  const staged = qualifiedName(catalog, t.database, scratch);
-  let swapped = false;
+  const staged = qualifiedName(catalog, stageSchema, scratch);
+  let renamed = false;
   try {
     s.run(createSchemaSql(catalog, t.database));
-    importRecordArrays(s, { schema: t.database, name: scratch }, arrays, readerFieldsOf(root));
+    importRecordArrays(s, { schema: stageSchema, name: scratch }, arrays, readerFieldsOf(root));
     const imported = Number(s.rows(`SELECT count(*) AS n FROM ${staged}`)[0]?.n);
     if (imported !== rowCount)
       throw fail(`DuckDB imported ${imported} of the files' ${rowCount} records`);
     const existing = s.rows(
       `SELECT table_type AS kind FROM information_schema.tables WHERE table_catalog = ` +
-        `${quoteLiteral(catalog)} AND table_schema = ${quoteLiteral(t.database)} AND ` +
-        `lower(table_name) = ${quoteLiteral(asciiLower(t.name))}`,
+        `${quoteLiteral(catalog)} AND lower(table_schema) = ${quoteLiteral(asciiLower(t.database))} ` +
+        `AND lower(table_name) = ${quoteLiteral(asciiLower(t.name))}`,
     );
     if (existing.some((r) => r.kind !== 'BASE TABLE'))
       throw fail('a view of that name is attached (a CSV table?); detach it first');
@@ -82,10 +87,12 @@ export function attachJsonTable(
     try {
       s.run(
         `DROP TABLE IF EXISTS ${target}`,
-        `ALTER TABLE ${staged} RENAME TO ${quoteIdent(t.name)}`,
+        ambiguous
+          ? `CREATE TABLE ${target} AS SELECT * FROM ${staged}`
+          : `ALTER TABLE ${staged} RENAME TO ${quoteIdent(t.name)}`,
       );
       s.run('COMMIT');
-      swapped = true;
+      renamed = !ambiguous;
     } catch (e) {
       s.run('ROLLBACK');
       throw e;
@@ -96,7 +103,7 @@ export function attachJsonTable(
     const { text } = engineErrorText(e instanceof Error ? e.message : String(e), (x) => x);
     throw fail(text, e);
   } finally {
-    if (!swapped) s.run(`DROP TABLE IF EXISTS ${staged}`);
+    if (!renamed) s.run(`DROP TABLE IF EXISTS ${staged}`);
   }
 }
 

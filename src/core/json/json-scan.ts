@@ -102,7 +102,7 @@ export function scanJsonRecords(bytes: Uint8Array, root = new StructShape()): Js
   out.set(bytes.subarray(base), 1);
   const tight: number[] = [];
   let records = 0;
-  let end = base;
+  let end: number;
   for (;;) {
     s.record(root);
     records++;
