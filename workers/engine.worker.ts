@@ -23,6 +23,7 @@ import { SqlSession } from './engine/sql-session';
 import { ReadTracker } from './engine/read-tracker';
 import { inspectCsv } from './engine/inspect-csv';
 import { scanCsv, type BatchSink } from './engine/scan-csv';
+import { validateCsv } from './engine/validate-csv';
 import { readHead } from './engine/read-head';
 import { toWireError } from './wire-error';
 import { AttachedTables } from './engine/attached-tables';
@@ -165,6 +166,19 @@ const api: EngineApi = {
         opts,
       );
       return Comlink.transfer(result, [result.preview.buffer]);
+    }),
+
+  validateCsv: (fileId: string, plan: Pick<ScanPlan, 'dialect' | 'columns' | 'badRows'>) =>
+    guard(async () => {
+      const { s: main } = await start();
+      const r = registered(fileId);
+      // Its own connection, like a scan: a conversion may be streaming on another one.
+      const s = new SqlSession(main.db);
+      try {
+        return validateCsv(s, { path: r.path, name: r.file.name }, plan);
+      } finally {
+        s.close();
+      }
     }),
 
   scan: (

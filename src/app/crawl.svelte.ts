@@ -1,5 +1,6 @@
 import { DecantError } from '../core/errors';
 import type { CsvDialect } from '../core/csv/dialect';
+import { widenOnCastError } from '../core/csv/widen-column';
 import type { EngineClient } from '../engine/client';
 import type { CatalogPartition, CatalogTable, CrawlerRun, TableSource } from '../catalog/model';
 import {
@@ -40,6 +41,8 @@ export class CrawlSession {
   /** Keep a copy of files that have no handle, so the tables survive a reload. */
   keepCopies = $state(true);
   found = $state.raw<FoundFile[]>([]);
+  /** What the crawl corrected on the way, e.g. a column read as text because of a late value. */
+  notes = $state.raw<string[]>([]);
   /** Earlier runs, newest first (kept in the catalog's storage). */
   runs = $state.raw<CrawlerRun[]>([]);
   private startedAt = 0;
@@ -89,6 +92,7 @@ export class CrawlSession {
     const classified: ClassifiedFile[] = [];
     let bytes = 0;
     this.dialects.clear();
+    this.notes = [];
     for (let i = 0; i < files.length; i++) {
       if (this.cancelled) {
         const error = new DecantError('crawler: cancelled; nothing was written', {
@@ -133,6 +137,24 @@ export class CrawlSession {
       try {
         const found = await this.engine.inspect(id, { previewRows: 0 });
         this.dialects.set(f.path, found.dialect);
+        // The sniffer saw a sample; read the whole file before its types reach the catalog.
+        let columns = found.columns;
+        let rowCount = 0;
+        for (;;) {
+          try {
+            rowCount = await this.engine.validateCsv(id, {
+              dialect: found.dialect,
+              columns,
+              badRows: 'error',
+            });
+            break;
+          } catch (e) {
+            const widened = e instanceof DecantError ? widenOnCastError(columns, e) : null;
+            if (!widened) throw e;
+            columns = widened.columns;
+            this.notes = [...this.notes, `${f.path}: ${widened.note}`];
+          }
+        }
         const {
           delimiter,
           quote,
@@ -146,7 +168,7 @@ export class CrawlSession {
         return {
           ...base,
           classification: 'csv',
-          columns: found.columns,
+          columns,
           formatKey: JSON.stringify([
             delimiter,
             quote,
@@ -157,7 +179,7 @@ export class CrawlSession {
             dateFormat,
             timestampFormat,
           ]),
-          rowCount: found.rowCountExact ? found.rowCount : undefined,
+          rowCount,
         };
       } finally {
         await this.engine.removeFile(id).catch(() => undefined);

@@ -1,6 +1,7 @@
 import type { BadRowPolicy, ColumnInfo } from '../core/csv/dialect';
 import { DecantError } from '../core/errors';
 import { parquetNameFromFileName } from '../core/format';
+import { widenOnCastError } from '../core/csv/widen-column';
 import type { ConvertProgress, EngineClient } from '../engine/client';
 import type { CsvInspection, ParquetCompression } from '../engine/protocol';
 import { gridFromIpc, type PreviewGrid } from '../engine/preview';
@@ -204,14 +205,10 @@ export class QuickConvert {
 
 /** Reads `error.column` as VARCHAR from now on; false when that cannot help. */
 function widenColumn(e: FileEntry, error: DecantError): boolean {
-  const name = error.column;
-  const col = e.columns.find((c) => c.name === name);
-  if (!col || col.type === 'VARCHAR') return false;
-  e.columns = e.columns.map((c) => (c === col ? { name: c.name, type: 'VARCHAR' } : c));
-  e.notes = [
-    ...e.notes,
-    `column "${col.name}" written as text (VARCHAR): ${error.message.replace(/^csv: "[^"]*": /, '').replace(/ \(the type.*\)$/, '')}`,
-  ];
+  const widened = widenOnCastError(e.columns, error);
+  if (!widened) return false;
+  e.columns = widened.columns;
+  e.notes = [...e.notes, widened.note];
   return true;
 }
 

@@ -91,6 +91,14 @@ export class EngineClient {
     return this.call(() => this.engine.inspect(fileId, opts));
   }
 
+  /** See EngineApi.validateCsv. */
+  validateCsv(
+    fileId: string,
+    plan: Pick<ScanPlan, 'dialect' | 'columns' | 'badRows'>,
+  ): Promise<number> {
+    return this.call(() => this.engine.validateCsv(fileId, plan));
+  }
+
   /**
    * Converts one registered file to Parquet. Fails loudly (code 'row-mismatch') unless rows read
    * by DuckDB, rows encoded and rows in the output's footer all agree. `signal` cancels.

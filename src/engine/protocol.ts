@@ -161,6 +161,14 @@ export interface EngineApi {
   removeFile(fileId: string): Promise<void>;
   inspect(fileId: string, opts?: InspectOptions): Promise<CsvInspection>;
   /**
+   * Reads the whole file with these types; resolves with the exact row count, or rejects with
+   * code 'cast' naming the line and column of the first value that does not fit.
+   */
+  validateCsv(
+    fileId: string,
+    plan: Pick<ScanPlan, 'dialect' | 'columns' | 'badRows'>,
+  ): Promise<number>;
+  /**
    * Streams the whole file as Arrow record batches into `port` (to the Parquet worker).
    * Rejects with a WireError-shaped error; on cancel with code 'cancelled'.
    */

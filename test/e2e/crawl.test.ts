@@ -117,6 +117,20 @@ describe('Crawler in Chromium', () => {
     ]);
   });
 
+  it('reads every CSV whole before trusting its types: late-string.csv gets code VARCHAR', async () => {
+    const { page } = app;
+    const rows = await crawl(
+      page,
+      () => page.getByTestId('crawl-files-input').setInputFiles(fixturePath('late-string.csv')),
+      'lake',
+    );
+    const cells = (await rows.first().innerText()).split('\t');
+    expect(cells[2]).toBe('id BIGINT, code VARCHAR');
+    expect(await page.getByTestId('crawl-notes').innerText()).toContain(
+      'late-string.csv: column "code" written as text (VARCHAR): line 30002',
+    );
+  });
+
   it('made no request outside its own origin', () => {
     expect(app.foreignRequests).toEqual([]);
   });

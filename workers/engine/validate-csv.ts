@@ -1,0 +1,27 @@
+import type { ScanPlan } from '../../src/engine/protocol';
+import { quoteIdent } from '../../src/core/sql/quote';
+import { readCsvSql } from '../../src/core/sql/read-csv';
+import { explainScanError } from './explain-error';
+import type { SqlSession } from './sql-session';
+
+/**
+ * Reads the whole file with the planned types, converting every column (a bare count(*) would
+ * skip conversions, so each column is counted), and returns the exact row count. A value that
+ * does not fit its type throws a DecantError with code 'cast', the line and the column: the
+ * sniffer only saw a sample, and a table must not be committed on its word alone.
+ */
+export function validateCsv(
+  s: SqlSession,
+  src: { path: string; name: string },
+  plan: Pick<ScanPlan, 'dialect' | 'columns' | 'badRows'>,
+): number {
+  const counts = plan.columns.map((c, i) => `count(${quoteIdent(c.name)}) AS c${i}`);
+  const sql =
+    `SELECT count(*) AS n${counts.length ? ', ' + counts.join(', ') : ''} ` +
+    `FROM ${readCsvSql(src.path, plan.dialect, plan.columns, plan.badRows)}`;
+  try {
+    return Number(s.rows(sql)[0]?.n ?? 0);
+  } catch (e) {
+    throw explainScanError(e, src.name, sql);
+  }
+}
