@@ -20,7 +20,13 @@ import type {
 import { SvelteMap } from 'svelte/reactivity';
 import { DecantError } from '../core/errors';
 import type { EngineClient } from '../engine/client';
-import { attachedTableFrom, grantAccess, jsonTableFrom, SourceUnavailable } from './table-files';
+import {
+  attachedTableFrom,
+  grantAccess,
+  jsonTableFrom,
+  parametersFromDialect,
+  SourceUnavailable,
+} from './table-files';
 import { copyToOpfs, storageUse, type StorageUse } from './opfs';
 import type { FileEntry } from './quick-convert.svelte';
 
@@ -310,15 +316,7 @@ export class CatalogState {
         recordCount: found.rowCountExact ? found.rowCount : undefined,
         sizeBytes: f.size,
         objectCount: 1,
-        delimiter: d.delimiter,
-        header: d.header,
-        quote: d.quote,
-        escape: d.escape,
-        encoding: d.encoding,
-        decimalSeparator: d.decimalSeparator,
-        dateFormat: d.dateFormat,
-        timestampFormat: d.timestampFormat,
-        compression: d.compression,
+        ...parametersFromDialect(d),
       },
       updatedBy: { kind: 'user' },
     });

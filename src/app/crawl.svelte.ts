@@ -13,6 +13,7 @@ import {
 import type { CatalogState } from './catalog.svelte';
 import type { FoundFile } from './folder-files';
 import { copyToOpfs } from './opfs';
+import { parametersFromDialect } from './table-files';
 
 export type CrawlState =
   | { kind: 'idle' }
@@ -130,79 +131,68 @@ export class CrawlSession {
   }
 
   private async classify(f: FoundFile): Promise<ClassifiedFile | null> {
+    const kind = CSV.test(f.path)
+      ? 'csv'
+      : JSON_FILE.test(f.path)
+        ? 'json'
+        : PARQUET.test(f.path)
+          ? 'parquet'
+          : null;
+    if (!kind) return null;
     const base = { path: f.path, size: f.file.size, lastModified: f.file.lastModified };
     const id = `crawl-${++nextId}`;
-    if (CSV.test(f.path)) {
-      await this.engine.addFile(id, f.file);
+    await this.engine.addFile(id, f.file);
+    try {
+      if (kind === 'csv') return { ...base, ...(await this.classifyCsv(id, f.path)) };
+      const schema =
+        kind === 'json' ? await this.engine.inspectJson(id) : await this.engine.inspectParquet(id);
+      return {
+        ...base,
+        classification: schema.classification,
+        columns: schema.columns,
+        formatKey: schema.classification,
+        rowCount: schema.rowCount,
+      };
+    } finally {
+      await this.engine.removeFile(id).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Dialect and types from the sniffer, then the whole file read with them: a value the sample
+   * missed widens its column (with a note) before the types can reach the catalog.
+   */
+  private async classifyCsv(id: string, path: string) {
+    const found = await this.engine.inspect(id, { previewRows: 0 });
+    this.dialects.set(path, found.dialect);
+    let columns = found.columns;
+    for (;;) {
       try {
-        const found = await this.engine.inspect(id, { previewRows: 0 });
-        this.dialects.set(f.path, found.dialect);
-        // The sniffer saw a sample; read the whole file before its types reach the catalog.
-        let columns = found.columns;
-        let rowCount = 0;
-        for (;;) {
-          try {
-            rowCount = await this.engine.validateCsv(id, {
-              dialect: found.dialect,
-              columns,
-              badRows: 'error',
-            });
-            break;
-          } catch (e) {
-            const widened = e instanceof DecantError ? widenOnCastError(columns, e) : null;
-            if (!widened) throw e;
-            columns = widened.columns;
-            this.notes = [...this.notes, `${f.path}: ${widened.note}`];
-          }
-        }
-        const {
-          delimiter,
-          quote,
-          escape,
-          header,
-          encoding,
-          decimalSeparator,
-          dateFormat,
-          timestampFormat,
-        } = found.dialect;
-        return {
-          ...base,
-          classification: 'csv',
+        const rowCount = await this.engine.validateCsv(id, {
+          dialect: found.dialect,
           columns,
-          formatKey: JSON.stringify([
-            delimiter,
-            quote,
-            escape,
-            header,
-            encoding,
-            decimalSeparator,
-            dateFormat,
-            timestampFormat,
-          ]),
-          rowCount,
-        };
-      } finally {
-        await this.engine.removeFile(id).catch(() => undefined);
+          badRows: 'error',
+        });
+        const d = found.dialect;
+        // Files share a table only when they are read the same way.
+        const formatKey = JSON.stringify([
+          d.delimiter,
+          d.quote,
+          d.escape,
+          d.header,
+          d.encoding,
+          d.decimalSeparator,
+          d.dateFormat,
+          d.timestampFormat,
+        ]);
+        return { classification: 'csv' as const, columns, formatKey, rowCount };
+      } catch (e) {
+        const widened = e instanceof DecantError ? widenOnCastError(columns, e) : null;
+        if (!widened) throw e;
+        columns = widened.columns;
+        this.notes = [...this.notes, `${path}: ${widened.note}`];
       }
     }
-    if (JSON_FILE.test(f.path) || PARQUET.test(f.path)) {
-      await this.engine.addFile(id, f.file);
-      try {
-        const schema = JSON_FILE.test(f.path)
-          ? await this.engine.inspectJson(id)
-          : await this.engine.inspectParquet(id);
-        return {
-          ...base,
-          classification: schema.classification,
-          columns: schema.columns,
-          formatKey: schema.classification,
-          rowCount: schema.rowCount,
-        };
-      } finally {
-        await this.engine.removeFile(id).catch(() => undefined);
-      }
-    }
-    return null;
   }
 
   /** Writes the planned tables and partitions to the catalog, all or nothing. */
@@ -312,19 +302,7 @@ export class CrawlSession {
         recordCount: rows,
         sizeBytes: t.files.reduce((n, f) => n + f.size, 0),
         objectCount: t.files.length,
-        ...(d
-          ? {
-              delimiter: d.delimiter,
-              header: d.header,
-              quote: d.quote,
-              escape: d.escape,
-              encoding: d.encoding,
-              decimalSeparator: d.decimalSeparator,
-              dateFormat: d.dateFormat,
-              timestampFormat: d.timestampFormat,
-              compression: d.compression,
-            }
-          : {}),
+        ...(d ? parametersFromDialect(d) : {}),
       },
       updatedBy: { kind: 'crawler' as const, name: 'folder crawl' },
     };

@@ -1,4 +1,9 @@
-import type { CatalogPartition, CatalogTable, TableSource } from '../catalog/model';
+import type {
+  CatalogPartition,
+  CatalogTable,
+  TableParameters,
+  TableSource,
+} from '../catalog/model';
 import type { AttachedTable, JsonTable } from '../engine/protocol';
 import type { CsvDialect } from '../core/csv/dialect';
 import { DecantError } from '../core/errors';
@@ -70,6 +75,21 @@ export async function grantAccess(t: CatalogTable): Promise<boolean> {
     ok &&= state === 'granted';
   }
   return ok;
+}
+
+/** A CSV dialect as table parameters (where Glue keeps it too); the inverse of the next one. */
+export function parametersFromDialect(d: CsvDialect): TableParameters {
+  return {
+    delimiter: d.delimiter,
+    header: d.header,
+    quote: d.quote,
+    escape: d.escape,
+    encoding: d.encoding,
+    decimalSeparator: d.decimalSeparator,
+    dateFormat: d.dateFormat,
+    timestampFormat: d.timestampFormat,
+    compression: d.compression,
+  };
 }
 
 /** The dialect stored in a CSV table's parameters (Glue keeps it there too). */

@@ -3,7 +3,7 @@ import { leadingTokens } from './split-statements';
 /**
  * The SQL console runs what the user types, except what would let the engine reach the network
  * behind the user's back: installing or loading extensions (DuckDB-WASM fetches them from
- * extensions.duckdb.org; in Node it hangs), and changing the settings that keep that off.
+ * DuckDB's extension host; in Node it hangs), and changing the settings that keep that off.
  */
 
 const EXTENSION_MESSAGE =
