@@ -1,0 +1,69 @@
+// Crawling a folder of many small CSV files in the real app (headless Chromium): time from
+// "Run crawler" to the plan, and the plan's shape. Prints the numbers; asserts nothing on time.
+import { mkdir, writeFile, stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, findChromium } from '../test/support/chromium';
+import { serveStatic } from '../test/support/static-server';
+import { buildApp } from './lib/in-tab';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const OUT = join(ROOT, 'bench/out');
+const FILES = Number(process.env.BENCH_CRAWL_FILES ?? 1000);
+const PER_FOLDER = 100;
+
+/** `events/day=NN/part-MMM.csv`, each a few rows with the same header. */
+async function ensureFolder(): Promise<string> {
+  const root = join(OUT, `crawl-${FILES}`, 'events');
+  if (await stat(join(root, `day=${Math.ceil(FILES / PER_FOLDER)}`)).catch(() => null)) return root;
+  for (let i = 0; i < FILES; i++) {
+    const dir = join(root, `day=${Math.floor(i / PER_FOLDER) + 1}`);
+    await mkdir(dir, { recursive: true });
+    const rows = Array.from(
+      { length: 5 },
+      (_, r) => `${i * 5 + r},user ${r},${(r * 1.5).toFixed(2)}`,
+    );
+    await writeFile(
+      join(dir, `part-${String(i).padStart(5, '0')}.csv`),
+      `id,name,score\n${rows.join('\n')}\n`,
+    );
+  }
+  return root;
+}
+
+async function main() {
+  const folder = await ensureFolder();
+  const dist = join(OUT, 'dist');
+  if (process.env.BENCH_SKIP_BUILD !== '1') await buildApp(ROOT, dist);
+  const { url, server } = await serveStatic(dist);
+  const browser = await chromium.launch({
+    executablePath: await findChromium(),
+    args: CHROMIUM_ARGS,
+  });
+  try {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${url}/#/crawl`);
+    await page
+      .getByTestId('engine-status')
+      .filter({ hasText: 'DuckDB' })
+      .waitFor({ timeout: 60_000 });
+    await page.getByTestId('crawl-folder-input').setInputFiles(folder);
+    await page.getByTestId('crawl-found').waitFor();
+    const t0 = Date.now();
+    await page.getByTestId('run-crawl').click();
+    await page.getByTestId('crawl-plan').waitFor({ timeout: 600_000 });
+    const ms = Date.now() - t0;
+    const plan = (await page.getByTestId('plan-table').first().innerText()).split('\t');
+    console.log(
+      `Crawl of ${FILES.toLocaleString('en-US')} small CSV files in ${Math.ceil(FILES / PER_FOLDER)} partition folders:\n` +
+        `  run → plan: ${(ms / 1000).toFixed(1)} s (${(ms / FILES).toFixed(1)} ms a file: sniff + full read of each)\n` +
+        `  plan: ${plan[0]}, keys ${plan[3]}, ${plan[4]} partitions, ${plan[5]} files`,
+    );
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+await main();
