@@ -3,18 +3,12 @@
 // reloaded and timed until every table is in the navigation, and search is timed per keystroke.
 // Prints medians; asserts nothing about time.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, findChromium } from '../test/support/chromium';
-import { serveStatic } from '../test/support/static-server';
+import { OUT, withAppPage } from './lib/app-page';
 import { catalogExport } from '../src/catalog/glue-export';
 import type { CatalogDatabase, CatalogTable } from '../src/catalog/model';
-import { buildApp } from './lib/in-tab';
 import { median } from './lib/stats';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const OUT = join(ROOT, 'bench/out');
 const DATABASES = 10;
 const TABLES_PER_DB = 100;
 const COLUMNS = 50;
@@ -55,16 +49,7 @@ async function main() {
   await mkdir(OUT, { recursive: true });
   const docPath = join(OUT, 'catalog-1000.json');
   await writeFile(docPath, JSON.stringify(bigCatalog()));
-  const dist = join(OUT, 'dist');
-  if (process.env.BENCH_SKIP_BUILD !== '1') await buildApp(ROOT, dist);
-  const { url, server } = await serveStatic(dist);
-  const browser = await chromium.launch({
-    executablePath: await findChromium(),
-    args: CHROMIUM_ARGS,
-  });
-  try {
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${url}/#/catalog`);
+  await withAppPage('#/catalog', async (page) => {
     await page.getByLabel('New database').waitFor();
     await page.getByTestId('import-input').setInputFiles(docPath);
     await page.getByTestId('apply-import').click();
@@ -113,10 +98,7 @@ async function main() {
         `  app start → every table listed: median ${median(fromAppStart).toFixed(0)} ms (runs ${fromAppStart.map((x) => x.toFixed(0)).join(' / ')})\n` +
         `  search, keystroke → results drawn: median ${median(searches).toFixed(1)} ms (runs ${searches.map((x) => x.toFixed(1)).join(' / ')})`,
     );
-  } finally {
-    await browser.close();
-    server.close();
-  }
+  });
 }
 
 await main();

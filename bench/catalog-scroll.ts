@@ -3,15 +3,10 @@
 // draw. Prints the numbers; asserts nothing about time.
 import { createWriteStream } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, findChromium } from '../test/support/chromium';
-import { serveStatic } from '../test/support/static-server';
-import { buildApp } from './lib/in-tab';
+import { OUT, withAppPage } from './lib/app-page';
+import type { Page } from 'playwright-core';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const OUT = join(ROOT, 'bench/out');
 const ROWS = Number(process.env.BENCH_SCROLL_ROWS ?? 10_000_000);
 
 async function ensureCsv(path: string): Promise<void> {
@@ -54,20 +49,7 @@ async function main() {
   await mkdir(OUT, { recursive: true });
   const csv = join(OUT, `scroll-${ROWS}.csv`);
   await ensureCsv(csv);
-  const dist = join(OUT, 'dist');
-  if (process.env.BENCH_SKIP_BUILD !== '1') await buildApp(ROOT, dist);
-  const { url, server } = await serveStatic(dist);
-  const browser = await chromium.launch({
-    executablePath: await findChromium(),
-    args: CHROMIUM_ARGS,
-  });
-  try {
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(url);
-    await page
-      .getByTestId('engine-status')
-      .filter({ hasText: 'DuckDB' })
-      .waitFor({ timeout: 60_000 });
+  await withAppPage('', async (page) => {
     await page.getByTestId('file-input').setInputFiles(csv);
     await page.locator('[data-testid=file-card][data-state=ready]').waitFor({ timeout: 60_000 });
     await page.getByTestId('add-to-catalog').click();
@@ -95,10 +77,7 @@ async function main() {
         `  jump to the middle (row ${middle.row.toLocaleString('en-US')}) → drawn: ${middle.ms.toFixed(0)} ms\n` +
         `  jump to the end (row ${end.row.toLocaleString('en-US')}) → drawn: ${end.ms.toFixed(0)} ms`,
     );
-  } finally {
-    await browser.close();
-    server.close();
-  }
+  });
 }
 
 await main();

@@ -1,15 +1,9 @@
 // Crawling a folder of many small CSV files in the real app (headless Chromium): time from
 // "Run crawler" to the plan, and the plan's shape. Prints the numbers; asserts nothing on time.
 import { mkdir, writeFile, stat } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, findChromium } from '../test/support/chromium';
-import { serveStatic } from '../test/support/static-server';
-import { buildApp } from './lib/in-tab';
+import { OUT, withAppPage } from './lib/app-page';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const OUT = join(ROOT, 'bench/out');
 const FILES = Number(process.env.BENCH_CRAWL_FILES ?? 1000);
 const PER_FOLDER = 100;
 
@@ -34,20 +28,7 @@ async function ensureFolder(): Promise<string> {
 
 async function main() {
   const folder = await ensureFolder();
-  const dist = join(OUT, 'dist');
-  if (process.env.BENCH_SKIP_BUILD !== '1') await buildApp(ROOT, dist);
-  const { url, server } = await serveStatic(dist);
-  const browser = await chromium.launch({
-    executablePath: await findChromium(),
-    args: CHROMIUM_ARGS,
-  });
-  try {
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${url}/#/crawl`);
-    await page
-      .getByTestId('engine-status')
-      .filter({ hasText: 'DuckDB' })
-      .waitFor({ timeout: 60_000 });
+  await withAppPage('#/crawl', async (page) => {
     await page.getByTestId('crawl-folder-input').setInputFiles(folder);
     await page.getByTestId('crawl-found').waitFor();
     const t0 = Date.now();
@@ -60,10 +41,7 @@ async function main() {
         `  run → plan: ${(ms / 1000).toFixed(1)} s (${(ms / FILES).toFixed(1)} ms a file: sniff + full read of each)\n` +
         `  plan: ${plan[0]}, keys ${plan[3]}, ${plan[4]} partitions, ${plan[5]} files`,
     );
-  } finally {
-    await browser.close();
-    server.close();
-  }
+  });
 }
 
 await main();
