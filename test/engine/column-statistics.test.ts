@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DecantError } from '../../src/core/errors';
 import { inspectCsv } from '../../workers/engine/inspect-csv';
 import { columnStatistics } from '../../workers/engine/column-statistics';
 import { castFailures as castFailuresOf } from '../../workers/engine/cast-failures';
@@ -7,6 +6,7 @@ import type { AttachedTables } from '../../workers/engine/attached-tables';
 import { startNodeEngine, type NodeEngine } from '../support/node-engine';
 import { expected, fixturePath, sourceFor } from '../support/fixtures';
 import { CSV, nodeTables } from './catalog-support';
+import { decantErrorFrom } from '../support/decant-error';
 
 let engine: NodeEngine;
 let tables: AttachedTables<string>;
@@ -39,15 +39,7 @@ function attachFixture(
   });
 }
 
-function failure(f: () => unknown): DecantError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DecantError);
-    return e as DecantError;
-  }
-  throw new Error('no error');
-}
+const failure = (f: () => unknown) => decantErrorFrom(f);
 
 describe('columnStatistics', () => {
   it('events.tsv: Glue’s statistics per column, matching the fixture', () => {

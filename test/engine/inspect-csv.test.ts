@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
 import { inspectCsv } from '../../workers/engine/inspect-csv';
-import { DecantError } from '../../src/core/errors';
 import { startNodeEngine, type NodeEngine } from '../support/node-engine';
 import { expected, fixturePath, sourceFor } from '../support/fixtures';
+import { decantErrorFrom } from '../support/decant-error';
 
 let engine: NodeEngine;
 beforeAll(async () => {
@@ -71,15 +71,7 @@ describe('inspectCsv on the golden fixtures', () => {
 });
 
 describe('inspectCsv refuses bad files with a precise message', () => {
-  function failure(name: string, opts = {}): DecantError {
-    try {
-      inspect(name, opts);
-    } catch (e) {
-      expect(e).toBeInstanceOf(DecantError);
-      return e as DecantError;
-    }
-    throw new Error(`${name} was accepted`);
-  }
+  const failure = (name: string, opts = {}) => decantErrorFrom(() => inspect(name, opts), name);
 
   it('empty.csv: says the file is empty', () => {
     const e = failure('empty.csv');

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DecantError } from '../../src/core/errors';
 import { inspectJson, type JsonFile } from '../../workers/engine/inspect-json';
 import { readWhole } from '../../workers/engine/read-whole';
 import { nativeRead } from '../support/native-duckdb';
 import { startNodeEngine, type NodeEngine } from '../support/node-engine';
 import { expected, fixturePath } from '../support/fixtures';
+import { decantErrorFrom } from '../support/decant-error';
 
 let engine: NodeEngine;
 const dir = mkdtempSync(join(tmpdir(), 'decant-json-'));
@@ -24,15 +24,7 @@ const file = (name: string, text: string | Uint8Array): JsonFile => ({
 const ordersText = readFileSync(fixturePath('orders.ndjson'), 'utf8');
 const orderLines = ordersText.trim().split('\n');
 
-function failure(f: JsonFile): DecantError {
-  try {
-    inspectJson(engine.s, f);
-  } catch (e) {
-    expect(e).toBeInstanceOf(DecantError);
-    return e as DecantError;
-  }
-  throw new Error(`${f.name} was accepted`);
-}
+const failure = (f: JsonFile) => decantErrorFrom(() => inspectJson(engine.s, f), f.name);
 
 /** Column types native DuckDB's read_json (json extension, every record sampled) gives the file. */
 async function nativeJsonColumns(name: string, text: string) {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DecantError } from '../../src/core/errors';
 import { attachJsonTable, detachJsonTable } from '../../workers/engine/json-tables';
 import { startNodeEngine, type NodeEngine } from '../support/node-engine';
+import { decantErrorFrom } from '../support/decant-error';
 
 let engine: NodeEngine;
 beforeAll(async () => {
@@ -13,15 +13,7 @@ const files = (...f: [string, string][]) =>
   f.map(([path, text]) => ({ path, bytes: enc.encode(text) }));
 const rows = (sql: string) => engine.s.rows(sql);
 
-function failure(f: () => unknown): DecantError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DecantError);
-    return e as DecantError;
-  }
-  throw new Error('accepted');
-}
+const failure = (f: () => unknown) => decantErrorFrom(f);
 
 describe('attachJsonTable', () => {
   it('makes one queryable TABLE from all files, columns unioned by name', () => {

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
-import { DecantError } from '../../src/core/errors';
 import type { AttachedTables } from '../../workers/engine/attached-tables';
 import { SqlConsole } from '../../workers/engine/sql-console';
 import { rowsInIpcMessages, SqlSession } from '../../workers/engine/sql-session';
 import { startNodeEngine, type NodeEngine } from '../support/node-engine';
 import { fixturePath } from '../support/fixtures';
 import { CSV, nodeTables, rowsOf } from './catalog-support';
+import { decantErrorFrom } from '../support/decant-error';
 
 let engine: NodeEngine;
 let tables: AttachedTables<string>;
@@ -36,15 +36,7 @@ beforeAll(async () => {
   });
 });
 
-function failure(text: string): DecantError {
-  try {
-    sql.runSql(text);
-  } catch (e) {
-    expect(e).toBeInstanceOf(DecantError);
-    return e as DecantError;
-  }
-  throw new Error(`ran: ${text}`);
-}
+const failure = (text: string) => decantErrorFrom(() => sql.runSql(text), text);
 
 describe('runSql results and paging', () => {
   it('materializes a query once and pages any window of it', () => {

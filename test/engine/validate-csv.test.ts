@@ -5,6 +5,7 @@ import { widenOnCastError } from '../../src/core/csv/widen-column';
 import { DecantError } from '../../src/core/errors';
 import { startNodeEngine, type NodeEngine } from '../support/node-engine';
 import { fixturePath, sourceFor } from '../support/fixtures';
+import { decantErrorFrom } from '../support/decant-error';
 
 let engine: NodeEngine;
 beforeAll(async () => {
@@ -16,15 +17,9 @@ describe('validateCsv (the crawler reads the whole file before committing types)
     const src = sourceFor(engine, fixturePath('late-string.csv'));
     const found = inspectCsv(engine.s, src);
     const plan = { dialect: found.dialect, columns: found.columns, badRows: 'error' as const };
-    let error: DecantError | undefined;
-    try {
-      validateCsv(engine.s, src, plan);
-    } catch (e) {
-      error = e as DecantError;
-    }
-    expect(error).toBeInstanceOf(DecantError);
+    const error = decantErrorFrom(() => validateCsv(engine.s, src, plan));
     expect(error).toMatchObject({ code: 'cast', line: 30002, column: 'code' });
-    const widened = widenOnCastError(plan.columns, error!);
+    const widened = widenOnCastError(plan.columns, error);
     expect(widened?.columns).toEqual([
       { name: 'id', type: 'BIGINT' },
       { name: 'code', type: 'VARCHAR' },
@@ -34,7 +29,7 @@ describe('validateCsv (the crawler reads the whole file before committing types)
     );
     expect(validateCsv(engine.s, src, { ...plan, columns: widened!.columns })).toBe(30001);
     // Widening a text column, or an error that is not a cast, cannot help.
-    expect(widenOnCastError(widened!.columns, error!)).toBeNull();
+    expect(widenOnCastError(widened!.columns, error)).toBeNull();
     expect(widenOnCastError(plan.columns, new DecantError('x', { code: 'ragged' }))).toBeNull();
   });
 
