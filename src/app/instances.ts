@@ -1,3 +1,4 @@
+/** The page's long-lived singletons: one engine (two workers) and one catalog mirror. */
 import { EngineClient } from '../engine/client';
 import { CatalogState } from './catalog.svelte';
 
