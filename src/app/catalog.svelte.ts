@@ -338,6 +338,11 @@ export class CatalogState {
     return this.need().listCrawlerRuns(limit);
   }
 
+  /** Saved crawlers and custom classifiers live in the catalog's database (see CatalogStore). */
+  get records(): CatalogStore {
+    return this.need();
+  }
+
   /** The whole catalog (or the given tables) as Glue-compatible JSON. */
   exportJson(tables: CatalogTable[] = this.tables): string {
     const dbs = this.databases.filter((d) => tables.some((t) => t.database === d.name));

@@ -15,7 +15,9 @@ import type {
   CatalogDatabase,
   CatalogPartition,
   CatalogTable,
+  Crawler,
   CrawlerRun,
+  CsvClassifier,
   TableStatistics,
   TableVersion,
 } from './model';
@@ -256,6 +258,55 @@ export class CatalogStore {
       cursor = await cursor.continue();
     }
     return runs;
+  }
+
+  // Saved crawlers and custom classifiers
+
+  /** Saves a crawler by name (a new one, or a new state of an existing one). */
+  async putCrawler(crawler: Crawler): Promise<Crawler> {
+    checkName('crawler', crawler.name);
+    return this.#write(`saving crawler ${quotedName(crawler.name)}`, ['crawlers'], async (tx) => {
+      const current = await tx.objectStore('crawlers').get(crawler.name);
+      const saved = { ...crawler, createdAt: current?.createdAt ?? crawler.createdAt };
+      await tx.objectStore('crawlers').put(saved);
+      return saved;
+    });
+  }
+
+  getCrawler(name: string): Promise<Crawler | undefined> {
+    return this.db.get('crawlers', name);
+  }
+
+  listCrawlers(): Promise<Crawler[]> {
+    return this.db.getAll('crawlers');
+  }
+
+  async deleteCrawler(name: string): Promise<void> {
+    await this.#write(`deleting crawler ${quotedName(name)}`, ['crawlers'], async (tx) => {
+      await tx.objectStore('crawlers').delete(name);
+    });
+  }
+
+  /** Saves a custom CSV classifier by name. */
+  async putClassifier(classifier: CsvClassifier): Promise<CsvClassifier> {
+    checkName('classifier', classifier.name);
+    const action = `saving classifier ${quotedName(classifier.name)}`;
+    return this.#write(action, ['classifiers'], async (tx) => {
+      const current = await tx.objectStore('classifiers').get(classifier.name);
+      const saved = { ...classifier, createdAt: current?.createdAt ?? classifier.createdAt };
+      await tx.objectStore('classifiers').put(saved);
+      return saved;
+    });
+  }
+
+  listClassifiers(): Promise<CsvClassifier[]> {
+    return this.db.getAll('classifiers');
+  }
+
+  async deleteClassifier(name: string): Promise<void> {
+    await this.#write(`deleting classifier ${quotedName(name)}`, ['classifiers'], async (tx) => {
+      await tx.objectStore('classifiers').delete(name);
+    });
   }
 
   // Partitions and statistics

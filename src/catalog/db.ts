@@ -9,12 +9,14 @@ import type {
   CatalogDatabase,
   CatalogPartition,
   CatalogTable,
+  Crawler,
   CrawlerRun,
+  CsvClassifier,
   TableStatistics,
   TableVersion,
 } from './model';
 
-export const CATALOG_DB_VERSION = 2;
+export const CATALOG_DB_VERSION = 3;
 
 /** A source the crawler reads (a granted handle, a URL…); its shape arrives with the crawler. */
 export interface SourceRecord {
@@ -48,6 +50,10 @@ export interface CatalogDbSchema extends DBSchema {
   settings: { key: string; value: SettingRecord };
   /** Since v2: one record per crawler run, successful or not. */
   crawlerRuns: { key: string; value: CrawlerRun; indexes: { 'by-started': number } };
+  /** Since v3: saved crawlers, by name. */
+  crawlers: { key: string; value: Crawler };
+  /** Since v3: custom CSV classifiers, by name. */
+  classifiers: { key: string; value: CsvClassifier };
 }
 
 export type CatalogDb = IDBPDatabase<CatalogDbSchema>;
@@ -127,6 +133,11 @@ export function upgradeCatalogDb(
       runs.createIndex('by-started', 'startedAt');
     }
     // falls through
-    // case 2: the v3 migration goes here, using `_tx` to read and rewrite existing records.
+    case 2: {
+      db.createObjectStore('crawlers', { keyPath: 'name' });
+      db.createObjectStore('classifiers', { keyPath: 'name' });
+    }
+    // falls through
+    // case 3: the v4 migration goes here, using `_tx` to read and rewrite existing records.
   }
 }

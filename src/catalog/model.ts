@@ -141,4 +141,78 @@ export interface CrawlerRun {
   /** Files not made into tables, with why (at most the first 1,000). */
   skipped: { path: string; reason: string }[];
   error?: string;
+  /** Since v3: tables marked deprecated or deleted because their files are gone. */
+  tablesDeprecated?: string[];
+  tablesDeleted?: string[];
+  /** Since v3: schema changes the policy only logged, e.g. "sales: added column note VARCHAR". */
+  logged?: string[];
+}
+
+/**
+ * A saved custom CSV classifier (Glue's CsvClassifier). Crawlers that list it try it before the
+ * built-in CSV sniffer; a file it does not fit (wrong column count, header mismatch) falls
+ * through to the built-ins, as in Glue.
+ */
+export interface CsvClassifier {
+  name: string;
+  delimiter: string;
+  quote: string;
+  /** Empty: no escape character other than a doubled quote. */
+  escape: string;
+  /** Glue's ContainsHeader. UNKNOWN lets the sniffer decide. */
+  header: 'PRESENT' | 'ABSENT' | 'UNKNOWN';
+  /** Glue's Header: column names to use when the file has none (or to replace its own). */
+  columnNames: string[];
+  decimalSeparator: '.' | ',';
+  /** strptime formats, e.g. `%d/%m/%Y`; empty: detect. */
+  dateFormat: string;
+  timestampFormat: string;
+  /** Strings read as NULL, e.g. `NA`, `\N`. */
+  nullValues: string[];
+  encoding: 'auto' | 'utf-8' | 'utf-16' | 'latin-1' | 'windows-1252';
+  /** Glue's AllowSingleColumn: one-column files are CSV rather than unclassified. */
+  allowSingleColumn: boolean;
+  /** Glue's CustomDatatypes: the only types columns may take (VARCHAR always allowed); empty: all. */
+  customDatatypes: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Where a saved crawler reads. Handles are kept so a recrawl needs no new drop or pick. */
+export type CrawlerSource =
+  | { kind: 'directory'; name: string; handle: FileSystemDirectoryHandle }
+  | { kind: 'file'; path: string; handle: FileSystemFileHandle }
+  /** A dropped file without a handle, copied into OPFS so it can be crawled again. */
+  | { kind: 'opfs'; path: string; opfsPath: string; size: number; lastModified: number }
+  /** An HTTP(S) or presigned S3 GET URL; `path` names it in tables and partitions. */
+  | { kind: 'url'; path: string; url: string }
+  /** A presigned ListObjectsV2 URL, with presigned GET URLs for the objects it lists. */
+  | { kind: 's3-list'; name: string; listUrl: string; objectUrls: Record<string, string> };
+
+/** Glue's SchemaChangePolicy. */
+export interface SchemaChangePolicy {
+  update: 'UPDATE_IN_DATABASE' | 'LOG';
+  delete: 'LOG' | 'DELETE_FROM_DATABASE' | 'DEPRECATE_IN_DATABASE';
+}
+
+/** A saved crawler (Glue's Crawler): what it reads, how it classifies, what it may change. */
+export interface Crawler {
+  name: string;
+  description: string;
+  database: string;
+  tablePrefix: string;
+  sources: CrawlerSource[];
+  exclusions: string[];
+  /** Names of custom classifiers, tried in this order before the built-ins. */
+  classifiers: string[];
+  /** Files sampled per leaf folder (Glue's SampleSize); undefined: every file. */
+  sampleSize?: number;
+  /** Stop, with an explanation, when a crawl would make more tables than this. */
+  tableThreshold?: number;
+  schemaChangePolicy: SchemaChangePolicy;
+  recrawlPolicy: 'CRAWL_EVERYTHING' | 'CRAWL_NEW_FOLDERS_ONLY';
+  /** Keep OPFS copies of dropped files that have no handle, so tables survive a reload. */
+  keepCopies: boolean;
+  createdAt: number;
+  updatedAt: number;
 }

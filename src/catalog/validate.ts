@@ -8,7 +8,10 @@ import { catalogError, tableLabel } from './catalog-errors';
 import type { CatalogColumn, CatalogPartition, CatalogTable } from './model';
 
 /** Throws unless `name` can name a database, table or column. */
-export function checkName(what: 'database' | 'table' | 'column', name: string): void {
+export function checkName(
+  what: 'database' | 'table' | 'column' | 'crawler' | 'classifier',
+  name: string,
+): void {
   if (typeof name !== 'string' || name === '') throw catalogError(`a ${what} name cannot be empty`);
   if (name.includes('\0'))
     throw catalogError(`${what} name ${quotedName(name)} contains a NUL character`);

@@ -43,7 +43,9 @@ describe('openCatalogDb', () => {
     const db = await openCatalogDb('fresh', new IDBFactory());
     expect(db.version).toBe(CATALOG_DB_VERSION);
     expect([...db.objectStoreNames].sort()).toEqual([
+      'classifiers',
       'crawlerRuns',
+      'crawlers',
       'databases',
       'partitions',
       'settings',
@@ -99,9 +101,32 @@ describe('openCatalogDb', () => {
     v1.close();
 
     const db = await openCatalogDb('decant', factory);
-    expect(db.version).toBe(2);
+    expect(db.version).toBe(CATALOG_DB_VERSION);
     expect(await db.count('tables')).toBe(1);
     expect(db.transaction('crawlerRuns').store.index('by-started').keyPath).toBe('startedAt');
+    db.close();
+  });
+
+  it('migrates a version 2 database to version 3: saved crawlers and classifiers, runs kept', async () => {
+    const factory = new IDBFactory();
+    // Version 2 as released: version 1's stores plus crawlerRuns.
+    (await createVersion1Database(factory, 'decant')).close();
+    const open2 = factory.open('decant', 2);
+    open2.onupgradeneeded = () =>
+      open2.result
+        .createObjectStore('crawlerRuns', { keyPath: 'id' })
+        .createIndex('by-started', 'startedAt');
+    const v2 = await done(open2);
+    const tx = v2.transaction(['crawlerRuns'], 'readwrite');
+    tx.objectStore('crawlerRuns').put({ id: 'r1', startedAt: 5 });
+    await new Promise((resolve) => (tx.oncomplete = resolve));
+    v2.close();
+
+    const db = await openCatalogDb('decant', factory);
+    expect(db.version).toBe(3);
+    expect(await db.get('crawlerRuns', 'r1')).toMatchObject({ startedAt: 5 });
+    expect(db.transaction('crawlers').store.keyPath).toBe('name');
+    expect(db.transaction('classifiers').store.keyPath).toBe('name');
     db.close();
   });
 
