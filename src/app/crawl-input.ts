@@ -1,0 +1,40 @@
+import type { FoundFile } from './folder-files';
+
+/**
+ * One file a crawl reads: on this computer (dropped, picked, kept in OPFS) or behind an HTTP(S)
+ * or presigned S3 URL. `path` names it in the plan, in partitions and in table sources: for a
+ * local file it starts with the dropped folder's name, for a URL it is the object key or the
+ * URL's path.
+ */
+export type CrawlInput = LocalInput | RemoteInput;
+
+export interface LocalInput {
+  kind: 'local';
+  path: string;
+  size: number;
+  lastModified: number;
+  file: File;
+  /** Present when the browser granted a File System Access handle (kept for recrawls). */
+  handle?: FileSystemFileHandle;
+}
+
+export interface RemoteInput {
+  kind: 'remote';
+  path: string;
+  /** Bytes, from a listing or a ranged probe (`Content-Range`). */
+  size: number;
+  lastModified: number;
+  /** A credential when presigned: never logged, never shown in full. */
+  url: string;
+}
+
+export function localInput(f: FoundFile): LocalInput {
+  return {
+    kind: 'local',
+    path: f.path,
+    size: f.file.size,
+    lastModified: f.file.lastModified,
+    file: f.file,
+    ...(f.handle ? { handle: f.handle } : {}),
+  };
+}
