@@ -13,6 +13,8 @@ export default defineConfig({
             'test/crawler/**/*.test.ts',
             'test/engine/**/*.test.ts',
             'test/app/**/*.test.ts',
+            'test/jobs/**/*.test.ts',
+            'test/scheduler/**/*.test.ts',
           ],
           testTimeout: 60_000,
         },
