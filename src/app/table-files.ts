@@ -89,6 +89,7 @@ export function parametersFromDialect(d: CsvDialect): TableParameters {
     dateFormat: d.dateFormat,
     timestampFormat: d.timestampFormat,
     compression: d.compression,
+    nullValues: d.nullValues ? JSON.stringify(d.nullValues) : undefined,
   };
 }
 
@@ -105,7 +106,20 @@ export function dialectFromParameters(t: CatalogTable): CsvDialect {
     dateFormat: p.dateFormat,
     timestampFormat: p.timestampFormat,
     compression: p.compression === 'gzip' ? 'gzip' : 'none',
+    nullValues: nullValuesFromParameter(p.nullValues),
   };
+}
+
+/** The stored JSON list of null strings, or undefined when absent or not a list of strings. */
+function nullValuesFromParameter(v: TableParameters['nullValues']): string[] | undefined {
+  if (typeof v !== 'string') return undefined;
+  try {
+    const list: unknown = JSON.parse(v);
+    if (Array.isArray(list) && list.every((x) => typeof x === 'string')) return list;
+  } catch {
+    // Not ours (an imported table's parameter): read with DuckDB's default.
+  }
+  return undefined;
 }
 
 /** Everything the engine needs to make `database.table` a view over the table's files. */

@@ -3,6 +3,7 @@
  * Partition, TableVersion, ColumnStatistics), stored in IndexedDB. Plain, structured-cloneable
  * data: no classes, no functions; FileSystemHandles are the one non-JSON value (in sources).
  */
+import type { CsvClassifierSettings } from '../core/csv/custom-classifier';
 
 export interface CatalogDatabase {
   /** Unique, case-sensitive as typed; Glue lower-cases, Decant keeps what the user wrote. */
@@ -51,6 +52,8 @@ export interface TableParameters {
   dateFormat?: string;
   timestampFormat?: string;
   compression?: 'none' | 'gzip' | 'zstd' | 'snappy';
+  /** CSV fields read as NULL, as a JSON list of strings (e.g. `["","NA"]`); absent: only ''. */
+  nullValues?: string;
   [key: string]: string | number | boolean | undefined;
 }
 
@@ -149,31 +152,12 @@ export interface CrawlerRun {
 }
 
 /**
- * A saved custom CSV classifier (Glue's CsvClassifier). Crawlers that list it try it before the
- * built-in CSV sniffer; a file it does not fit (wrong column count, header mismatch) falls
- * through to the built-ins, as in Glue.
+ * A saved custom CSV classifier (Glue's CsvClassifier; its fields are documented on
+ * CsvClassifierSettings). Crawlers that list it try it before the built-in CSV sniffer; a file
+ * it does not fit (wrong column count, header mismatch, a line that does not parse) falls
+ * through to the next classifier and then the built-ins, as in Glue.
  */
-export interface CsvClassifier {
-  name: string;
-  delimiter: string;
-  quote: string;
-  /** Empty: no escape character other than a doubled quote. */
-  escape: string;
-  /** Glue's ContainsHeader. UNKNOWN lets the sniffer decide. */
-  header: 'PRESENT' | 'ABSENT' | 'UNKNOWN';
-  /** Glue's Header: column names to use when the file has none (or to replace its own). */
-  columnNames: string[];
-  decimalSeparator: '.' | ',';
-  /** strptime formats, e.g. `%d/%m/%Y`; empty: detect. */
-  dateFormat: string;
-  timestampFormat: string;
-  /** Strings read as NULL, e.g. `NA`, `\N`. */
-  nullValues: string[];
-  encoding: 'auto' | 'utf-8' | 'utf-16' | 'latin-1' | 'windows-1252';
-  /** Glue's AllowSingleColumn: one-column files are CSV rather than unclassified. */
-  allowSingleColumn: boolean;
-  /** Glue's CustomDatatypes: the only types columns may take (VARCHAR always allowed); empty: all. */
-  customDatatypes: string[];
+export interface CsvClassifier extends CsvClassifierSettings {
   createdAt: number;
   updatedAt: number;
 }

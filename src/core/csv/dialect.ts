@@ -15,6 +15,29 @@ export interface CsvDialect {
   timestampFormat?: string;
   /** 'none' (default) or 'gzip'. */
   compression: 'none' | 'gzip';
+  /**
+   * Fields read as NULL (DuckDB's `nullstr`), e.g. `['', 'NA']`; undefined (default): only an
+   * empty field is NULL. A custom classifier sets it.
+   */
+  nullValues?: string[];
+}
+
+/**
+ * The dialect as a stable string: files with different keys are read with different options,
+ * so they never share a table.
+ */
+export function formatKeyFromDialect(d: CsvDialect): string {
+  return JSON.stringify([
+    d.delimiter,
+    d.quote,
+    d.escape,
+    d.header,
+    d.encoding,
+    d.decimalSeparator,
+    d.dateFormat,
+    d.timestampFormat,
+    ...(d.nullValues ? [d.nullValues] : []),
+  ]);
 }
 
 /** The encodings DuckDB's CSV reader decodes without the `encodings` extension. */

@@ -10,14 +10,43 @@ export interface SniffHints {
   sampleSize?: number;
   /** Skip rows that do not fit, so a ragged file's header still decides the shape. */
   ignoreErrors?: boolean;
+  /** Quote and escape characters; '' for none. */
+  quote?: string;
+  escape?: string;
+  /** Whether the first line is a header; undefined: detected. */
+  header?: boolean;
+  /** strftime formats; undefined: detected. */
+  dateFormat?: string;
+  timestampFormat?: string;
+  /** Fields read as NULL (`nullstr`); undefined: only the empty field. */
+  nullValues?: readonly string[];
+  /** Column names in order (`names`); a file with more columns keeps DuckDB's names for the rest. */
+  names?: readonly string[];
+  /** Types a column may be detected as (`auto_type_candidates`); VARCHAR is always one. */
+  typeCandidates?: readonly string[];
+}
+
+/** `['a', 'b']`: a DuckDB list of string literals. */
+function listLiteral(values: readonly string[]): string {
+  return `[${values.map(quoteLiteral).join(', ')}]`;
 }
 
 function hintArgs(h: SniffHints): string[] {
   const args: string[] = [];
   if (h.delimiter !== undefined) args.push(`delim=${quoteLiteral(h.delimiter)}`);
+  if (h.quote !== undefined) args.push(`quote=${quoteLiteral(h.quote)}`);
+  if (h.escape !== undefined) args.push(`escape=${quoteLiteral(h.escape)}`);
+  if (h.header !== undefined) args.push(`header=${h.header}`);
   if (h.encoding !== undefined) args.push(`encoding=${quoteLiteral(h.encoding)}`);
   if (h.decimalSeparator !== undefined)
     args.push(`decimal_separator=${quoteLiteral(h.decimalSeparator)}`);
+  if (h.dateFormat !== undefined) args.push(`dateformat=${quoteLiteral(h.dateFormat)}`);
+  if (h.timestampFormat !== undefined)
+    args.push(`timestampformat=${quoteLiteral(h.timestampFormat)}`);
+  if (h.nullValues !== undefined) args.push(`nullstr=${listLiteral(h.nullValues)}`);
+  if (h.names !== undefined && h.names.length > 0) args.push(`names=${listLiteral(h.names)}`);
+  if (h.typeCandidates !== undefined && h.typeCandidates.length > 0)
+    args.push(`auto_type_candidates=${listLiteral(h.typeCandidates)}`);
   if (h.sampleSize !== undefined) args.push(`sample_size=${Math.trunc(h.sampleSize)}`);
   if (h.ignoreErrors) args.push('ignore_errors=true');
   return args;
@@ -47,7 +76,8 @@ export interface ReadCsvExtras {
  * `read_csv(…)` with everything spelled out (auto_detect off), so the scan reads exactly the
  * dialect and types the user saw, and DuckDB never re-sniffs. `path` is one registered file or
  * a list of them (read as one relation, same dialect and columns); throws on an empty list,
- * which DuckDB cannot type.
+ * which DuckDB cannot type. Column names and types both come from `columns` (read_csv's
+ * `columns=` is `names=` and `types=` in one); `dialect.nullValues` becomes `nullstr`.
  */
 export function readCsvSql(
   path: string | readonly string[],
@@ -72,6 +102,7 @@ export function readCsvSql(
   if (dialect.dateFormat) args.push(`dateformat=${quoteLiteral(dialect.dateFormat)}`);
   if (dialect.timestampFormat)
     args.push(`timestampformat=${quoteLiteral(dialect.timestampFormat)}`);
+  if (dialect.nullValues !== undefined) args.push(`nullstr=${listLiteral(dialect.nullValues)}`);
   if (badRows === 'skip') args.push('ignore_errors=true');
   if (badRows === 'pad') args.push('null_padding=true', 'ignore_errors=true');
   if (storeRejects)
