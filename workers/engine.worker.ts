@@ -19,11 +19,13 @@ import type {
   ScanProgress,
 } from '../src/engine/protocol';
 import { DecantError } from '../src/core/errors';
+import type { CsvClassifierSettings } from '../src/core/csv/custom-classifier';
 import { SqlSession } from './engine/sql-session';
 import { ReadTracker } from './engine/read-tracker';
 import { inspectCsv } from './engine/inspect-csv';
 import { scanCsv, type BatchSink } from './engine/scan-csv';
 import { validateCsv } from './engine/validate-csv';
+import { classifyCsvCustom } from './engine/custom-csv';
 import { readHead } from './engine/read-head';
 import { toWireError } from './wire-error';
 import { AttachedTables } from './engine/attached-tables';
@@ -264,6 +266,33 @@ const api: EngineApi = {
       const { s } = await start();
       const r = registered(fileId);
       return inspectParquet(asyncBufferFromBlob(r.file), r.file.name, s);
+    }),
+
+  classifyCsvCustom: (fileId: string, classifier: CsvClassifierSettings) =>
+    guard(async () => {
+      const { s: main } = await start();
+      const r = registered(fileId);
+      const head = await readHead(r.file, r.gzip);
+      // Its own connection, like validateCsv: a conversion may be streaming on the main one.
+      const s = new SqlSession(main.db);
+      try {
+        return classifyCsvCustom(
+          s,
+          {
+            fileId,
+            path: r.path,
+            name: r.file.name,
+            size: r.file.size,
+            head: head.bytes,
+            headSpan: head.span,
+            headIsWhole: head.whole,
+            gzip: r.gzip,
+          },
+          classifier,
+        );
+      } finally {
+        s.close();
+      }
     }),
 
   attachJsonTable: (t: JsonTable) =>

@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import { DecantError, type DecantErrorCode } from '../core/errors';
 import type { ColumnStatistics } from '../catalog/model';
+import type { CsvClassifierSettings, CustomCsvVerdict } from '../core/csv/custom-classifier';
 import type {
   AttachedTable,
   EncodeOptions,
@@ -195,6 +196,11 @@ export class EngineClient {
   /** See EngineApi.inspectParquet: schema and row count from the footer only. */
   inspectParquet(fileId: string): Promise<FileSchema> {
     return this.call(() => this.engine.inspectParquet(fileId));
+  }
+
+  /** See EngineApi.classifyCsvCustom: fits, with columns and rows, or does not, with why. */
+  classifyCsvCustom(fileId: string, classifier: CsvClassifierSettings): Promise<CustomCsvVerdict> {
+    return this.call(() => this.engine.classifyCsvCustom(fileId, classifier));
   }
 
   /** See EngineApi.attachJsonTable: the table `database.name`, built from all its files. */

@@ -3,6 +3,7 @@
  * Plain data crosses; Arrow IPC bytes are transferred, never copied.
  */
 import type { BadRowPolicy, ColumnInfo, CsvDialect, RaggedLine } from '../core/csv/dialect';
+import type { CsvClassifierSettings, CustomCsvVerdict } from '../core/csv/custom-classifier';
 import type { ColumnStatistics } from '../catalog/model';
 
 export type ParquetCompression = 'zstd' | 'snappy' | 'gzip' | 'none';
@@ -235,6 +236,13 @@ export interface EngineApi {
    * never read). Rejects with `parquet: "name" is not a Parquet file (…)` or `parquet:` errors.
    */
   inspectParquet(fileId: string): Promise<FileSchema>;
+  /**
+   * A custom CSV classifier (Glue's CsvClassifier) on one file, for "Try on a file" and the
+   * crawler: fits (the whole file read with its settings; columns, exact row count, notes) or
+   * does not fit, with the reason. Rejects only for a classifier that is not valid (a
+   * `classifier "name": field: …` error).
+   */
+  classifyCsvCustom(fileId: string, classifier: CsvClassifierSettings): Promise<CustomCsvVerdict>;
   /**
    * Serves a JSON catalog table as the TABLE `"database"."name"` (a copy: JSON has no lazy
    * reader), built from all its files with their columns unioned by name. Replaces an earlier
