@@ -1,0 +1,155 @@
+import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import { AwsV4Signer } from 'aws4fetch';
+
+/** One request the proxy saw, and what it answered. */
+export interface ProxyEntry {
+  method: string;
+  /** Path without the query string (a presigned query is a credential, even in tests). */
+  path: string;
+  range?: string;
+  status: number;
+  /** Body bytes sent back. */
+  bytes: number;
+}
+
+export interface S3Proxy {
+  /** `http://127.0.0.1:<port>`: use it in place of the server's endpoint. */
+  endpoint: string;
+  /** Every request, in order. */
+  log: ProxyEntry[];
+  close(): Promise<void>;
+}
+
+const SIGNATURE_MISMATCH =
+  '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SignatureDoesNotMatch</Code>' +
+  '<Message>The request signature we calculated does not match the signature you provided. ' +
+  'Check your key and signing method.</Message></Error>';
+
+/**
+ * A loopback proxy in front of s3rver that holds requests to S3's rules where s3rver is lenient:
+ * it checks SigV4 query signatures (method, path and every query parameter are signed), so a HEAD
+ * on a URL presigned for GET gets S3's 403 with no body, and a listing URL with a parameter added
+ * after signing (a continuation token) gets 403 SignatureDoesNotMatch. Everything else goes to
+ * s3rver unchanged (expiry, ranges, CORS, listings). `GET /__proxy/log` answers the log as JSON and
+ * `POST /__proxy/reset` clears it, for a test whose proxy runs in another process.
+ */
+export async function startS3Proxy(target: string, secretFor: (id: string) => string | undefined) {
+  const upstream = new URL(target);
+  const log: ProxyEntry[] = [];
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+      if (url.pathname === '/__proxy/log') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(log));
+        return;
+      }
+      if (url.pathname === '/__proxy/reset') {
+        log.length = 0;
+        res.writeHead(204).end();
+        return;
+      }
+      const entry: ProxyEntry = {
+        method: req.method ?? 'GET',
+        path: decodeURIComponent(url.pathname),
+        status: 0,
+        bytes: 0,
+        ...(req.headers.range ? { range: String(req.headers.range) } : {}),
+      };
+      log.push(entry);
+      if (req.method !== 'OPTIONS' && url.searchParams.has('X-Amz-Signature')) {
+        const ok = await signatureHolds(req, url, secretFor).catch(() => false);
+        if (!ok) {
+          const cors = await corsHeadersFor(upstream, url, req);
+          const body = req.method === 'HEAD' ? '' : SIGNATURE_MISMATCH;
+          res.writeHead(403, { 'content-type': 'application/xml', ...cors });
+          res.end(body);
+          entry.status = 403;
+          entry.bytes = Buffer.byteLength(body);
+          return;
+        }
+      }
+      const headers = { ...req.headers, host: upstream.host };
+      const up = request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers,
+        },
+        (r) => {
+          entry.status = r.statusCode ?? 0;
+          res.writeHead(entry.status, r.headers);
+          r.on('data', (chunk: Buffer) => (entry.bytes += chunk.length));
+          r.pipe(res);
+        },
+      );
+      up.on('error', (e) => res.writeHead(502).end(String(e)));
+      req.pipe(up);
+    })();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const addr = server.address();
+  if (!addr || typeof addr === 'string') throw new Error('s3 proxy: no port');
+  return {
+    endpoint: `http://127.0.0.1:${addr.port}`,
+    log,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  } satisfies S3Proxy;
+}
+
+/** Recomputes the SigV4 query signature for this method and URL, as S3 does. */
+async function signatureHolds(
+  req: IncomingMessage,
+  url: URL,
+  secretFor: (id: string) => string | undefined,
+): Promise<boolean> {
+  const q = url.searchParams;
+  const [id, day, region, service] = (q.get('X-Amz-Credential') ?? '').split('/');
+  const secret = id ? secretFor(id) : undefined;
+  const datetime = q.get('X-Amz-Date') ?? '';
+  if (!secret || !day || !datetime.startsWith(day)) return false;
+  const given = q.get('X-Amz-Signature');
+  const unsigned = new URL(url);
+  unsigned.searchParams.delete('X-Amz-Signature');
+  const signedHeaders = (q.get('X-Amz-SignedHeaders') ?? 'host').split(';');
+  const headers: Record<string, string> = {};
+  for (const h of signedHeaders)
+    if (h !== 'host' && req.headers[h] !== undefined) headers[h] = String(req.headers[h]);
+  const signer = new AwsV4Signer({
+    method: req.method ?? 'GET',
+    url: unsigned.href,
+    headers,
+    accessKeyId: id!,
+    secretAccessKey: secret,
+    region,
+    service,
+    datetime,
+    signQuery: true,
+  });
+  return (await signer.sign()).url.searchParams.get('X-Amz-Signature') === given;
+}
+
+/**
+ * The CORS headers S3 would put on an error for this request: those the bucket's rule gives
+ * (asked of s3rver with a preflight), so the page can read the error as it could from S3.
+ */
+async function corsHeadersFor(
+  upstream: URL,
+  url: URL,
+  req: IncomingMessage,
+): Promise<Record<string, string>> {
+  const origin = req.headers.origin;
+  if (!origin) return {};
+  const res = await fetch(`${upstream.origin}${url.pathname}`, {
+    method: 'OPTIONS',
+    headers: { origin, 'access-control-request-method': req.method ?? 'GET' },
+  }).catch(() => null);
+  const allow = res?.ok ? res.headers.get('access-control-allow-origin') : null;
+  await res?.body?.cancel();
+  return allow ? { 'access-control-allow-origin': allow, vary: 'Origin' } : {};
+}

@@ -1,0 +1,45 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { ProxyEntry } from './s3-proxy';
+import type { BucketSpec } from './s3-server';
+
+export interface S3Stack {
+  /** s3rver itself (lenient: HEAD on presigned GET URLs, unchecked signatures). */
+  server: string;
+  /** The proxy in front of it that answers as S3 does: what Decant is pointed at. */
+  proxy: string;
+  /** Requests the proxy saw since the last reset. */
+  log(): Promise<ProxyEntry[]>;
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const MAIN = fileURLToPath(new URL('./s3-stack-main.ts', import.meta.url));
+
+/**
+ * s3rver and the S3 proxy (s3-proxy.ts) in a child process, so a test may block its own thread
+ * on a synchronous read (DuckDB's) while they answer.
+ */
+export async function startS3Stack(buckets: BucketSpec[]): Promise<S3Stack> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, JSON.stringify(buckets)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const first = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`s3 stack exited with ${code}`)));
+  });
+  const { server, proxy } = JSON.parse(first) as { server: string; proxy: string };
+  return {
+    server,
+    proxy,
+    log: async () => (await fetch(`${proxy}/__proxy/log`)).json() as Promise<ProxyEntry[]>,
+    reset: async () => void (await fetch(`${proxy}/__proxy/reset`, { method: 'POST' })),
+    close: () =>
+      new Promise<void>((r) => {
+        child.once('exit', () => r());
+        child.stdin!.end();
+      }),
+  };
+}
