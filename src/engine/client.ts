@@ -200,7 +200,8 @@ export class EngineClient {
 
   /** See EngineApi.classifyCsvCustom: fits, with columns and rows, or does not, with why. */
   classifyCsvCustom(fileId: string, classifier: CsvClassifierSettings): Promise<CustomCsvVerdict> {
-    return this.call(() => this.engine.classifyCsvCustom(fileId, classifier));
+    // Comlink's Remote makes the union a union of promises; awaiting joins it again.
+    return this.call(async () => await this.engine.classifyCsvCustom(fileId, classifier));
   }
 
   /** See EngineApi.attachJsonTable: the table `database.name`, built from all its files. */

@@ -95,6 +95,14 @@ export function inputFromCharacter(ch: string): string {
   return ch;
 }
 
+/** A comma-separated list typed in a form (column names, null strings): trimmed, blanks dropped. */
+export function listFromInput(text: string): string[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
 /** DuckDB's strftime/strptime directives (after `%`, with `-` for no padding). */
 const DIRECTIVES = new Set([
   'a', 'A', 'w', 'd', '-d', 'b', 'B', 'm', '-m', 'y', '-y', 'Y', 'H', '-H', 'I', '-I', 'p',
