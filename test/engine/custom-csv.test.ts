@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { classifyCsvCustom } from '../../workers/engine/custom-csv';
+import { classifyCsvCustom, firstFittingClassifier } from '../../workers/engine/custom-csv';
 import { inspectCsv } from '../../workers/engine/inspect-csv';
 import {
   defaultClassifier,
@@ -251,6 +251,33 @@ describe('classifyCsvCustom: files the classifier does not fit, with the reason'
       classifyCsvCustom(engine.s, src, classifier({ delimiter: ',', quote: ',' })),
     );
     expect(err.message).toBe('classifier "test": quote: the quote cannot also be the delimiter');
+  });
+});
+
+describe('firstFittingClassifier: classifiers in the order a crawler lists them', () => {
+  const semicolons = classifier({ name: 'semicolons', delimiter: ';' });
+  const named = classifier({ name: 'named', header: 'ABSENT', columnNames: ['x', 'y', 'z'] });
+
+  it('takes the first that fits and says why the ones before it did not', () => {
+    const src = sourceFor(engine, fixturePath('no-header.csv'));
+    const { fit, misses } = firstFittingClassifier(engine.s, src, [semicolons, named]);
+    expect(fit?.classifier).toBe('named');
+    expect(fit?.columns.map((c) => c.name)).toEqual(['x', 'y', 'z']);
+    expect(misses).toEqual([
+      {
+        classifier: 'semicolons',
+        reason:
+          'only one column when split on semicolon (;) (the classifier does not allow single-column files)',
+      },
+    ]);
+  });
+
+  it('returns null with every reason when none fits (the built-in classifier goes next)', () => {
+    const src = sourceFor(engine, fixturePath('events.tsv'));
+    const { fit, misses } = firstFittingClassifier(engine.s, src, [semicolons, named]);
+    expect(fit).toBeNull();
+    expect(misses.map((m) => m.classifier)).toEqual(['semicolons', 'named']);
+    expect(firstFittingClassifier(engine.s, src, [])).toEqual({ fit: null, misses: [] });
   });
 });
 

@@ -242,3 +242,27 @@ function settingNotes(
     );
   return notes;
 }
+
+/** A classifier that did not fit a file, and why. */
+export interface ClassifierMiss {
+  classifier: string;
+  reason: string;
+}
+
+/**
+ * Custom classifiers tried in order on one file, as a crawl does before the built-in: the
+ * first that fits, or null; `misses` says why each one before it (or all of them) did not.
+ */
+export function firstFittingClassifier(
+  s: SqlSession,
+  src: CsvSource,
+  classifiers: readonly CsvClassifierSettings[],
+): { fit: Extract<CustomCsvVerdict, { fits: true }> | null; misses: ClassifierMiss[] } {
+  const misses: ClassifierMiss[] = [];
+  for (const c of classifiers) {
+    const v = classifyCsvCustom(s, src, c);
+    if (v.fits) return { fit: v, misses };
+    misses.push({ classifier: c.name, reason: v.reason });
+  }
+  return { fit: null, misses };
+}
