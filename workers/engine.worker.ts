@@ -8,6 +8,7 @@ import {
 } from '@duckdb/duckdb-wasm/blocking';
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
+import parquetWasmUrl from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 import type {
   AttachedTable,
   BatchMessage,
@@ -15,6 +16,7 @@ import type {
   EngineApi,
   InspectOptions,
   JsonTable,
+  ParquetTable,
   ScanPlan,
   ScanProgress,
 } from '../src/engine/protocol';
@@ -35,6 +37,7 @@ import { castFailures } from './engine/cast-failures';
 import { inspectJson, jsonTooLarge, MAX_JSON_BYTES } from './engine/inspect-json';
 import { asyncBufferFromBlob, inspectParquet } from './engine/inspect-parquet';
 import { attachJsonTable, detachJsonTable } from './engine/json-tables';
+import { ParquetTables, type ParquetWasmReader } from './engine/parquet-tables';
 import { readWhole } from './engine/read-whole';
 
 /**
@@ -61,8 +64,38 @@ interface Engine {
   q: SqlSession;
   tables: AttachedTables<File>;
   sql: SqlConsole;
+  /** Parquet tables, read on first use on a connection of their own. */
+  parquet: ParquetTables;
 }
 let engine: Promise<Engine> | null = null;
+
+let parquetWasm: Promise<ParquetWasmReader> | null = null;
+
+/** parquet-wasm, for reading Parquet tables: loaded with the first one, off the start-up path. */
+function loadParquetWasm(): Promise<ParquetWasmReader> {
+  parquetWasm ??= import('parquet-wasm').then(
+    async (pw) => {
+      await pw.default({ module_or_path: parquetWasmUrl });
+      return pw;
+    },
+    (e) => {
+      parquetWasm = null;
+      throw e;
+    },
+  );
+  return parquetWasm;
+}
+
+/** A trap in parquet-wasm's async reader is thrown from a microtask: it reaches `self` here. */
+function watchTraps(onTrap: (error: unknown) => void): () => void {
+  const listener = (ev: ErrorEvent) => {
+    if (!(ev.error instanceof WebAssembly.RuntimeError)) return;
+    ev.preventDefault();
+    onTrap(ev.error);
+  };
+  self.addEventListener('error', listener);
+  return () => self.removeEventListener('error', listener);
+}
 
 function start() {
   engine ??= (async () => {
@@ -82,7 +115,11 @@ function start() {
       drop: (name) => db.dropFile(name),
     });
     const sql = new SqlConsole(q, tables.relabel);
-    return { s, tracker, version: db.getVersion(), q, tables, sql };
+    const parquet = new ParquetTables(new SqlSession(db), {
+      parquetWasm: loadParquetWasm,
+      watchTraps,
+    });
+    return { s, tracker, version: db.getVersion(), q, tables, sql, parquet };
   })();
   return engine;
 }
@@ -225,12 +262,23 @@ const api: EngineApi = {
     cancelled.add(taskId);
   },
 
-  attachTable: (t: AttachedTable) => guard(async () => (await start()).tables.attach(t)),
+  attachTable: (t: AttachedTable) =>
+    guard(async () => {
+      const { tables, parquet } = await start();
+      // Now a CSV table: a Parquet table of that name would stand in the view's way.
+      parquet.detach(t.database, t.name);
+      tables.attach(t);
+    }),
 
   detachTable: (database: string, name: string) =>
     guard(async () => (await start()).tables.detach(database, name)),
 
-  runSql: (sql: string) => guard(async () => (await start()).sql.runSql(sql)),
+  runSql: (sql: string) =>
+    guard(async () => {
+      const e = await start();
+      await e.parquet.loadReferenced(sql);
+      return e.sql.runSql(sql);
+    }),
 
   page: (resultId: string, offset: number, limit: number) =>
     guard(async () => {
@@ -242,7 +290,8 @@ const api: EngineApi = {
 
   columnStatistics: (database: string, name: string) =>
     guard(async () => {
-      const { q, tables } = await start();
+      const { q, tables, parquet } = await start();
+      await parquet.load(database, name);
       return columnStatistics(q, database, name, tables.relabel);
     }),
 
@@ -307,10 +356,23 @@ const api: EngineApi = {
         files.push({ path: f.path, bytes });
       }
       attachJsonTable(q, { database: t.database, name: t.name, files });
+      // The JSON table replaced any Parquet table of that name.
+      (await start()).parquet.forget(t.database, t.name);
     }),
 
   detachJsonTable: (database: string, name: string) =>
     guard(async () => detachJsonTable((await start()).q, database, name)),
+
+  attachParquetTable: (t: ParquetTable) =>
+    guard(async () => {
+      const { tables, parquet } = await start();
+      parquet.attach(t);
+      // Now a Parquet table: a CSV view of that name would stand in its way.
+      tables.detach(t.database, t.name);
+    }),
+
+  detachParquetTable: (database: string, name: string) =>
+    guard(async () => (await start()).parquet.detach(database, name)),
 };
 
 Comlink.expose(api);

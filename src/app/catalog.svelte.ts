@@ -25,6 +25,7 @@ import {
   grantAccess,
   jsonTableFrom,
   parametersFromDialect,
+  parquetTableFrom,
   SourceUnavailable,
 } from './table-files';
 import { copyToOpfs, storageUse, type StorageUse } from './opfs';
@@ -134,6 +135,7 @@ export class CatalogState {
         this.setAttachment(k, null);
         void this.engine.detachTable(change.database, change.table).catch(() => undefined);
         void this.engine.detachJsonTable(change.database, change.table).catch(() => undefined);
+        void this.engine.detachParquetTable(change.database, change.table).catch(() => undefined);
       } else if (this.attachments.has(k)) void this.attach(t);
     } else if (change.op === 'delete') {
       // Its tables are gone from the mirror; their views would answer with stale files.
@@ -165,6 +167,9 @@ export class CatalogState {
     try {
       if (t.classification === 'json') {
         await this.engine.attachJsonTable(await jsonTableFrom(t));
+      } else if (t.classification === 'parquet') {
+        const partitions = await this.need().listPartitions(t.database, t.name);
+        await this.engine.attachParquetTable(await parquetTableFrom(t, partitions));
       } else {
         const partitions = await this.need().listPartitions(t.database, t.name);
         await this.engine.attachTable(await attachedTableFrom(t, partitions));

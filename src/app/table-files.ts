@@ -4,7 +4,7 @@ import type {
   TableParameters,
   TableSource,
 } from '../catalog/model';
-import type { AttachedTable, JsonTable } from '../engine/protocol';
+import type { AttachedTable, JsonTable, ParquetTable } from '../engine/protocol';
 import type { CsvDialect } from '../core/csv/dialect';
 import { DecantError } from '../core/errors';
 import { fileFromOpfs } from './opfs';
@@ -122,6 +122,22 @@ function nullValuesFromParameter(v: TableParameters['nullValues']): string[] | u
   return undefined;
 }
 
+/** The table's files with their values for its partition keys (from the partitions). */
+async function filesWithPartitionValues(
+  t: CatalogTable,
+  partitions: readonly CatalogPartition[],
+): Promise<AttachedTable['files']> {
+  const valuesOf = new Map<string, string[]>();
+  for (const p of partitions) for (const f of p.files) valuesOf.set(f, p.values);
+  return Promise.all(
+    t.sources.map(async (src) => ({
+      path: src.path,
+      file: await fileFromSource(src),
+      partitionValues: valuesOf.get(src.path) ?? [],
+    })),
+  );
+}
+
 /** Everything the engine needs to make `database.table` a view over the table's files. */
 export async function attachedTableFrom(
   t: CatalogTable,
@@ -131,15 +147,7 @@ export async function attachedTableFrom(
     throw new DecantError(
       `catalog: ${t.classification} tables are not queryable yet (${t.database}.${t.name})`,
     );
-  const valuesOf = new Map<string, string[]>();
-  for (const p of partitions) for (const f of p.files) valuesOf.set(f, p.values);
-  const files = await Promise.all(
-    t.sources.map(async (src) => ({
-      path: src.path,
-      file: await fileFromSource(src),
-      partitionValues: valuesOf.get(src.path) ?? [],
-    })),
-  );
+  const files = await filesWithPartitionValues(t, partitions);
   return {
     database: t.database,
     name: t.name,
@@ -157,4 +165,18 @@ export async function jsonTableFrom(t: CatalogTable): Promise<JsonTable> {
     t.sources.map(async (src) => ({ path: src.path, file: await fileFromSource(src) })),
   );
   return { database: t.database, name: t.name, files };
+}
+
+/** A Parquet table's schema and files, for the engine to read as `database.table` on first use. */
+export async function parquetTableFrom(
+  t: CatalogTable,
+  partitions: readonly CatalogPartition[] = [],
+): Promise<ParquetTable> {
+  return {
+    database: t.database,
+    name: t.name,
+    columns: t.columns.map((c) => ({ name: c.name, type: c.type })),
+    partitionKeys: t.partitionKeys.map((c) => ({ name: c.name, type: c.type })),
+    files: await filesWithPartitionValues(t, partitions),
+  };
 }

@@ -11,6 +11,7 @@ import type {
   FileSchema,
   InspectOptions,
   JsonTable,
+  ParquetTable,
   CsvInspection,
   ParquetApi,
   ScanPlan,
@@ -211,6 +212,15 @@ export class EngineClient {
 
   detachJsonTable(database: string, name: string): Promise<void> {
     return this.call(() => this.engine.detachJsonTable(database, name));
+  }
+
+  /** See EngineApi.attachParquetTable: `database.name`, read when a query first names it. */
+  attachParquetTable(t: ParquetTable): Promise<void> {
+    return this.call(() => this.engine.attachParquetTable(t));
+  }
+
+  detachParquetTable(database: string, name: string): Promise<void> {
+    return this.call(() => this.engine.detachParquetTable(database, name));
   }
 
   terminate(): void {

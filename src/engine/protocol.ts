@@ -146,6 +146,23 @@ export interface FileSchema {
   notes: string[];
 }
 
+/**
+ * A Parquet catalog table: its files, read into one DuckDB table when a query first names it
+ * (DuckDB-WASM has no Parquet reader offline; parquet-wasm decodes it a row group at a time).
+ */
+export interface ParquetTable {
+  database: string;
+  name: string;
+  /**
+   * The table's columns: each file's column of that name (exactly, else ignoring ASCII case)
+   * cast to `type`, NULL in a file without it. A file's other columns are not read.
+   */
+  columns: ColumnInfo[];
+  /** Appended after the data columns, each file's value cast to its key's type. */
+  partitionKeys: ColumnInfo[];
+  files: AttachedFile[];
+}
+
 /** A JSON catalog table: its files, read whole and imported into one DuckDB table. */
 export interface JsonTable {
   database: string;
@@ -252,6 +269,18 @@ export interface EngineApi {
   attachJsonTable(t: JsonTable): Promise<void>;
   /** Drops a JSON table attached by attachJsonTable; one that is not there is ignored. */
   detachJsonTable(database: string, name: string): Promise<void>;
+  /**
+   * Serves a Parquet catalog table as the TABLE `"database"."name"`, read (all its files,
+   * partition values appended) the first time `runSql` names it or `columnStatistics` asks for
+   * it. Attaching checks names, types and partition values only, and replaces a CSV view of that
+   * name. A re-attach is read again on next use and swapped in only once complete: until then,
+   * and after a failure, the earlier table stays. The read rejects (through runSql or
+   * columnStatistics) with `parquet: "database.name/path": …` errors naming the file and row
+   * group (not Parquet, cut short, corrupt pages, a value that does not cast), or `catalog:` ones.
+   */
+  attachParquetTable(t: ParquetTable): Promise<void>;
+  /** Drops a Parquet table; one that is not attached is ignored. */
+  detachParquetTable(database: string, name: string): Promise<void>;
 }
 
 export interface ParquetApi {

@@ -1,0 +1,411 @@
+import type * as ParquetWasm from 'parquet-wasm';
+import type { ColumnInfo } from '../../src/core/csv/dialect';
+import { DecantError } from '../../src/core/errors';
+import { quotedName } from '../../src/core/quoted-name';
+import { quoteIdent, quoteLiteral } from '../../src/core/sql/quote';
+import { leadingTokens } from '../../src/core/sql/split-statements';
+import {
+  asciiLower,
+  createSchemaSql,
+  dropSchemaIfEmptySql,
+  partitionCastCheckSql,
+  partitionValueSql,
+  qualifiedName,
+  typeSql,
+} from '../../src/core/sql/table-view';
+import { isTypeName } from '../../src/core/sql/type-name';
+import type { AttachedFile, ParquetTable } from '../../src/engine/protocol';
+import { describeColumns } from './inspect-json';
+import { asyncBufferFromBlob, inspectParquet } from './inspect-parquet';
+import { engineErrorText } from './sql-error';
+import type { SqlSession } from './sql-session';
+import { mainCatalog, tableLabel } from './table-views';
+
+/** The part of parquet-wasm read here; its browser and Node builds both have it. */
+export type ParquetWasmReader = Pick<typeof ParquetWasm, 'ParquetFile'>;
+
+/** What the engine worker (or a test) provides. */
+export interface ParquetHost {
+  /** parquet-wasm, instantiated; first called when a table is first read. */
+  parquetWasm(): Promise<ParquetWasmReader>;
+  /**
+   * Calls `onTrap` with every WebAssembly trap nobody caught, until the returned function is
+   * called. parquet-wasm's reader panics on some corrupt pages inside a microtask: the panic
+   * surfaces as an uncaught error there, and the read's promise never settles.
+   */
+  watchTraps(onTrap: (error: unknown) => void): () => void;
+}
+
+/** A ParquetTable whose files are Blobs: a File in the browser, `fs.openAsBlob` in tests. */
+export interface ParquetTableBlobs extends Omit<ParquetTable, 'files'> {
+  files: (Omit<AttachedFile, 'file'> & { file: Blob })[];
+}
+
+/** What a table holds once read. */
+export interface ParquetLoad {
+  rowCount: number;
+  columns: ColumnInfo[];
+}
+
+interface Entry {
+  table: ParquetTableBlobs;
+  /** This attach's load: running, or settled (a failure is kept, not retried, until re-attached). */
+  loading?: Promise<ParquetLoad>;
+}
+
+/** Rows per Arrow batch parquet-wasm hands over (its default, 1,024, makes many tiny batches). */
+const BATCH_ROWS = 128 * 1024;
+
+class ReaderCrash extends Error {}
+
+/**
+ * Parquet catalog tables, each read into the DuckDB TABLE `"catalog"."database"."name"` when
+ * first used (DuckDB-WASM has no Parquet reader offline): parquet-wasm decodes one row group at
+ * a time from the file's Blob (range reads), DuckDB imports it as Arrow into a scratch table,
+ * and an INSERT casts it into a staged table under a scratch name; only a complete table is
+ * swapped in, in one transaction, so a failed read keeps the earlier table. Loads run one at a
+ * time. The table's columns are the catalog's: each file's column of that name (exactly, else
+ * ignoring ASCII case, as DuckDB does) cast to the catalog's type, NULL in files without it;
+ * partition keys follow, each file's values cast to their key's type.
+ */
+export class ParquetTables {
+  private entries = new Map<string, Entry>();
+  /** Keys whose table this class put into DuckDB (kept across re-attaches until detach). */
+  private inEngine = new Set<string>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private seq = 0;
+
+  constructor(
+    private readonly s: SqlSession,
+    private readonly host: ParquetHost,
+  ) {}
+
+  /**
+   * Takes the table's description and files; reads nothing yet (see load). Throws `catalog:`
+   * DecantErrors for bad names or types, partition values that do not cast (code 'cast'), and
+   * names DuckDB would confuse with another Parquet table's (it ignores ASCII case).
+   */
+  attach(t: ParquetTableBlobs): void {
+    checkTable(t);
+    const key = keyOf(t.database, t.name);
+    for (const other of this.entries.values()) {
+      const k = keyOf(other.table.database, other.table.name);
+      if (k !== key && asciiLower(k) === asciiLower(key))
+        throw new DecantError(
+          `catalog: cannot attach ${tableLabel(t.database, t.name)}: DuckDB ignores case in ` +
+            `names, so it would replace ${tableLabel(other.table.database, other.table.name)}; rename one`,
+        );
+    }
+    const check = partitionCastCheckSql(t.partitionKeys, t.files);
+    const bad = check === null ? undefined : this.s.rows(check)[0];
+    if (bad) {
+      const k = t.partitionKeys[Number(bad.k)]!;
+      throw new DecantError(
+        `catalog: cannot attach ${tableLabel(t.database, t.name)}: partition value ` +
+          `${quotedName(String(bad.v))} of ${quotedName(k.name)} is not a ${k.type}`,
+        { code: 'cast' },
+      );
+    }
+    this.entries.set(key, { table: t });
+  }
+
+  /** Forgets the table without touching DuckDB (another kind of table took its name). */
+  forget(database: string, name: string): void {
+    const key = keyOf(database, name);
+    this.entries.delete(key);
+    this.inEngine.delete(key);
+  }
+
+  /** Drops the table (and its database's schema if now empty); unknown tables are ignored. */
+  detach(database: string, name: string): void {
+    const key = keyOf(database, name);
+    this.entries.delete(key);
+    if (!this.inEngine.delete(key)) return;
+    const catalog = mainCatalog(this.s);
+    this.s.run(`DROP TABLE IF EXISTS ${qualifiedName(catalog, database, name)}`);
+    if (asciiLower(database) === 'main') return;
+    try {
+      this.s.run(dropSchemaIfEmptySql(catalog, database));
+    } catch {
+      // Not empty: DuckDB keeps it, which is what we want.
+    }
+  }
+
+  /**
+   * Reads the table into DuckDB unless this attach's table is there already; null when no
+   * Parquet table of that name is attached. Rejects with `parquet: "database.name/path": …`
+   * errors for a file that is not Parquet, cut short, corrupt (naming the row group), or whose
+   * values do not cast to the catalog's types; with code 'row-mismatch' when DuckDB holds fewer
+   * rows than the footers count; `catalog:` errors otherwise.
+   */
+  async load(database: string, name: string): Promise<ParquetLoad | null> {
+    const key = keyOf(database, name);
+    for (;;) {
+      const entry = this.entries.get(key);
+      if (!entry) return null;
+      entry.loading ??= this.oneAtATime(() => this.build(key, entry));
+      const got = await entry.loading;
+      // Re-attached (or detached) while it read: what was read is not this table any more.
+      if (this.entries.get(key) === entry) return got;
+    }
+  }
+
+  /** Loads every attached table whose name appears as a word or quoted name in `sql`. */
+  async loadReferenced(sql: string): Promise<void> {
+    if (this.entries.size === 0) return;
+    const words = new Set(
+      leadingTokens(sql, Infinity)
+        .filter((t) => t.kind === 'word' || t.kind === 'ident')
+        .map((t) => asciiLower(t.text)),
+    );
+    for (const { table } of [...this.entries.values()])
+      if (words.has(asciiLower(table.name))) await this.load(table.database, table.name);
+  }
+
+  private oneAtATime<T>(f: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(f, f);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async build(key: string, entry: Entry): Promise<ParquetLoad> {
+    const t = entry.table;
+    // Every footer first: a file that is not Parquet, is cut short or encrypted fails before
+    // any data is read.
+    let expected = 0;
+    for (const f of t.files) {
+      const label = fileLabel(t, f.path);
+      const found = await inspectParquet(asyncBufferFromBlob(f.file), label);
+      const interval = found.columns.find(
+        (c) => /\bINTERVAL\b/.test(c.type.replace(/"(?:[^"]|"")*"/g, '')) && readsColumn(t, c.name),
+      );
+      if (interval)
+        throw new DecantError(
+          `parquet: ${quotedName(label)}: column ${quotedName(interval.name)} holds INTERVAL ` +
+            'values, which the Parquet reader here cannot decode (it drops their months)',
+        );
+      expected += found.rowCount;
+    }
+    const pw = await this.host.parquetWasm();
+    const catalog = mainCatalog(this.s);
+    const scratch = `__decant_parquet_${++this.seq}_${Math.random().toString(36).slice(2, 8)}`;
+    const staged = qualifiedName(catalog, t.database, scratch);
+    const target = qualifiedName(catalog, t.database, t.name);
+    const columns = [...t.columns, ...t.partitionKeys];
+    let swapped = false;
+    try {
+      this.s.run(
+        createSchemaSql(catalog, t.database),
+        `CREATE TABLE ${staged} (${columns.map((c) => `${quoteIdent(c.name)} ${typeSql(c.type)}`).join(', ')})`,
+      );
+      for (const f of t.files) await this.readFile(pw, t, f, staged);
+      const rowCount = Number(this.s.rows(`SELECT count(*) AS n FROM ${staged}`)[0]?.n);
+      if (rowCount !== expected)
+        throw new DecantError(
+          `parquet: ${tableLabel(t.database, t.name)}: DuckDB holds ${rowCount} rows, the files' ` +
+            `footers count ${expected}`,
+          { code: 'row-mismatch' },
+        );
+      if (this.entries.get(key) !== entry) return { rowCount, columns: [] };
+      const existing = this.s.rows(
+        `SELECT table_type AS kind FROM information_schema.tables WHERE table_catalog = ` +
+          `${quoteLiteral(catalog)} AND lower(table_schema) = ` +
+          `${quoteLiteral(asciiLower(t.database))} AND lower(table_name) = ` +
+          `${quoteLiteral(asciiLower(t.name))}`,
+      );
+      if (existing.some((r) => r.kind !== 'BASE TABLE'))
+        throw new DecantError(
+          `catalog: cannot attach ${tableLabel(t.database, t.name)}: a view of that name is ` +
+            'attached (a CSV table?); detach it first',
+        );
+      this.s.run('BEGIN TRANSACTION');
+      try {
+        this.s.run(
+          `DROP TABLE IF EXISTS ${target}`,
+          `ALTER TABLE ${staged} RENAME TO ${quoteIdent(t.name)}`,
+        );
+        this.s.run('COMMIT');
+      } catch (e) {
+        this.s.run('ROLLBACK');
+        throw e;
+      }
+      swapped = true;
+      this.inEngine.add(key);
+      return { rowCount, columns: describeColumns(this.s, target) };
+    } catch (e) {
+      if (e instanceof DecantError) throw e;
+      throw new DecantError(
+        `catalog: cannot attach ${tableLabel(t.database, t.name)}: ${engineText(e)}`,
+        { cause: e },
+      );
+    } finally {
+      if (!swapped) this.s.run(`DROP TABLE IF EXISTS ${staged}`);
+    }
+  }
+
+  /** Appends one file to the staged table, a row group at a time. */
+  private async readFile(
+    pw: ParquetWasmReader,
+    t: ParquetTableBlobs,
+    f: ParquetTableBlobs['files'][number],
+    staged: string,
+  ): Promise<void> {
+    const label = quotedName(fileLabel(t, f.path));
+    const file = await this.guarded(() => pw.ParquetFile.fromFile(f.file)).catch((e) => {
+      throw new DecantError(`parquet: ${label}: the footer cannot be read (${reason(e)})`, {
+        cause: e,
+      });
+    });
+    const conn = this.s.db.connect();
+    try {
+      const meta = file.metadata();
+      const groups = meta.numRowGroups();
+      for (let g = 0; g < groups; g++) {
+        const fail = (why: string, cause?: unknown, code?: 'row-mismatch' | 'cast') =>
+          new DecantError(`parquet: ${label}: row group ${g + 1} of ${groups}: ${why}`, {
+            cause,
+            code,
+          });
+        const want = meta.rowGroup(g).numRows();
+        if (want === 0) continue;
+        const ipc = await this.guarded(async () =>
+          (await file.read({ rowGroups: [g], batchSize: BATCH_ROWS })).intoIPCStream(),
+        ).catch((e) => {
+          throw e instanceof ReaderCrash
+            ? fail('the Parquet reader crashed on it: its data is corrupt', e)
+            : fail(`it cannot be read (${reason(e)})`, e);
+        });
+        const name = `__decant_parquet_rg_${++this.seq}`;
+        const from = qualifiedName(mainCatalog(this.s), 'main', name);
+        try {
+          try {
+            conn.insertArrowFromIPCStream(ipc, { schema: 'main', name, create: true });
+          } catch (e) {
+            throw fail(`DuckDB cannot import it: ${engineText(e)}`, e);
+          }
+          const sql = insertSql(staged, from, describeColumns(this.s, from), t, f.partitionValues);
+          try {
+            this.s.run(sql);
+          } catch (e) {
+            throw fail(engineText(e), e, 'cast');
+          }
+          const got = Number(this.s.rows(`SELECT count(*) AS n FROM ${from}`)[0]?.n);
+          if (got !== want)
+            throw fail(`${got} rows decoded, the footer says ${want}`, undefined, 'row-mismatch');
+        } finally {
+          this.s.run(`DROP TABLE IF EXISTS ${from}`);
+        }
+      }
+    } finally {
+      conn.close();
+      try {
+        file.free();
+      } catch {
+        // A reader that crashed may not free cleanly; the worker's memory is all it holds.
+      }
+    }
+  }
+
+  /** `f()`, or a ReaderCrash if a WebAssembly trap goes uncaught before it settles. */
+  private async guarded<T>(f: () => Promise<T>): Promise<T> {
+    let stop = () => {};
+    const crashed = new Promise<never>((_, reject) => {
+      stop = this.host.watchTraps((e) => reject(new ReaderCrash(reason(e), { cause: e })));
+    });
+    try {
+      return await Promise.race([f(), crashed]);
+    } finally {
+      stop();
+    }
+  }
+}
+
+/**
+ * `INSERT INTO staged SELECT …` from one row group's scratch table: the table's columns by
+ * name (exactly, else ignoring ASCII case), cast to their types, NULL where the file has none,
+ * then the file's partition values.
+ */
+function insertSql(
+  staged: string,
+  from: string,
+  found: readonly ColumnInfo[],
+  t: ParquetTableBlobs,
+  values: readonly string[],
+): string {
+  const exact = new Map(found.map((c) => [c.name, c.name]));
+  const folded = new Map<string, string>();
+  for (const c of found)
+    if (!folded.has(asciiLower(c.name))) folded.set(asciiLower(c.name), c.name);
+  const data = t.columns.map((c) => {
+    const source = exact.get(c.name) ?? folded.get(asciiLower(c.name));
+    return `CAST(${source === undefined ? 'NULL' : quoteIdent(source)} AS ${typeSql(c.type)})`;
+  });
+  const keys = t.partitionKeys.map((k, i) => partitionValueSql(values[i]!, k.type));
+  return `INSERT INTO ${staged} SELECT ${[...data, ...keys].join(', ')} FROM ${from}`;
+}
+
+/** Whether the table reads a file column of this name (see insertSql). */
+function readsColumn(t: ParquetTableBlobs, name: string): boolean {
+  return t.columns.some((c) => c.name === name || asciiLower(c.name) === asciiLower(name));
+}
+
+/** Names, types and partition values the table can be built with; `catalog:` errors if not. */
+function checkTable(t: ParquetTableBlobs): void {
+  const fail = (why: string) =>
+    new DecantError(`catalog: cannot attach ${tableLabel(t.database, t.name)}: ${why}`);
+  for (const [what, v] of [
+    ['database name', t.database],
+    ['table name', t.name],
+  ] as const) {
+    if (v.length === 0) throw fail(`the ${what} is empty`);
+    if (v.includes('\0')) throw fail(`the ${what} contains a NUL character`);
+  }
+  if (t.columns.length === 0) throw fail('it has no columns');
+  const seen = new Map<string, string>();
+  const all = [
+    ...t.columns.map((c) => ({ ...c, what: 'column' })),
+    ...t.partitionKeys.map((c) => ({ ...c, what: 'partition key' })),
+  ];
+  for (const c of all) {
+    if (c.name.length === 0) throw fail(`a ${c.what} has no name`);
+    if (c.name.includes('\0'))
+      throw fail(`${c.what} ${quotedName(c.name)} contains a NUL character`);
+    if (!isTypeName(c.type))
+      throw fail(
+        `${c.what} ${quotedName(c.name)} has type ${quotedName(c.type)}, which is not a DuckDB type name`,
+      );
+    const other = seen.get(asciiLower(c.name));
+    if (other !== undefined)
+      throw fail(
+        `${quotedName(other)} and ${quotedName(c.name)} are the same column to DuckDB, which ignores case in names`,
+      );
+    seen.set(asciiLower(c.name), c.name);
+  }
+  for (const f of t.files) {
+    if (f.partitionValues.length !== t.partitionKeys.length)
+      throw fail(
+        `file ${quotedName(f.path)} has ${f.partitionValues.length} partition values for ` +
+          `${t.partitionKeys.length} partition keys`,
+      );
+    if (f.partitionValues.some((v) => v.includes('\0')))
+      throw fail(`file ${quotedName(f.path)} has a partition value with a NUL character`);
+  }
+}
+
+/** `database.name/path`: how messages name a table's file. */
+function fileLabel(t: ParquetTableBlobs, path: string): string {
+  return `${t.database}.${t.name}/${path}`;
+}
+
+function engineText(e: unknown): string {
+  return engineErrorText(e instanceof Error ? e.message : String(e), (x) => x).text;
+}
+
+function reason(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** JSON of the pair: unambiguous for any names; asciiLower of it is DuckDB's identity. */
+function keyOf(database: string, name: string): string {
+  return JSON.stringify([database, name]);
+}
