@@ -19,6 +19,7 @@ import type {
   ParquetTable,
   ScanPlan,
   ScanProgress,
+  UrlFile,
 } from '../src/engine/protocol';
 import { DecantError } from '../src/core/errors';
 import type { CsvClassifierSettings } from '../src/core/csv/custom-classifier';
@@ -39,13 +40,15 @@ import { asyncBufferFromBlob, inspectParquet } from './engine/inspect-parquet';
 import { attachJsonTable, detachJsonTable } from './engine/json-tables';
 import { ParquetTables, type ParquetWasmReader } from './engine/parquet-tables';
 import { readWhole } from './engine/read-whole';
+import { fileIo, RemoteFile, remoteFileFrom, RemoteReads } from './engine/remote-files';
+import { crawlFiles, type CrawlItem } from './engine/crawl-files';
 
 /**
  * The DuckDB host. DuckDB's blocking bundle runs right here, in this worker, so reads of dropped
  * files go through FileReaderSync lazily and the page's thread never waits on SQL.
  */
 interface Registered {
-  file: File;
+  file: File | RemoteFile;
   path: string;
   gzip: boolean;
 }
@@ -62,8 +65,10 @@ interface Engine {
    * results, rejects) are per connection too.
    */
   q: SqlSession;
-  tables: AttachedTables<File>;
+  tables: AttachedTables<File | UrlFile>;
   sql: SqlConsole;
+  /** Reads registered remote files by range GETs (hooks the runtime, like the tracker). */
+  remote: RemoteReads;
   /** Parquet tables, read on first use on a connection of their own. */
   parquet: ParquetTables;
 }
@@ -106,20 +111,24 @@ function start() {
     );
     await db.instantiate(() => {});
     db.open({});
+    // Before the tracker, so that it counts remote reads too.
+    const remote = new RemoteReads();
     const tracker = new ReadTracker();
     const s = new SqlSession(db);
     const q = new SqlSession(db);
-    const tables = new AttachedTables<File>(q, {
+    const tables = new AttachedTables<File | UrlFile>(q, {
       register: (name, file) =>
-        db.registerFileHandle(name, file, DuckDBDataProtocol.BROWSER_FILEREADER, true),
-      drop: (name) => db.dropFile(name),
+        file instanceof File
+          ? db.registerFileHandle(name, file, DuckDBDataProtocol.BROWSER_FILEREADER, true)
+          : remote.register(db, name, remoteFileFrom(file)),
+      drop: (name) => (remote.has(name) ? remote.drop(db, name) : db.dropFile(name)),
     });
     const sql = new SqlConsole(q, tables.relabel);
     const parquet = new ParquetTables(new SqlSession(db), {
       parquetWasm: loadParquetWasm,
       watchTraps,
     });
-    return { s, tracker, version: db.getVersion(), q, tables, sql, parquet };
+    return { s, tracker, version: db.getVersion(), q, tables, sql, parquet, remote };
   })();
   return engine;
 }
@@ -176,12 +185,23 @@ const api: EngineApi = {
       files.set(fileId, { file, path, gzip });
     }),
 
+  addUrl: (fileId: string, file: UrlFile) =>
+    guard(async () => {
+      const { s, remote } = await start();
+      const gzip = /\.(gz|gzip)$/i.test(file.name);
+      const path = `f${fileId}${gzip ? '.csv.gz' : '.csv'}`;
+      const rf = remoteFileFrom(file);
+      remote.register(s.db, path, rf);
+      files.set(fileId, { file: rf, path, gzip });
+    }),
+
   removeFile: (fileId: string) =>
     guard(async () => {
       const r = files.get(fileId);
       if (!r) return;
-      const { s } = await start();
-      s.db.dropFile(r.path);
+      const { s, remote } = await start();
+      if (r.file instanceof RemoteFile) remote.drop(s.db, r.path);
+      else s.db.dropFile(r.path);
       files.delete(fileId);
     }),
 
@@ -189,7 +209,7 @@ const api: EngineApi = {
     guard(async () => {
       const { s } = await start();
       const r = registered(fileId);
-      const head = await readHead(r.file, r.gzip);
+      const head = await fileIo(r.file, r.gzip).head();
       const result = inspectCsv(
         s,
         {
@@ -305,7 +325,7 @@ const api: EngineApi = {
     guard(async () => {
       const { s } = await start();
       const r = registered(fileId);
-      const bytes = await readWhole(r.file, r.gzip, MAX_JSON_BYTES);
+      const bytes = await fileIo(r.file, r.gzip).whole(MAX_JSON_BYTES);
       if (!bytes) throw jsonTooLarge(r.file.name, r.gzip ? null : r.file.size);
       return inspectJson(s, { name: r.file.name, bytes });
     }),
@@ -314,14 +334,14 @@ const api: EngineApi = {
     guard(async () => {
       const { s } = await start();
       const r = registered(fileId);
-      return inspectParquet(asyncBufferFromBlob(r.file), r.file.name, s);
+      return inspectParquet(fileIo(r.file, false).buffer(), r.file.name, s);
     }),
 
   classifyCsvCustom: (fileId: string, classifier: CsvClassifierSettings) =>
     guard(async () => {
       const { s: main } = await start();
       const r = registered(fileId);
-      const head = await readHead(r.file, r.gzip);
+      const head = await fileIo(r.file, r.gzip).head();
       // Its own connection, like validateCsv: a conversion may be streaming on the main one.
       const s = new SqlSession(main.db);
       try {
@@ -350,7 +370,8 @@ const api: EngineApi = {
       const files = [];
       for (const f of t.files) {
         const gzip = /\.(gz|gzip)$/i.test(f.path);
-        const bytes = await readWhole(f.file, gzip, MAX_JSON_BYTES);
+        const file = f.file instanceof File ? f.file : remoteFileFrom(f.file);
+        const bytes = await fileIo(file, gzip).whole(MAX_JSON_BYTES);
         if (!bytes)
           throw jsonTooLarge(`${t.database}.${t.name}/${f.path}`, gzip ? null : f.file.size);
         files.push({ path: f.path, bytes });
@@ -366,13 +387,61 @@ const api: EngineApi = {
   attachParquetTable: (t: ParquetTable) =>
     guard(async () => {
       const { tables, parquet } = await start();
-      parquet.attach(t);
+      const blobs = t.files.map((f) => {
+        if (f.file instanceof File) return { ...f, file: f.file };
+        throw new DecantError(
+          `parquet: ${t.database}.${t.name}/${f.path}: Parquet tables read from URLs are not queryable yet`,
+        );
+      });
+      parquet.attach({ ...t, files: blobs });
       // Now a Parquet table: a CSV view of that name would stand in its way.
       tables.detach(t.database, t.name);
     }),
 
   detachParquetTable: (database: string, name: string) =>
     guard(async () => (await start()).parquet.detach(database, name)),
+
+  crawlFiles: (taskId, requests, opts, onProgress) =>
+    guard(async () => {
+      const { s: main } = await start();
+      // Its own connection, like a scan: queries elsewhere must not end its reads.
+      const s = new SqlSession(main.db);
+      const names: string[] = [];
+      try {
+        const items: CrawlItem[] = requests.map((r, i) => {
+          const gzip = /\.(gz|gzip)$/i.test(r.path);
+          const registered = `crawl-${taskId}-${i}${gzip ? '.csv.gz' : '.csv'}`;
+          if (r.kind === 'csv') {
+            s.db.registerFileHandle(
+              registered,
+              r.file,
+              DuckDBDataProtocol.BROWSER_FILEREADER,
+              true,
+            );
+            names.push(registered);
+          }
+          return { ...r, registered, gzip, io: localIo(r.file, gzip) };
+        });
+        return await crawlFiles(s, items, {
+          sampleSize: opts.sampleSize,
+          cancelled: () => cancelled.has(taskId),
+          onProgress: (p) => void onProgress(p),
+        });
+      } finally {
+        for (const n of names) s.db.dropFile(n);
+        cancelled.delete(taskId);
+        s.close();
+      }
+    }),
 };
+
+/** A local file's bytes for the crawl: head, whole, or random access, each read lazily. */
+function localIo(file: File, gzip: boolean) {
+  return {
+    head: () => readHead(file, gzip),
+    whole: (limit: number) => readWhole(file, gzip, limit),
+    buffer: () => asyncBufferFromBlob(file),
+  };
+}
 
 Comlink.expose(api);

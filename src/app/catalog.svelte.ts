@@ -331,8 +331,9 @@ export class CatalogState {
   commitTables(
     database: string,
     entries: { draft: TableDraft; partitions: CatalogPartition[] }[],
+    gone?: { delete?: string[]; deprecate?: string[] },
   ): Promise<CatalogTable[]> {
-    return this.need().commitTables(database, entries);
+    return this.need().commitTables(database, entries, gone);
   }
 
   recordCrawlerRun(run: CrawlerRun): Promise<void> {

@@ -16,6 +16,8 @@ export interface LocalInput {
   file: File;
   /** Present when the browser granted a File System Access handle (kept for recrawls). */
   handle?: FileSystemFileHandle;
+  /** Present when the file is a copy Decant keeps in OPFS (see opfs.ts). */
+  opfsPath?: string;
 }
 
 export interface RemoteInput {

@@ -1,55 +1,96 @@
-import { DecantError } from '../core/errors';
 import type { CsvDialect } from '../core/csv/dialect';
-import { widenOnCastError } from '../core/csv/widen-column';
+import { DecantError } from '../core/errors';
 import type { EngineClient } from '../engine/client';
-import type { CatalogPartition, CatalogTable, CrawlerRun, TableSource } from '../catalog/model';
+import type { CrawlOutcome, CrawlRequest } from '../engine/protocol';
+import type {
+  CatalogPartition,
+  CatalogTable,
+  Crawler,
+  CrawlerRun,
+  TableParameters,
+} from '../catalog/model';
 import {
+  applyPolicies,
+  csvFormatKey,
+  CRAWLER_PARAMETER,
   filterCrawlFiles,
   groupTables,
+  splitNewFolders,
   type ClassifiedFile,
+  type CrawlDecisions,
   type CrawlPlan,
   type TablePlan,
 } from '../crawler';
 import type { CatalogState } from './catalog.svelte';
+import type { CrawlInput } from './crawl-input';
+import {
+  listSources,
+  requestAccess,
+  sourceLabel,
+  sourcesFromFound,
+  tableSourceFor,
+} from './crawl-sources';
 import type { FoundFile } from './folder-files';
-import { copyToOpfs } from './opfs';
-import { parametersFromDialect } from './table-files';
+import { dialectFromParameters, parametersFromDialect } from './table-files';
 
 export type CrawlState =
   | { kind: 'idle' }
+  | { kind: 'listing' }
   | { kind: 'classifying'; done: number; total: number; bytes: number }
-  | { kind: 'planned'; plan: CrawlPlan; ms: number; bytes: number }
+  | { kind: 'planned'; plan: CrawlPlan; decisions: CrawlDecisions; ms: number; bytes: number }
   | { kind: 'committing'; done: number; total: number }
-  | { kind: 'committed'; plan: CrawlPlan; tables: CatalogTable[] }
+  | { kind: 'committed'; plan: CrawlPlan; decisions: CrawlDecisions; tables: CatalogTable[] }
   | { kind: 'failed'; error: DecantError };
 
 const CSV = /\.(csv|tsv|txt|tab|psv|dat)(\.gz|\.gzip)?$/i;
-const JSON_FILE = /\.(json|ndjson|jsonl)$/i;
+const JSON_FILE = /\.(json|ndjson|jsonl)(\.gz|\.gzip)?$/i;
 const PARQUET = /\.parquet$/i;
 
-let nextId = 0;
+/** The name runs of an unsaved crawler are recorded under. */
+export const UNSAVED = 'folder crawl';
+
+export function newCrawler(): Crawler {
+  return {
+    name: '',
+    description: '',
+    database: 'default',
+    tablePrefix: '',
+    sources: [],
+    exclusions: ['**/_tmp/**', '**/*.crc'],
+    classifiers: [],
+    schemaChangePolicy: { update: 'UPDATE_IN_DATABASE', delete: 'DEPRECATE_IN_DATABASE' },
+    recrawlPolicy: 'CRAWL_EVERYTHING',
+    keepCopies: true,
+    createdAt: 0,
+    updatedAt: 0,
+  };
+}
 
 /**
- * One crawl of dropped files and folders: classify every file in the engine, group the files
- * into tables with partitions (src/crawler), show the plan, and on the user's word commit it to
- * the catalog in one transaction. Nothing reaches the catalog before that.
+ * A crawler being edited and run: list its sources (and whatever was just dropped), classify every
+ * file in the engine worker, group the files into tables with partitions (src/crawler), apply
+ * the crawler's policies against the catalog, show the plan, and on the user's word commit it in
+ * one transaction. Nothing reaches the catalog before that.
  */
 export class CrawlSession {
   state = $state.raw<CrawlState>({ kind: 'idle' });
-  database = $state('default');
-  tablePrefix = $state('');
-  exclusions = $state('**/_tmp/**\n**/*.crc');
-  /** Keep a copy of files that have no handle, so the tables survive a reload. */
-  keepCopies = $state(true);
+  /** The crawler being edited; saved under its name. */
+  crawler = $state<Crawler>(newCrawler());
+  /** Saved crawlers, by name. */
+  saved = $state.raw<Crawler[]>([]);
+  /** Dropped or picked this session, not yet made into the crawler's sources. */
   found = $state.raw<FoundFile[]>([]);
-  /** What the crawl corrected on the way, e.g. a column read as text because of a late value. */
+  /** Remote files found from pasted URLs, not yet saved as sources. */
+  remote = $state.raw<CrawlInput[]>([]);
+  /** What the crawl corrected or assumed on the way. */
   notes = $state.raw<string[]>([]);
-  /** Earlier runs, newest first (kept in the catalog's storage). */
+  /** Earlier runs, newest first. */
   runs = $state.raw<CrawlerRun[]>([]);
-  private startedAt = 0;
+  private inputs: CrawlInput[] = [];
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup, never rendered
-  private dialects = new Map<string, CsvDialect>();
-  private cancelled = false;
+  private readonly dialects = new Map<string, CsvDialect>();
+  private startedAt = 0;
+  private abort: AbortController | null = null;
   private engine: EngineClient;
   private catalog: CatalogState;
 
@@ -58,211 +99,265 @@ export class CrawlSession {
     this.catalog = catalog;
   }
 
+  /** Back-compat names for the form: the crawler's database and prefix. */
+  get database(): string {
+    return this.crawler.database;
+  }
+
   setFiles(files: FoundFile[]): void {
     this.found = files;
     this.state = { kind: 'idle' };
   }
 
-  cancel(): void {
-    this.cancelled = true;
+  /** Bytes of what was dropped or picked this session. */
+  get foundBytes(): number {
+    return this.found.reduce((n, f) => n + f.file.size, 0);
   }
 
-  /** Classifies every file (unreadable ones are skipped with their reason) and plans the tables. */
+  cancel(): void {
+    this.abort?.abort();
+  }
+
+  // Saved crawlers
+
+  async loadSaved(): Promise<void> {
+    this.saved = (await this.catalog.records.listCrawlers().catch(() => [])).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    );
+  }
+
+  edit(c: Crawler | null): void {
+    this.crawler = c ? structuredClone($state.snapshot(c) as Crawler) : newCrawler();
+    // Handles do not survive structuredClone of a $state snapshot in every browser: keep them.
+    if (c) this.crawler.sources = [...c.sources];
+    this.found = [];
+    this.remote = [];
+    this.notes = [];
+    this.state = { kind: 'idle' };
+    void this.loadRuns();
+  }
+
+  /** Saves the crawler; what was dropped becomes its sources (handles kept, or OPFS copies). */
+  async save(): Promise<Crawler> {
+    const c = this.crawler;
+    if (!c.name.trim()) throw new DecantError('crawler: give the crawler a name to save it');
+    const added = await sourcesFromFound(this.found, c.keepCopies);
+    const remote = this.remote.flatMap((r) =>
+      r.kind === 'remote' ? [{ kind: 'url' as const, path: r.path, url: r.url }] : [],
+    );
+    const now = Date.now();
+    const record: Crawler = {
+      ...($state.snapshot(c) as Crawler),
+      name: c.name.trim(),
+      sources: [...c.sources, ...added, ...remote],
+      createdAt: c.createdAt || now,
+      updatedAt: now,
+    };
+    const saved = await this.catalog.records.putCrawler(record);
+    this.crawler.sources = saved.sources;
+    this.crawler.name = saved.name;
+    this.crawler.createdAt = saved.createdAt;
+    this.found = [];
+    this.remote = [];
+    await this.loadSaved();
+    return saved;
+  }
+
+  async remove(name: string): Promise<void> {
+    await this.catalog.records.deleteCrawler(name);
+    if (this.crawler.name === name) this.edit(null);
+    await this.loadSaved();
+  }
+
+  removeSource(index: number): void {
+    this.crawler.sources = this.crawler.sources.filter((_, i) => i !== index);
+  }
+
+  // Runs
+
+  /** Lists, classifies and plans; the catalog is not touched. */
   async run(): Promise<void> {
+    const c = this.crawler;
+    // First, inside the click: handles that lost permission with the last session ask again.
+    await requestAccess(c.sources);
     const t0 = performance.now();
     this.startedAt = Date.now();
-    this.cancelled = false;
-    const exclusions = this.exclusions
-      .split('\n')
-      .map((g) => g.trim())
-      .filter(Boolean);
-    let files: FoundFile[];
-    const skipped: { path: string; reason: string }[] = [];
-    try {
-      // Excluded and hidden files (_SUCCESS, .DS_Store…) are never read.
-      const filtered = filterCrawlFiles(this.found, exclusions);
-      files = filtered.kept;
-      skipped.push(...filtered.skipped);
-    } catch (e) {
-      this.state = {
-        kind: 'failed',
-        error: e instanceof DecantError ? e : new DecantError(String(e)),
-      };
-      return;
-    }
-    const classified: ClassifiedFile[] = [];
-    let bytes = 0;
-    this.dialects.clear();
+    this.abort = new AbortController();
     this.notes = [];
-    for (let i = 0; i < files.length; i++) {
-      if (this.cancelled) {
-        const error = new DecantError('crawler: cancelled; nothing was written', {
-          code: 'cancelled',
-        });
-        this.state = { kind: 'failed', error };
-        await this.record('CANCELLED', null, [], error.message);
-        return;
-      }
-      this.state = { kind: 'classifying', done: i, total: files.length, bytes };
-      const f = files[i]!;
-      try {
-        const c = await this.classify(f);
-        if (c) classified.push(c);
-        else skipped.push({ path: f.path, reason: 'not CSV, JSON or Parquet by its name' });
-      } catch (e) {
-        skipped.push({ path: f.path, reason: e instanceof Error ? e.message : String(e) });
-      }
-      bytes += f.file.size;
-    }
+    this.state = { kind: 'listing' };
     try {
-      const plan = groupTables(classified, { exclusions, tablePrefix: this.tablePrefix.trim() });
+      const listed = await listSources(c.sources);
+      const skipped = listed.problems.map((p) => ({ path: p.source, reason: p.reason }));
+      const all: CrawlInput[] = [
+        ...listed.inputs,
+        ...this.found.map((f) => ({
+          kind: 'local' as const,
+          path: f.path,
+          size: f.file.size,
+          lastModified: f.file.lastModified,
+          file: f.file,
+          ...(f.handle ? { handle: f.handle } : {}),
+        })),
+        ...this.remote,
+      ];
+      this.inputs = all;
+      // Excluded and hidden files (_SUCCESS, .DS_Store…) are never read.
+      const filtered = filterCrawlFiles(all, c.exclusions);
+      skipped.push(...filtered.skipped);
+      const owned = this.ownedTables();
+      let toRead = filtered.kept;
+      let known: ClassifiedFile[] = [];
+      if (c.recrawlPolicy === 'CRAWL_NEW_FOLDERS_ONLY' && owned.length > 0) {
+        const split = splitNewFolders(filtered.kept, owned, formatKeyOf);
+        toRead = split.read;
+        known = split.known;
+        if (split.skippedFolders > 0)
+          this.notes = [
+            `${split.skippedFolders} folder(s) crawled before were not read again (recrawl policy: new folders only)`,
+          ];
+      }
+      const requests: CrawlRequest[] = [];
+      for (const f of toRead) {
+        const kind = kindOf(f.path);
+        if (!kind) skipped.push({ path: f.path, reason: 'not CSV, JSON or Parquet by its name' });
+        else if (f.kind === 'local')
+          requests.push({
+            path: f.path,
+            size: f.size,
+            lastModified: f.lastModified,
+            kind,
+            file: f.file,
+          });
+        else skipped.push({ path: f.path, reason: 'remote files need the remote reader' });
+      }
+      this.state = { kind: 'classifying', done: 0, total: requests.length, bytes: 0 };
+      const outcome: CrawlOutcome = await this.engine.crawlFiles(
+        requests,
+        { sampleSize: c.sampleSize, classifiers: [] },
+        // Progress comes over its own channel and may land after the result: never go back.
+        (p) => {
+          if (this.state.kind === 'classifying') this.state = { kind: 'classifying', ...p };
+        },
+        this.abort.signal,
+      );
+      this.notes = [...this.notes, ...outcome.notes];
+      const plan = groupTables([...outcome.files, ...known], {
+        exclusions: c.exclusions,
+        tablePrefix: c.tablePrefix.trim(),
+        tableThreshold: c.tableThreshold,
+      });
+      this.dialects.clear();
+      for (const f of outcome.files) if (f.dialect) this.dialects.set(f.path, f.dialect);
+      const full = { ...plan, skipped: [...skipped, ...outcome.skipped, ...plan.skipped] };
+      const existing = this.catalog.tables.filter((t) => t.database === c.database.trim());
+      const decisions = applyPolicies(full, existing, owned, c.schemaChangePolicy);
       this.state = {
         kind: 'planned',
-        plan: { ...plan, skipped: [...skipped, ...plan.skipped] },
+        plan: full,
+        decisions,
         ms: performance.now() - t0,
-        bytes,
+        bytes: outcome.bytesRead,
       };
-    } catch (e) {
-      this.state = {
-        kind: 'failed',
-        error: e instanceof DecantError ? e : new DecantError(String(e)),
-      };
-    }
-  }
-
-  private async classify(f: FoundFile): Promise<ClassifiedFile | null> {
-    const kind = CSV.test(f.path)
-      ? 'csv'
-      : JSON_FILE.test(f.path)
-        ? 'json'
-        : PARQUET.test(f.path)
-          ? 'parquet'
-          : null;
-    if (!kind) return null;
-    const base = { path: f.path, size: f.file.size, lastModified: f.file.lastModified };
-    const id = `crawl-${++nextId}`;
-    await this.engine.addFile(id, f.file);
-    try {
-      if (kind === 'csv') return { ...base, ...(await this.classifyCsv(id, f.path)) };
-      const schema =
-        kind === 'json' ? await this.engine.inspectJson(id) : await this.engine.inspectParquet(id);
-      return {
-        ...base,
-        classification: schema.classification,
-        columns: schema.columns,
-        formatKey: schema.classification,
-        rowCount: schema.rowCount,
-      };
-    } finally {
-      await this.engine.removeFile(id).catch(() => undefined);
-    }
-  }
-
-  /**
-   * Dialect and types from the sniffer, then the whole file read with them: a value the sample
-   * missed widens its column (with a note) before the types can reach the catalog.
-   */
-  private async classifyCsv(id: string, path: string) {
-    const found = await this.engine.inspect(id, { previewRows: 0 });
-    this.dialects.set(path, found.dialect);
-    let columns = found.columns;
-    for (;;) {
-      try {
-        const rowCount = await this.engine.validateCsv(id, {
-          dialect: found.dialect,
-          columns,
-          badRows: 'error',
-        });
-        const d = found.dialect;
-        // Files share a table only when they are read the same way.
-        const formatKey = JSON.stringify([
-          d.delimiter,
-          d.quote,
-          d.escape,
-          d.header,
-          d.encoding,
-          d.decimalSeparator,
-          d.dateFormat,
-          d.timestampFormat,
-        ]);
-        return { classification: 'csv' as const, columns, formatKey, rowCount };
-      } catch (e) {
-        const widened = e instanceof DecantError ? widenOnCastError(columns, e) : null;
-        if (!widened) throw e;
-        columns = widened.columns;
-        this.notes = [...this.notes, `${path}: ${widened.note}`];
-      }
-    }
-  }
-
-  /** Writes the planned tables and partitions to the catalog, all or nothing. */
-  async commit(): Promise<void> {
-    const s = this.state;
-    if (s.kind !== 'planned') return;
-    const plan = s.plan;
-    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup, never rendered
-    const byPath = new Map(this.found.map((f) => [f.path, f]));
-    const total = plan.tables.reduce((n, t) => n + t.files.length, 0);
-    let done = 0;
-    try {
-      const entries = [];
-      for (const t of plan.tables) {
-        const sources: TableSource[] = [];
-        for (const cf of t.files) {
-          this.state = { kind: 'committing', done: done++, total };
-          sources.push(await this.sourceFor(byPath.get(cf.path)!));
-        }
-        entries.push({
-          draft: this.draftFor(t, sources),
-          partitions: partitionsFor(t, this.database),
-        });
-      }
-      // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup, never rendered
-      const existed = new Set(this.catalog.tables.map((t) => `${t.database}\u0000${t.name}`));
-      const tables = await this.catalog.commitTables(this.database.trim(), entries);
-      this.state = { kind: 'committed', plan, tables };
-      const created = tables.filter((t) => !existed.has(`${t.database}\u0000${t.name}`));
-      await this.record(
-        'SUCCEEDED',
-        plan,
-        created.map((t) => t.name),
-        undefined,
-        tables.map((t) => t.name),
-      );
     } catch (e) {
       const error = e instanceof DecantError ? e : new DecantError(`crawler: ${String(e)}`);
       this.state = { kind: 'failed', error };
-      await this.record('FAILED', plan, [], error.message);
+      await this.record(
+        error.code === 'cancelled' ? 'CANCELLED' : 'FAILED',
+        null,
+        null,
+        error.message,
+      );
+    } finally {
+      this.abort = null;
     }
   }
 
-  /** Loads the run history for the page. */
+  /** Tables an earlier run of this (saved) crawler made in its database. */
+  private ownedTables(): CatalogTable[] {
+    const name = this.crawler.name.trim();
+    if (!name) return [];
+    return this.catalog.tables.filter(
+      (t) =>
+        t.database === this.crawler.database.trim() && t.parameters[CRAWLER_PARAMETER] === name,
+    );
+  }
+
+  /** Writes what the policies allow, all or nothing, and records the run. */
+  async commit(): Promise<void> {
+    const s = this.state;
+    if (s.kind !== 'planned') return;
+    const { plan, decisions } = s;
+    const c = this.crawler;
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup, never rendered
+    const byPath = new Map(this.inputs.map((f) => [f.path, f]));
+    const total = decisions.write.reduce((n, w) => n + w.plan.files.length, 0);
+    let done = 0;
+    try {
+      const entries = [];
+      for (const w of decisions.write) {
+        const sources = [];
+        for (const cf of w.plan.files) {
+          this.state = { kind: 'committing', done: done++, total };
+          sources.push(await tableSourceFor(byPath.get(cf.path)!, c.keepCopies));
+        }
+        entries.push({
+          draft: this.draftFor(w.plan, sources),
+          partitions: partitionsFor(w.plan, c.database),
+        });
+      }
+      const gone = {
+        delete: decisions.gone.filter((g) => g.action === 'delete').map((g) => g.table),
+        deprecate: decisions.gone.filter((g) => g.action === 'deprecate').map((g) => g.table),
+      };
+      const tables = await this.catalog.commitTables(c.database.trim(), entries, gone);
+      this.state = { kind: 'committed', plan, decisions, tables };
+      await this.record('SUCCEEDED', plan, decisions);
+      // A saved crawler keeps what was dropped as its sources, for the next run.
+      if (c.name.trim() && (this.found.length > 0 || this.remote.length > 0))
+        await this.save().catch(() => undefined);
+    } catch (e) {
+      const error = e instanceof DecantError ? e : new DecantError(`crawler: ${String(e)}`);
+      this.state = { kind: 'failed', error };
+      await this.record('FAILED', plan, null, error.message);
+    }
+  }
+
+  /** Loads the run history for the page (this crawler's, or every run for an unsaved one). */
   async loadRuns(): Promise<void> {
-    this.runs = await this.catalog.listCrawlerRuns(20).catch(() => []);
+    const all = await this.catalog.listCrawlerRuns(50).catch(() => []);
+    const name = this.crawler.name.trim();
+    this.runs = name ? all.filter((r) => r.crawler === name) : all.slice(0, 20);
   }
 
   private async record(
     state: CrawlerRun['state'],
     plan: CrawlPlan | null,
-    created: string[],
+    d: CrawlDecisions | null,
     error?: string,
-    all: string[] = created,
   ): Promise<void> {
-    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup, never rendered
-    const roots = [...new Set(this.found.map((f) => f.path.split('/')[0]!))];
+    const written = d?.write ?? [];
     const run: CrawlerRun = {
       id: `${this.startedAt.toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
-      crawler: 'folder crawl',
+      crawler: this.crawler.name.trim() || UNSAVED,
       state,
       startedAt: this.startedAt,
       endedAt: Date.now(),
-      database: this.database.trim(),
-      sources: roots,
-      tablesCreated: created,
-      tablesUpdated: all.filter((t) => !created.includes(t)),
+      database: this.crawler.database.trim(),
+      sources: [
+        ...this.crawler.sources.map(sourceLabel),
+        // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup, never rendered
+        ...new Set(this.found.map((f) => f.path.split('/')[0]!)),
+      ],
+      tablesCreated:
+        state === 'SUCCEEDED' ? written.filter((w) => !w.existing).map((w) => w.plan.name) : [],
+      tablesUpdated:
+        state === 'SUCCEEDED' ? written.filter((w) => w.existing).map((w) => w.plan.name) : [],
+      tablesDeprecated: d?.gone.filter((g) => g.action === 'deprecate').map((g) => g.table) ?? [],
+      tablesDeleted: d?.gone.filter((g) => g.action === 'delete').map((g) => g.table) ?? [],
+      logged: [...(d?.log ?? []), ...this.notes],
       partitions: plan?.tables.reduce((n, t) => n + t.partitions.length, 0) ?? 0,
       filesRead: plan?.tables.reduce((n, t) => n + t.files.length, 0) ?? 0,
-      bytesRead: this.found.reduce((n, f) => n + f.file.size, 0),
+      bytesRead: this.inputs.reduce((n, f) => n + f.size, 0),
       skipped: plan?.skipped ?? [],
       error,
     };
@@ -271,42 +366,57 @@ export class CrawlSession {
     await this.loadRuns();
   }
 
-  private async sourceFor(f: FoundFile): Promise<TableSource> {
-    const meta = { path: f.path, size: f.file.size, lastModified: f.file.lastModified };
-    if (f.handle) return { kind: 'file-handle', handle: f.handle, ...meta };
-    if (!this.keepCopies)
-      throw new DecantError(
-        `crawler: "${f.path}" cannot be found again after a reload; keep copies in this browser, or drop the folder (Chromium keeps a link to it)`,
-      );
-    return {
-      kind: 'opfs',
-      opfsPath: await copyToOpfs(f.file, `${Date.now().toString(36)}-${++nextId}`),
-      ...meta,
-    };
-  }
-
-  private draftFor(t: TablePlan, sources: TableSource[]) {
+  private draftFor(t: TablePlan, sources: CatalogTable['sources']) {
+    const c = this.crawler;
     const d = this.dialects.get(t.files[0]?.path ?? '');
+    const current = this.catalog.tables.find(
+      (x) => x.database === c.database.trim() && x.name === t.name,
+    );
+    const comment = (cols: CatalogTable['columns'] | undefined, name: string) =>
+      cols?.find((x) => x.name === name)?.comment ?? '';
     const rows = t.files.every((f) => f.rowCount !== undefined)
       ? t.files.reduce((n, f) => n + (f.rowCount ?? 0), 0)
       : undefined;
+    const parameters: TableParameters = {
+      ...(current?.parameters ?? {}),
+      recordCount: rows,
+      sizeBytes: t.files.reduce((n, f) => n + f.size, 0),
+      objectCount: t.files.length,
+      ...(d ? parametersFromDialect(d) : {}),
+      ...(c.name.trim() ? { [CRAWLER_PARAMETER]: c.name.trim() } : {}),
+    };
+    // A table that is back is no longer deprecated.
+    delete parameters.DEPRECATED_BY_CRAWLER;
     return {
-      database: this.database.trim(),
+      database: c.database.trim(),
       name: t.name,
-      description: '',
+      // The user's description and comments survive a recrawl.
+      description: current?.description ?? '',
       classification: t.classification,
       sources,
-      columns: t.columns.map((c) => ({ ...c, comment: '' })),
-      partitionKeys: t.partitionKeys.map((c) => ({ ...c, comment: '' })),
-      parameters: {
-        recordCount: rows,
-        sizeBytes: t.files.reduce((n, f) => n + f.size, 0),
-        objectCount: t.files.length,
-        ...(d ? parametersFromDialect(d) : {}),
-      },
-      updatedBy: { kind: 'crawler' as const, name: 'folder crawl' },
+      columns: t.columns.map((x) => ({ ...x, comment: comment(current?.columns, x.name) })),
+      partitionKeys: t.partitionKeys.map((x) => ({
+        ...x,
+        comment: comment(current?.partitionKeys, x.name),
+      })),
+      parameters,
+      updatedBy: { kind: 'crawler' as const, name: c.name.trim() || UNSAVED },
     };
   }
+}
+
+function kindOf(path: string): CrawlRequest['kind'] | null {
+  return CSV.test(path)
+    ? 'csv'
+    : JSON_FILE.test(path)
+      ? 'json'
+      : PARQUET.test(path)
+        ? 'parquet'
+        : null;
+}
+
+function formatKeyOf(t: CatalogTable): string {
+  return t.classification === 'csv' ? csvFormatKey(dialectFromParameters(t)) : t.classification;
 }
 
 function partitionsFor(t: TablePlan, database: string): CatalogPartition[] {

@@ -5,6 +5,8 @@ export interface FoundFile {
   file: File;
   /** Present when the browser granted a File System Access handle (Chromium drops). */
   handle?: FileSystemFileHandle;
+  /** The dropped or picked folder this file is under, when the browser gave its handle. */
+  root?: FileSystemDirectoryHandle;
 }
 
 type EntryItem = DataTransferItem & {
@@ -32,21 +34,41 @@ export async function filesFromDrop(dt: DataTransfer): Promise<FoundFile[]> {
   const out: FoundFile[] = [];
   for (const p of pending) {
     const handle = await p.handle;
-    if (handle) await walkHandle(handle, handle.name, out);
+    if (handle) await walkHandle(handle, handle.name, out, dirOf(handle));
     else if (p.entry) await walkEntry(p.entry, p.entry.name, out);
     else if (p.file) out.push({ path: p.file.name, file: p.file });
   }
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-async function walkHandle(h: FileSystemHandle, path: string, out: FoundFile[]): Promise<void> {
+/**
+ * Every file under a folder handle (a picked folder, a folder in OPFS), with paths starting with
+ * the folder's name; each keeps its handle, so tables made of them survive a reload.
+ */
+export async function filesFromDirectory(dir: FileSystemDirectoryHandle): Promise<FoundFile[]> {
+  const out: FoundFile[] = [];
+  await walkHandle(dir, dir.name, out, dir);
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+function dirOf(h: FileSystemHandle): FileSystemDirectoryHandle | undefined {
+  return h.kind === 'directory' ? (h as FileSystemDirectoryHandle) : undefined;
+}
+
+async function walkHandle(
+  h: FileSystemHandle,
+  path: string,
+  out: FoundFile[],
+  root: FileSystemDirectoryHandle | undefined,
+): Promise<void> {
   if (h.kind === 'file') {
     const fh = h as FileSystemFileHandle;
-    out.push({ path, file: await fh.getFile(), handle: fh });
+    out.push({ path, file: await fh.getFile(), handle: fh, ...(root ? { root } : {}) });
     return;
   }
   const dir = h as FileSystemDirectoryHandle & { values(): AsyncIterable<FileSystemHandle> };
-  for await (const child of dir.values()) await walkHandle(child, `${path}/${child.name}`, out);
+  for await (const child of dir.values())
+    await walkHandle(child, `${path}/${child.name}`, out, root);
 }
 
 async function walkEntry(e: FileSystemEntry, path: string, out: FoundFile[]): Promise<void> {

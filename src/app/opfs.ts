@@ -50,3 +50,17 @@ export async function storageUse(): Promise<StorageUse> {
   const persisted = (await navigator.storage.persisted?.()) ?? false;
   return { used: usage, available: Math.max(0, quota - usage), persisted };
 }
+
+/**
+ * Folders at the top of this origin's private file system that a crawler can read (files kept
+ * in the browser by the user or by jobs); Decant's own copies are not among them.
+ */
+export async function listOpfsFolders(): Promise<FileSystemDirectoryHandle[]> {
+  const root = (await navigator.storage.getDirectory()) as FileSystemDirectoryHandle & {
+    values(): AsyncIterable<FileSystemHandle>;
+  };
+  const out: FileSystemDirectoryHandle[] = [];
+  for await (const h of root.values())
+    if (h.kind === 'directory' && h.name !== ROOT) out.push(h as FileSystemDirectoryHandle);
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}

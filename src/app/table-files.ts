@@ -4,7 +4,7 @@ import type {
   TableParameters,
   TableSource,
 } from '../catalog/model';
-import type { AttachedTable, JsonTable, ParquetTable } from '../engine/protocol';
+import type { AttachedTable, JsonTable, ParquetTable, UrlFile } from '../engine/protocol';
 import type { CsvDialect } from '../core/csv/dialect';
 import { DecantError } from '../core/errors';
 import { fileFromOpfs } from './opfs';
@@ -26,8 +26,10 @@ export class SourceUnavailable extends DecantError {
 /**
  * The File behind a source, without asking the user: a handle whose read permission lapsed with
  * the last session throws SourceUnavailable(needsPermission) until `grantAccess` runs in a click.
+ * A URL source is handed over as it is (the engine reads it by ranges when a query needs it, and
+ * an expired presigned URL then fails that query with a message saying so).
  */
-export async function fileFromSource(src: TableSource): Promise<File> {
+export async function fileFromSource(src: TableSource): Promise<File | UrlFile> {
   switch (src.kind) {
     case 'opfs':
       try {
@@ -58,10 +60,13 @@ export async function fileFromSource(src: TableSource): Promise<File> {
       }
     }
     case 'url':
-      throw new SourceUnavailable(
-        `catalog: reading URLs arrives with the crawler (${src.path})`,
-        false,
-      );
+      return {
+        kind: 'url',
+        url: src.url,
+        size: src.size,
+        name: src.path,
+        lastModified: src.lastModified,
+      };
   }
 }
 

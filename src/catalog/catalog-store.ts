@@ -210,13 +210,19 @@ export class CatalogStore {
       draft: TableDraft;
       partitions: readonly CatalogPartition[];
     }[],
+    gone: {
+      /** Tables whose files are all gone, deleted (Glue's DELETE_FROM_DATABASE). */
+      delete?: readonly string[];
+      /** Tables whose files are all gone, kept and marked (Glue's DEPRECATE_IN_DATABASE). */
+      deprecate?: readonly string[];
+    } = {},
   ): Promise<CatalogTable[]> {
     checkName('database', database);
     for (const e of entries) checkTable(e.draft);
     const action = `saving ${entries.length} table(s) in database ${quotedName(database)}`;
     return this.#write(
       action,
-      ['databases', 'tables', 'tableVersions', 'partitions'],
+      ['databases', 'tables', 'tableVersions', 'partitions', 'statistics'],
       async (tx, log) => {
         if (!(await tx.objectStore('databases').get(database)))
           await databaseWrites.createDatabase(tx, log, database, '');
@@ -233,6 +239,21 @@ export class CatalogStore {
             : await tableWrites.createTable(tx, log, draft);
           await tableWrites.putPartitions(tx, log, draft.database, draft.name, partitions);
           saved.push(table);
+        }
+        for (const name of gone.delete ?? [])
+          await tableWrites.deleteTable(tx, log, database, name);
+        for (const name of gone.deprecate ?? []) {
+          const current = await tx.objectStore('tables').get([database, name]);
+          if (!current) throw tableMissing(database, name);
+          await tableWrites.putTable(
+            tx,
+            log,
+            {
+              ...current,
+              parameters: { ...current.parameters, DEPRECATED_BY_CRAWLER: Date.now() },
+            },
+            'its files are gone: marked deprecated by the crawler',
+          );
         }
         return saved;
       },

@@ -4,6 +4,10 @@ import type { ColumnStatistics } from '../catalog/model';
 import type { CsvClassifierSettings, CustomCsvVerdict } from '../core/csv/custom-classifier';
 import type {
   AttachedTable,
+  CrawlOutcome,
+  CrawlProgress,
+  CrawlRequest,
+  CrawlRequestOptions,
   EncodeOptions,
   EncodeProgress,
   EncodeResult,
@@ -18,6 +22,7 @@ import type {
   ScanProgress,
   ScanResult,
   SqlResult,
+  UrlFile,
   WireError,
 } from './protocol';
 
@@ -83,6 +88,11 @@ export class EngineClient {
 
   addFile(fileId: string, file: File): Promise<void> {
     return this.call(() => this.engine.addFile(fileId, file));
+  }
+
+  /** See EngineApi.addUrl: a remote file, read by range GETs under `fileId`. */
+  addUrl(fileId: string, file: UrlFile): Promise<void> {
+    return this.call(() => this.engine.addUrl(fileId, file));
   }
 
   removeFile(fileId: string): Promise<void> {
@@ -221,6 +231,25 @@ export class EngineClient {
 
   detachParquetTable(database: string, name: string): Promise<void> {
     return this.call(() => this.engine.detachParquetTable(database, name));
+  }
+
+  /** See EngineApi.crawlFiles; `signal` cancels between files (rejects with code 'cancelled'). */
+  async crawlFiles(
+    files: CrawlRequest[],
+    opts: CrawlRequestOptions,
+    onProgress: (p: CrawlProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<CrawlOutcome> {
+    const taskId = `t${++this.tasks}`;
+    const onAbort = () => void this.engine.cancel(taskId);
+    signal?.addEventListener('abort', onAbort);
+    try {
+      return await this.call(() =>
+        this.engine.crawlFiles(taskId, files, opts, Comlink.proxy(onProgress)),
+      );
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   terminate(): void {

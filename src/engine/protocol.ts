@@ -4,7 +4,8 @@
  */
 import type { BadRowPolicy, ColumnInfo, CsvDialect, RaggedLine } from '../core/csv/dialect';
 import type { CsvClassifierSettings, CustomCsvVerdict } from '../core/csv/custom-classifier';
-import type { ColumnStatistics } from '../catalog/model';
+import type { ColumnStatistics, CsvClassifier } from '../catalog/model';
+import type { ClassifiedFile } from '../crawler/crawl-file';
 
 export type ParquetCompression = 'zstd' | 'snappy' | 'gzip' | 'none';
 
@@ -97,11 +98,25 @@ export interface WireError {
   sql?: string;
 }
 
+/**
+ * A file behind an HTTP(S) URL (public, or presigned S3 GET), read by range requests only: never
+ * a HEAD, never a whole download. `url` is a credential when presigned: it appears in no message.
+ */
+export interface UrlFile {
+  kind: 'url';
+  url: string;
+  /** Bytes, from a listing or a ranged probe. */
+  size: number;
+  /** The path it has in the crawl or table, for messages (`sales/year=2024/part-0.csv`). */
+  name: string;
+  lastModified: number;
+}
+
 /** One file of a catalog table, handed to the engine to read lazily. */
 export interface AttachedFile {
   /** Path relative to the table root, e.g. 'year=2024/part.csv'. */
   path: string;
-  file: File;
+  file: File | UrlFile;
   /** Values for the table's partitionKeys, in order; `__HIVE_DEFAULT_PARTITION__` reads as NULL. */
   partitionValues: string[];
 }
@@ -146,6 +161,53 @@ export interface FileSchema {
   notes: string[];
 }
 
+/** One file a crawl asks the engine to classify. */
+export interface CrawlRequest {
+  path: string;
+  size: number;
+  lastModified: number;
+  /** Chosen by the caller from the name; the engine never guesses. */
+  kind: 'csv' | 'json' | 'parquet';
+  /** A local file (dropped, picked, or from OPFS). */
+  file: File;
+}
+
+export interface CrawlRequestOptions {
+  /** Files read per leaf folder (Glue's SampleSize); default: all. */
+  sampleSize?: number;
+  /** Custom CSV classifiers, tried in this order before the built-in sniffer. */
+  classifiers?: CsvClassifier[];
+}
+
+export interface CrawlProgress {
+  /** Files classified (or skipped) so far, of `total` to read. */
+  done: number;
+  total: number;
+  bytes: number;
+}
+
+/** A classified file, with how to read it. */
+export interface CrawledFile extends ClassifiedFile {
+  kind: 'csv' | 'json' | 'parquet';
+  /** Folder part of `path` ('' at the root). */
+  folder: string;
+  /** For CSV: the dialect its table is read with. */
+  dialect?: CsvDialect;
+  /** The custom classifier that fitted, when one did. */
+  classifier?: string;
+}
+
+export interface CrawlOutcome {
+  files: CrawledFile[];
+  /** Files that could not be classified, with why (e.g. a ragged CSV's lines). */
+  skipped: { path: string; reason: string }[];
+  /** What the classifiers corrected or assumed, e.g. a column widened by a late value. */
+  notes: string[];
+  /** Files left unread by the sample size (included, schema taken from their folder). */
+  unread: number;
+  bytesRead: number;
+}
+
 /**
  * A Parquet catalog table: its files, read into one DuckDB table when a query first names it
  * (DuckDB-WASM has no Parquet reader offline; parquet-wasm decodes it a row group at a time).
@@ -168,7 +230,7 @@ export interface JsonTable {
   database: string;
   name: string;
   /** `path` is relative to the table root, for messages (`year=2024/orders.ndjson`). */
-  files: { path: string; file: File }[];
+  files: { path: string; file: File | UrlFile }[];
 }
 
 export interface EngineApi {
@@ -176,6 +238,12 @@ export interface EngineApi {
   init(): Promise<string>;
   /** Registers a dropped file lazily (no copy). `fileId` must be unique per page. */
   addFile(fileId: string, file: File): Promise<void>;
+  /**
+   * Registers a remote file under `fileId`, like addFile: `inspect`, `validateCsv`, `inspectJson`
+   * and `inspectParquet` then read it by range GETs (the Parquet footer only). Makes no request;
+   * reads reject with `remote:` errors (expired URL, 403, 404, CORS…) naming host and path.
+   */
+  addUrl(fileId: string, file: UrlFile): Promise<void>;
   removeFile(fileId: string): Promise<void>;
   inspect(fileId: string, opts?: InspectOptions): Promise<CsvInspection>;
   /**
@@ -281,6 +349,19 @@ export interface EngineApi {
   attachParquetTable(t: ParquetTable): Promise<void>;
   /** Drops a Parquet table; one that is not attached is ignored. */
   detachParquetTable(database: string, name: string): Promise<void>;
+
+  /**
+   * The crawler's classifier pass over many files in one call (see workers/engine/crawl-files.ts):
+   * every CSV read whole with its sniffed types, JSON parsed, Parquet footers read. Files that
+   * cannot be classified are in `skipped` with why. Progress about 10 times a second;
+   * `cancel(taskId)` stops it between files (rejects with code 'cancelled').
+   */
+  crawlFiles(
+    taskId: string,
+    files: CrawlRequest[],
+    opts: CrawlRequestOptions,
+    onProgress: (p: CrawlProgress) => void,
+  ): Promise<CrawlOutcome>;
 }
 
 export interface ParquetApi {

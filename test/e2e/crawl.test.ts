@@ -50,7 +50,7 @@ describe('Crawler in Chromium', () => {
     expect(cells[0]).toBe('lake.sales');
     expect(cells[2]).toBe('id BIGINT, sku VARCHAR, price DOUBLE');
     expect(cells[3]).toMatch(/^year (BIGINT|VARCHAR), month (BIGINT|VARCHAR)$/);
-    expect(cells.slice(4)).toEqual(['3', '3']);
+    expect(cells.slice(4)).toEqual(['3', '3', 'new table']);
 
     await page.getByTestId('commit-crawl').click();
     await page.getByTestId('crawl-committed').waitFor();
@@ -89,7 +89,7 @@ describe('Crawler in Chromium', () => {
     await page.goto(`${app.url}/#/crawl`);
     const runs = page.getByTestId('crawler-runs').locator('tbody tr');
     await expect.poll(() => runs.count()).toBeGreaterThanOrEqual(2);
-    expect(await runs.first().innerText()).toMatch(/SUCCEEDED\s+logs\s+logs/);
+    expect(await runs.first().innerText()).toMatch(/folder crawl\s+SUCCEEDED\s+logs\s/);
   });
 
   it('classifies newline-delimited JSON with nested fields and a late field', async () => {

@@ -1,0 +1,306 @@
+import type { ColumnInfo, CsvDialect } from '../../src/core/csv/dialect';
+import { classifyHead } from '../../src/core/csv/head-bytes';
+import { widenOnCastError } from '../../src/core/csv/widen-column';
+import { DecantError } from '../../src/core/errors';
+import { quoteIdent } from '../../src/core/sql/quote';
+import { readCsvSql } from '../../src/core/sql/read-csv';
+import { csvFormatKey, sampledFolders, type ClassifiedFile } from '../../src/crawler';
+import type { CrawledFile, CrawlOutcome, CrawlProgress } from '../../src/engine/protocol';
+import { explainScanError } from './explain-error';
+import { inspectCsv, type CsvSource } from './inspect-csv';
+import { inspectJson, jsonTooLarge, MAX_JSON_BYTES } from './inspect-json';
+import { inspectParquet, type CountingBuffer } from './inspect-parquet';
+import type { Head } from './read-head';
+import type { SqlSession } from './sql-session';
+import { validateCsv } from './validate-csv';
+
+/** How the crawl reaches one file's bytes; local files and URLs each provide their own. */
+export interface CrawlIo {
+  /** The first bytes of the content (inflated for gzip). */
+  head(): Promise<Head>;
+  /** The whole content, or null when it is longer than `limit`. */
+  whole(limit: number): Promise<Uint8Array | null>;
+  /** Random access for Parquet footers. */
+  buffer(): CountingBuffer;
+}
+
+/** A file to classify, already registered with DuckDB under `registered`. */
+export interface CrawlItem {
+  path: string;
+  size: number;
+  lastModified: number;
+  kind: 'csv' | 'json' | 'parquet';
+  registered: string;
+  gzip: boolean;
+  io: CrawlIo;
+}
+
+export interface CrawlRunOptions {
+  /** Files read per leaf folder (Glue's SampleSize); the rest are assumed to match. */
+  sampleSize?: number;
+  cancelled(): boolean;
+  onProgress(p: CrawlProgress): void;
+  /**
+   * Tried before the built-in sniffer for each CSV file (custom classifiers); returns null when
+   * none fits, with the reasons added to `notes`.
+   */
+  customCsv?: (item: CrawlItem, notes: string[]) => Promise<CsvVerdict | null>;
+}
+
+export interface CsvVerdict {
+  dialect: CsvDialect;
+  columns: ColumnInfo[];
+  rowCount: number;
+  /** The classifier that fitted, when not the built-in one. */
+  classifier?: string;
+}
+
+/** Files validated by one multi-file read: enough to amortize a query, few enough to retry. */
+const BATCH = 200;
+const FILE_COLUMN = '__decant_file';
+
+/**
+ * The crawler's classifier pass, in the engine worker. Every CSV file is sniffed and then read
+ * whole with the sniffed types (a late value widens its column, with a note); JSON files are
+ * parsed; Parquet files give their footers. Speed for folders of many small files: a file whose
+ * header line and encoding match one already sniffed takes that file's dialect and types, and
+ * such files are checked together by one multi-file `read_csv`; a batch that fails is redone
+ * file by file, each with its own sniff, so an error still names its file and line.
+ */
+export async function crawlFiles(
+  s: SqlSession,
+  items: readonly CrawlItem[],
+  opts: CrawlRunOptions,
+): Promise<CrawlOutcome> {
+  const out: CrawlOutcome = { files: [], skipped: [], notes: [], unread: 0, bytesRead: 0 };
+  const { read, unread } = sampledFolders(items, opts.sampleSize);
+  const templates = new Map<string, CsvVerdict>();
+  const pending = new Map<CsvVerdict, CrawlItem[]>();
+  let done = 0;
+  let lastReport = 0;
+  const progress = (force = false) => {
+    const now = performance.now();
+    if (!force && now - lastReport < 100) return;
+    lastReport = now;
+    opts.onProgress({ done, total: read.length, bytes: out.bytesRead });
+  };
+  const checkCancel = () => {
+    if (opts.cancelled())
+      throw new DecantError('crawler: cancelled; nothing was written', { code: 'cancelled' });
+  };
+  const settle = (item: CrawlItem, f: () => Promise<CrawledFile>) =>
+    f().then(
+      (file) => {
+        out.files.push(file);
+        out.bytesRead += item.size;
+      },
+      (e: unknown) => {
+        if (e instanceof DecantError && e.code === 'cancelled') throw e;
+        out.skipped.push({ path: item.path, reason: e instanceof Error ? e.message : String(e) });
+      },
+    );
+
+  const flush = async (template: CsvVerdict) => {
+    const batch = pending.get(template) ?? [];
+    pending.delete(template);
+    for (let i = 0; i < batch.length; i += BATCH) {
+      checkCancel();
+      const chunk = batch.slice(i, i + BATCH);
+      const counts = validateTogether(s, chunk, template);
+      for (const item of chunk) {
+        if (counts) {
+          out.files.push(csvFile(item, template, counts.get(item.registered) ?? 0));
+          out.bytesRead += item.size;
+        } else await settle(item, () => classifyCsvAlone(s, item, out.notes, opts));
+        done++;
+        progress();
+      }
+    }
+  };
+
+  /** Classifies a CSV file now, or queues it on a template; true when queued. */
+  const csvOrQueue = async (item: CrawlItem): Promise<boolean> => {
+    let head: Head;
+    try {
+      head = await item.io.head();
+    } catch (e) {
+      out.skipped.push({ path: item.path, reason: e instanceof Error ? e.message : String(e) });
+      return false;
+    }
+    const key = templateKey(head, item.gzip);
+    const template = key === null ? undefined : templates.get(key);
+    if (template) {
+      const list = pending.get(template) ?? [];
+      list.push(item);
+      pending.set(template, list);
+      if (list.length >= BATCH) await flush(template);
+      return true;
+    }
+    await settle(item, async () => {
+      const file = await classifyCsvAlone(s, item, out.notes, opts, head);
+      // A file whose sample had data rows can stand for others with its header.
+      if (key !== null && file.dialect?.header && (file.rowCount ?? 0) > 0)
+        templates.set(key, {
+          dialect: file.dialect,
+          columns: file.columns,
+          rowCount: 0,
+          ...(file.classifier ? { classifier: file.classifier } : {}),
+        });
+      return file;
+    });
+    return false;
+  };
+
+  for (const item of read) {
+    checkCancel();
+    if (item.kind === 'csv' ? !(await csvOrQueue(item)) : true) {
+      if (item.kind !== 'csv') await settle(item, () => classifyOther(s, item));
+      done++;
+      progress();
+    }
+  }
+  for (const template of [...pending.keys()]) await flush(template);
+  // Files the sample size left out take the classification of a file read in their folder.
+  for (const u of unread) {
+    const model = out.files.find((f) => f.folder === u.folder && f.kind === u.item.kind);
+    if (!model) {
+      out.skipped.push({
+        path: u.item.path,
+        reason: `not read (sample size ${opts.sampleSize}), and no sampled file of its folder could be read`,
+      });
+      continue;
+    }
+    out.unread++;
+    out.files.push({
+      ...model,
+      path: u.item.path,
+      size: u.item.size,
+      lastModified: u.item.lastModified,
+      rowCount: undefined,
+    });
+  }
+  if (out.unread > 0)
+    out.notes.push(
+      `${out.unread} file(s) not read (sample size ${opts.sampleSize} per folder): each takes the ` +
+        'schema of a file read in its folder, and row counts are unknown',
+    );
+  progress(true);
+  return out;
+}
+
+/** Files with the same header line, encoding and compression are read the same way. */
+function templateKey(head: Head, gzip: boolean): string | null {
+  const verdict = classifyHead(head.bytes, head.whole);
+  if (verdict.kind !== 'text') return null;
+  const nl = verdict.text.indexOf('\n');
+  if (nl < 0) return null;
+  return JSON.stringify([gzip, verdict.encoding, verdict.text.slice(0, nl)]);
+}
+
+/**
+ * One multi-file read of a batch with the template's dialect and types, converting every
+ * column; the row count per file, or null if any file failed (the caller redoes them one by one).
+ */
+function validateTogether(
+  s: SqlSession,
+  chunk: readonly CrawlItem[],
+  t: CsvVerdict,
+): Map<string, number> | null {
+  const counts = t.columns.map((c, i) => `count(${quoteIdent(c.name)}) AS c${i}`);
+  const scan = readCsvSql(
+    chunk.map((c) => c.registered),
+    t.dialect,
+    t.columns,
+    'error',
+    false,
+    { filename: FILE_COLUMN },
+  );
+  const sql =
+    `SELECT ${quoteIdent(FILE_COLUMN)} AS f, count(*) AS n` +
+    `${counts.length ? ', ' + counts.join(', ') : ''} FROM ${scan} GROUP BY 1`;
+  try {
+    return new Map(s.rows(sql).map((r) => [String(r.f), Number(r.n)]));
+  } catch {
+    return null;
+  }
+}
+
+function csvFile(item: CrawlItem, v: CsvVerdict, rowCount: number): CrawledFile {
+  return {
+    path: item.path,
+    size: item.size,
+    lastModified: item.lastModified,
+    classification: 'csv',
+    columns: v.columns,
+    formatKey: csvFormatKey(v.dialect),
+    rowCount,
+    dialect: v.dialect,
+    kind: 'csv',
+    folder: folderOf(item.path),
+    ...(v.classifier ? { classifier: v.classifier } : {}),
+  };
+}
+
+/**
+ * One CSV file by itself: custom classifiers first, then the built-in sniffer; then the whole
+ * file read with the types found, widening a column (with a note) when a late value breaks it.
+ */
+async function classifyCsvAlone(
+  s: SqlSession,
+  item: CrawlItem,
+  notes: string[],
+  opts: CrawlRunOptions,
+  head?: Head,
+): Promise<CrawledFile> {
+  const custom = await opts.customCsv?.(item, notes);
+  if (custom) return csvFile(item, custom, custom.rowCount);
+  const h = head ?? (await item.io.head());
+  const src: CsvSource = {
+    fileId: item.registered,
+    path: item.registered,
+    name: item.path,
+    size: item.size,
+    head: h.bytes,
+    headSpan: h.span,
+    headIsWhole: h.whole,
+    gzip: item.gzip,
+  };
+  const found = inspectCsv(s, src, { previewRows: 0 });
+  let columns = found.columns;
+  for (;;) {
+    try {
+      const rowCount = validateCsv(s, src, { dialect: found.dialect, columns, badRows: 'error' });
+      return csvFile(item, { dialect: found.dialect, columns, rowCount }, rowCount);
+    } catch (e) {
+      const widened = e instanceof DecantError ? widenOnCastError(columns, e) : null;
+      if (!widened) throw e instanceof DecantError ? e : explainScanError(e, item.path, '');
+      columns = widened.columns;
+      notes.push(`${item.path}: ${widened.note}`);
+    }
+  }
+}
+
+async function classifyOther(s: SqlSession, item: CrawlItem): Promise<CrawledFile> {
+  let schema;
+  if (item.kind === 'json') {
+    const bytes = await item.io.whole(MAX_JSON_BYTES);
+    if (!bytes) throw jsonTooLarge(item.path, item.gzip ? null : item.size);
+    schema = inspectJson(s, { name: item.path, bytes });
+  } else schema = await inspectParquet(item.io.buffer(), item.path, s);
+  return {
+    path: item.path,
+    size: item.size,
+    lastModified: item.lastModified,
+    classification: schema.classification,
+    columns: schema.columns,
+    formatKey: schema.classification,
+    rowCount: schema.rowCount,
+    kind: item.kind,
+    folder: folderOf(item.path),
+  } satisfies ClassifiedFile & CrawledFile;
+}
+
+function folderOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? '' : path.slice(0, i);
+}

@@ -1,0 +1,311 @@
+import type { DuckDBRuntime } from '@duckdb/duckdb-wasm/blocking';
+import {
+  changedError,
+  errorFromResponse,
+  expiredError,
+  failedRequestError,
+  hasExpired,
+  noRangeError,
+  RemoteError,
+  signatureOf,
+  type UrlSignature,
+} from '../../src/core/remote';
+import type { UrlFile } from '../../src/engine/protocol';
+import { asyncBufferFromBlob, type CountingBuffer } from './inspect-parquet';
+import { HEAD_BYTES, readHead, type Head } from './read-head';
+import { activeRuntime } from './read-tracker';
+import { readWhole } from './read-whole';
+
+/**
+ * An object behind an HTTP(S) URL, as DuckDB's file registry holds it: read only by range GETs,
+ * never a HEAD (S3 refuses HEAD on a URL presigned for GET), never downloaded whole. `name` is
+ * the crawl path, for messages; `url` is a credential when presigned and appears in no message.
+ */
+export class RemoteFile {
+  readonly signature: UrlSignature | null;
+  constructor(
+    readonly url: string,
+    readonly size: number,
+    readonly name: string,
+    readonly lastModified = 0,
+  ) {
+    this.signature = signatureOf(new URL(url));
+  }
+}
+
+export function remoteFileFrom(f: UrlFile): RemoteFile {
+  return new RemoteFile(f.url, f.size, f.name, f.lastModified);
+}
+
+/** One synchronous GET with a `Range` header; throws when no answer came (network, CORS). */
+export type SyncGet = (url: string, range: string) => { status: number; body: Uint8Array };
+
+/** Synchronous XHR, allowed in a worker: how DuckDB's own HTTP reads are made. */
+export const xhrGet: SyncGet = (url, range) => {
+  const xhr = new XMLHttpRequest();
+  xhr.open('GET', url, false);
+  xhr.responseType = 'arraybuffer';
+  xhr.setRequestHeader('Range', range);
+  xhr.send(null);
+  return { status: xhr.status, body: new Uint8Array((xhr.response as ArrayBuffer | null) ?? []) };
+};
+
+/** The page's origin, for CORS advice; null where there is none (Node). */
+function pageOrigin(): string | null {
+  return (globalThis as { location?: { origin?: string } }).location?.origin ?? null;
+}
+
+/**
+ * Reads `[first, last]` of `f` (clamped to its size) synchronously: the expiry is checked first
+ * (no request for an expired URL), then one ranged GET. Throws RemoteError.
+ */
+export function readRangeSync(f: RemoteFile, first: number, last: number, get: SyncGet): Uint8Array {
+  const url = new URL(f.url);
+  const end = Math.min(last, f.size - 1);
+  if (end < first) return new Uint8Array(0);
+  if (hasExpired(f.signature, Date.now())) throw expiredError(url, f.signature!, Date.now());
+  const range = `bytes=${first}-${end}`;
+  let answer: { status: number; body: Uint8Array };
+  try {
+    answer = get(f.url, range);
+  } catch (e) {
+    throw failedRequestError(url, pageOrigin(), e);
+  }
+  return checked(f, url, first, end, range, answer.status, answer.body);
+}
+
+/** The same, asynchronously with fetch (head, whole and footer reads outside DuckDB). */
+export async function readRange(f: RemoteFile, first: number, last: number): Promise<Uint8Array> {
+  const url = new URL(f.url);
+  const end = Math.min(last, f.size - 1);
+  if (end < first) return new Uint8Array(0);
+  if (hasExpired(f.signature, Date.now())) throw expiredError(url, f.signature!, Date.now());
+  const range = `bytes=${first}-${end}`;
+  let res: Response;
+  try {
+    res = await fetch(f.url, { headers: { Range: range } });
+  } catch (e) {
+    throw failedRequestError(url, pageOrigin(), e);
+  }
+  // A 200 is the whole object: read it only when the whole object is what was asked for.
+  if (res.status === 200 && !(first === 0 && end === f.size - 1)) {
+    await res.body?.cancel();
+    throw noRangeError(url);
+  }
+  return checked(f, url, first, end, range, res.status, new Uint8Array(await res.arrayBuffer()));
+}
+
+function checked(
+  f: RemoteFile,
+  url: URL,
+  first: number,
+  end: number,
+  range: string,
+  status: number,
+  body: Uint8Array,
+): Uint8Array {
+  const want = end - first + 1;
+  if (status === 206 || (status === 200 && first === 0 && body.length === f.size)) {
+    if (body.length < want) throw changedError(url, f.size);
+    return body.length > want ? body.subarray(0, want) : body;
+  }
+  if (status === 200) throw noRangeError(url);
+  const text = new TextDecoder().decode(body.subarray(0, 64 * 1024));
+  throw errorFromResponse(url, { status, body: text, range }, f.signature, Date.now());
+}
+
+/** The parts of the wasm module a runtime hook touches. */
+interface WasmModule {
+  _malloc(n: number): number;
+  HEAPF64: Float64Array;
+  HEAPU8: Uint8Array;
+  ccall(name: string, ret: null, types: string[], args: unknown[]): void;
+}
+
+type Hooked = DuckDBRuntime & {
+  _fileInfoCache?: Map<number, unknown>;
+  getFileInfo?: (mod: unknown, fileId: number) => { fileName?: string } | null;
+  resolveFileInfo?: (mod: unknown, fileId: number) => { fileName?: string } | null;
+};
+
+const FILE_FLAGS_WRITE = 2;
+
+/**
+ * Makes DuckDB read RemoteFiles registered through `register` by range GETs: hooks openFile
+ * (the size is known, so no HEAD), readFile (one ranged GET per read; a failure becomes DuckDB's
+ * error with the RemoteError's message) and the modification time on the runtime DuckDB's wasm
+ * calls (globalThis.DUCKDB_RUNTIME, like ReadTracker). Other files pass through untouched.
+ * Create it after instantiate() and before a ReadTracker, so the tracker counts remote reads too.
+ */
+export class RemoteReads {
+  private files = new Map<string, RemoteFile>();
+  /** Ranged GETs made and bytes they returned, since start (for tests and diagnostics). */
+  readonly stats = { requests: 0, bytes: 0 };
+
+  constructor(runtime: DuckDBRuntime = activeRuntime(), get: SyncGet = xhrGet) {
+    const rt = runtime as Hooked;
+    const info = (rt.getFileInfo ?? rt.resolveFileInfo)?.bind(rt);
+    if (!info) throw new Error('engine: this DuckDB runtime cannot name its files');
+    const fileOf = (mod: unknown, fileId: number) => {
+      const name = info(mod, fileId)?.fileName;
+      return name === undefined ? undefined : this.files.get(name);
+    };
+    const open = rt.openFile.bind(rt);
+    const read = rt.readFile.bind(rt);
+    const modified = rt.getLastFileModificationTime.bind(rt);
+    rt.openFile = (mod, fileId, flags) => {
+      // File ids are reused: forget what the runtime cached for this one.
+      rt._fileInfoCache?.delete(fileId);
+      const f = fileOf(mod, fileId);
+      if (!f) return open(mod, fileId, flags);
+      const m = mod as unknown as WasmModule;
+      if (flags & FILE_FLAGS_WRITE) {
+        failWith(m, `remote: "${f.name}" is read-only`);
+        return 0 as unknown as void;
+      }
+      const result = m._malloc(3 * 8);
+      m.HEAPF64[(result >> 3) + 0] = f.size;
+      m.HEAPF64[(result >> 3) + 1] = 0;
+      m.HEAPF64[(result >> 3) + 2] = f.lastModified / 1000;
+      return result as unknown as void;
+    };
+    rt.readFile = (mod, fileId, buffer, bytes, location) => {
+      const f = bytes > 0 ? fileOf(mod, fileId) : undefined;
+      if (!f) return read(mod, fileId, buffer, bytes, location);
+      const m = mod as unknown as WasmModule;
+      try {
+        const data = readRangeSync(f, location, location + bytes - 1, get);
+        this.stats.requests++;
+        this.stats.bytes += data.length;
+        m.HEAPU8.set(data, buffer);
+        return data.length;
+      } catch (e) {
+        failWith(m, e instanceof RemoteError ? e.message : `remote: "${f.name}": ${String(e)}`);
+        return 0;
+      }
+    };
+    rt.getLastFileModificationTime = (mod, fileId) => {
+      const f = fileOf(mod, fileId);
+      return f ? f.lastModified / 1000 : modified(mod, fileId);
+    };
+  }
+
+  /** Registers `f` with DuckDB under `name`, to be read lazily by ranges. */
+  register(
+    db: {
+      registerFileHandle(name: string, handle: unknown, protocol: number, direct: boolean): void;
+    },
+    name: string,
+    f: RemoteFile,
+  ): void {
+    // Protocol BROWSER_FILEREADER (2): a name DuckDB reads through the runtime, never over HTTP.
+    db.registerFileHandle(name, f, 2, true);
+    this.files.set(name, f);
+  }
+
+  drop(db: { dropFile(name: string): void }, name: string): void {
+    this.files.delete(name);
+    db.dropFile(name);
+  }
+
+  has(name: string): boolean {
+    return this.files.has(name);
+  }
+}
+
+function failWith(m: WasmModule, message: string): void {
+  m.ccall('duckdb_web_fail_with', null, ['string'], [message]);
+}
+
+/** How a crawl or an inspection reads a file's bytes outside DuckDB. */
+export interface FileIo {
+  head(): Promise<Head>;
+  /** All content (inflated for gzip), or null when longer than `limit`. */
+  whole(limit: number): Promise<Uint8Array | null>;
+  buffer(): CountingBuffer;
+}
+
+/** FileIo for a dropped File (sliced lazily) or a remote object (ranged GETs). */
+export function fileIo(file: File | RemoteFile, gzip: boolean): FileIo {
+  if (file instanceof RemoteFile) return remoteIo(file, gzip);
+  return {
+    head: () => readHead(file, gzip),
+    whole: (limit) => readWhole(file, gzip, limit),
+    buffer: () => asyncBufferFromBlob(file),
+  };
+}
+
+/** FileIo for a remote object: every read a ranged GET, gzip inflated piece by piece. */
+export function remoteIo(f: RemoteFile, gzip: boolean): FileIo {
+  return {
+    async head() {
+      if (!gzip) {
+        const bytes = await readRange(f, 0, HEAD_BYTES - 1);
+        return { bytes, span: bytes.length, whole: f.size <= HEAD_BYTES };
+      }
+      const r = await inflate(f, 64 * 1024, HEAD_BYTES);
+      const bytes = r.bytes.length > HEAD_BYTES ? r.bytes.subarray(0, HEAD_BYTES) : r.bytes;
+      return { bytes, span: r.consumed, whole: r.ended && r.bytes.length <= HEAD_BYTES };
+    },
+    async whole(limit) {
+      if (!gzip) return f.size > limit ? null : readRange(f, 0, f.size - 1);
+      const r = await inflate(f, 8 * 1024 * 1024, limit + 1);
+      return r.bytes.length > limit ? null : r.bytes;
+    },
+    buffer() {
+      const buffer: CountingBuffer = {
+        byteLength: f.size,
+        bytesRead: 0,
+        async slice(start: number, end = f.size) {
+          const bytes = await readRange(f, start, end - 1);
+          buffer.bytesRead += bytes.length;
+          return bytes.slice().buffer;
+        },
+      };
+      return buffer;
+    },
+  };
+}
+
+/**
+ * Inflates a gzip object from its start, fetching `step` bytes at a time, until `enough` bytes
+ * came out or the object ended. A broken stream ends the output where it broke (as readHead).
+ */
+async function inflate(
+  f: RemoteFile,
+  step: number,
+  enough: number,
+): Promise<{ bytes: Uint8Array; consumed: number; ended: boolean }> {
+  const ds = new DecompressionStream('gzip');
+  const writer = ds.writable.getWriter();
+  const reader = ds.readable.getReader();
+  const out: Uint8Array[] = [];
+  let produced = 0;
+  const pump = (async () => {
+    for (;;) {
+      const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
+      if (done || !value) return;
+      out.push(value);
+      produced += value.length;
+    }
+  })();
+  let consumed = 0;
+  while (produced < enough && consumed < f.size) {
+    const piece = await readRange(f, consumed, consumed + step - 1);
+    consumed += piece.length;
+    await writer.write(piece as Uint8Array<ArrayBuffer>).catch(() => undefined);
+    // Let the inflater run before deciding whether more input is needed.
+    await new Promise((r) => setTimeout(r, 0));
+  }
+  const ended = consumed >= f.size;
+  if (ended) await writer.close().catch(() => undefined);
+  else await writer.abort().catch(() => undefined);
+  await pump;
+  const bytes = new Uint8Array(produced);
+  let at = 0;
+  for (const p of out) {
+    bytes.set(p, at);
+    at += p.length;
+  }
+  return { bytes, consumed, ended };
+}
