@@ -89,8 +89,9 @@ export function fireTimesBetween(
   // previousRuns excludes its reference instant and reads it in whole seconds; `until` itself is in
   // the interval, so start a second later and drop anything after `until`.
   let cursor = new Date(until + 1000);
-  for (;;) {
-    const batch = cron.previousRuns(Math.min(limit - times.length + 1, 500), cursor);
+  // Small steps first: most intervals hold a few times, and croner walks back per time asked.
+  for (let size = 8; ; size = Math.min(size * 2, 512)) {
+    const batch = cron.previousRuns(Math.min(limit - times.length + 1, size), cursor);
     for (const date of batch) {
       const t = date.getTime();
       if (t <= after) return { times, more: false };

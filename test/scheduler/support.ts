@@ -43,31 +43,52 @@ export class FakeClock implements SchedulerClock {
   }
 
   /**
-   * Moves to `until`, stopping at each timer due on the way to run it and then `settle` (to let the
-   * async work it started finish before time moves on).
+   * Moves to `until`, stopping at each instant a timer is due to run the timers due then, and then
+   * `settle` (to let the async work they started finish before time moves on).
    */
   async advanceTo(until: number, settle: () => Promise<unknown> = async () => {}): Promise<void> {
+    await drain();
+    await settle();
     for (;;) {
-      const due = this.#timers
-        .filter((t) => t.at <= until)
-        .sort((a, b) => a.at - b.at || a.id - b.id)[0];
-      if (!due) break;
-      this.#timers = this.#timers.filter((t) => t !== due);
-      this.time = Math.max(this.time, due.at);
-      due.callback();
+      const first = Math.min(...this.#timers.map((t) => t.at));
+      if (!(first <= until)) break;
+      // Timers due at the same instant all run before any of their async work: a real race.
+      const due = this.#timers.filter((t) => t.at === first).sort((a, b) => a.id - b.id);
+      this.#timers = this.#timers.filter((t) => t.at !== first);
+      this.time = Math.max(this.time, first);
+      for (const timer of due) timer.callback();
+      await drain();
       await settle();
     }
     this.time = Math.max(this.time, until);
+    await drain();
     await settle();
   }
 }
 
-/** The firing store as IndexedDB would behave: `putIfAbsent` is atomic, every call is async. */
+/** Runs every queued microtask, and those they queue (a macrotask comes after all of them). */
+export function drain(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * The firing store as IndexedDB would behave: `putIfAbsent` is atomic, every call is async. With a
+ * seed, each add takes a pseudo-random number of turns, so racing callers finish in mixed order.
+ */
 export class MemoryFiringStore implements FiringStore {
   readonly firings = new Map<string, TriggerFiring>();
+  #seed: number | undefined;
+
+  constructor(seed?: number) {
+    this.#seed = seed;
+  }
 
   async putIfAbsent(firing: TriggerFiring): Promise<boolean> {
     await Promise.resolve();
+    if (this.#seed !== undefined) {
+      this.#seed = (this.#seed * 1103515245 + 12345) % 2 ** 31;
+      for (let i = this.#seed % 7; i > 0; i--) await Promise.resolve();
+    }
     if (this.firings.has(firing.key)) return false;
     this.firings.set(firing.key, structuredClone(firing));
     return true;
