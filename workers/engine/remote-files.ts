@@ -59,7 +59,12 @@ function pageOrigin(): string | null {
  * Reads `[first, last]` of `f` (clamped to its size) synchronously: the expiry is checked first
  * (no request for an expired URL), then one ranged GET. Throws RemoteError.
  */
-export function readRangeSync(f: RemoteFile, first: number, last: number, get: SyncGet): Uint8Array {
+export function readRangeSync(
+  f: RemoteFile,
+  first: number,
+  last: number,
+  get: SyncGet,
+): Uint8Array {
   const url = new URL(f.url);
   const end = Math.min(last, f.size - 1);
   if (end < first) return new Uint8Array(0);
@@ -170,8 +175,9 @@ export class RemoteReads {
       return result as unknown as void;
     };
     rt.readFile = (mod, fileId, buffer, bytes, location) => {
-      const f = bytes > 0 ? fileOf(mod, fileId) : undefined;
+      const f = fileOf(mod, fileId);
       if (!f) return read(mod, fileId, buffer, bytes, location);
+      if (bytes <= 0) return 0;
       const m = mod as unknown as WasmModule;
       try {
         const data = readRangeSync(f, location, location + bytes - 1, get);

@@ -23,9 +23,11 @@ export {
 } from './list-objects';
 export { corsRuleFor, corsRuleJson, corsRuleXml, type CorsRule } from './cors-rule';
 export {
+  changedError,
   corsError,
   errorFromResponse,
   expiredError,
+  failedRequestError,
   hiddenHeadersError,
   mixedContentError,
   noRangeError,

@@ -14,8 +14,10 @@ export type RemoteReason =
   | 'cors'
   | 'cors-headers'
   | 'unreachable'
+  | 'network'
   | 'mixed-content'
   | 'no-range'
+  | 'changed'
   | 'http'
   | 'not-listing'
   | 'needs-get-url'
@@ -173,6 +175,20 @@ export function unreachableError(url: URL, cause?: unknown): RemoteError {
   );
 }
 
+/**
+ * A request that failed with no answer to read, where the browser does not say why (a worker's
+ * reads cannot ask, as the page's probe does): missing CORS or an unreachable server.
+ */
+export function failedRequestError(url: URL, origin: string | null, cause?: unknown): RemoteError {
+  return new RemoteError(
+    url,
+    "the request failed with no answer to read: the bucket's CORS configuration may not let " +
+      `this page${origin ? ` (${origin})` : ''} read it, or ${url.host} cannot be reached`,
+    'network',
+    { cause, ...(origin ? { corsRule: corsRuleJson(origin) } : {}) },
+  );
+}
+
 export function mixedContentError(url: URL): RemoteError {
   return new RemoteError(
     url,
@@ -188,6 +204,16 @@ export function noRangeError(url: URL): RemoteError {
     'the server ignores byte ranges (it answered 200 with the whole object to "Range: bytes=0-0"); ' +
       'Decant reads remote files by ranges, so it would download the object again at every read',
     'no-range',
+  );
+}
+
+/** A read found fewer bytes than the object had when it was listed or probed. */
+export function changedError(url: URL, size: number): RemoteError {
+  return new RemoteError(
+    url,
+    `the object is shorter than the ${size} bytes it had when it was listed: it changed since; ` +
+      'list it again',
+    'changed',
   );
 }
 
