@@ -28,7 +28,7 @@ import { ReadTracker } from './engine/read-tracker';
 import { inspectCsv } from './engine/inspect-csv';
 import { scanCsv, type BatchSink } from './engine/scan-csv';
 import { validateCsv } from './engine/validate-csv';
-import { classifyCsvCustom } from './engine/custom-csv';
+import { classifyCsvCustom, customCsvStep } from './engine/custom-csv';
 import { readHead } from './engine/read-head';
 import { toWireError } from './wire-error';
 import { AttachedTables } from './engine/attached-tables';
@@ -424,6 +424,7 @@ const api: EngineApi = {
         });
         return await crawlFiles(s, items, {
           sampleSize: opts.sampleSize,
+          customCsv: customCsvStep(s, opts.classifiers ?? []),
           cancelled: () => cancelled.has(taskId),
           onProgress: (p) => void onProgress(p),
         });

@@ -7,6 +7,7 @@ import type {
   CatalogTable,
   Crawler,
   CrawlerRun,
+  CsvClassifier,
   TableParameters,
 } from '../catalog/model';
 import {
@@ -230,10 +231,11 @@ export class CrawlSession {
           });
         else skipped.push({ path: f.path, reason: 'remote files need the remote reader' });
       }
+      const classifiers = await this.chosenClassifiers();
       this.state = { kind: 'classifying', done: 0, total: requests.length, bytes: 0 };
       const outcome: CrawlOutcome = await this.engine.crawlFiles(
         requests,
-        { sampleSize: c.sampleSize, classifiers: [] },
+        { sampleSize: c.sampleSize, classifiers },
         // Progress comes over its own channel and may land after the result: never go back.
         (p) => {
           if (this.state.kind === 'classifying') this.state = { kind: 'classifying', ...p };
@@ -270,6 +272,23 @@ export class CrawlSession {
     } finally {
       this.abort = null;
     }
+  }
+
+  /**
+   * The crawler's custom classifiers as saved now, in its order (the engine tries them before
+   * the built-in one); a name no longer saved is left out, with a note.
+   */
+  private async chosenClassifiers(): Promise<CsvClassifier[]> {
+    const names = this.crawler.classifiers;
+    if (names.length === 0) return [];
+    const saved = await this.catalog.records.listClassifiers();
+    const chosen: CsvClassifier[] = [];
+    for (const name of names) {
+      const found = saved.find((k) => k.name === name);
+      if (found) chosen.push(found);
+      else this.notes = [...this.notes, `classifier "${name}" is no longer saved: not tried`];
+    }
+    return chosen;
   }
 
   /** Tables an earlier run of this (saved) crawler made in its database. */

@@ -11,5 +11,7 @@ export function csvFormatKey(d: CsvDialect): string {
     d.decimalSeparator,
     d.dateFormat,
     d.timestampFormat,
+    // Only when set (a custom classifier's null strings), so older keys stay as they were.
+    ...(d.nullValues ? [d.nullValues] : []),
   ]);
 }

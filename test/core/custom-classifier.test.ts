@@ -13,7 +13,8 @@ import {
   typeCandidatesOf,
   type CsvClassifierSettings,
 } from '../../src/core/csv/custom-classifier';
-import { formatKeyFromDialect, type CsvDialect } from '../../src/core/csv/dialect';
+import type { CsvDialect } from '../../src/core/csv/dialect';
+import { csvFormatKey } from '../../src/crawler/format-key';
 import { readCsvSql, sniffCsvSql } from '../../src/core/sql/read-csv';
 import { dialectFromParameters, parametersFromDialect } from '../../src/app/table-files';
 import type { CatalogTable } from '../../src/catalog/model';
@@ -271,11 +272,9 @@ describe('null strings survive the catalog: table parameters', () => {
   });
 
   it('keeps files read with different null strings apart (format key)', () => {
-    expect(formatKeyFromDialect(base)).not.toBe(
-      formatKeyFromDialect({ ...base, nullValues: ['', 'NA'] }),
-    );
+    expect(csvFormatKey(base)).not.toBe(csvFormatKey({ ...base, nullValues: ['', 'NA'] }));
     // Without null strings the key is the one the crawler has always used.
-    expect(formatKeyFromDialect(base)).toBe(
+    expect(csvFormatKey(base)).toBe(
       JSON.stringify([';', '"', '"', false, 'utf-8', ',', '%d.%m.%Y', undefined]),
     );
   });

@@ -1,5 +1,12 @@
+import { readFileSync, statSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { classifyCsvCustom, firstFittingClassifier } from '../../workers/engine/custom-csv';
+import {
+  classifyCsvCustom,
+  customCsvStep,
+  firstFittingClassifier,
+} from '../../workers/engine/custom-csv';
+import { crawlFiles, type CrawlItem } from '../../workers/engine/crawl-files';
+import { HEAD_BYTES } from '../../workers/engine/read-head';
 import { inspectCsv } from '../../workers/engine/inspect-csv';
 import {
   defaultClassifier,
@@ -158,9 +165,14 @@ describe('classifyCsvCustom: files the classifier fits', () => {
     const v = fits(classifyCsvCustom(engine.s, src, classifier({ header: 'PRESENT' })));
     expect(v.columns).toEqual(expected('late-string.csv').columns);
     expect(v.rowCount).toBe(30001);
-    expect(v.notes).toContain(
+    expect(v.warnings).toEqual([
       'column "code" written as text (VARCHAR): line 30002: column "code": "N/A" is not a BIGINT',
-    );
+    ]);
+  });
+
+  it('warns when a date format the classifier gives matches no column', () => {
+    const v = fits(classify('no-header.csv', { header: 'ABSENT', dateFormat: '%d.%m.%Y' }).verdict);
+    expect(v.warnings).toEqual(['no column holds dates in the format %d.%m.%Y']);
   });
 
   it('accepts a one-column file only when the classifier allows single columns', () => {
@@ -278,6 +290,98 @@ describe('firstFittingClassifier: classifiers in the order a crawler lists them'
     expect(fit).toBeNull();
     expect(misses.map((m) => m.classifier)).toEqual(['semicolons', 'named']);
     expect(firstFittingClassifier(engine.s, src, [])).toEqual({ fit: null, misses: [] });
+  });
+});
+
+describe('a crawl tries the custom classifiers before the built-in one', () => {
+  let n = 0;
+  /** A fixture as the worker's crawl sees a dropped file: registered lazily, head on demand. */
+  function item(fixture: string, path: string): CrawlItem {
+    const disk = fixturePath(fixture);
+    const registered = `custom-crawl-${++n}.csv`;
+    engine.register(registered, disk);
+    const bytes = new Uint8Array(readFileSync(disk));
+    const size = statSync(disk).size;
+    return {
+      path,
+      size,
+      lastModified: 0,
+      kind: 'csv',
+      registered,
+      gzip: false,
+      io: {
+        head: async () => {
+          const head = bytes.slice(0, HEAD_BYTES);
+          return { bytes: head, span: head.length, whole: size <= HEAD_BYTES };
+        },
+        whole: async () => bytes,
+        buffer: () => {
+          throw new Error('not a Parquet file');
+        },
+      },
+    };
+  }
+  const crawl = (items: CrawlItem[], classifiers: CsvClassifierSettings[]) =>
+    crawlFiles(engine.s, items, {
+      customCsv: customCsvStep(engine.s, classifiers),
+      cancelled: () => false,
+      onProgress: () => undefined,
+    });
+  const hive = classifier({
+    name: 'hive',
+    delimiter: '\u0001',
+    header: 'ABSENT',
+    columnNames: ['id', 'name', 'score', 'day'],
+    nullValues: ['\\N'],
+  });
+  const semicolons = classifier({ name: 'semicolons', delimiter: ';' });
+
+  it('reads the files a classifier fits with it, the others with the built-in', async () => {
+    const out = await crawl(
+      [
+        item('classifiers/ctrl-a.csv', 'people/part-0.txt'),
+        item('classifiers/ctrl-a.csv', 'people/part-1.txt'),
+        item('events.tsv', 'events/events.tsv'),
+      ],
+      [semicolons, hive],
+    );
+    expect(out.skipped).toEqual([]);
+    const byPath = new Map(out.files.map((f) => [f.path, f]));
+    for (const p of ['people/part-0.txt', 'people/part-1.txt']) {
+      const f = byPath.get(p)!;
+      expect(f.classifier).toBe('hive');
+      expect(f.columns).toEqual(expected('classifiers/ctrl-a.csv').columns);
+      expect(f.rowCount).toBe(3);
+      expect(f.dialect?.nullValues).toEqual(['', '\\N']);
+    }
+    const events = byPath.get('events/events.tsv')!;
+    expect(events.classifier).toBeUndefined();
+    expect(events.columns).toEqual(expected('events.tsv').columns);
+    expect(out.notes).toContainEqual(
+      expect.stringMatching(
+        /^events\/events\.tsv: no custom classifier fits \("semicolons": only one column .*; "hive": .*\); read by the built-in one$/,
+      ),
+    );
+  });
+
+  it('passes the null strings to files batched on a header the classifier read', async () => {
+    const na = classifier({ name: 'na', header: 'PRESENT', nullValues: ['NA'] });
+    const out = await crawl(
+      [
+        item('classifiers/na-nulls.csv', 'm/a.csv'),
+        item('classifiers/na-nulls.csv', 'm/b.csv'),
+        item('classifiers/na-nulls.csv', 'm/c.csv'),
+      ],
+      [na],
+    );
+    expect(out.skipped).toEqual([]);
+    expect(out.files.map((f) => [f.path, f.classifier, f.rowCount])).toEqual([
+      ['m/a.csv', 'na', 3],
+      ['m/b.csv', 'na', 3],
+      ['m/c.csv', 'na', 3],
+    ]);
+    for (const f of out.files)
+      expect(f.columns).toEqual(expected('classifiers/na-nulls.csv').columns);
   });
 });
 

@@ -41,10 +41,11 @@ export interface CrawlRunOptions {
   cancelled(): boolean;
   onProgress(p: CrawlProgress): void;
   /**
-   * Tried before the built-in sniffer for each CSV file (custom classifiers); returns null when
-   * none fits, with the reasons added to `notes`.
+   * Tried before the built-in sniffer for each CSV file (custom classifiers, see customCsvStep
+   * in custom-csv.ts), given its first bytes; returns null when none fits, with the reasons
+   * added to `notes`.
    */
-  customCsv?: (item: CrawlItem, notes: string[]) => Promise<CsvVerdict | null>;
+  customCsv?: (item: CrawlItem, notes: string[], head: Head) => Promise<CsvVerdict | null>;
 }
 
 export interface CsvVerdict {
@@ -252,9 +253,9 @@ async function classifyCsvAlone(
   opts: CrawlRunOptions,
   head?: Head,
 ): Promise<CrawledFile> {
-  const custom = await opts.customCsv?.(item, notes);
-  if (custom) return csvFile(item, custom, custom.rowCount);
   const h = head ?? (await item.io.head());
+  const custom = await opts.customCsv?.(item, notes, h);
+  if (custom) return csvFile(item, custom, custom.rowCount);
   const src: CsvSource = {
     fileId: item.registered,
     path: item.registered,

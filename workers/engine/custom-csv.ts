@@ -14,7 +14,9 @@ import { widenOnCastError } from '../../src/core/csv/widen-column';
 import { sniffCsvSql } from '../../src/core/sql/read-csv';
 import { DecantError } from '../../src/core/errors';
 import { explainScanError } from './explain-error';
+import type { CrawlItem, CsvVerdict } from './crawl-files';
 import type { CsvSource } from './inspect-csv';
+import type { Head } from './read-head';
 import type { SqlSession } from './sql-session';
 import { validateCsv } from './validate-csv';
 
@@ -60,6 +62,7 @@ export function classifyCsvCustom(
   if (!enc.ok) return no(enc.reason);
   const encoding = enc.value;
   const notes: string[] = verdict.note && c.encoding === 'auto' ? [verdict.note] : [];
+  const warnings: string[] = [];
 
   const sniff = (header: boolean | undefined) => sniffFile(s, src, c, encoding, header);
   let found: SniffRow;
@@ -133,11 +136,13 @@ export function classifyCsvCustom(
       const widened = widenOnCastError(columns, e);
       if (!widened) return no(reasonFrom(e, src.name), e.line);
       columns = widened.columns;
-      notes.push(widened.note);
+      warnings.push(widened.note);
     }
   }
 
-  notes.push(...settingNotes(c, dialect, columns));
+  const said = settingNotes(c, dialect, columns);
+  notes.push(...said.notes);
+  warnings.push(...said.warnings);
   return {
     fits: true,
     classifier: c.name,
@@ -146,6 +151,7 @@ export function classifyCsvCustom(
     rowCount,
     encodingLabel: verdict.encodingLabel,
     notes,
+    warnings,
   };
 }
 
@@ -224,23 +230,24 @@ function settingNotes(
   c: CsvClassifierSettings,
   dialect: { dateFormat?: string; timestampFormat?: string },
   columns: readonly ColumnInfo[],
-): string[] {
+): { notes: string[]; warnings: string[] } {
   const notes: string[] = [];
+  const warnings: string[] = [];
   const has = (t: string) => columns.some((col) => col.type === t);
   if (c.decimalSeparator === ',') notes.push('decimal comma (3,49 read as 3.49)');
   if (has('DATE') && dialect.dateFormat) notes.push(`dates read with format ${dialect.dateFormat}`);
-  else if (c.dateFormat) notes.push(`no column holds dates in the format ${c.dateFormat}`);
+  else if (c.dateFormat) warnings.push(`no column holds dates in the format ${c.dateFormat}`);
   if (has('TIMESTAMP') && dialect.timestampFormat)
     notes.push(`timestamps read with format ${dialect.timestampFormat}`);
   else if (c.timestampFormat)
-    notes.push(`no column holds timestamps in the format ${c.timestampFormat}`);
+    warnings.push(`no column holds timestamps in the format ${c.timestampFormat}`);
   if (c.nullValues.length > 0)
     notes.push(`${c.nullValues.map((v) => JSON.stringify(v)).join(', ')} read as NULL`);
   if (c.customDatatypes.length > 0)
     notes.push(
       `columns limited to ${[...new Set([...c.customDatatypes, 'VARCHAR'])].join(', ')}; other values are text`,
     );
-  return notes;
+  return { notes, warnings };
 }
 
 /** A classifier that did not fit a file, and why. */
@@ -265,4 +272,42 @@ export function firstFittingClassifier(
     misses.push({ classifier: c.name, reason: v.reason });
   }
   return { fit: null, misses };
+}
+
+/**
+ * The crawl's `customCsv` step (see crawl-files.ts), or undefined with no classifiers: the
+ * classifiers in order on one CSV file. The first that fits gives the file's dialect, columns
+ * and row count, its warnings added to `notes` under the file's path; when none fits, `notes`
+ * says why each did not and null sends the file on to the built-in classifier.
+ */
+export function customCsvStep(
+  s: SqlSession,
+  classifiers: readonly CsvClassifierSettings[],
+): ((item: CrawlItem, notes: string[], head: Head) => Promise<CsvVerdict | null>) | undefined {
+  if (classifiers.length === 0) return undefined;
+  return async (item, notes, head) => {
+    const src: CsvSource = {
+      fileId: item.registered,
+      path: item.registered,
+      name: item.path,
+      size: item.size,
+      head: head.bytes,
+      headSpan: head.span,
+      headIsWhole: head.whole,
+      gzip: item.gzip,
+    };
+    const { fit, misses } = firstFittingClassifier(s, src, classifiers);
+    if (!fit) {
+      const why = misses.map((m) => `"${m.classifier}": ${m.reason}`).join('; ');
+      notes.push(`${item.path}: no custom classifier fits (${why}); read by the built-in one`);
+      return null;
+    }
+    notes.push(...fit.warnings.map((w) => `${item.path}: ${w}`));
+    return {
+      dialect: fit.dialect,
+      columns: fit.columns,
+      rowCount: fit.rowCount,
+      classifier: fit.classifier,
+    };
+  };
 }

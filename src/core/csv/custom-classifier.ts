@@ -327,8 +327,13 @@ export type CustomCsvVerdict =
       rowCount: number;
       /** e.g. "UTF-8 (with BOM)". */
       encodingLabel: string;
-      /** What the user should know, e.g. a column widened to text by a late value. */
+      /** What the settings did, e.g. "decimal comma (3,49 read as 3.49)", "\"NA\" read as NULL". */
       notes: string[];
+      /**
+       * What went against the classifier's word, e.g. a column widened to text by a late value,
+       * a date format no column matched; a crawl repeats these under the file's path.
+       */
+      warnings: string[];
     }
   | {
       fits: false;

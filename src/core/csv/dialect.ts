@@ -22,24 +22,6 @@ export interface CsvDialect {
   nullValues?: string[];
 }
 
-/**
- * The dialect as a stable string: files with different keys are read with different options,
- * so they never share a table.
- */
-export function formatKeyFromDialect(d: CsvDialect): string {
-  return JSON.stringify([
-    d.delimiter,
-    d.quote,
-    d.escape,
-    d.header,
-    d.encoding,
-    d.decimalSeparator,
-    d.dateFormat,
-    d.timestampFormat,
-    ...(d.nullValues ? [d.nullValues] : []),
-  ]);
-}
-
 /** The encodings DuckDB's CSV reader decodes without the `encodings` extension. */
 export type CsvEncoding = 'utf-8' | 'utf-16' | 'latin-1';
 
