@@ -64,6 +64,36 @@ export function leadingTokens(text: string, n: number): CodeToken[] {
   return out;
 }
 
+/** A piece of `sql` as the lexer sees it, by offsets: `space` and `comment` hold no code. */
+export interface TokenSpan {
+  kind: CodeToken['kind'] | 'space' | 'comment';
+  start: number;
+  end: number;
+}
+
+/**
+ * Every piece of `sql`, in order, covering it whole: for rewriting code while leaving strings,
+ * quoted identifiers and comments alone. An unterminated string or comment runs to the end.
+ */
+export function tokenSpans(sql: string): TokenSpan[] {
+  const out: TokenSpan[] = [];
+  let i = 0;
+  while (i < sql.length) {
+    const end = skipToken(sql, i);
+    const c = sql[i]!;
+    let kind: TokenSpan['kind'];
+    if (/\s/.test(c)) kind = 'space';
+    else if (sql.startsWith('--', i) || sql.startsWith('/*', i)) kind = 'comment';
+    else if (/[A-Za-z_\u0080-\uffff]/.test(c) && !isStringStart(sql, i)) kind = 'word';
+    else if (c === '"') kind = 'ident';
+    else if (c === "'" || (c === '$' && end - i > 1) || isStringStart(sql, i)) kind = 'string';
+    else kind = 'other';
+    out.push({ kind, start: i, end });
+    i = end;
+  }
+  return out;
+}
+
 function keywordOf(t: CodeToken): string {
   return t.kind === 'word' ? t.text.toUpperCase() : t.text;
 }

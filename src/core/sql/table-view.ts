@@ -14,6 +14,8 @@ export interface ViewFile {
   /** The name the file is registered under with DuckDB. */
   path: string;
   partitionValues: readonly string[];
+  /** The file's own column names in order, when they differ from the table's columns. */
+  columns?: readonly string[];
 }
 
 export interface TableViewSpec {
@@ -73,7 +75,59 @@ export function tableViewSql(spec: TableViewSpec): string {
   return `CREATE OR REPLACE VIEW ${target} AS ${viewBodySql(spec)}`;
 }
 
-function viewBodySql(spec: TableViewSpec): string {
+/**
+ * The SELECT behind tableViewSql: the columns, then the partition keys, of exactly `spec.files`
+ * (a job reads only some partitions' files with it). `catalog`, `database` and `name` are unused.
+ */
+export function viewBodySql(spec: TableViewSpec): string {
+  const groups = filesByColumns(spec);
+  if (groups.length > 1 || (groups.length === 1 && groups[0]!.columns !== spec.columns)) {
+    // Files written before or after a column was added: each set read with its own columns,
+    // then lined up by name under the table's columns (the ones a file lacks are NULL).
+    const all = [...spec.columns, ...spec.partitionKeys];
+    return groups
+      .map((g) => {
+        const own = new Set(g.columns.map((c) => c.name));
+        const list = all.map((c) =>
+          own.has(c.name) || spec.partitionKeys.includes(c)
+            ? `g.${quoteIdent(c.name)}`
+            : `CAST(NULL AS ${typeSql(c.type)}) AS ${quoteIdent(c.name)}`,
+        );
+        const body = sameColumnsBodySql({
+          ...spec,
+          columns: g.columns,
+          files: g.files,
+          pattern: undefined,
+        });
+        return `SELECT ${list.join(', ')} FROM (${body}) AS g`;
+      })
+      .join(' UNION ALL ');
+  }
+  return sameColumnsBodySql(spec);
+}
+
+/** Files grouped by their own column lists (typed from the table's), table's own list first. */
+function filesByColumns(
+  spec: TableViewSpec,
+): { columns: readonly ColumnInfo[]; files: ViewFile[] }[] {
+  const groups = new Map<string, { columns: readonly ColumnInfo[]; files: ViewFile[] }>();
+  const typeOf = new Map(spec.columns.map((c) => [c.name, c.type]));
+  for (const f of spec.files) {
+    const key = f.columns ? JSON.stringify(f.columns) : '';
+    let g = groups.get(key);
+    if (!g) {
+      const columns = f.columns
+        ? f.columns.map((name) => ({ name, type: typeOf.get(name) ?? 'VARCHAR' }))
+        : spec.columns;
+      g = { columns, files: [] };
+      groups.set(key, g);
+    }
+    g.files.push(f);
+  }
+  return [...groups.values()];
+}
+
+function sameColumnsBodySql(spec: TableViewSpec): string {
   const { columns, partitionKeys: keys, files } = spec;
   if (files.length === 0) {
     const typed = [...columns, ...keys].map(

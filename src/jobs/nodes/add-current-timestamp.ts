@@ -1,0 +1,25 @@
+import { quoteLiteral } from '../../core/sql/quote';
+import { substituteText } from '../params';
+import { addColumns } from './add-columns';
+import { checkNewName, only, type NodeModule } from './node-module';
+
+/** The time the statement started (UTC), the same in every row; text when a pattern is given. */
+export const addCurrentTimestamp: NodeModule<'add-current-timestamp'> = {
+  kind: 'add-current-timestamp',
+  title: 'Add Current Timestamp',
+  category: 'transform',
+  inputs: { min: 1, max: 1 },
+  defaults: () => ({ column: 'processed_at' }),
+  build(node, inputs, env) {
+    const { column, pattern } = node.options;
+    checkNewName(column, 'the new column', env);
+    const now = 'CAST(current_timestamp AS TIMESTAMP)';
+    const expr =
+      pattern === undefined
+        ? now
+        : `strftime(${now}, ${quoteLiteral(substituteText(pattern, env.params, env.issue))})`;
+    return addColumns(only(inputs), [
+      { name: column, expr, type: pattern === undefined ? 'TIMESTAMP' : 'VARCHAR' },
+    ]);
+  },
+};
