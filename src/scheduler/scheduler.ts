@@ -20,6 +20,7 @@ import {
   type EventWatchState,
 } from './event-batching';
 import { DEFAULT_GRACE_MS, planMissedRuns } from './missed-runs';
+import { MIN_POLL_SECONDS } from './validate';
 import type {
   EventTrigger,
   FiringReason,
@@ -50,7 +51,12 @@ export interface FiringStore {
   lastScheduledFor(triggerId: string): Promise<number | undefined>;
 }
 
-/** Starts a trigger's actions; resolves with the runs started, throws a DecantError saying why not. */
+/**
+ * Starts a trigger's actions; resolves with the runs started as soon as they are started (not when
+ * they end: the scheduler waits for it before going on), throws a DecantError saying why not.
+ * `context.key` names the firing; `context.workflowRunId` is set for a condition inside a workflow
+ * run (a workflow's start trigger gets none: starting it starts a new workflow run).
+ */
 export type StartActions = (
   trigger: Trigger,
   why: FiringReason,
@@ -283,7 +289,7 @@ export class Scheduler {
     let batches: EventBatch[];
     let watch: EventWatchState;
     if (now >= state.nextPollAt) {
-      state.nextPollAt = now + trigger.pollSeconds * 1000;
+      state.nextPollAt = now + Math.max(trigger.pollSeconds, MIN_POLL_SECONDS) * 1000;
       let listing: ListedFile[];
       try {
         listing = await sources.list(trigger);

@@ -125,12 +125,18 @@ export class MemoryLockOrigin {
     });
   }
 
+  /**
+   * As in the spec (and Chromium), the request settles first; the release and the grants it allows
+   * happen in a later task of the lock manager's queue.
+   */
   #release(held: Held | null, settle: () => void): void {
-    if (held && this.#held.includes(held)) {
+    if (!held || !held.tab.closed) settle();
+    if (!held) return;
+    queueMicrotask(() => {
+      if (!this.#held.includes(held)) return; // the tab closed meanwhile: released already
       this.#held = this.#held.filter((h) => h !== held);
       this.#process(held.lock.name);
-    }
-    if (!held || !held.tab.closed) settle();
+    });
   }
 }
 
