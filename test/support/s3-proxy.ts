@@ -29,8 +29,8 @@ const SIGNATURE_MISMATCH =
  * A loopback proxy in front of s3rver that holds requests to S3's rules where s3rver is lenient:
  * it checks SigV4 query signatures (method, path and every query parameter are signed), so a HEAD
  * on a URL presigned for GET gets S3's 403 with no body, and a listing URL with a parameter added
- * after signing (a continuation token) gets 403 SignatureDoesNotMatch. Everything else goes to
- * s3rver unchanged (expiry, ranges, CORS, listings). `GET /__proxy/log` answers the log as JSON and
+ * after signing (a continuation token) gets 403 SignatureDoesNotMatch; and it answers ranges as S3
+ * does (see rangeFix). Everything else goes to s3rver unchanged (expiry, CORS, listings). `GET /__proxy/log` answers the log as JSON and
  * `POST /__proxy/reset` clears it, for a test whose proxy runs in another process.
  */
 export async function startS3Proxy(target: string, secretFor: (id: string) => string | undefined) {
@@ -78,10 +78,43 @@ export async function startS3Proxy(target: string, secretFor: (id: string) => st
           headers,
         },
         (r) => {
+          const fix = rangeFix(req, r);
+          if (fix?.empty) {
+            // S3 cannot serve byte 0 of an empty object: 416 (s3rver promises 1 byte and hangs).
+            r.destroy();
+            const cors = Object.fromEntries(
+              Object.entries(r.headers).filter(([k]) => /^(access-control-|vary)/i.test(k)),
+            );
+            res.writeHead(416, {
+              ...cors,
+              'content-type': 'application/xml',
+              'content-range': 'bytes */0',
+            });
+            res.end(INVALID_RANGE);
+            entry.status = 416;
+            entry.bytes = Buffer.byteLength(INVALID_RANGE);
+            return;
+          }
           entry.status = r.statusCode ?? 0;
-          res.writeHead(entry.status, r.headers);
-          r.on('data', (chunk: Buffer) => (entry.bytes += chunk.length));
-          r.pipe(res);
+          let left = fix ? fix.length : Infinity;
+          res.writeHead(
+            entry.status,
+            fix
+              ? {
+                  ...r.headers,
+                  'content-range': fix.contentRange,
+                  'content-length': String(fix.length),
+                }
+              : r.headers,
+          );
+          r.on('data', (chunk: Buffer) => {
+            const part = chunk.length > left ? chunk.subarray(0, left) : chunk;
+            left -= part.length;
+            entry.bytes += part.length;
+            if (part.length) res.write(part);
+            if (left <= 0) r.destroy();
+          });
+          r.on('close', () => res.end());
         },
       );
       up.on('error', (e) => res.writeHead(502).end(String(e)));
@@ -100,6 +133,29 @@ export async function startS3Proxy(target: string, secretFor: (id: string) => st
         server.close(() => r());
       }),
   } satisfies S3Proxy;
+}
+
+const INVALID_RANGE =
+  '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidRange</Code>' +
+  '<Message>The requested range is not satisfiable</Message></Error>';
+
+/**
+ * Where s3rver answers a range unlike S3: `bytes=0-0` reads as "to the end" there (its `end || ∞`),
+ * and an empty object gets a 206 promising a byte it never sends. S3 sends exactly the bytes asked
+ * for, and 416 for an empty object.
+ */
+function rangeFix(
+  req: IncomingMessage,
+  r: IncomingMessage,
+): { empty: true } | { empty?: false; length: number; contentRange: string } | null {
+  const want = /^bytes=(\d+)-(\d+)$/.exec(String(req.headers.range ?? ''));
+  const got = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(String(r.headers['content-range'] ?? ''));
+  if (!want || !got || r.statusCode !== 206) return null;
+  const [, start, end, total] = got.map(Number) as number[];
+  if (total === 0) return { empty: true };
+  const last = Math.min(Number(want[2]), end!);
+  if (last === end) return null;
+  return { length: last - start! + 1, contentRange: `bytes ${start}-${last}/${total}` };
 }
 
 /** Recomputes the SigV4 query signature for this method and URL, as S3 does. */

@@ -22,9 +22,13 @@ const MAIN = fileURLToPath(new URL('./s3-stack-main.ts', import.meta.url));
  * on a synchronous read (DuckDB's) while they answer.
  */
 export async function startS3Stack(buckets: BucketSpec[]): Promise<S3Stack> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, JSON.stringify(buckets)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--openssl-legacy-provider', '--import', 'tsx', MAIN, JSON.stringify(buckets)],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   const first = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.once('line', resolve);
