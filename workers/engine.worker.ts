@@ -38,9 +38,9 @@ import { castFailures } from './engine/cast-failures';
 import { inspectJson, jsonTooLarge, MAX_JSON_BYTES } from './engine/inspect-json';
 import { asyncBufferFromBlob, inspectParquet } from './engine/inspect-parquet';
 import { attachJsonTable, detachJsonTable } from './engine/json-tables';
-import { ParquetTables, type ParquetWasmReader } from './engine/parquet-tables';
+import { blobFromRanges, ParquetTables, type ParquetWasmReader } from './engine/parquet-tables';
 import { readWhole } from './engine/read-whole';
-import { fileIo, RemoteFile, remoteFileFrom, RemoteReads } from './engine/remote-files';
+import { fileIo, readRange, RemoteFile, remoteFileFrom, RemoteReads } from './engine/remote-files';
 import { crawlFiles, type CrawlItem } from './engine/crawl-files';
 
 /**
@@ -387,11 +387,11 @@ const api: EngineApi = {
   attachParquetTable: (t: ParquetTable) =>
     guard(async () => {
       const { tables, parquet } = await start();
-      const blobs = t.files.map((f) => {
-        if (f.file instanceof File) return { ...f, file: f.file };
-        throw new DecantError(
-          `parquet: ${t.database}.${t.name}/${f.path}: Parquet tables read from URLs are not queryable yet`,
-        );
+      // A URL is read by range GETs only (never a HEAD), each checked like DuckDB's own reads.
+      const blobs = t.files.map(({ file, ...f }) => {
+        if (file instanceof File) return { ...f, file };
+        const remote = remoteFileFrom(file);
+        return { ...f, file: blobFromRanges(remote.size, (a, b) => readRange(remote, a, b)) };
       });
       parquet.attach({ ...t, files: blobs });
       // Now a Parquet table: a CSV view of that name would stand in its way.

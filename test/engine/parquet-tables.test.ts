@@ -8,12 +8,16 @@ import { quoteIdent, quoteLiteral } from '../../src/core/sql/quote';
 import { mergeSchemas } from '../../src/crawler/merge-schemas';
 import { asyncBufferFromBlob, inspectParquet } from '../../workers/engine/inspect-parquet';
 import {
+  blobFromRanges,
   ParquetTables,
   type ParquetHost,
   type ParquetTableBlobs,
 } from '../../workers/engine/parquet-tables';
+import { readRange, RemoteFile } from '../../workers/engine/remote-files';
 import { SqlSession } from '../../workers/engine/sql-session';
 import { startNodeEngine, type NodeEngine } from '../support/node-engine';
+import { startS3Stack } from '../support/s3-stack';
+import { presign, putObject } from '../support/s3-server';
 
 let engine: NodeEngine;
 let native: DuckDBConnection;
@@ -362,5 +366,63 @@ describe('ParquetTables: precise errors', () => {
     ).toBe(
       'catalog: cannot attach "bad"."CHECKS": DuckDB ignores case in names, so it would replace "bad"."checks"; rename one',
     );
+  });
+});
+
+describe('ParquetTables: files behind presigned S3 URLs', () => {
+  it('reads them by range GETs only (no HEAD, no whole download); an expired URL says so', async () => {
+    const stack = await startS3Stack([{ name: 'lake' }]);
+    try {
+      const path = await write(
+        'remote/year=2024/part-0.parquet',
+        "SELECT r AS id, md5(r::VARCHAR) AS h, {'n': r} AS s FROM range(200000) t(r)",
+        'ROW_GROUP_SIZE 50000',
+      );
+      const bytes = readFileSync(path);
+      const key = 'events/year=2024/part-0.parquet';
+      await putObject(stack.server, 'lake', key, bytes);
+      const file = async (opts: Parameters<typeof presign>[3] = {}) => {
+        const remote = new RemoteFile(
+          await presign(stack.proxy, 'lake', key, opts),
+          bytes.length,
+          key,
+        );
+        return blobFromRanges(remote.size, (a, b) => readRange(remote, a, b));
+      };
+      const t = await tableOf(
+        's3',
+        'events',
+        'remote',
+        [['year=2024/part-0.parquet', ['2024']]],
+        [{ name: 'year', type: 'BIGINT' }],
+      );
+      tables.attach({ ...t, files: [{ ...t.files[0]!, file: await file() }] });
+      await stack.reset();
+      expect((await tables.load('s3', 'events'))?.rowCount).toBe(200_000);
+      expect(wasmRead('s3.events')).toEqual(
+        await nativeRead(
+          `(SELECT *, 2024::BIGINT AS year FROM read_parquet(${quoteLiteral(path)}, hive_partitioning = false))`,
+        ),
+      );
+      const log = await stack.log();
+      expect(log.filter((e) => e.method !== 'GET' || e.status !== 206)).toEqual([]);
+      // The footer twice (classifier, reader) and the row groups: well under two whole files.
+      const read = log.reduce((n, e) => n + e.bytes, 0);
+      expect(read).toBeLessThan(1.5 * bytes.length);
+
+      const expired = await file({ signedAt: new Date(Date.now() - 2 * 3600_000), expiresIn: 60 });
+      tables.attach({ ...t, files: [{ ...t.files[0]!, file: expired }] });
+      await stack.reset();
+      const e = await loadFailure('s3', 'events');
+      expect(e.message).toMatch(
+        /^parquet: "s3.events\/year=2024\/part-0.parquet": remote: http:\/\/127\.0\.0\.1:\d+\/lake\/events\/year=2024\/part-0\.parquet: the presigned URL expired at /,
+      );
+      expect(e.message).not.toMatch(/X-Amz|Signature=/);
+      expect(await stack.log()).toEqual([]);
+      // The table read before stays.
+      expect(engine.s.rows('SELECT count(*) AS n FROM s3.events')).toEqual([{ n: 200_000 }]);
+    } finally {
+      await stack.close();
+    }
   });
 });
