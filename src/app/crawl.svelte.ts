@@ -317,7 +317,12 @@ export class CrawlSession {
         const sources = [];
         for (const cf of w.plan.files) {
           this.state = { kind: 'committing', done: done++, total };
-          sources.push(await tableSourceFor(byPath.get(cf.path)!, c.keepCopies));
+          const source = await tableSourceFor(byPath.get(cf.path)!, c.keepCopies);
+          // A file without some of the table's columns keeps its own list (read as NULLs).
+          const own = cf.columns.map((x) => x.name);
+          if (own.join('\u0000') !== w.plan.columns.map((x) => x.name).join('\u0000'))
+            source.columns = own;
+          sources.push(source);
         }
         entries.push({
           draft: this.draftFor(w.plan, sources),

@@ -139,6 +139,7 @@ async function filesWithPartitionValues(
       path: src.path,
       file: await fileFromSource(src),
       partitionValues: valuesOf.get(src.path) ?? [],
+      ...(src.columns ? { columns: src.columns } : {}),
     })),
   );
 }

@@ -20,8 +20,14 @@ export interface CatalogColumn {
   comment: string;
 }
 
-/** What a table reads. Never the bytes: a handle, an OPFS path, or a URL. */
-export type TableSource =
+/**
+ * What a table reads. Never the bytes: a handle, an OPFS path, or a URL. `columns`, when set,
+ * are the file's own column names in its order, because they differ from the table's (a file
+ * written before a column was added); missing columns read as NULL.
+ */
+export type TableSource = TableSourceLocation & { columns?: string[] };
+
+type TableSourceLocation =
   | {
       kind: 'file-handle';
       /** Path relative to the crawled root, e.g. `year=2024/month=01/part.csv`. */

@@ -124,7 +124,12 @@ export function splitNewFolders<T extends { path: string }>(
         size: src.size,
         lastModified: src.lastModified,
         classification: t.classification,
-        columns: t.columns.map((c) => ({ name: c.name, type: c.type })),
+        columns: src.columns
+          ? src.columns.map((name) => ({
+              name,
+              type: t.columns.find((c) => c.name === name)?.type ?? 'VARCHAR',
+            }))
+          : t.columns.map((c) => ({ name: c.name, type: c.type })),
         formatKey: formatKeyOf(t),
       });
     } else {

@@ -119,6 +119,8 @@ export interface AttachedFile {
   file: File | UrlFile;
   /** Values for the table's partitionKeys, in order; `__HIVE_DEFAULT_PARTITION__` reads as NULL. */
   partitionValues: string[];
+  /** The file's own column names, when they differ from the table's (see TableSource). */
+  columns?: string[];
 }
 
 /** A catalog table as the engine serves it: a view `database.table` over its files. */

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DecantError } from '../../src/core/errors';
 import { attachTableView, detachTableView } from '../../workers/engine/table-views';
@@ -72,6 +75,41 @@ describe('attachTableView: the function the worker calls, given registered paths
     expect(parts.map((p) => [p.y, String(p.m).padStart(2, '0')])).toEqual(want.partitions);
     detachTableView(engine.s, 'direct', 'sales');
     expect(() => query('SELECT * FROM direct.sales')).toThrow(/does not exist/);
+  });
+});
+
+describe('a table whose files differ in columns (one added later)', () => {
+  it('reads each file with its own columns; the ones a file lacks are NULL', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'decant-cols-'));
+    writeFileSync(join(dir, 'old.csv'), 'id,sku\n1,A\n2,B\n');
+    writeFileSync(join(dir, 'new.csv'), 'id,sku,note\n3,C,hello\n');
+    tables.attach({
+      database: 'shop',
+      name: 'evolving',
+      classification: 'csv',
+      dialect: CSV,
+      columns: [
+        { name: 'id', type: 'BIGINT' },
+        { name: 'sku', type: 'VARCHAR' },
+        { name: 'note', type: 'VARCHAR' },
+      ],
+      partitionKeys: [{ name: 'day', type: 'BIGINT' }],
+      files: [
+        {
+          path: 'day=1/old.csv',
+          file: join(dir, 'old.csv'),
+          partitionValues: ['1'],
+          columns: ['id', 'sku'],
+        },
+        { path: 'day=2/new.csv', file: join(dir, 'new.csv'), partitionValues: ['2'] },
+      ],
+    });
+    expect(query('SELECT * FROM shop.evolving ORDER BY id')).toEqual([
+      { id: 1, sku: 'A', note: null, day: 1 },
+      { id: 2, sku: 'B', note: null, day: 1 },
+      { id: 3, sku: 'C', note: 'hello', day: 2 },
+    ]);
+    tables.detach('shop', 'evolving');
   });
 });
 

@@ -77,7 +77,11 @@ export class AttachedTables<F> {
         this.host.register(path, f.file);
         registered.push(path);
         this.labels.set(path, `${t.database}.${t.name}/${f.path}`);
-        return { path, partitionValues: f.partitionValues };
+        return {
+          path,
+          partitionValues: f.partitionValues,
+          ...(f.columns ? { columns: f.columns } : {}),
+        };
       });
       const { files: _, ...rest } = t;
       view = { ...rest, files, pattern };
