@@ -29,17 +29,15 @@ import { inspectCsv } from './engine/inspect-csv';
 import { scanCsv, type BatchSink } from './engine/scan-csv';
 import { validateCsv } from './engine/validate-csv';
 import { classifyCsvCustom, customCsvStep } from './engine/custom-csv';
-import { readHead } from './engine/read-head';
 import { toWireError } from './wire-error';
 import { AttachedTables } from './engine/attached-tables';
 import { SqlConsole } from './engine/sql-console';
 import { columnStatistics } from './engine/column-statistics';
 import { castFailures } from './engine/cast-failures';
 import { inspectJson, jsonTooLarge, MAX_JSON_BYTES } from './engine/inspect-json';
-import { asyncBufferFromBlob, inspectParquet } from './engine/inspect-parquet';
+import { inspectParquet } from './engine/inspect-parquet';
 import { attachJsonTable, detachJsonTable } from './engine/json-tables';
 import { blobFromRanges, ParquetTables, type ParquetWasmReader } from './engine/parquet-tables';
-import { readWhole } from './engine/read-whole';
 import { fileIo, readRange, RemoteFile, remoteFileFrom, RemoteReads } from './engine/remote-files';
 import { crawlFiles, type CrawlItem } from './engine/crawl-files';
 
@@ -403,7 +401,7 @@ const api: EngineApi = {
 
   crawlFiles: (taskId, requests, opts, onProgress) =>
     guard(async () => {
-      const { s: main } = await start();
+      const { s: main, remote } = await start();
       // Its own connection, like a scan: queries elsewhere must not end its reads.
       const s = new SqlSession(main.db);
       const names: string[] = [];
@@ -411,16 +409,19 @@ const api: EngineApi = {
         const items: CrawlItem[] = requests.map((r, i) => {
           const gzip = /\.(gz|gzip)$/i.test(r.path);
           const registered = `crawl-${taskId}-${i}${gzip ? '.csv.gz' : '.csv'}`;
+          const file = r.file instanceof File ? r.file : remoteFileFrom(r.file);
           if (r.kind === 'csv') {
-            s.db.registerFileHandle(
-              registered,
-              r.file,
-              DuckDBDataProtocol.BROWSER_FILEREADER,
-              true,
-            );
+            if (file instanceof RemoteFile) remote.register(s.db, registered, file);
+            else
+              s.db.registerFileHandle(
+                registered,
+                file,
+                DuckDBDataProtocol.BROWSER_FILEREADER,
+                true,
+              );
             names.push(registered);
           }
-          return { ...r, registered, gzip, io: localIo(r.file, gzip) };
+          return { ...r, registered, gzip, io: fileIo(file, gzip) };
         });
         return await crawlFiles(s, items, {
           sampleSize: opts.sampleSize,
@@ -429,20 +430,14 @@ const api: EngineApi = {
           onProgress: (p) => void onProgress(p),
         });
       } finally {
-        for (const n of names) s.db.dropFile(n);
+        for (const n of names) {
+          if (remote.has(n)) remote.drop(s.db, n);
+          else s.db.dropFile(n);
+        }
         cancelled.delete(taskId);
         s.close();
       }
     }),
 };
-
-/** A local file's bytes for the crawl: head, whole, or random access, each read lazily. */
-function localIo(file: File, gzip: boolean) {
-  return {
-    head: () => readHead(file, gzip),
-    whole: (limit: number) => readWhole(file, gzip, limit),
-    buffer: () => asyncBufferFromBlob(file),
-  };
-}
 
 Comlink.expose(api);

@@ -170,8 +170,8 @@ export interface CrawlRequest {
   lastModified: number;
   /** Chosen by the caller from the name; the engine never guesses. */
   kind: 'csv' | 'json' | 'parquet';
-  /** A local file (dropped, picked, or from OPFS). */
-  file: File;
+  /** A local file (dropped, picked, or from OPFS), or a remote one read by range GETs. */
+  file: File | UrlFile;
 }
 
 export interface CrawlRequestOptions {
