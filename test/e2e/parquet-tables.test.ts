@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -8,7 +8,8 @@ import { quoteLiteral } from '../../src/core/sql/quote';
 import { openApp, type AppPage } from './app-page';
 
 let app: AppPage;
-const root = join(mkdtempSync(join(tmpdir(), 'decant-e2e-parquet-')), 'events');
+const base = mkdtempSync(join(tmpdir(), 'decant-e2e-parquet-'));
+const root = join(base, 'events');
 
 /** One row per partition, as one text without spaces (the grid splits on them). */
 const summary = (from: string) => `SELECT concat_ws('|', year, month, count(*), sum(amount),
@@ -44,6 +45,17 @@ beforeAll(async () => {
     summary(`read_parquet(${all}, hive_partitioning = true, union_by_name = true)`),
   );
   expected = rows.getRowObjectsJson().map((r) => String(r.r));
+  // A file whose footer is sound (the crawler accepts it) but whose second row group is not.
+  const broken = join(base, 'broken', 'part-0.parquet');
+  mkdirSync(dirname(broken), { recursive: true });
+  await c.run(
+    `COPY (SELECT r AS id, repeat('x', 50) || r AS s FROM range(100000) t(r)) TO ` +
+      `${quoteLiteral(broken)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 50000)`,
+  );
+  const bytes = new Uint8Array(readFileSync(broken));
+  const at = Math.floor(bytes.length * 0.6);
+  for (let i = at; i < at + 20_000; i++) bytes[i] = (i * 7) & 255;
+  writeFileSync(broken, bytes);
   c.closeSync();
   app = await openApp();
 });
@@ -130,6 +142,24 @@ describe('Parquet tables in Chromium', () => {
     );
     // Nulls: the two partitions without the column.
     expect(coupon).toContain('61,000');
+  });
+
+  it('names the file and row group of corrupt pages, and reads other tables after', async () => {
+    const { page } = app;
+    await page.goto(`${app.url}/#/crawl`);
+    await page.getByTestId('crawl-folder-input').setInputFiles(join(base, 'broken'));
+    await page.getByTestId('crawl-found').waitFor();
+    await page.getByTestId('crawl-database').fill('lake');
+    await page.getByTestId('run-crawl').click();
+    await page.getByTestId('crawl-plan').waitFor({ timeout: 60_000 });
+    await page.getByTestId('commit-crawl').click();
+    await page.getByTestId('crawl-committed').waitFor();
+    await expect(sql(page, 'SELECT count(*) FROM lake.broken')).rejects.toThrow(
+      'parquet: "lake.broken/broken/part-0.parquet": row group 2 of 2: the Parquet reader crashed on ' +
+        'it: its data is corrupt',
+    );
+    expect(cells(await sql(page, summary('lake.events')))).toEqual(expected);
+    expect(app.consoleErrors).toEqual([]);
   });
 
   it('is queryable again after a reload (files kept in OPFS)', async () => {
