@@ -242,7 +242,7 @@ function settingNotes(
   else if (c.timestampFormat)
     warnings.push(`no column holds timestamps in the format ${c.timestampFormat}`);
   if (c.nullValues.length > 0)
-    notes.push(`${c.nullValues.map((v) => JSON.stringify(v)).join(', ')} read as NULL`);
+    notes.push(`${c.nullValues.map((v) => `"${v}"`).join(', ')} read as NULL`);
   if (c.customDatatypes.length > 0)
     notes.push(
       `columns limited to ${[...new Set([...c.customDatatypes, 'VARCHAR'])].join(', ')}; other values are text`,
