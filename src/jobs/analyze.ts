@@ -79,6 +79,7 @@ export function analyzeJob(job: Job, ctx: CompileContext = {}, only?: Iterable<N
       continue;
     }
     const inputs = inputsOf(job, node, nodes, built, ctx, issue, module.inputs);
+    if (inputs === null) continue;
     try {
       const b = module.build(node as never, inputs, {
         ctx,
@@ -114,7 +115,7 @@ function checkIds(job: Job, issues: JobIssue[], inScope: (id: NodeId) => boolean
   }
 }
 
-/** The node's inputs by port, checked against what its kind takes. */
+/** The node's inputs by port, checked against what its kind takes; null when they are wrong. */
 function inputsOf(
   job: Job,
   node: JobNode,
@@ -123,17 +124,23 @@ function inputsOf(
   ctx: CompileContext,
   issue: (message: string) => void,
   wants: { min: number; max: number },
-): NodeInput[] {
+): NodeInput[] | null {
   const edges = inputEdges(job, node.id).filter((e) => nodes.has(e.from) && e.from !== e.to);
   const n = edges.length;
-  if (n < wants.min || n > wants.max) issue(inputCountProblem(node, wants, n));
+  let wrong = false;
+  const problem = (message: string) => {
+    issue(message);
+    wrong = true;
+  };
+  if (n < wants.min || n > wants.max) problem(inputCountProblem(node, wants, n));
   if (edges.some((e, i) => e.port !== i))
-    issue(
+    problem(
       `its inputs are numbered ${edges.map((x) => x.port).join(', ')}; they must be 0, 1, … with none twice`,
     );
   for (const e of edges)
     if (nodes.get(e.from)!.kind === 'target')
-      issue(`it reads from ${nodeLabel(nodes.get(e.from)!)}, a target, which has no output`);
+      problem(`it reads from ${nodeLabel(nodes.get(e.from)!)}, a target, which has no output`);
+  if (wrong) return null;
   return edges.map((e) => {
     const known = ctx.schemas?.get(e.from);
     const columns: readonly NodeColumn[] | null = known ?? built.get(e.from)?.columns ?? null;

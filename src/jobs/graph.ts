@@ -51,7 +51,7 @@ export function topologicalOrder(job: Pick<Job, 'nodes' | 'edges'>): {
 }
 
 /** One cycle among the nodes not in `done`, in edge order. */
-function findCycle(job: Pick<Job, 'edges'>, done: ReadonlySet<NodeId>): NodeId[] {
+function findCycle(job: Pick<Job, 'nodes' | 'edges'>, done: ReadonlySet<NodeId>): NodeId[] {
   const edges = job.edges.filter((e) => !done.has(e.from) && !done.has(e.to));
   const start = edges[0]?.from;
   if (start === undefined) return [];
@@ -64,7 +64,10 @@ function findCycle(job: Pick<Job, 'edges'>, done: ReadonlySet<NodeId>): NodeId[]
     path.push(at);
     at = edges.find((e) => e.to === at)!.from;
   }
-  return path.slice(seen.get(at)).reverse();
+  const cycle = path.slice(seen.get(at)).reverse();
+  // Start at the cycle's node that comes first in the job, so the message is stable.
+  const first = cycle.indexOf(job.nodes.find((n) => cycle.includes(n.id))!.id);
+  return [...cycle.slice(first), ...cycle.slice(0, first)];
 }
 
 /** `ids` and every node they read from, directly or not. */

@@ -75,7 +75,11 @@ export const target: NodeModule<'target'> = {
     for (const k of partitionKeys) needColumn(input, k, env);
     const twice = duplicateName(partitionKeys);
     if (twice !== undefined) env.issue(`partition key ${quotedName(twice)} is listed twice`);
-    if (input.columns && input.columns.every((c) => partitionKeys.some((k) => sameName(k, c.name))))
+    if (
+      input.columns &&
+      input.columns.length > 0 &&
+      input.columns.every((c) => partitionKeys.some((k) => sameName(k, c.name)))
+    )
       env.issue('every column is a partition key: leave at least one to write into the files');
     const path = node.options.path;
     if (path !== undefined && (path.includes('/') || path.includes('\\') || path.includes('\0')))
