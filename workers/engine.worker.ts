@@ -404,24 +404,24 @@ const api: EngineApi = {
       const { s: main, remote } = await start();
       // Its own connection, like a scan: queries elsewhere must not end its reads.
       const s = new SqlSession(main.db);
-      const names: string[] = [];
+      // Files are registered only while read (see CrawlItem); whatever is left, is dropped.
+      const names = new Set<string>();
+      const drop = (n: string) => {
+        if (!names.delete(n)) return;
+        if (remote.has(n)) remote.drop(s.db, n);
+        else s.db.dropFile(n);
+      };
       try {
         const items: CrawlItem[] = requests.map((r, i) => {
           const gzip = /\.(gz|gzip)$/i.test(r.path);
           const registered = `crawl-${taskId}-${i}${gzip ? '.csv.gz' : '.csv'}`;
           const file = r.file instanceof File ? r.file : remoteFileFrom(r.file);
-          if (r.kind === 'csv') {
-            if (file instanceof RemoteFile) remote.register(s.db, registered, file);
-            else
-              s.db.registerFileHandle(
-                registered,
-                file,
-                DuckDBDataProtocol.BROWSER_FILEREADER,
-                true,
-              );
-            names.push(registered);
-          }
-          return { ...r, registered, gzip, io: fileIo(file, gzip) };
+          const register = (n: string) => {
+            if (file instanceof RemoteFile) remote.register(s.db, n, file);
+            else s.db.registerFileHandle(n, file, DuckDBDataProtocol.BROWSER_FILEREADER, true);
+            names.add(n);
+          };
+          return { ...r, registered, gzip, io: fileIo(file, gzip), register, drop };
         });
         return await crawlFiles(s, items, {
           sampleSize: opts.sampleSize,
@@ -430,10 +430,7 @@ const api: EngineApi = {
           onProgress: (p) => void onProgress(p),
         });
       } finally {
-        for (const n of names) {
-          if (remote.has(n)) remote.drop(s.db, n);
-          else s.db.dropFile(n);
-        }
+        for (const n of [...names]) drop(n);
         cancelled.delete(taskId);
         s.close();
       }

@@ -11,6 +11,8 @@ import { fixturePath } from '../support/fixtures';
 
 let engine: NodeEngine;
 let n = 0;
+/** Names registered right now: a crawl must leave none behind. */
+const live = new Set<string>();
 beforeAll(async () => {
   engine = await startNodeEngine();
 });
@@ -23,7 +25,6 @@ function item(disk: string, path: string): CrawlItem {
       ? 'parquet'
       : 'csv';
   const registered = `crawl-test-${++n}.csv`;
-  engine.register(registered, disk);
   const size = statSync(disk).size;
   const blob = new Blob([readFileSync(disk)]);
   return {
@@ -33,6 +34,14 @@ function item(disk: string, path: string): CrawlItem {
     kind,
     registered,
     gzip: false,
+    register: (name) => {
+      engine.register(name, disk);
+      live.add(name);
+    },
+    drop: (name) => {
+      engine.drop(name);
+      live.delete(name);
+    },
     io: {
       head: async () => {
         const bytes = new Uint8Array(await blob.slice(0, HEAD_BYTES).arrayBuffer());
@@ -80,6 +89,7 @@ describe('crawlFiles (the crawler’s classifier pass in the engine worker)', ()
       ]);
     }
     expect(progress.at(-1)).toMatchObject({ done: 300, total: 300 });
+    expect(live.size).toBe(0);
     expect(out.bytesRead).toBe(out.files.reduce((s, f) => s + f.size, 0));
   });
 

@@ -299,7 +299,6 @@ describe('a crawl tries the custom classifiers before the built-in one', () => {
   function item(fixture: string, path: string): CrawlItem {
     const disk = fixturePath(fixture);
     const registered = `custom-crawl-${++n}.csv`;
-    engine.register(registered, disk);
     const bytes = new Uint8Array(readFileSync(disk));
     const size = statSync(disk).size;
     return {
@@ -309,6 +308,8 @@ describe('a crawl tries the custom classifiers before the built-in one', () => {
       kind: 'csv',
       registered,
       gzip: false,
+      register: (name) => engine.register(name, disk),
+      drop: (name) => engine.drop(name),
       io: {
         head: async () => {
           const head = bytes.slice(0, HEAD_BYTES);

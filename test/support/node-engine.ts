@@ -15,6 +15,8 @@ export interface NodeEngine {
   tracker: ReadTracker;
   /** Registers a file on disk under `name` the way the browser registers a dropped file: read lazily. */
   register(name: string, path: string): void;
+  /** Unregisters a name; unknown names are ignored. */
+  drop(name: string): void;
 }
 
 /**
@@ -40,5 +42,6 @@ export async function startNodeEngine(): Promise<NodeEngine> {
     tracker,
     register: (name, path) =>
       db.registerFileURL(name, path, duckdb.DuckDBDataProtocol.NODE_FS, true),
+    drop: (name) => db.dropFile(name),
   };
 }

@@ -24,15 +24,22 @@ export interface CrawlIo {
   buffer(): CountingBuffer;
 }
 
-/** A file to classify, already registered with DuckDB under `registered`. */
+/**
+ * A file to classify. CSV files are registered with DuckDB only while they are read: under
+ * `registered` when read alone, under a batch name when read with others. DuckDB-WASM matches a
+ * path against every registered file, so a registry of 10,000 files made each read slow.
+ */
 export interface CrawlItem {
   path: string;
   size: number;
   lastModified: number;
   kind: 'csv' | 'json' | 'parquet';
+  /** The name it has in DuckDB while read alone (ends in `.csv`, or `.csv.gz`). */
   registered: string;
   gzip: boolean;
   io: CrawlIo;
+  register(name: string): void;
+  drop(name: string): void;
 }
 
 export interface CrawlRunOptions {
@@ -110,7 +117,7 @@ export async function crawlFiles(
       const counts = validateTogether(s, chunk, template);
       for (const item of chunk) {
         if (counts) {
-          out.files.push(csvFile(item, template, counts.get(item.registered) ?? 0));
+          out.files.push(csvFile(item, template, counts.get(item) ?? 0));
           out.bytesRead += item.size;
         } else await settle(item, () => classifyCsvAlone(s, item, out.notes, opts));
         done++;
@@ -206,25 +213,34 @@ function validateTogether(
   s: SqlSession,
   chunk: readonly CrawlItem[],
   t: CsvVerdict,
-): Map<string, number> | null {
+): Map<CrawlItem, number> | null {
+  // One glob over the batch's names: a list of n paths costs n matches each in DuckDB-WASM.
+  const ext = t.dialect.compression === 'gzip' ? '.csv.gz' : '.csv';
+  const prefix = `crawl-batch-${++batches}-`;
+  const names = new Map<string, CrawlItem>();
   const counts = t.columns.map((c, i) => `count(${quoteIdent(c.name)}) AS c${i}`);
-  const scan = readCsvSql(
-    chunk.map((c) => c.registered),
-    t.dialect,
-    t.columns,
-    'error',
-    false,
-    { filename: FILE_COLUMN },
-  );
-  const sql =
-    `SELECT ${quoteIdent(FILE_COLUMN)} AS f, count(*) AS n` +
-    `${counts.length ? ', ' + counts.join(', ') : ''} FROM ${scan} GROUP BY 1`;
   try {
-    return new Map(s.rows(sql).map((r) => [String(r.f), Number(r.n)]));
+    chunk.forEach((item, i) => {
+      const name = `${prefix}${String(i).padStart(4, '0')}${ext}`;
+      item.register(name);
+      names.set(name, item);
+    });
+    const scan = readCsvSql(`${prefix}*${ext}`, t.dialect, t.columns, 'error', false, {
+      filename: FILE_COLUMN,
+    });
+    const sql =
+      `SELECT ${quoteIdent(FILE_COLUMN)} AS f, count(*) AS n` +
+      `${counts.length ? ', ' + counts.join(', ') : ''} FROM ${scan} GROUP BY 1`;
+    const rows = s.rows(sql);
+    return new Map(rows.map((r) => [names.get(String(r.f))!, Number(r.n)]));
   } catch {
     return null;
+  } finally {
+    for (const [name, item] of names) item.drop(name);
   }
 }
+
+let batches = 0;
 
 function csvFile(item: CrawlItem, v: CsvVerdict, rowCount: number): CrawledFile {
   return {
@@ -254,6 +270,21 @@ async function classifyCsvAlone(
   head?: Head,
 ): Promise<CrawledFile> {
   const h = head ?? (await item.io.head());
+  item.register(item.registered);
+  try {
+    return await readCsvAlone(s, item, notes, opts, h);
+  } finally {
+    item.drop(item.registered);
+  }
+}
+
+async function readCsvAlone(
+  s: SqlSession,
+  item: CrawlItem,
+  notes: string[],
+  opts: CrawlRunOptions,
+  h: Head,
+): Promise<CrawledFile> {
   const custom = await opts.customCsv?.(item, notes, h);
   if (custom) return csvFile(item, custom, custom.rowCount);
   const src: CsvSource = {
