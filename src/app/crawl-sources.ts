@@ -8,6 +8,7 @@ import { DecantError } from '../core/errors';
 import type { CrawlInput, LocalInput } from './crawl-input';
 import { filesFromDirectory, type FoundFile } from './folder-files';
 import { copyToOpfs, fileFromOpfs } from './opfs';
+import { findRemoteFiles, textOfSources } from './remote-files';
 
 type WithPermission = {
   queryPermission?: (d: { mode: 'read' }) => Promise<PermissionState>;
@@ -55,6 +56,13 @@ export async function listSources(
   const inputs: CrawlInput[] = [];
   const problems: SourceProblem[] = [];
   for (const s of sources) {
+    if (s.kind === 'url' || s.kind === 's3-list') {
+      // Listed and probed again: a listing may have new keys, a URL may have expired.
+      const found = await findRemoteFiles(textOfSources([s]));
+      inputs.push(...found.inputs);
+      problems.push(...found.problems.map((p) => ({ source: sourceLabel(s), reason: p.message })));
+      continue;
+    }
     try {
       inputs.push(...(await listSource(s)));
     } catch (e) {
@@ -85,9 +93,7 @@ async function listSource(s: CrawlerSource): Promise<CrawlInput[]> {
     }
     case 'url':
     case 's3-list':
-      throw new DecantError(
-        `crawler: ${sourceLabel(s)}: listing URLs needs the remote reader, which this build lacks`,
-      );
+      throw new Error(`crawler: ${sourceLabel(s)}: remote sources are listed by findRemoteFiles`);
   }
 }
 

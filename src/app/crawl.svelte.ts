@@ -7,6 +7,7 @@ import type {
   CatalogTable,
   Crawler,
   CrawlerRun,
+  CrawlerSource,
   CsvClassifier,
   TableParameters,
 } from '../catalog/model';
@@ -23,7 +24,7 @@ import {
   type TablePlan,
 } from '../crawler';
 import type { CatalogState } from './catalog.svelte';
-import type { CrawlInput } from './crawl-input';
+import type { CrawlInput, RemoteInput } from './crawl-input';
 import {
   listSources,
   requestAccess,
@@ -83,6 +84,8 @@ export class CrawlSession {
   found = $state.raw<FoundFile[]>([]);
   /** Remote files found from pasted URLs, not yet saved as sources. */
   remote = $state.raw<CrawlInput[]>([]);
+  /** The pasted listings and URLs those came from, as a saved crawler keeps them. */
+  private remoteSources: CrawlerSource[] = [];
   /** What the crawl corrected or assumed on the way. */
   notes = $state.raw<string[]>([]);
   /** Earlier runs, newest first. */
@@ -103,6 +106,13 @@ export class CrawlSession {
   /** Back-compat names for the form: the crawler's database and prefix. */
   get database(): string {
     return this.crawler.database;
+  }
+
+  /** What the pasted URLs gave (see RemoteSources): read by the next run, kept by a save. */
+  setRemote(inputs: RemoteInput[], sources: CrawlerSource[]): void {
+    this.remote = inputs;
+    this.remoteSources = sources;
+    this.state = { kind: 'idle' };
   }
 
   setFiles(files: FoundFile[]): void {
@@ -132,7 +142,7 @@ export class CrawlSession {
     // Handles do not survive structuredClone of a $state snapshot in every browser: keep them.
     if (c) this.crawler.sources = [...c.sources];
     this.found = [];
-    this.remote = [];
+    this.setRemote([], []);
     this.notes = [];
     this.state = { kind: 'idle' };
     void this.loadRuns();
@@ -143,9 +153,7 @@ export class CrawlSession {
     const c = this.crawler;
     if (!c.name.trim()) throw new DecantError('crawler: give the crawler a name to save it');
     const added = await sourcesFromFound(this.found, c.keepCopies);
-    const remote = this.remote.flatMap((r) =>
-      r.kind === 'remote' ? [{ kind: 'url' as const, path: r.path, url: r.url }] : [],
-    );
+    const remote = this.remoteSources;
     const now = Date.now();
     const record: Crawler = {
       ...($state.snapshot(c) as Crawler),
@@ -159,7 +167,7 @@ export class CrawlSession {
     this.crawler.name = saved.name;
     this.crawler.createdAt = saved.createdAt;
     this.found = [];
-    this.remote = [];
+    this.setRemote([], []);
     await this.loadSaved();
     return saved;
   }
@@ -229,7 +237,20 @@ export class CrawlSession {
             kind,
             file: f.file,
           });
-        else skipped.push({ path: f.path, reason: 'remote files need the remote reader' });
+        else
+          requests.push({
+            path: f.path,
+            size: f.size,
+            lastModified: f.lastModified,
+            kind,
+            file: {
+              kind: 'url',
+              url: f.url,
+              size: f.size,
+              name: f.path,
+              lastModified: f.lastModified,
+            },
+          });
       }
       const classifiers = await this.chosenClassifiers();
       this.state = { kind: 'classifying', done: 0, total: requests.length, bytes: 0 };
