@@ -390,6 +390,7 @@ export class CrawlSession {
       database: this.crawler.database.trim(),
       sources: [
         ...this.crawler.sources.map(sourceLabel),
+        ...this.remoteSources.map(sourceLabel),
         // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup, never rendered
         ...new Set(this.found.map((f) => f.path.split('/')[0]!)),
       ],
