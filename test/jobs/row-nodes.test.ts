@@ -7,7 +7,6 @@ import {
   chain,
   CUSTOMERS,
   jobEngine,
-  jobErrorFrom,
   jobOf,
   node,
   ORDERS,
