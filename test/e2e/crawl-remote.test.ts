@@ -139,6 +139,35 @@ describe('Crawling presigned S3 URLs in Chromium', () => {
     expect(got.map((r) => r.split(/\s+/).slice(1).join(' '))).toEqual(['17.5']);
   });
 
+  it('says at query time that the presigned URLs of a committed table have expired', async () => {
+    const { page } = app;
+    // URLs that outlive the crawl and the commit by a little, then expire.
+    const signedAt = new Date();
+    const lifetime = 25;
+    const list = await presign(stack.proxy, 'lake', '', {
+      query: { 'list-type': '2', prefix: 'sales/' },
+    });
+    const gets = await Promise.all(
+      SALES.map((k) => presign(stack.proxy, 'lake', k, { signedAt, expiresIn: lifetime })),
+    );
+    await paste(page, [list, ...gets]);
+    await page.getByTestId('crawl-database').fill('soon');
+    await page.getByTestId('run-crawl').click();
+    await page.getByTestId('commit-crawl').click({ timeout: 60_000 });
+    await page.getByTestId('crawl-committed').waitFor({ timeout: 60_000 });
+    const left = signedAt.getTime() + lifetime * 1000 - Date.now();
+    expect(left).toBeGreaterThan(0);
+    await page.waitForTimeout(left + 1000);
+    await stack.reset();
+    const err = await sql(page, 'SELECT count(*) FROM soon.sales').catch((e: Error) => e.message);
+    expect(err).toMatch(
+      /remote: http:\/\/127\.0\.0\.1:\d+\/lake\/sales\/year=\d{4}\/month=\d\d\/part-0\.csv: the presigned URL expired at .* UTC \(\d+ s ago; it was signed at .* UTC to last 25 s\); presign it again/,
+    );
+    expect(err).not.toMatch(/X-Amz-|Signature/);
+    // Refused before any request.
+    expect((await stack.log()).filter((e) => e.path.startsWith('/lake/sales/'))).toEqual([]);
+  });
+
   it('says precisely when a URL expired, and when a bucket lacks CORS (with the rule)', async () => {
     const { page } = app;
     const expired = await presign(stack.proxy, 'lake', SALES[0]!, {
