@@ -216,6 +216,23 @@ describe('Derived Column', () => {
   });
 });
 
+describe('nodes that add a column, after a node whose columns only the engine knows', () => {
+  it('leave out a same-named column by name and add theirs last', () => {
+    const job = chain([
+      orders(),
+      node('sql-query', 'q', { query: 'SELECT id, status FROM input1', aliases: {} }),
+      node('derived-column', 'dc', { column: 'STATUS', expression: 'upper(status)' }),
+    ]);
+    expect(sqlOf(job, 'dc', ctx)).toBe(
+      `SELECT COLUMNS(lambda c: lower(c) NOT IN (lower('STATUS'))), (\nupper(status)\n) AS "STATUS" FROM "q"`,
+    );
+    expect(rows(job, 'dc').slice(0, 2)).toEqual([
+      { id: 1, STATUS: 'PAID' },
+      { id: 2, STATUS: 'OPEN' },
+    ]);
+  });
+});
+
 describe('Split String and Concatenate Columns', () => {
   it('Split String makes a VARCHAR[] at each match of a pattern', () => {
     const job = on(node('split-string', 'ss', { column: 'status', pattern: '[ai]', as: 'parts' }));

@@ -631,6 +631,14 @@ describe('SQL Query', () => {
     ]);
   });
 
+  it("an alias may be the input node's own id", () => {
+    const job = queryJob('SELECT count(*) AS n FROM orders JOIN customers USING (customer_id)', {
+      orders: 'orders',
+      customers: 'customers',
+    });
+    expect(je.run(job)).toEqual([{ n: 4 }]);
+  });
+
   it('inputs without an alias are input1, input2, …', () => {
     const job = queryJob('SELECT count(*) AS n FROM input1, input2', {});
     expect(je.run(job)).toEqual([{ n: 15 }]);

@@ -12,7 +12,7 @@ export interface NewColumn {
 
 /**
  * `SELECT *` with the columns added (or replaced in place, `* REPLACE`). When the input's
- * columns are not known, same-named columns are left out (`COLUMNS(c -> …)`) and the new ones
+ * columns are not known, same-named columns are left out (`COLUMNS(lambda c: …)`) and the new ones
  * come last.
  */
 export function addColumns(
@@ -26,7 +26,7 @@ export function addColumns(
     const names = added.map((a) => `lower(${quoteLiteral(a.name)})`).join(', ');
     const list = added.map((a) => `${a.expr} AS ${quoteIdent(a.name)}`);
     return {
-      sql: `SELECT COLUMNS(c -> lower(c) NOT IN (${names})), ${list.join(', ')} FROM ${input.ref}`,
+      sql: `SELECT COLUMNS(lambda c: lower(c) NOT IN (${names})), ${list.join(', ')} FROM ${input.ref}`,
       columns: null,
     };
   }
