@@ -416,8 +416,9 @@ const api: EngineApi = {
           const gzip = /\.(gz|gzip)$/i.test(r.path);
           const registered = `crawl-${taskId}-${i}${gzip ? '.csv.gz' : '.csv'}`;
           const file = r.file instanceof File ? r.file : remoteFileFrom(r.file);
-          const register = (n: string) => {
-            if (file instanceof RemoteFile) remote.register(s.db, n, file);
+          const register = (n: string, bytes?: Uint8Array) => {
+            if (bytes) s.db.registerFileBuffer(n, bytes);
+            else if (file instanceof RemoteFile) remote.register(s.db, n, file);
             else s.db.registerFileHandle(n, file, DuckDBDataProtocol.BROWSER_FILEREADER, true);
             names.add(n);
           };

@@ -34,8 +34,9 @@ function item(disk: string, path: string): CrawlItem {
     kind,
     registered,
     gzip: false,
-    register: (name) => {
-      engine.register(name, disk);
+    register: (name, bytes) => {
+      if (bytes) engine.s.db.registerFileBuffer(name, bytes);
+      else engine.register(name, disk);
       live.add(name);
     },
     drop: (name) => {

@@ -38,9 +38,13 @@ export interface CrawlItem {
   registered: string;
   gzip: boolean;
   io: CrawlIo;
-  register(name: string): void;
+  /** Registers the file under `name`; with `bytes` (its whole content), from memory. */
+  register(name: string, bytes?: Uint8Array): void;
   drop(name: string): void;
 }
+
+/** Heads read ahead of the file being classified: small files cost a round trip each, not bytes. */
+const READ_AHEAD = 128;
 
 export interface CrawlRunOptions {
   /** Files read per leaf folder (Glue's SampleSize); the rest are assumed to match. */
@@ -83,7 +87,22 @@ export async function crawlFiles(
   const out: CrawlOutcome = { files: [], skipped: [], notes: [], unread: 0, bytesRead: 0 };
   const { read, unread } = sampledFolders(items, opts.sampleSize);
   const templates = new Map<string, CsvVerdict>();
-  const pending = new Map<CsvVerdict, CrawlItem[]>();
+  const pending = new Map<CsvVerdict, Queued[]>();
+  const heads = new Map<CrawlItem, Promise<Head>>();
+  const csvItems = read.filter((i) => i.kind === 'csv');
+  let ahead = 0;
+  const headOf = (item: CrawlItem): Promise<Head> => {
+    // Keep READ_AHEAD reads in flight, in file order.
+    while (ahead < csvItems.length && heads.size < READ_AHEAD) {
+      const next = csvItems[ahead++]!;
+      const p = next.io.head();
+      p.catch(() => undefined);
+      heads.set(next, p);
+    }
+    const p = heads.get(item) ?? item.io.head();
+    heads.delete(item);
+    return p;
+  };
   let done = 0;
   let lastReport = 0;
   const progress = (force = false) => {
@@ -115,7 +134,7 @@ export async function crawlFiles(
       checkCancel();
       const chunk = batch.slice(i, i + BATCH);
       const counts = validateTogether(s, chunk, template);
-      for (const item of chunk) {
+      for (const { item } of chunk) {
         if (counts) {
           out.files.push(csvFile(item, template, counts.get(item) ?? 0));
           out.bytesRead += item.size;
@@ -130,7 +149,7 @@ export async function crawlFiles(
   const csvOrQueue = async (item: CrawlItem): Promise<boolean> => {
     let head: Head;
     try {
-      head = await item.io.head();
+      head = await headOf(item);
     } catch (e) {
       out.skipped.push({ path: item.path, reason: e instanceof Error ? e.message : String(e) });
       return false;
@@ -139,7 +158,8 @@ export async function crawlFiles(
     const template = key === null ? undefined : templates.get(key);
     if (template) {
       const list = pending.get(template) ?? [];
-      list.push(item);
+      // A small file's head is all of it: the batch reads it from memory, not again from disk.
+      list.push({ item, bytes: head.whole && !item.gzip ? head.bytes : undefined });
       pending.set(template, list);
       if (list.length >= BATCH) await flush(template);
       return true;
@@ -209,9 +229,14 @@ function templateKey(head: Head, gzip: boolean): string | null {
  * One multi-file read of a batch with the template's dialect and types, converting every
  * column; the row count per file, or null if any file failed (the caller redoes them one by one).
  */
+interface Queued {
+  item: CrawlItem;
+  bytes?: Uint8Array;
+}
+
 function validateTogether(
   s: SqlSession,
-  chunk: readonly CrawlItem[],
+  chunk: readonly Queued[],
   t: CsvVerdict,
 ): Map<CrawlItem, number> | null {
   // One glob over the batch's names: a list of n paths costs n matches each in DuckDB-WASM.
@@ -220,9 +245,9 @@ function validateTogether(
   const names = new Map<string, CrawlItem>();
   const counts = t.columns.map((c, i) => `count(${quoteIdent(c.name)}) AS c${i}`);
   try {
-    chunk.forEach((item, i) => {
+    chunk.forEach(({ item, bytes }, i) => {
       const name = `${prefix}${String(i).padStart(4, '0')}${ext}`;
-      item.register(name);
+      item.register(name, bytes);
       names.set(name, item);
     });
     const scan = readCsvSql(`${prefix}*${ext}`, t.dialect, t.columns, 'error', false, {

@@ -11,7 +11,9 @@ export interface Head {
 /** Reads the first bytes of a file's content; for gzip, inflates only as much as needed. */
 export async function readHead(file: Blob, gzip: boolean, limit = HEAD_BYTES): Promise<Head> {
   if (!gzip) {
-    const bytes = new Uint8Array(await file.slice(0, limit).arrayBuffer());
+    // A small file is read whole, without a slice: one Blob less for the browser to track.
+    const part = file.size <= limit ? file : file.slice(0, limit);
+    const bytes = new Uint8Array(await part.arrayBuffer());
     return { bytes, span: bytes.length, whole: file.size <= limit };
   }
   const inflate = new DecompressionStream('gzip');
