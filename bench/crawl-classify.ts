@@ -10,6 +10,8 @@ import { ensureCsv } from './lib/csv';
 import { openNative } from './lib/native';
 import { median, timed } from './lib/stats';
 
+/** sniff_csv spells "no character" `(empty)`. */
+const none = (c: string) => (c === '(empty)' ? '' : c);
 const ROWS = Number(process.env.BENCH_CLASSIFY_ROWS ?? 11_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 2);
 
@@ -23,7 +25,7 @@ async function main() {
   await conn.run('SET threads = 1');
   const sniffed = (
     await conn.runAndReadAll(
-      `SELECT Delimiter, Quote, HasHeader, Columns FROM sniff_csv('${csv.path.replaceAll("'", "''")}')`,
+      `SELECT Delimiter, Quote, Escape, HasHeader, Columns FROM sniff_csv('${csv.path.replaceAll("'", "''")}')`,
     )
   ).getRowObjectsJson()[0] as {
     Delimiter: string;
@@ -36,8 +38,8 @@ async function main() {
     csv.path,
     {
       delimiter: sniffed.Delimiter,
-      quote: sniffed.Quote,
-      escape: sniffed.Quote,
+      quote: none(sniffed.Quote),
+      escape: none(sniffed.Escape),
       header: sniffed.HasHeader,
       encoding: 'utf-8',
       decimalSeparator: '.',
