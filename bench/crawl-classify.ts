@@ -30,6 +30,7 @@ async function main() {
   ).getRowObjectsJson()[0] as {
     Delimiter: string;
     Quote: string;
+    Escape: string;
     HasHeader: boolean;
     Columns: { name: string; type: string }[];
   };
