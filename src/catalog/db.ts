@@ -16,7 +16,7 @@ import type {
   TableVersion,
 } from './model';
 
-export const CATALOG_DB_VERSION = 3;
+export const CATALOG_DB_VERSION = 4;
 
 /** A source the crawler reads (a granted handle, a URL…); its shape arrives with the crawler. */
 export interface SourceRecord {
@@ -54,6 +54,50 @@ export interface CatalogDbSchema extends DBSchema {
   crawlers: { key: string; value: Crawler };
   /** Since v3: custom CSV classifiers, by name. */
   classifiers: { key: string; value: CsvClassifier };
+  /** Since v4: ETL jobs (src/jobs), current version, by name. */
+  jobs: { key: string; value: StoredRecord & { name: string } };
+  /** Since v4: every saved version of every job. */
+  jobVersions: {
+    key: [job: string, version: number];
+    value: StoredRecord & { job: string; version: number };
+    indexes: { 'by-job': string };
+  };
+  /** Since v4: job runs, with their state, metrics, log and error. */
+  jobRuns: {
+    key: string;
+    value: StoredRecord & { id: string; job: string; startedAt: number };
+    indexes: { 'by-job': string; 'by-started': number };
+  };
+  /** Since v4: per job and source, the files successful runs processed (job bookmarks). */
+  bookmarks: {
+    key: [job: string, source: string];
+    value: StoredRecord & { job: string; source: string };
+  };
+  /** Since v4: scheduler triggers (src/scheduler/model.ts), by id. */
+  triggers: { key: string; value: StoredRecord & { id: string } };
+  /** Since v4: each firing of a trigger, keyed so that none is recorded (or run) twice. */
+  triggerFirings: {
+    key: string;
+    value: StoredRecord & { key: string; triggerId: string; recordedAt: number };
+    indexes: { 'by-trigger': string; 'by-recorded': number };
+  };
+  /** Since v4: what an EVENT trigger has seen of its watched source. */
+  watchStates: { key: string; value: StoredRecord & { id: string } };
+  /** Since v4: workflows, by name, and their runs. */
+  workflows: { key: string; value: StoredRecord & { name: string } };
+  workflowRuns: {
+    key: string;
+    value: StoredRecord & { id: string; workflow: string; startedAt: number };
+    indexes: { 'by-workflow': string; 'by-started': number };
+  };
+}
+
+/**
+ * Records of stores whose shapes live with their modules (src/jobs, src/scheduler): the catalog
+ * only fixes their keys and indexes.
+ */
+export interface StoredRecord {
+  [field: string]: unknown;
 }
 
 export type CatalogDb = IDBPDatabase<CatalogDbSchema>;
@@ -138,6 +182,27 @@ export function upgradeCatalogDb(
       db.createObjectStore('classifiers', { keyPath: 'name' });
     }
     // falls through
-    // case 3: the v4 migration goes here, using `_tx` to read and rewrite existing records.
+    case 3: {
+      db.createObjectStore('jobs', { keyPath: 'name' });
+      db.createObjectStore('jobVersions', { keyPath: ['job', 'version'] }).createIndex(
+        'by-job',
+        'job',
+      );
+      const jobRuns = db.createObjectStore('jobRuns', { keyPath: 'id' });
+      jobRuns.createIndex('by-job', 'job');
+      jobRuns.createIndex('by-started', 'startedAt');
+      db.createObjectStore('bookmarks', { keyPath: ['job', 'source'] });
+      db.createObjectStore('triggers', { keyPath: 'id' });
+      const firings = db.createObjectStore('triggerFirings', { keyPath: 'key' });
+      firings.createIndex('by-trigger', 'triggerId');
+      firings.createIndex('by-recorded', 'recordedAt');
+      db.createObjectStore('watchStates', { keyPath: 'id' });
+      db.createObjectStore('workflows', { keyPath: 'name' });
+      const wfRuns = db.createObjectStore('workflowRuns', { keyPath: 'id' });
+      wfRuns.createIndex('by-workflow', 'workflow');
+      wfRuns.createIndex('by-started', 'startedAt');
+    }
+    // falls through
+    // case 4: the v5 migration goes here, using `_tx` to read and rewrite existing records.
   }
 }

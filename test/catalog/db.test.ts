@@ -43,16 +43,25 @@ describe('openCatalogDb', () => {
     const db = await openCatalogDb('fresh', new IDBFactory());
     expect(db.version).toBe(CATALOG_DB_VERSION);
     expect([...db.objectStoreNames].sort()).toEqual([
+      'bookmarks',
       'classifiers',
       'crawlerRuns',
       'crawlers',
       'databases',
+      'jobRuns',
+      'jobVersions',
+      'jobs',
       'partitions',
       'settings',
       'sources',
       'statistics',
       'tableVersions',
       'tables',
+      'triggerFirings',
+      'triggers',
+      'watchStates',
+      'workflowRuns',
+      'workflows',
     ]);
     const tx = db.transaction(['tables', 'tableVersions', 'partitions', 'statistics']);
     expect(tx.objectStore('tables').keyPath).toEqual(['database', 'name']);
@@ -123,10 +132,35 @@ describe('openCatalogDb', () => {
     v2.close();
 
     const db = await openCatalogDb('decant', factory);
-    expect(db.version).toBe(3);
+    expect(db.version).toBe(CATALOG_DB_VERSION);
     expect(await db.get('crawlerRuns', 'r1')).toMatchObject({ startedAt: 5 });
     expect(db.transaction('crawlers').store.keyPath).toBe('name');
     expect(db.transaction('classifiers').store.keyPath).toBe('name');
+    db.close();
+  });
+
+  it('migrates a version 3 database to version 4: job and scheduler stores, crawlers kept', async () => {
+    const factory = new IDBFactory();
+    // Version 3 as released: version 1's stores, crawlerRuns (v2), crawlers and classifiers (v3).
+    (await createVersion1Database(factory, 'decant')).close();
+    const open3 = factory.open('decant', 3);
+    open3.onupgradeneeded = () => {
+      const db = open3.result;
+      db.createObjectStore('crawlerRuns', { keyPath: 'id' }).createIndex('by-started', 'startedAt');
+      db.createObjectStore('crawlers', { keyPath: 'name' });
+      db.createObjectStore('classifiers', { keyPath: 'name' });
+    };
+    const v3 = await done(open3);
+    const tx = v3.transaction(['crawlers'], 'readwrite');
+    tx.objectStore('crawlers').put({ name: 'c1' });
+    await new Promise((resolve) => (tx.oncomplete = resolve));
+    v3.close();
+    const db = await openCatalogDb('decant', factory);
+    expect(db.version).toBe(4);
+    expect(await db.get('crawlers', 'c1')).toEqual({ name: 'c1' });
+    expect(db.transaction('jobRuns').store.index('by-job').keyPath).toBe('job');
+    expect(db.transaction('triggerFirings').store.keyPath).toBe('key');
+    expect(db.transaction('bookmarks').store.keyPath).toEqual(['job', 'source']);
     db.close();
   });
 
