@@ -1,0 +1,53 @@
+/** The app's places; the hash keeps them bookmarkable and working on any static host. */
+export type Route =
+  | { area: 'convert' }
+  | { area: 'catalog'; database?: string; table?: string }
+  | { area: 'crawl' }
+  | { area: 'query' }
+  /** `#/jobs`, `#/jobs/<job>`, `#/jobs/<job>/runs/<run id>`. */
+  | { area: 'jobs'; job?: string; run?: string }
+  /** `#/schedule`: triggers and workflows; `#/schedule/workflows/<name>`. */
+  | { area: 'schedule'; workflow?: string }
+  /** `#/runs`: every run of jobs, crawlers and workflows. */
+  | { area: 'runs' };
+
+/** `#/catalog/sales%20db/orders` → route. Unknown hashes land on Quick convert. */
+export function routeFromHash(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  switch (parts[0]) {
+    case 'catalog':
+      return { area: 'catalog', database: parts[1] || undefined, table: parts[2] || undefined };
+    case 'query':
+      return { area: 'query' };
+    case 'crawl':
+      return { area: 'crawl' };
+    case 'jobs':
+      return {
+        area: 'jobs',
+        job: parts[1] || undefined,
+        run: parts[2] === 'runs' ? parts[3] || undefined : undefined,
+      };
+    case 'schedule':
+      return { area: 'schedule', workflow: parts[1] === 'workflows' ? parts[2] : undefined };
+    case 'runs':
+      return { area: 'runs' };
+    default:
+      return { area: 'convert' };
+  }
+}
+
+export function hashFromRoute(r: Route): string {
+  if (r.area === 'catalog')
+    return ['#/catalog', r.database, r.table]
+      .filter((p) => p !== undefined)
+      .map((p, i) => (i === 0 ? p : encodeURIComponent(p!)))
+      .join('/');
+  const enc = encodeURIComponent;
+  if (r.area === 'jobs')
+    return r.job === undefined
+      ? '#/jobs'
+      : `#/jobs/${enc(r.job)}${r.run === undefined ? '' : `/runs/${enc(r.run)}`}`;
+  if (r.area === 'schedule')
+    return r.workflow === undefined ? '#/schedule' : `#/schedule/workflows/${enc(r.workflow)}`;
+  return `#/${r.area}`;
+}
