@@ -15,6 +15,8 @@ import type {
   TableStatistics,
   TableVersion,
 } from './model';
+import type { EventWatchState, Trigger, TriggerFiring, Workflow, WorkflowRun } from '../scheduler';
+import type { JobBookmark, JobRun, JobVersion, SavedJob } from '../jobs/run-model';
 
 export const CATALOG_DB_VERSION = 4;
 
@@ -55,39 +57,39 @@ export interface CatalogDbSchema extends DBSchema {
   /** Since v3: custom CSV classifiers, by name. */
   classifiers: { key: string; value: CsvClassifier };
   /** Since v4: ETL jobs (src/jobs), current version, by name. */
-  jobs: { key: string; value: StoredRecord & { name: string } };
+  jobs: { key: string; value: SavedJob };
   /** Since v4: every saved version of every job. */
   jobVersions: {
     key: [job: string, version: number];
-    value: StoredRecord & { job: string; version: number };
+    value: JobVersion;
     indexes: { 'by-job': string };
   };
   /** Since v4: job runs, with their state, metrics, log and error. */
   jobRuns: {
     key: string;
-    value: StoredRecord & { id: string; job: string; startedAt: number };
+    value: JobRun;
     indexes: { 'by-job': string; 'by-started': number };
   };
   /** Since v4: per job and source, the files successful runs processed (job bookmarks). */
   bookmarks: {
     key: [job: string, source: string];
-    value: StoredRecord & { job: string; source: string };
+    value: JobBookmark;
   };
   /** Since v4: scheduler triggers (src/scheduler/model.ts), by id. */
-  triggers: { key: string; value: StoredRecord & { id: string } };
+  triggers: { key: string; value: Trigger };
   /** Since v4: each firing of a trigger, keyed so that none is recorded (or run) twice. */
   triggerFirings: {
     key: string;
-    value: StoredRecord & { key: string; triggerId: string; recordedAt: number };
+    value: TriggerFiring;
     indexes: { 'by-trigger': string; 'by-recorded': number };
   };
-  /** Since v4: what an EVENT trigger has seen of its watched source. */
-  watchStates: { key: string; value: StoredRecord & { id: string } };
+  /** Since v4: what an EVENT trigger has seen of its watched source, by trigger id. */
+  watchStates: { key: string; value: WatchStateRecord };
   /** Since v4: workflows, by name, and their runs. */
-  workflows: { key: string; value: StoredRecord & { name: string } };
+  workflows: { key: string; value: Workflow };
   workflowRuns: {
     key: string;
-    value: StoredRecord & { id: string; workflow: string; startedAt: number };
+    value: WorkflowRunRecord;
     indexes: { 'by-workflow': string; 'by-started': number };
   };
 }
@@ -98,6 +100,16 @@ export interface CatalogDbSchema extends DBSchema {
  */
 export interface StoredRecord {
   [field: string]: unknown;
+}
+
+/** An EVENT trigger's watch state as stored: `id` is the trigger's id. */
+export interface WatchStateRecord extends EventWatchState {
+  id: string;
+}
+
+/** A WorkflowRun as stored: `workflow` (its workflowName) feeds the `by-workflow` index. */
+export interface WorkflowRunRecord extends WorkflowRun {
+  workflow: string;
 }
 
 export type CatalogDb = IDBPDatabase<CatalogDbSchema>;
