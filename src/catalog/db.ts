@@ -16,7 +16,6 @@ import type {
   TableVersion,
 } from './model';
 import type { EventWatchState, Trigger, TriggerFiring, Workflow, WorkflowRun } from '../scheduler';
-import type { EventWatchState, Trigger, TriggerFiring, Workflow, WorkflowRun } from '../scheduler';
 import type { JobBookmark, JobRun, JobVersion, SavedJob } from '../jobs/run-model';
 
 export const CATALOG_DB_VERSION = 4;
@@ -101,16 +100,6 @@ export interface CatalogDbSchema extends DBSchema {
  */
 export interface StoredRecord {
   [field: string]: unknown;
-}
-
-/** An EVENT trigger's watch state as stored: `id` is the trigger's id. */
-export interface WatchStateRecord extends EventWatchState {
-  id: string;
-}
-
-/** A WorkflowRun as stored: `workflow` (its workflowName) feeds the `by-workflow` index. */
-export interface WorkflowRunRecord extends WorkflowRun {
-  workflow: string;
 }
 
 /** An EVENT trigger's watch state as stored: `id` is the trigger's id. */
