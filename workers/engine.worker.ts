@@ -15,6 +15,8 @@ import type {
   CreditMessage,
   EngineApi,
   InspectOptions,
+  JobStreamProgress,
+  JobTargetSpec,
   JsonTable,
   ParquetTable,
   ScanPlan,
@@ -40,6 +42,7 @@ import { attachJsonTable, detachJsonTable } from './engine/json-tables';
 import { blobFromRanges, ParquetTables, type ParquetWasmReader } from './engine/parquet-tables';
 import { fileIo, readRange, RemoteFile, remoteFileFrom, RemoteReads } from './engine/remote-files';
 import { crawlFiles, type CrawlItem } from './engine/crawl-files';
+import { JobTarget } from './engine/job-target';
 
 /**
  * The DuckDB host. DuckDB's blocking bundle runs right here, in this worker, so reads of dropped
@@ -71,6 +74,8 @@ interface Engine {
   parquet: ParquetTables;
 }
 let engine: Promise<Engine> | null = null;
+/** Job targets between prepareJobTarget and endJobTarget, each on its own connection. */
+const jobTargets = new Map<string, { target: JobTarget; s: SqlSession }>();
 
 let parquetWasm: Promise<ParquetWasmReader> | null = null;
 
@@ -435,6 +440,58 @@ const api: EngineApi = {
         cancelled.delete(taskId);
         s.close();
       }
+    }),
+
+  tableScan: (database: string, name: string) =>
+    guard(async () => {
+      const { tables } = await start();
+      const view = tables.table(database, name);
+      return { dialect: view.dialect, registered: tables.registeredFiles(database, name) };
+    }),
+
+  prepareJobTarget: (taskId: string, spec: JobTargetSpec) =>
+    guard(async () => {
+      const e = await start();
+      await e.parquet.loadReferenced(spec.sql);
+      // Its own connection, like a scan: a stream must not be ended by other queries.
+      const s = new SqlSession(e.s.db);
+      const target = new JobTarget(s, taskId, spec);
+      jobTargets.set(taskId, { target, s });
+      return target.prepare({ cancelled: () => cancelled.has(taskId) });
+    }),
+
+  streamJobPart: (
+    taskId: string,
+    part: number,
+    port: MessagePort,
+    onProgress: (p: JobStreamProgress) => void,
+  ) =>
+    guard(async () => {
+      const { tracker } = await start();
+      const t = jobTargets.get(taskId);
+      if (!t) throw new DecantError(`job: target ${taskId} was not prepared`);
+      let last = 0;
+      return t.target.streamPart(part, portSink(port), {
+        cancelled: () => cancelled.has(taskId),
+        bytesRead: () => tracker.furthestByte(),
+        onProgress: (p) => {
+          const now = performance.now();
+          if (now - last > 50) {
+            last = now;
+            onProgress(p);
+          }
+        },
+      });
+    }),
+
+  endJobTarget: (taskId: string) =>
+    guard(async () => {
+      const t = jobTargets.get(taskId);
+      jobTargets.delete(taskId);
+      cancelled.delete(taskId);
+      if (!t) return;
+      t.target.end();
+      t.s.close();
     }),
 };
 

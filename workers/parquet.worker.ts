@@ -8,8 +8,10 @@ import type {
   EncodeOptions,
   EncodeProgress,
   ParquetApi,
+  TextEncodeOptions,
 } from '../src/engine/protocol';
 import { encodeBatches, type BatchSource } from './parquet/encode-batches';
+import { encodeText } from './parquet/encode-text';
 import { toWireError } from './wire-error';
 
 let ready: Promise<void> | null = null;
@@ -44,6 +46,15 @@ const api: ParquetApi = {
     try {
       const result = await encodeBatches(pw, portSource(port), opts, onProgress);
       return result;
+    } catch (e) {
+      throw toWireError(e);
+    } finally {
+      port.close();
+    }
+  },
+  async encodeText(port: MessagePort, opts: TextEncodeOptions, onProgress) {
+    try {
+      return await encodeText(portSource(port), opts, onProgress);
     } catch (e) {
       throw toWireError(e);
     } finally {

@@ -235,6 +235,51 @@ export interface JsonTable {
   files: { path: string; file: File | UrlFile }[];
 }
 
+/** A compiled job target as the engine runs it (see src/jobs compileJob's targets). */
+export interface JobTargetSpec {
+  /** One SELECT statement (the target's SQL, `WITH` its CTEs). */
+  sql: string;
+  /** Columns whose values make `key=value` folders; they are left out of the files. */
+  partitionKeys: string[];
+  /** Parquet keeps DuckDB's types; text formats get DuckDB's text for the types JSON/CSV lack. */
+  encoding: 'parquet' | 'csv' | 'ndjson';
+}
+
+/** What a target will write, known before any file is streamed. */
+export interface JobTargetPlan {
+  /** The files' columns (partition keys left out), with DuckDB types. */
+  columns: ColumnInfo[];
+  /** The partition keys with their types. */
+  keys: ColumnInfo[];
+  /** One per output file: partition values as DuckDB's text (null for NULL); [] unpartitioned. */
+  parts: { values: (string | null)[]; rows: number | null }[];
+  /** Columns sent as DuckDB's text that are numbers (DECIMAL, HUGEINT): NDJSON writes them bare. */
+  numericText: string[];
+}
+
+export interface JobStreamProgress {
+  rows: number;
+  /** Bytes DuckDB has read from registered files since the target started (best effort). */
+  bytesRead: number;
+}
+
+/** How the encoder writes text: CSV (RFC 4180 quoting) or newline-delimited JSON. */
+export type TextEncodeOptions =
+  | {
+      kind: 'csv';
+      delimiter: string;
+      /** '' for none: values are written as they are. */
+      quote: string;
+      header: boolean;
+      compression: 'none' | 'gzip';
+    }
+  | { kind: 'ndjson'; compression: 'none' | 'gzip'; numericText: string[] };
+
+export interface TextEncodeResult {
+  blob: Blob;
+  rowsWritten: number;
+}
+
 export interface EngineApi {
   /** Starts DuckDB; resolves with its version. Idempotent. */
   init(): Promise<string>;
@@ -364,6 +409,31 @@ export interface EngineApi {
     opts: CrawlRequestOptions,
     onProgress: (p: CrawlProgress) => void,
   ): Promise<CrawlOutcome>;
+
+  /**
+   * A CSV catalog table as the view reads it: its dialect and the names its files are
+   * registered under, in the table's file order (for a job source that reads only some files).
+   * Rejects with a `catalog:` error when the table is not attached.
+   */
+  tableScan(database: string, name: string): Promise<{ dialect: CsvDialect; registered: string[] }>;
+  /**
+   * Starts a job target on a connection of its own: describes its output and, when it is
+   * partitioned, computes it once into a temporary table and lists the partitions. Rejects with
+   * `job:` errors (DuckDB's message, with the SQL) or code 'cancelled'.
+   */
+  prepareJobTarget(taskId: string, spec: JobTargetSpec): Promise<JobTargetPlan>;
+  /**
+   * Streams the rows of part `part` of a prepared target as Arrow IPC batches into `port` (to
+   * the encoder), with backpressure. `cancel(taskId)` stops it (code 'cancelled').
+   */
+  streamJobPart(
+    taskId: string,
+    part: number,
+    port: MessagePort,
+    onProgress: (p: JobStreamProgress) => void,
+  ): Promise<{ rows: number }>;
+  /** Drops a target's temporary table and connection; unknown ids are ignored. */
+  endJobTarget(taskId: string): Promise<void>;
 }
 
 export interface ParquetApi {
@@ -374,4 +444,10 @@ export interface ParquetApi {
     opts: EncodeOptions,
     onProgress: (p: EncodeProgress) => void,
   ): Promise<EncodeResult>;
+  /** Encodes what arrives on `port` as CSV or NDJSON text until 'end'; rejects on 'abort'. */
+  encodeText(
+    port: MessagePort,
+    opts: TextEncodeOptions,
+    onProgress: (p: EncodeProgress) => void,
+  ): Promise<TextEncodeResult>;
 }

@@ -1,0 +1,193 @@
+import { DecantError } from '../../src/core/errors';
+import { quoteIdent, quoteLiteral } from '../../src/core/sql/quote';
+import type { ColumnInfo } from '../../src/core/csv/dialect';
+import type { JobStreamProgress, JobTargetPlan, JobTargetSpec } from '../../src/engine/protocol';
+import type { BatchSink } from './scan-csv';
+import { rowsInIpcMessages, type SqlSession } from './sql-session';
+
+/** Rows per message to the encoder, as a scan sends (a few MB). */
+const ROWS_PER_MESSAGE = 65_536;
+
+/** Types the text encoders write from Arrow values as they are; the rest get DuckDB's text. */
+const PLAIN_TYPES =
+  /^(BOOLEAN|TINYINT|SMALLINT|INTEGER|BIGINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|VARCHAR)$/;
+/** Sent as text but numbers: NDJSON writes them without quotes. */
+const NUMERIC_TEXT = /^(DECIMAL|NUMERIC|HUGEINT|UHUGEINT)\b/;
+/** Nested types NDJSON writes as JSON objects and arrays. */
+const NESTED = /^(STRUCT|MAP)\(|\[\d*\]$/;
+
+export interface JobControl {
+  cancelled(): boolean;
+  onProgress(p: JobStreamProgress): void;
+  /** Bytes DuckDB read so far (best effort: the read tracker). */
+  bytesRead(): number;
+}
+
+/**
+ * One job target in the engine: its output described, partitioned output computed once into a
+ * temporary table on the target's own connection, then each output file streamed as raw Arrow
+ * IPC (never decoded here). Errors are `job:` DecantErrors carrying the SQL.
+ */
+export class JobTarget {
+  private plan: JobTargetPlan | null = null;
+  private temp: string | null = null;
+  private select: string[] = [];
+
+  constructor(
+    private readonly s: SqlSession,
+    private readonly taskId: string,
+    private readonly spec: JobTargetSpec,
+  ) {}
+
+  /** Describes the output; for a partitioned one, computes it and lists its partitions. */
+  prepare(ctl: Pick<JobControl, 'cancelled'>): JobTargetPlan {
+    const { sql, partitionKeys, encoding } = this.spec;
+    let source = `(${sql})`;
+    if (partitionKeys.length > 0) {
+      this.temp = `decant_job_${this.taskId.replace(/\W/g, '_')}`;
+      const order = partitionKeys.map(quoteIdent).join(', ');
+      // Sorted by the keys: each part's scan of it then skips the other parts' row groups.
+      this.exec(
+        `CREATE OR REPLACE TEMP TABLE ${quoteIdent(this.temp)} AS ` +
+          `SELECT * FROM ${source} ORDER BY ${order}`,
+      );
+      source = quoteIdent(this.temp);
+    }
+    if (ctl.cancelled()) throw cancelledError();
+    const all = this.rows(`DESCRIBE SELECT * FROM ${source}`).map((r) => ({
+      name: String(r.column_name),
+      type: String(r.column_type),
+    }));
+    const isKey = (c: ColumnInfo) => partitionKeys.includes(c.name);
+    const keys = partitionKeys.map((k) => {
+      const c = all.find((x) => x.name === k);
+      if (!c)
+        throw new DecantError(`job: partition key ${JSON.stringify(k)} is not an output column`);
+      return c;
+    });
+    const columns = all.filter((c) => !isKey(c));
+    if (columns.length === 0)
+      throw new DecantError('job: every column is a partition key: nothing is left to write');
+    const numericText: string[] = [];
+    const cols = columns.map((c) => {
+      const id = quoteIdent(c.name);
+      if (encoding === 'parquet' || PLAIN_TYPES.test(c.type)) return id;
+      if (encoding === 'ndjson' && NESTED.test(c.type)) return id;
+      if (NUMERIC_TEXT.test(c.type)) numericText.push(c.name);
+      return `CAST(${id} AS VARCHAR) AS ${id}`;
+    });
+    let parts: JobTargetPlan['parts'];
+    if (partitionKeys.length === 0) {
+      parts = [{ values: [], rows: null }];
+      this.select = [`SELECT ${cols.join(', ')} FROM ${source}`];
+    } else {
+      const ids = partitionKeys.map(quoteIdent);
+      const found = this.rows(
+        `SELECT ${ids.map((k, i) => `CAST(${k} AS VARCHAR) AS k${i}`).join(', ')}, ` +
+          `count(*) AS n FROM ${source} GROUP BY ALL ORDER BY ${ids.map((_, i) => `any_value(${ids[i]})`).join(', ')}`,
+      );
+      parts = found.map((r) => ({
+        values: partitionKeys.map((_, i) => (r[`k${i}`] === null ? null : String(r[`k${i}`]))),
+        rows: Number(r.n),
+      }));
+      this.select = parts.map((p) => {
+        const where = p.values.map((v, i) =>
+          v === null ? `${ids[i]} IS NULL` : `CAST(${ids[i]} AS VARCHAR) = ${quoteLiteral(v)}`,
+        );
+        return `SELECT ${cols.join(', ')} FROM ${source} WHERE ${where.join(' AND ')}`;
+      });
+    }
+    this.plan = { columns, keys, parts, numericText };
+    return this.plan;
+  }
+
+  /**
+   * Streams part `part` into `sink`; on any failure (or cancel) the sink is told to abort, so
+   * the encoder never finishes a file. Resolves with the rows sent.
+   */
+  async streamPart(part: number, sink: BatchSink, ctl: JobControl): Promise<{ rows: number }> {
+    const sql = this.select[part];
+    if (!this.plan || sql === undefined)
+      throw new DecantError(`job: part ${part} of target ${this.taskId} was not prepared`);
+    let rows = 0;
+    let stream: ReturnType<SqlSession['stream']> | null = null;
+    try {
+      stream = this.s.stream(sql);
+      sink.send({ t: 'schema', bytes: stream.schema });
+      for (;;) {
+        const chunks: Uint8Array[] = [];
+        let n = 0;
+        let chunk: Uint8Array | null = null;
+        while (n < ROWS_PER_MESSAGE && (chunk = stream.next()) !== null) {
+          chunks.push(chunk);
+          n += rowsInIpcMessages(chunk);
+        }
+        if (chunks.length > 0) {
+          await sink.room();
+          if (ctl.cancelled()) throw cancelledError();
+          sink.send({ t: 'batch', bytes: joined(chunks), rows: n });
+          rows += n;
+          ctl.onProgress({ rows, bytesRead: ctl.bytesRead() });
+        }
+        if (chunk === null) break;
+      }
+    } catch (e) {
+      stream?.cancel();
+      const err = jobEngineError(e, sql);
+      sink.send({ t: 'abort', message: err.message });
+      throw err;
+    }
+    sink.send({ t: 'end', rows });
+    return { rows };
+  }
+
+  /** Drops the temporary table; the caller closes the connection. */
+  end(): void {
+    if (this.temp) {
+      try {
+        this.s.run(`DROP TABLE IF EXISTS ${quoteIdent(this.temp)}`);
+      } catch {
+        // The connection is closing anyway; its temp tables go with it.
+      }
+      this.temp = null;
+    }
+  }
+
+  private exec(sql: string): void {
+    try {
+      this.s.run(sql);
+    } catch (e) {
+      throw jobEngineError(e, sql);
+    }
+  }
+
+  private rows(sql: string): Record<string, unknown>[] {
+    try {
+      return this.s.rows(sql);
+    } catch (e) {
+      throw jobEngineError(e, sql);
+    }
+  }
+}
+
+function cancelledError(): DecantError {
+  return new DecantError('job: cancelled', { code: 'cancelled' });
+}
+
+/** DuckDB's error as a `job:` DecantError with the SQL; ours pass through. */
+export function jobEngineError(e: unknown, sql: string): DecantError {
+  if (e instanceof DecantError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new DecantError(`job: ${message}`, { cause: e, code: 'engine', sql });
+}
+
+function joined(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
