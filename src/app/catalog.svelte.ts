@@ -162,7 +162,24 @@ export class CatalogState {
   }
 
   /** Makes `database.table` queryable in the engine; records why not, when it cannot be. */
-  async attach(t: CatalogTable): Promise<Attachment> {
+  /**
+   * Serves the table in the engine. Concurrent calls for the same table version share one
+   * attach, so the Query area can wait for every table before it runs a statement.
+   */
+  attach(t: CatalogTable): Promise<Attachment> {
+    const k = `${key(t.database, t.name)}\u0000${t.version}`;
+    let p = this.attaching.get(k);
+    if (!p) {
+      p = this.attachNow(t).finally(() => this.attaching.delete(k));
+      this.attaching.set(k, p);
+    }
+    return p;
+  }
+
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- in-flight work, never rendered
+  private readonly attaching = new Map<string, Promise<Attachment>>();
+
+  private async attachNow(t: CatalogTable): Promise<Attachment> {
     let a: Attachment;
     try {
       if (t.classification === 'json') {

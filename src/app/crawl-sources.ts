@@ -5,7 +5,7 @@
  */
 import type { CrawlerSource, TableSource } from '../catalog/model';
 import { DecantError } from '../core/errors';
-import type { CrawlInput, LocalInput } from './crawl-input';
+import { localInput, type CrawlInput } from './crawl-input';
 import { filesFromDirectory, type FoundFile } from './folder-files';
 import { copyToOpfs, fileFromOpfs } from './opfs';
 import { findRemoteFiles, textOfSources } from './remote-files';
@@ -76,12 +76,12 @@ async function listSource(s: CrawlerSource): Promise<CrawlInput[]> {
   switch (s.kind) {
     case 'directory': {
       await needPermission(s.handle, `${s.name}/`);
-      return (await filesFromDirectory(s.handle)).map(localFrom);
+      return (await filesFromDirectory(s.handle)).map(localInput);
     }
     case 'file': {
       await needPermission(s.handle, s.path);
       const file = await s.handle.getFile();
-      return [{ ...localFrom({ path: s.path, file, handle: s.handle }) }];
+      return [{ ...localInput({ path: s.path, file, handle: s.handle }) }];
     }
     case 'opfs': {
       const file = await fileFromOpfs(s.opfsPath).catch((e: unknown) => {
@@ -89,7 +89,7 @@ async function listSource(s: CrawlerSource): Promise<CrawlInput[]> {
           cause: e,
         });
       });
-      return [{ ...localFrom({ path: s.path, file }), opfsPath: s.opfsPath }];
+      return [{ ...localInput({ path: s.path, file }), opfsPath: s.opfsPath }];
     }
     case 'url':
     case 's3-list':
@@ -103,17 +103,6 @@ async function needPermission(h: FileSystemHandle, label: string): Promise<void>
     throw new DecantError(
       `crawler: "${label}" needs your permission again after the reload: press Run crawler to grant it`,
     );
-}
-
-function localFrom(f: FoundFile): LocalInput {
-  return {
-    kind: 'local',
-    path: f.path,
-    size: f.file.size,
-    lastModified: f.file.lastModified,
-    file: f.file,
-    ...(f.handle ? { handle: f.handle } : {}),
-  };
 }
 
 /**

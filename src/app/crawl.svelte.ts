@@ -24,7 +24,7 @@ import {
   type TablePlan,
 } from '../crawler';
 import type { CatalogState } from './catalog.svelte';
-import type { CrawlInput, RemoteInput } from './crawl-input';
+import { localInput, type CrawlInput, type RemoteInput } from './crawl-input';
 import {
   listSources,
   requestAccess,
@@ -197,18 +197,7 @@ export class CrawlSession {
     try {
       const listed = await listSources(c.sources);
       const skipped = listed.problems.map((p) => ({ path: p.source, reason: p.reason }));
-      const all: CrawlInput[] = [
-        ...listed.inputs,
-        ...this.found.map((f) => ({
-          kind: 'local' as const,
-          path: f.path,
-          size: f.file.size,
-          lastModified: f.file.lastModified,
-          file: f.file,
-          ...(f.handle ? { handle: f.handle } : {}),
-        })),
-        ...this.remote,
-      ];
+      const all: CrawlInput[] = [...listed.inputs, ...this.found.map(localInput), ...this.remote];
       this.inputs = all;
       // Excluded and hidden files (_SUCCESS, .DS_Store…) are never read.
       const filtered = filterCrawlFiles(all, c.exclusions);

@@ -12,9 +12,13 @@ export class QueryConsole {
   running = $state(false);
   private engine: EngineClient;
 
-  constructor(engine: EngineClient, initialSql = '') {
+  /** Runs before each statement, e.g. waiting until every catalog table is served. */
+  private readonly beforeRun: () => Promise<unknown>;
+
+  constructor(engine: EngineClient, initialSql = '', beforeRun = () => Promise.resolve()) {
     this.engine = engine;
     this.sql = initialSql;
+    this.beforeRun = beforeRun;
   }
 
   async run(): Promise<void> {
@@ -23,6 +27,7 @@ export class QueryConsole {
     this.error = null;
     const previous = this.result;
     try {
+      await this.beforeRun();
       this.result = await this.engine.runSql(this.sql);
       if (previous?.resultId) void this.engine.dropResult(previous.resultId).catch(() => undefined);
     } catch (e) {

@@ -1,5 +1,5 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { CHROMIUM_ARGS } from '../support/chromium';
 
 export interface AppPage {
@@ -59,3 +59,25 @@ export async function settled(
   await c.and(page.locator(selector)).waitFor({ timeout });
   return (await c.getAttribute('data-state')) ?? '';
 }
+
+/**
+ * Runs SQL in the Query area of `page` (app at `url`); each result row's text, its first cell the
+ * row number. Throws the error the page shows.
+ */
+export async function queryRows(page: Page, url: string, text: string): Promise<string[]> {
+  await page.goto(`${url}/#/query`);
+  await page.getByTestId('sql-editor').fill(text);
+  await page.getByTestId('run-sql').click();
+  await page
+    .locator('[data-testid=sql-meta], [data-testid=sql-error]')
+    .first()
+    .waitFor({ timeout: 120_000 });
+  const err = page.getByTestId('sql-error');
+  if (await err.count()) throw new Error(await err.innerText());
+  const grid = page.getByTestId('virtual-grid');
+  await expect.poll(() => grid.innerText()).not.toContain('…');
+  return grid.locator('[data-row]').allInnerTexts();
+}
+
+/** Rows' text without the row number, cells joined by one space. */
+export const cellsOf = (rows: string[]) => rows.map((r) => r.split(/\s+/).slice(1).join(' '));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openApp, type AppPage } from './app-page';
+import { openApp, type AppPage, queryRows, cellsOf } from './app-page';
 import { fixturePath } from '../support/fixtures';
 
 let app: AppPage;
@@ -22,19 +22,7 @@ afterAll(async () => {
   await app?.browser.close();
 });
 
-async function sql(page: Page, text: string): Promise<string[]> {
-  await page.goto(`${app.url}/#/query`);
-  await page.getByTestId('sql-editor').fill(text);
-  await page.getByTestId('run-sql').click();
-  await page.locator('[data-testid=sql-meta], [data-testid=sql-error]').first().waitFor();
-  const err = page.getByTestId('sql-error');
-  if (await err.count()) throw new Error(await err.innerText());
-  const grid = page.getByTestId('virtual-grid');
-  await expect.poll(() => grid.innerText()).not.toContain('…');
-  return grid.locator('[data-row]').allInnerTexts();
-}
-
-const cellsOf = (rows: string[]) => rows.map((r) => r.split(/\s+/).slice(1).join(' '));
+const sql = (page: Page, text: string) => queryRows(page, app.url, text);
 
 describe('Custom CSV classifiers in Chromium', () => {
   it('creates a classifier in the form, with errors by the field, and tries it on files', async () => {

@@ -9,7 +9,7 @@ import { quoteLiteral } from '../../src/core/sql/quote';
 import { fixturePath } from '../support/fixtures';
 import { startS3Stack, type S3Stack } from '../support/s3-stack';
 import { presign, putObject } from '../support/s3-server';
-import { openApp, type AppPage } from './app-page';
+import { openApp, type AppPage, queryRows } from './app-page';
 
 let app: AppPage;
 let stack: S3Stack;
@@ -56,17 +56,7 @@ async function paste(page: Page, lines: string[]) {
   await page.getByTestId('remote-found').waitFor({ timeout: 60_000 });
 }
 
-async function sql(page: Page, text: string): Promise<string[]> {
-  await page.goto(`${app.url}/#/query`);
-  await page.getByTestId('sql-editor').fill(text);
-  await page.getByTestId('run-sql').click();
-  await page.locator('[data-testid=sql-meta], [data-testid=sql-error]').first().waitFor();
-  const err = page.getByTestId('sql-error');
-  if (await err.count()) throw new Error(await err.innerText());
-  const grid = page.getByTestId('virtual-grid');
-  await expect.poll(() => grid.innerText()).not.toContain('…');
-  return grid.locator('[data-row]').allInnerTexts();
-}
+const sql = (page: Page, text: string) => queryRows(page, app.url, text);
 
 describe('Crawling presigned S3 URLs in Chromium', () => {
   it('lists a presigned prefix, reads the GET URLs by ranges, and makes one sales table', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openApp, type AppPage } from './app-page';
+import { openApp, type AppPage, queryRows } from './app-page';
 import { fixturePath } from '../support/fixtures';
 
 let app: AppPage;
@@ -25,17 +25,7 @@ async function crawl(page: Page, pick: () => Promise<void>, database: string) {
   return page.getByTestId('plan-table');
 }
 
-async function sql(page: Page, text: string): Promise<string[]> {
-  await page.goto(`${app.url}/#/query`);
-  await page.getByTestId('sql-editor').fill(text);
-  await page.getByTestId('run-sql').click();
-  await page.locator('[data-testid=sql-meta], [data-testid=sql-error]').first().waitFor();
-  const err = page.getByTestId('sql-error');
-  if (await err.count()) throw new Error(await err.innerText());
-  const grid = page.getByTestId('virtual-grid');
-  await expect.poll(() => grid.innerText()).not.toContain('…');
-  return grid.locator('[data-row]').allInnerTexts();
-}
+const sql = (page: Page, text: string) => queryRows(page, app.url, text);
 
 describe('Crawler in Chromium', () => {
   it('turns the hive-partitioned sales folder into one table with year and month', async () => {

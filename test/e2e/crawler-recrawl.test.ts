@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openApp, type AppPage } from './app-page';
+import { openApp, type AppPage, queryRows, cellsOf } from './app-page';
 import { fixturePath } from '../support/fixtures';
 
 let app: AppPage;
@@ -58,19 +58,7 @@ async function runPlan(page: Page) {
     throw new Error(await page.getByTestId('crawl-error').innerText());
 }
 
-async function sql(page: Page, text: string): Promise<string[]> {
-  await page.goto(`${app.url}/#/query`);
-  await page.getByTestId('sql-editor').fill(text);
-  await page.getByTestId('run-sql').click();
-  await page.locator('[data-testid=sql-meta], [data-testid=sql-error]').first().waitFor();
-  const err = page.getByTestId('sql-error');
-  if (await err.count()) throw new Error(await err.innerText());
-  const grid = page.getByTestId('virtual-grid');
-  await expect.poll(() => grid.innerText()).not.toContain('…');
-  return grid.locator('[data-row]').allInnerTexts();
-}
-
-const values = (rows: string[]) => rows.map((r) => r.split(/\s+/).slice(1).join(' '));
+const sql = (page: Page, text: string) => queryRows(page, app.url, text);
 
 describe('A saved crawler in Chromium: recrawls with its policies', () => {
   it('crawls a folder kept in the browser, recrawls after a reload, applies the policies', async () => {
@@ -115,7 +103,7 @@ describe('A saved crawler in Chromium: recrawls with its policies', () => {
     await page.getByTestId('commit-crawl').click();
     await page.getByTestId('crawl-committed').waitFor();
     expect(
-      values(
+      cellsOf(
         await sql(
           page,
           'SELECT year, month, count(*), count(note) FROM warehouse.lake_files_sales GROUP BY ALL ORDER BY ALL',

@@ -5,7 +5,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quoteLiteral } from '../../src/core/sql/quote';
-import { openApp, type AppPage } from './app-page';
+import { openApp, type AppPage, queryRows, cellsOf } from './app-page';
 
 let app: AppPage;
 const base = mkdtempSync(join(tmpdir(), 'decant-e2e-parquet-'));
@@ -63,30 +63,7 @@ afterAll(async () => {
   await app?.browser.close();
 });
 
-/**
- * Runs SQL in the Query area; the rows' text. The Query area attaches tables as it opens, so a
- * query sent at once may beat the attach; it is sent again until the table is there.
- */
-async function sql(page: Page, text: string): Promise<string[]> {
-  await page.goto(`${app.url}/#/query`);
-  await page.getByTestId('sql-editor').fill(text);
-  for (let attempt = 0; ; attempt++) {
-    await page.getByTestId('run-sql').click();
-    await page.locator('[data-testid=sql-meta], [data-testid=sql-error]').first().waitFor({
-      timeout: 120_000,
-    });
-    const err = page.getByTestId('sql-error');
-    if (!(await err.count())) break;
-    const message = await err.innerText();
-    if (attempt > 20 || !/does not exist/.test(message)) throw new Error(message);
-    await page.waitForTimeout(250);
-  }
-  const grid = page.getByTestId('virtual-grid');
-  await expect.poll(() => grid.innerText()).not.toContain('…');
-  return grid.locator('[data-row]').allInnerTexts();
-}
-
-const cells = (rows: string[]) => rows.map((r) => r.split(/\s+/).slice(1).join(' '));
+const sql = (page: Page, text: string) => queryRows(page, app.url, text);
 
 describe('Parquet tables in Chromium', () => {
   it('crawls a hive-partitioned Parquet folder into one table, queryable as lake.events', async () => {
@@ -112,9 +89,9 @@ describe('Parquet tables in Chromium', () => {
     await page.getByTestId('commit-crawl').click();
     await page.getByTestId('crawl-committed').waitFor();
 
-    expect(cells(await sql(page, summary('lake.events')))).toEqual(expected);
+    expect(cellsOf(await sql(page, summary('lake.events')))).toEqual(expected);
     expect(
-      cells(
+      cellsOf(
         await sql(
           page,
           `SELECT concat_ws('|', id, amount, day, meta.tags[1], coupon) FROM lake.events
@@ -158,7 +135,7 @@ describe('Parquet tables in Chromium', () => {
       'parquet: "lake.broken/broken/part-0.parquet": row group 2 of 2: the Parquet reader crashed on ' +
         'it: its data is corrupt',
     );
-    expect(cells(await sql(page, summary('lake.events')))).toEqual(expected);
+    expect(cellsOf(await sql(page, summary('lake.events')))).toEqual(expected);
     expect(app.consoleErrors).toEqual([]);
   });
 
@@ -166,7 +143,7 @@ describe('Parquet tables in Chromium', () => {
     const { page } = app;
     await page.reload();
     await page.getByTestId('engine-status').filter({ hasText: 'DuckDB' }).waitFor();
-    expect(cells(await sql(page, summary('lake.events')))).toEqual(expected);
+    expect(cellsOf(await sql(page, summary('lake.events')))).toEqual(expected);
   });
 
   it('made no request outside its own origin', () => {
