@@ -145,6 +145,22 @@ describe('crawlFiles (the crawler’s classifier pass in the engine worker)', ()
     expect(out.skipped.find((s) => s.path === 'junk.csv')?.reason).toMatch(/not a text file/);
   });
 
+  it('reads Hive-style Ctrl-A (\\u0001) delimited text with the built-in classifier', async () => {
+    const out = await run(
+      folderOf({
+        'hive/part-0.csv': 'id\u0001name\u0001score\n1\u0001ann\u00012.5\n2\u0001bob\u00013\n',
+      }),
+    );
+    expect(out.skipped).toEqual([]);
+    expect(out.files[0]?.dialect?.delimiter).toBe('\u0001');
+    expect(out.files[0]?.columns).toEqual([
+      { name: 'id', type: 'BIGINT' },
+      { name: 'name', type: 'VARCHAR' },
+      { name: 'score', type: 'DOUBLE' },
+    ]);
+    expect(out.files[0]?.rowCount).toBe(2);
+  });
+
   it('with a sample size, reads only the first files of each folder and says so', async () => {
     const files: Record<string, string> = {};
     for (let d = 0; d < 2; d++)

@@ -88,8 +88,9 @@ export function inspectCsv(
       dialectFrom(found, verdict.encoding, src),
       found.Columns,
     );
-    ragged = { lines, expected: found.Columns.length, policy: badRows };
-    if (badRows === 'error') {
+    // No bad line: DuckDB's sniffer only missed the delimiter (it never tries Ctrl-A, \u0001).
+    if (lines.length > 0) ragged = { lines, expected: found.Columns.length, policy: badRows };
+    if (ragged && badRows === 'error') {
       const list = lines.slice(0, 5).map((l) => `line ${l.line} has ${l.found}`);
       throw new DecantError(
         `csv: "${src.name}": ${lines.length}${lines.length >= 50 ? '+' : ''} row(s) have the wrong number of ` +
