@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openApp, type AppPage, queryRows } from './app-page';
@@ -119,6 +122,29 @@ describe('Crawler in Chromium', () => {
     expect(await page.getByTestId('crawl-notes').innerText()).toContain(
       'late-string.csv: column "code" written as text (VARCHAR): line 30002',
     );
+  });
+
+  it('cancels a crawl of many files: nothing is written, the run is recorded as CANCELLED', async () => {
+    const { page } = app;
+    const dir = mkdtempSync(join(tmpdir(), 'decant-cancel-'));
+    for (let d = 0; d < 50; d++) {
+      mkdirSync(join(dir, 'many', `d=${d}`), { recursive: true });
+      for (let i = 0; i < 100; i++)
+        writeFileSync(join(dir, 'many', `d=${d}`, `f${i}.csv`), `a,b\n${i},x\n`);
+    }
+    await page.goto(`${app.url}/#/crawl`);
+    await page.getByTestId('crawl-folder-input').setInputFiles(join(dir, 'many'));
+    await page.getByTestId('crawl-found').waitFor();
+    await page.getByTestId('crawl-database').fill('cancelled');
+    await page.getByTestId('run-crawl').click();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect
+      .poll(() => page.getByTestId('crawl-error').innerText())
+      .toBe('crawler: cancelled; nothing was written');
+    await expect
+      .poll(() => page.getByTestId('crawler-run').first().innerText())
+      .toMatch(/folder crawl\s+CANCELLED/);
+    expect(await page.getByTestId('crawl-plan').count()).toBe(0);
   });
 
   it('made no request outside its own origin', () => {
