@@ -3,17 +3,14 @@ import { DecantError } from '../core/errors';
 import type { EngineClient } from '../engine/client';
 import type { CrawlOutcome, CrawlRequest } from '../engine/protocol';
 import type {
-  CatalogPartition,
   CatalogTable,
   Crawler,
   CrawlerRun,
   CrawlerSource,
   CsvClassifier,
-  TableParameters,
 } from '../catalog/model';
 import {
   applyPolicies,
-  csvFormatKey,
   CRAWLER_PARAMETER,
   filterCrawlFiles,
   groupTables,
@@ -21,7 +18,6 @@ import {
   type ClassifiedFile,
   type CrawlDecisions,
   type CrawlPlan,
-  type TablePlan,
 } from '../crawler';
 import type { CatalogState } from './catalog.svelte';
 import { localInput, type CrawlInput, type RemoteInput } from './crawl-input';
@@ -33,7 +29,16 @@ import {
   tableSourceFor,
 } from './crawl-sources';
 import type { FoundFile } from './folder-files';
-import { dialectFromParameters, parametersFromDialect } from './table-files';
+import {
+  formatKeyOf,
+  kindOf,
+  newCrawler,
+  partitionsFor,
+  tableDraftFor,
+  UNSAVED,
+} from './crawl-drafts';
+
+export { newCrawler, UNSAVED } from './crawl-drafts';
 
 export type CrawlState =
   | { kind: 'idle' }
@@ -43,30 +48,6 @@ export type CrawlState =
   | { kind: 'committing'; done: number; total: number }
   | { kind: 'committed'; plan: CrawlPlan; decisions: CrawlDecisions; tables: CatalogTable[] }
   | { kind: 'failed'; error: DecantError };
-
-const CSV = /\.(csv|tsv|txt|tab|psv|dat)(\.gz|\.gzip)?$/i;
-const JSON_FILE = /\.(json|ndjson|jsonl)(\.gz|\.gzip)?$/i;
-const PARQUET = /\.parquet$/i;
-
-/** The name runs of an unsaved crawler are recorded under. */
-export const UNSAVED = 'folder crawl';
-
-export function newCrawler(): Crawler {
-  return {
-    name: '',
-    description: '',
-    database: 'default',
-    tablePrefix: '',
-    sources: [],
-    exclusions: ['**/_tmp/**', '**/*.crc'],
-    classifiers: [],
-    schemaChangePolicy: { update: 'UPDATE_IN_DATABASE', delete: 'DEPRECATE_IN_DATABASE' },
-    recrawlPolicy: 'CRAWL_EVERYTHING',
-    keepCopies: true,
-    createdAt: 0,
-    updatedAt: 0,
-  };
-}
 
 /**
  * A crawler being edited and run: list its sources (and whatever was just dropped), classify every
@@ -335,7 +316,13 @@ export class CrawlSession {
           sources.push(source);
         }
         entries.push({
-          draft: this.draftFor(w.plan, sources),
+          draft: tableDraftFor(w.plan, sources, {
+            crawler: c,
+            dialect: this.dialects.get(w.plan.files[0]?.path ?? ''),
+            current: this.catalog.tables.find(
+              (x) => x.database === c.database.trim() && x.name === w.plan.name,
+            ),
+          }),
           partitions: partitionsFor(w.plan, c.database),
         });
       }
@@ -400,68 +387,4 @@ export class CrawlSession {
     await this.catalog.recordCrawlerRun(run).catch(() => undefined);
     await this.loadRuns();
   }
-
-  private draftFor(t: TablePlan, sources: CatalogTable['sources']) {
-    const c = this.crawler;
-    const d = this.dialects.get(t.files[0]?.path ?? '');
-    const current = this.catalog.tables.find(
-      (x) => x.database === c.database.trim() && x.name === t.name,
-    );
-    const comment = (cols: CatalogTable['columns'] | undefined, name: string) =>
-      cols?.find((x) => x.name === name)?.comment ?? '';
-    const rows = t.files.every((f) => f.rowCount !== undefined)
-      ? t.files.reduce((n, f) => n + (f.rowCount ?? 0), 0)
-      : undefined;
-    const parameters: TableParameters = {
-      ...(current?.parameters ?? {}),
-      recordCount: rows,
-      sizeBytes: t.files.reduce((n, f) => n + f.size, 0),
-      objectCount: t.files.length,
-      ...(d ? parametersFromDialect(d) : {}),
-      ...(c.name.trim() ? { [CRAWLER_PARAMETER]: c.name.trim() } : {}),
-    };
-    // A table that is back is no longer deprecated.
-    delete parameters.DEPRECATED_BY_CRAWLER;
-    return {
-      database: c.database.trim(),
-      name: t.name,
-      // The user's description and comments survive a recrawl.
-      description: current?.description ?? '',
-      classification: t.classification,
-      sources,
-      columns: t.columns.map((x) => ({ ...x, comment: comment(current?.columns, x.name) })),
-      partitionKeys: t.partitionKeys.map((x) => ({
-        ...x,
-        comment: comment(current?.partitionKeys, x.name),
-      })),
-      parameters,
-      updatedBy: { kind: 'crawler' as const, name: c.name.trim() || UNSAVED },
-    };
-  }
-}
-
-function kindOf(path: string): CrawlRequest['kind'] | null {
-  return CSV.test(path)
-    ? 'csv'
-    : JSON_FILE.test(path)
-      ? 'json'
-      : PARQUET.test(path)
-        ? 'parquet'
-        : null;
-}
-
-function formatKeyOf(t: CatalogTable): string {
-  return t.classification === 'csv' ? csvFormatKey(dialectFromParameters(t)) : t.classification;
-}
-
-function partitionsFor(t: TablePlan, database: string): CatalogPartition[] {
-  return t.partitions.map((p) => ({
-    database: database.trim(),
-    table: t.name,
-    values: p.values,
-    location: p.location,
-    files: p.files,
-    rowCount: p.rowCount,
-    sizeBytes: p.sizeBytes,
-  }));
 }

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import type { CatalogTable } from '../../src/catalog/model';
+import type { TablePlan } from '../../src/crawler';
+import { kindOf, newCrawler, tableDraftFor } from '../../src/app/crawl-drafts';
+
+const plan: TablePlan = {
+  name: 'sales',
+  root: 'sales',
+  classification: 'csv',
+  formatKey: 'k',
+  columns: [
+    { name: 'id', type: 'BIGINT' },
+    { name: 'note', type: 'VARCHAR' },
+  ],
+  partitionKeys: [{ name: 'year', type: 'BIGINT' }],
+  partitions: [],
+  files: [
+    {
+      path: 'sales/year=1/a.csv',
+      size: 10,
+      lastModified: 1,
+      classification: 'csv',
+      columns: [],
+      formatKey: 'k',
+      rowCount: 2,
+    },
+    {
+      path: 'sales/year=2/b.csv',
+      size: 5,
+      lastModified: 1,
+      classification: 'csv',
+      columns: [],
+      formatKey: 'k',
+      rowCount: 3,
+    },
+  ],
+  sizeBytes: 15,
+};
+
+describe('tableDraftFor', () => {
+  it('keeps the user’s description, comments and parameters; clears the deprecated mark', () => {
+    const current = {
+      description: 'mine',
+      columns: [{ name: 'id', type: 'BIGINT', comment: 'the key' }],
+      partitionKeys: [{ name: 'year', type: 'BIGINT', comment: 'when' }],
+      parameters: { owner: 'ana', DEPRECATED_BY_CRAWLER: 5, UPDATED_BY_CRAWLER: 'c' },
+    } as unknown as CatalogTable;
+    const crawler = { ...newCrawler(), name: 'c', database: ' lake ' };
+    const d = tableDraftFor(plan, [], { crawler, current });
+    expect(d.database).toBe('lake');
+    expect(d.description).toBe('mine');
+    expect(d.columns).toEqual([
+      { name: 'id', type: 'BIGINT', comment: 'the key' },
+      { name: 'note', type: 'VARCHAR', comment: '' },
+    ]);
+    expect(d.partitionKeys[0]?.comment).toBe('when');
+    expect(d.parameters).toMatchObject({
+      owner: 'ana',
+      recordCount: 5,
+      sizeBytes: 15,
+      objectCount: 2,
+    });
+    expect(d.parameters.DEPRECATED_BY_CRAWLER).toBeUndefined();
+    expect(d.updatedBy).toEqual({ kind: 'crawler', name: 'c' });
+  });
+
+  it('an unsaved crawler marks no table as its own', () => {
+    const d = tableDraftFor(plan, [], { crawler: newCrawler() });
+    expect(d.parameters.UPDATED_BY_CRAWLER).toBeUndefined();
+    expect(d.updatedBy).toEqual({ kind: 'crawler', name: 'folder crawl' });
+  });
+});
+
+describe('kindOf', () => {
+  it.each([
+    ['a.csv', 'csv'],
+    ['a.TSV.gz', 'csv'],
+    ['a.ndjson', 'json'],
+    ['a.json.gz', 'json'],
+    ['a.parquet', 'parquet'],
+    ['a.md', null],
+  ])('%s → %s', (path, kind) => expect(kindOf(path)).toBe(kind));
+});
