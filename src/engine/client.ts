@@ -14,6 +14,9 @@ import type {
   EngineApi,
   FileSchema,
   InspectOptions,
+  JobStreamProgress,
+  JobTargetPlan,
+  JobTargetSpec,
   JsonTable,
   ParquetTable,
   CsvInspection,
@@ -22,9 +25,11 @@ import type {
   ScanProgress,
   ScanResult,
   SqlResult,
+  TextEncodeOptions,
   UrlFile,
   WireError,
 } from './protocol';
+import type { CsvDialect } from '../core/csv/dialect';
 
 /** Rebuilds the error a worker threw (a WireError) as a DecantError. */
 export function errorFromWire(e: unknown): DecantError {
@@ -39,6 +44,29 @@ export function errorFromWire(e: unknown): DecantError {
     });
   }
   return new DecantError(String(e));
+}
+
+/** How a job target's files are encoded (src/jobs' TargetWriteFormat has this shape). */
+export type JobOutputFormat =
+  | { kind: 'parquet'; compression: ParquetCompressionName; rowGroupSize: number }
+  | Extract<TextEncodeOptions, { kind: 'csv' }>
+  | { kind: 'ndjson'; compression: 'none' | 'gzip' };
+type ParquetCompressionName = EncodeOptions['compression'];
+
+export interface JobTargetProgress {
+  /** Files finished, of `plan.parts.length`. */
+  partsDone: number;
+  parts: number;
+  /** Rows streamed so far in all. */
+  rows: number;
+  bytesRead: number;
+  bytesWritten: number;
+}
+
+/** A job target's files, encoded and held in memory until the caller writes them somewhere. */
+export interface JobTargetOutput {
+  plan: JobTargetPlan;
+  files: { values: (string | null)[]; blob: Blob; rows: number }[];
 }
 
 export interface ConvertProgress extends ScanProgress, EncodeProgress {}
@@ -249,6 +277,103 @@ export class EngineClient {
       );
     } finally {
       signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** See EngineApi.tableScan: a CSV table's dialect and registered file names, in order. */
+  tableScan(
+    database: string,
+    name: string,
+  ): Promise<{ dialect: CsvDialect; registered: string[] }> {
+    return this.call(() => this.engine.tableScan(database, name));
+  }
+
+  /**
+   * Runs one compiled job target: the engine streams each output file's rows (one per partition)
+   * to the encoder worker, which makes a Parquet, CSV or NDJSON Blob of it. Nothing is written
+   * anywhere: the caller publishes the files once every target succeeded. Rows streamed and rows
+   * encoded must agree (code 'row-mismatch'); `signal` cancels (code 'cancelled').
+   */
+  async runJobTarget(
+    spec: JobTargetSpec,
+    format: JobOutputFormat,
+    onProgress: (p: JobTargetProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<JobTargetOutput> {
+    const taskId = `t${++this.tasks}`;
+    const onAbort = () => void this.engine.cancel(taskId);
+    if (signal?.aborted) throw new DecantError('job: cancelled', { code: 'cancelled' });
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const progress: JobTargetProgress = {
+      partsDone: 0,
+      parts: 0,
+      rows: 0,
+      bytesRead: 0,
+      bytesWritten: 0,
+    };
+    try {
+      const plan = await this.call(() => this.engine.prepareJobTarget(taskId, spec));
+      progress.parts = plan.parts.length;
+      onProgress({ ...progress });
+      const files: JobTargetOutput['files'] = [];
+      let rowsBefore = 0;
+      let bytesBefore = 0;
+      for (let i = 0; i < plan.parts.length; i++) {
+        if (signal?.aborted) throw new DecantError('job: cancelled', { code: 'cancelled' });
+        const channel = new MessageChannel();
+        const port = Comlink.transfer(channel.port2, [channel.port2]);
+        const onEncode = Comlink.proxy((p: EncodeProgress) => {
+          progress.bytesWritten = bytesBefore + p.bytesWritten;
+          onProgress({ ...progress });
+        });
+        const encoding: Promise<{ blob: Blob; rowsWritten: number }> =
+          format.kind === 'parquet'
+            ? this.parquet.encode(
+                port,
+                { compression: format.compression, rowGroupSize: format.rowGroupSize },
+                onEncode,
+              )
+            : this.parquet.encodeText(
+                port,
+                format.kind === 'csv' ? format : { ...format, numericText: plan.numericText },
+                onEncode,
+              );
+        const streaming = this.engine.streamJobPart(
+          taskId,
+          i,
+          Comlink.transfer(channel.port1, [channel.port1]),
+          Comlink.proxy((p: JobStreamProgress) => {
+            progress.rows = rowsBefore + p.rows;
+            progress.bytesRead = Math.max(progress.bytesRead, p.bytesRead);
+            onProgress({ ...progress });
+          }),
+        );
+        // The engine's error is the cause; the encoder only echoes it.
+        const [sent, encoded] = await Promise.allSettled([streaming, encoding]);
+        if (sent.status === 'rejected') throw errorFromWire(sent.reason);
+        if (encoded.status === 'rejected') throw errorFromWire(encoded.reason);
+        if (sent.value.rows !== encoded.value.rowsWritten)
+          throw new DecantError(
+            `job: rows streamed (${sent.value.rows}) and encoded (${encoded.value.rowsWritten}) ` +
+              'disagree; nothing was written',
+            { code: 'row-mismatch' },
+          );
+        files.push({
+          values: plan.parts[i]!.values,
+          blob: encoded.value.blob,
+          rows: sent.value.rows,
+        });
+        rowsBefore += sent.value.rows;
+        bytesBefore += encoded.value.blob.size;
+        progress.rows = rowsBefore;
+        progress.bytesWritten = bytesBefore;
+        progress.partsDone = i + 1;
+        onProgress({ ...progress });
+      }
+      return { plan, files };
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      await this.engine.endJobTarget(taskId).catch(() => undefined);
     }
   }
 

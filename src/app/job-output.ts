@@ -1,0 +1,187 @@
+/**
+ * Writes a job run's files where its targets say: a download (one file, or a zip of the
+ * partition folders), a folder the user picked (its handle kept in IndexedDB), or a folder in
+ * this browser's private file system (OPFS). Files are written under hidden temporary names
+ * and renamed only once all of them are written, so a failed, cancelled or interrupted run
+ * leaves nothing that looks like complete output.
+ */
+import { downloadZip } from 'client-zip';
+import type { CatalogDb } from '../catalog/db';
+import { DecantError } from '../core/errors';
+import { quotedName } from '../core/quoted-name';
+import type { NodeId } from '../jobs/model';
+import { downloadBlob } from './download';
+
+/** A file a run made, waiting to be written: `path` is relative to the target's folder. */
+export interface StagedFile {
+  path: string;
+  blob: Blob;
+}
+
+/** A written file; `handle` is absent for downloads. */
+export interface PublishedFile {
+  path: string;
+  handle?: FileSystemFileHandle;
+}
+
+/** Files staged into temporary names in a folder, to be moved into place (or removed). */
+export interface StagedFolder {
+  /** How the run page names it: `opfs:sales-out/`, `folder:exports/sales-out/`. */
+  label: string;
+  /** Renames every temporary file to its name; the output is then complete. */
+  commit(): Promise<PublishedFile[]>;
+  /** Removes the temporary files; nothing is left. */
+  discard(): Promise<void>;
+}
+
+type WritableDir = FileSystemDirectoryHandle & {
+  queryPermission?: (d: { mode: 'readwrite' }) => Promise<PermissionState>;
+  requestPermission?: (d: { mode: 'readwrite' }) => Promise<PermissionState>;
+};
+type MovableFile = FileSystemFileHandle & { move?: (name: string) => Promise<void> };
+
+const tempName = (runId: string, name: string) => `.decant-tmp-${runId}-${name}`;
+
+/**
+ * Writes `files` under `folder` in `root` with temporary names (hidden: crawlers skip them).
+ * Nothing is visible under the final names until `commit`. Throws a `job:` DecantError naming
+ * the file that could not be written, after removing what it wrote.
+ */
+export async function stageFiles(
+  root: FileSystemDirectoryHandle,
+  folder: string,
+  files: readonly StagedFile[],
+  runId: string,
+  label: string,
+): Promise<StagedFolder> {
+  const written: { dir: FileSystemDirectoryHandle; name: string; temp: string; path: string }[] =
+    [];
+  const discard = async () => {
+    for (const w of written) await w.dir.removeEntry(w.temp).catch(() => undefined);
+  };
+  try {
+    for (const f of files) {
+      const parts = [folder, ...f.path.split('/')].filter((p) => p !== '');
+      const name = parts.pop()!;
+      let dir = root;
+      for (const p of parts) dir = await dir.getDirectoryHandle(p, { create: true });
+      const temp = tempName(runId, name);
+      const handle = await dir.getFileHandle(temp, { create: true });
+      written.push({ dir, name, temp, path: f.path });
+      const w = await handle.createWritable();
+      try {
+        await w.write(f.blob);
+        await w.close();
+      } catch (e) {
+        await w.abort().catch(() => undefined);
+        throw e;
+      }
+    }
+  } catch (e) {
+    await discard();
+    throw new DecantError(
+      `job: cannot write the output into ${label}: ${e instanceof Error ? e.message : String(e)}`,
+      { cause: e },
+    );
+  }
+  return {
+    label,
+    discard,
+    async commit() {
+      const out: PublishedFile[] = [];
+      for (const w of written) {
+        const h = (await w.dir.getFileHandle(w.temp)) as MovableFile;
+        if (typeof h.move === 'function') await h.move(w.name);
+        else {
+          // No rename here: copy under the final name (written whole on close), then remove.
+          const target = await w.dir.getFileHandle(w.name, { create: true });
+          const wr = await target.createWritable();
+          await wr.write(await h.getFile());
+          await wr.close();
+          await w.dir.removeEntry(w.temp);
+        }
+        out.push({ path: w.path, handle: await w.dir.getFileHandle(w.name) });
+      }
+      return out;
+    },
+  };
+}
+
+/** The top folder of this origin's private file system, where OPFS targets write. */
+export function opfsRoot(): Promise<FileSystemDirectoryHandle> {
+  return navigator.storage.getDirectory();
+}
+
+/**
+ * Saves the run's files through the browser's download: one file as itself, several (a
+ * partitioned target) as `<name>.zip` holding the partition folders.
+ */
+export async function downloadFiles(name: string, files: readonly StagedFile[]): Promise<string> {
+  if (files.length === 1 && !files[0]!.path.includes('/')) {
+    const ext = files[0]!.path.slice(files[0]!.path.indexOf('.'));
+    const fileName = name.endsWith(ext) ? name : `${name}${ext}`;
+    downloadBlob(files[0]!.blob, fileName);
+    return fileName;
+  }
+  const zip = await downloadZip(
+    files.map((f) => ({ name: `${name}/${f.path}`, input: f.blob, lastModified: new Date() })),
+  ).blob();
+  downloadBlob(zip, `${name}.zip`);
+  return `${name}.zip`;
+}
+
+// ---- folders picked for `folder` targets, kept in the catalog's IndexedDB ---------------------
+
+const folderKey = (job: string, nodeId: NodeId) => `job-folder:${JSON.stringify([job, nodeId])}`;
+
+/** Asks the user for a folder (call from a click) and keeps its handle for the target. */
+export async function pickTargetFolder(
+  db: CatalogDb,
+  job: string,
+  nodeId: NodeId,
+): Promise<string> {
+  const pick = (
+    globalThis as { showDirectoryPicker?: (o: { mode: 'readwrite' }) => Promise<WritableDir> }
+  ).showDirectoryPicker;
+  if (!pick)
+    throw new DecantError(
+      'job: this browser cannot write into a folder you pick; write to the browser (OPFS) or a download instead',
+    );
+  const handle = await pick({ mode: 'readwrite' });
+  await db.put('settings', { key: folderKey(job, nodeId), value: handle });
+  return handle.name;
+}
+
+export async function targetFolderName(
+  db: CatalogDb,
+  job: string,
+  nodeId: NodeId,
+): Promise<string | undefined> {
+  const r = await db.get('settings', folderKey(job, nodeId));
+  return (r?.value as FileSystemDirectoryHandle | undefined)?.name;
+}
+
+/**
+ * The folder picked for a target, with write permission (asked for again when it lapsed: this
+ * works only close to a click). Throws a `job:` DecantError saying what to do.
+ */
+export async function targetFolder(
+  db: CatalogDb,
+  job: string,
+  nodeId: NodeId,
+  targetName: string,
+): Promise<FileSystemDirectoryHandle> {
+  const r = await db.get('settings', folderKey(job, nodeId));
+  const h = r?.value as WritableDir | undefined;
+  if (!h)
+    throw new DecantError(
+      `job: target ${quotedName(targetName)} writes to a folder, but none was picked: pick one on the target`,
+    );
+  let state = (await h.queryPermission?.({ mode: 'readwrite' })) ?? 'granted';
+  if (state !== 'granted') state = (await h.requestPermission?.({ mode: 'readwrite' })) ?? state;
+  if (state !== 'granted')
+    throw new DecantError(
+      `job: target ${quotedName(targetName)} may not write into folder ${quotedName(h.name)}: allow it and run again`,
+    );
+  return h;
+}

@@ -1,0 +1,608 @@
+/**
+ * Runs saved jobs in this tab: compiles the job against the catalog (only the files the
+ * partition predicate and the bookmark leave), runs each target in the engine, writes the
+ * files where the targets say once every target succeeded, registers outputs in the catalog,
+ * and commits bookmarks with the run record. Each run holds a Web Lock named after it while it
+ * runs (see JobStore.markInterrupted), keeps to its timeout and is retried as the job says.
+ */
+import type { CatalogDb } from '../catalog/db';
+import type { CatalogTable } from '../catalog/model';
+import { DecantError } from '../core/errors';
+import { quotedName } from '../core/quoted-name';
+import type { EngineClient, JobTargetOutput } from '../engine/client';
+import { mergeBookmark, processedPaths, unprocessedFiles } from '../jobs/bookmarks';
+import { compileJob, type CompiledJob, type CompiledTarget } from '../jobs/compile';
+import type { SourceTable } from '../jobs/context';
+import { JobError } from '../jobs/errors';
+import type { BookmarkMode, CatalogSourceNode, Job, NodeId } from '../jobs/model';
+import {
+  outputTableDraft,
+  partFileName,
+  partitionFolder,
+  HIVE_NULL,
+  type WrittenFile,
+} from '../jobs/output-files';
+import {
+  runLockName,
+  type FileStamp,
+  type JobBookmark,
+  type JobRun,
+  type RunLogLine,
+  type RunTarget,
+  type SavedJob,
+} from '../jobs/run-model';
+import type { JobStore } from '../jobs/store';
+import type { CatalogState } from './catalog.svelte';
+import { dialectFromParameters } from './table-files';
+import {
+  downloadFiles,
+  opfsRoot,
+  pickTargetFolder,
+  stageFiles,
+  targetFolder,
+  targetFolderName,
+  type StagedFile,
+  type StagedFolder,
+} from './job-output';
+
+/** Per catalog source of a job: the files its next run reads, as its bookmark mode says. */
+export interface NextFiles {
+  nodeId: NodeId;
+  /** The node's name. */
+  name: string;
+  /** `database.table`. */
+  table: string;
+  mode: BookmarkMode;
+  /** Files the next run reads; null when the table cannot say (not in the catalog). */
+  files: FileStamp[] | null;
+  /** Files in the table. */
+  total: number;
+  /** Files the bookmark skips. */
+  skipped: number;
+  note?: string;
+}
+
+export interface RunnerDeps {
+  store: JobStore;
+  engine: EngineClient;
+  catalog: CatalogState;
+  /** Every change of a run: its latest record (written to the store at state changes only). */
+  onRun(run: JobRun): void;
+}
+
+interface Control {
+  abort: AbortController;
+  reason: 'cancel' | 'timeout' | null;
+  run: JobRun;
+}
+
+let seq = 0;
+
+/** `jr_<time>_<random>`: sortable, unique across tabs. */
+function newRunId(): string {
+  const rand = Math.random().toString(36).slice(2, 8);
+  return `jr_${Date.now().toString(36)}${(seq++).toString(36)}_${rand}`;
+}
+
+export class JobRunner {
+  private controls = new Map<string, Control>();
+
+  constructor(private readonly deps: RunnerDeps) {}
+
+  /** Records a STARTING run and runs it in the background; resolves with its id once recorded. */
+  start(saved: SavedJob, args: Record<string, string>): Promise<string> {
+    return this.startAttempt(saved, args, 0, null);
+  }
+
+  /** STOPPING now; the run ends STOPPED once its work is abandoned (nothing is written). */
+  cancel(runId: string): void {
+    const c = this.controls.get(runId);
+    if (!c || c.abort.signal.aborted) return;
+    c.reason = 'cancel';
+    c.run = { ...c.run, state: 'STOPPING', log: [...c.run.log, line('warn', 'stop requested')] };
+    this.deps.onRun(c.run);
+    void this.deps.store.putRun(c.run);
+    c.abort.abort();
+  }
+
+  pickFolder(job: string, nodeId: NodeId): Promise<string> {
+    return pickTargetFolder(this.db, job, nodeId);
+  }
+
+  folderName(job: string, nodeId: NodeId): Promise<string | undefined> {
+    return targetFolderName(this.db, job, nodeId);
+  }
+
+  private get db(): CatalogDb {
+    return this.deps.store.db;
+  }
+
+  private startAttempt(
+    saved: SavedJob,
+    args: Record<string, string>,
+    attempt: number,
+    firstRunId: string | null,
+  ): Promise<string> {
+    const id = newRunId();
+    const job = saved.job;
+    const now = Date.now();
+    let run: JobRun = {
+      id,
+      job: saved.name,
+      jobVersion: saved.version,
+      attempt,
+      firstRunId: firstRunId ?? id,
+      state: 'STARTING',
+      startedAt: now,
+      arguments: { ...args },
+      bookmarks: job.bookmarks,
+      timeoutMinutes: job.timeoutMinutes,
+      nodes: {},
+      sources: [],
+      targets: [],
+      bytesRead: 0,
+      bytesWritten: 0,
+      sql: '',
+      log: [
+        line(
+          'info',
+          `${attempt > 0 ? `retry ${attempt} of ${job.maxRetries}: ` : ''}running version ` +
+            `${saved.version}${argumentsText(args)}; bookmarks ${job.bookmarks}`,
+        ),
+      ],
+    };
+    const control: Control = { abort: new AbortController(), reason: null, run };
+    this.controls.set(id, control);
+    return new Promise<string>((resolve, reject) => {
+      const body = async () => {
+        try {
+          await this.deps.store.putRun(run);
+        } catch (e) {
+          this.controls.delete(id);
+          reject(e instanceof Error ? e : new Error(String(e)));
+          return;
+        }
+        this.deps.onRun(run);
+        resolve(id);
+        run = await this.execute(saved, control);
+        this.controls.delete(id);
+        this.deps.onRun(run);
+      };
+      const locks = globalThis.navigator?.locks;
+      const running = locks ? locks.request(runLockName(id), body) : body();
+      void Promise.resolve(running).then(() => {
+        if (run.state === 'FAILED' && attempt < job.maxRetries)
+          void this.startAttempt(saved, args, attempt + 1, firstRunId ?? id);
+      });
+    });
+  }
+
+  /** The run, from STARTING to a final state; never throws. */
+  private async execute(saved: SavedJob, c: Control): Promise<JobRun> {
+    const job = saved.job;
+    const update = (patch: Partial<JobRun>, persist = false) => {
+      c.run = { ...c.run, ...patch };
+      this.deps.onRun(c.run);
+      if (persist) void this.deps.store.putRun(c.run).catch(() => undefined);
+    };
+    const log = (level: RunLogLine['level'], message: string) =>
+      update({ log: [...c.run.log, line(level, message)] });
+    const timer = setTimeout(
+      () => {
+        if (c.abort.signal.aborted) return;
+        c.reason = 'timeout';
+        log('error', `timed out after ${job.timeoutMinutes} minute(s)`);
+        c.abort.abort();
+      },
+      Math.max(1, job.timeoutMinutes) * 60_000,
+    );
+    const staged: StagedFolder[] = [];
+    try {
+      const prepared = await this.prepare(job, log);
+      const compiled = compile(job, prepared, c.run.arguments);
+      const sources = compiled.sources.map((s) => {
+        const stamps = prepared.stamps.get(s.nodeId);
+        const files = s.files && stamps ? s.files.map((p) => stamps.get(p)!).filter(Boolean) : null;
+        return {
+          nodeId: s.nodeId,
+          label: s.table ? `${s.table.database}.${s.table.name}` : (s.file ?? s.nodeId),
+          files,
+          skipped: files ? skippedByBookmark(s, prepared.processed) : 0,
+          bytes: (files ?? [...(stamps?.values() ?? [])]).reduce((n, f) => n + f.size, 0),
+        };
+      });
+      for (const s of sources)
+        if (s.files)
+          log(
+            'info',
+            `source ${quotedName(s.label)}: ${s.files.length} file(s) to read` +
+              (s.skipped > 0 ? `, ${s.skipped} skipped (bookmark)` : ''),
+          );
+      update(
+        {
+          state: 'RUNNING',
+          sql: compiled.script,
+          sources,
+          bytesRead: sources.reduce((n, s) => n + s.bytes, 0),
+          progress: { fraction: 0, phase: 'starting', rowsWritten: 0 },
+        },
+        true,
+      );
+
+      const outputs: { target: CompiledTarget; out: JobTargetOutput }[] = [];
+      const targets = compiled.targets;
+      for (let ti = 0; ti < targets.length; ti++) {
+        const t = targets[ti]!;
+        const what = `target ${quotedName(t.name)}`;
+        log('info', `${what}: running`);
+        try {
+          const out = await this.deps.engine.runJobTarget(
+            { sql: t.sql, partitionKeys: t.write.partitionKeys, encoding: t.write.format.kind },
+            t.write.format,
+            (p) => {
+              const within = p.parts > 0 ? p.partsDone / p.parts : 0;
+              const rowsBefore = outputs.reduce(
+                (n, o) => n + o.out.files.reduce((m, f) => m + f.rows, 0),
+                0,
+              );
+              update({
+                progress: {
+                  fraction: (ti + within) / targets.length,
+                  phase:
+                    p.parts > 1
+                      ? `${what}: writing file ${Math.min(p.partsDone + 1, p.parts)} of ${p.parts}`
+                      : `${what}: running`,
+                  rowsWritten: rowsBefore + p.rows,
+                },
+              });
+            },
+            c.abort.signal,
+          );
+          outputs.push({ target: t, out });
+          const rows = out.files.reduce((n, f) => n + f.rows, 0);
+          update({ nodes: { ...c.run.nodes, [t.nodeId]: { rowsIn: rows, rowsOut: rows } } });
+          log('info', `${what}: ${rows} row(s) in ${out.files.length} file(s)`);
+        } catch (e) {
+          throw atNode(e, job.name, t.nodeId, what);
+        }
+      }
+      if (c.abort.signal.aborted) throw new DecantError('job: cancelled', { code: 'cancelled' });
+
+      // Every target succeeded: stage all files under temporary names, then rename them all.
+      update({ progress: { ...c.run.progress!, phase: 'writing the output', fraction: 0.99 } });
+      const written: RunTarget[] = [];
+      const pending: { o: (typeof outputs)[number]; staged?: StagedFolder; files: StagedFile[] }[] =
+        [];
+      for (const o of outputs) {
+        const files = stagedFiles(o.target, o.out, c.run.id);
+        const dest = o.target.write.destination;
+        if (dest === 'download') {
+          pending.push({ o, files });
+          continue;
+        }
+        const root =
+          dest === 'opfs'
+            ? await opfsRoot()
+            : await targetFolder(this.db, job.name, o.target.nodeId, o.target.name);
+        const label = `${dest === 'opfs' ? 'opfs' : `folder:${root.name}`}:${o.target.write.path}/`;
+        try {
+          const s = await stageFiles(root, o.target.write.path, files, c.run.id, label);
+          staged.push(s);
+          pending.push({ o, staged: s, files });
+        } catch (e) {
+          throw atNode(e, job.name, o.target.nodeId, `target ${quotedName(o.target.name)}`);
+        }
+      }
+      if (c.abort.signal.aborted) throw new DecantError('job: cancelled', { code: 'cancelled' });
+      for (const p of pending) {
+        const t = p.o.target;
+        const rows = p.o.out.files.reduce((n, f) => n + f.rows, 0);
+        const bytes = p.files.reduce((n, f) => n + f.blob.size, 0);
+        const runTarget: RunTarget = {
+          nodeId: t.nodeId,
+          name: t.name,
+          destination: '',
+          sql: t.sql,
+          rowsWritten: rows,
+          bytesWritten: bytes,
+          files: p.files.map((f, i) => ({
+            path: f.path,
+            rows: p.o.out.files[i]!.rows,
+            bytes: f.blob.size,
+          })),
+        };
+        if (!p.staged) {
+          const name = await downloadFiles(t.write.path, p.files);
+          runTarget.destination = `download:${name}`;
+          if (t.write.catalog)
+            log(
+              'warn',
+              `target ${quotedName(t.name)}: a download cannot be registered in the catalog ` +
+                '(write to a folder or to the browser to register it)',
+            );
+        } else {
+          const published = await p.staged.commit();
+          staged.splice(staged.indexOf(p.staged), 1);
+          runTarget.destination = p.staged.label;
+          if (t.write.catalog) {
+            runTarget.registered = await this.register(job, c.run, t, p.o.out, published, log);
+          }
+        }
+        log('info', `target ${quotedName(t.name)}: wrote ${runTarget.destination}`);
+        written.push(runTarget);
+      }
+
+      // Bookmarks move only now, with the SUCCEEDED record, in one transaction.
+      let bookmarks: Map<NodeId, FileStamp[]> | undefined;
+      let bookmarkAfter: JobRun['bookmarkAfter'];
+      if (job.bookmarks === 'enable') {
+        bookmarks = new Map();
+        for (const s of sources) {
+          if (!s.files) continue;
+          const before = prepared.bookmarks.get(s.nodeId)?.files ?? [];
+          bookmarks.set(s.nodeId, mergeBookmark(before, s.files));
+        }
+        bookmarkAfter = Object.fromEntries(
+          [...prepared.bookmarks].map(([k, b]) => [k, b.files] as [string, FileStamp[]]),
+        );
+        for (const [k, files] of bookmarks) bookmarkAfter[k] = files;
+      }
+      const end = Date.now();
+      const done: JobRun = {
+        ...c.run,
+        state: 'SUCCEEDED',
+        endedAt: end,
+        durationMs: end - c.run.startedAt,
+        targets: written,
+        bytesWritten: written.reduce((n, t) => n + t.bytesWritten, 0),
+        progress: undefined,
+        log: [...c.run.log, line('info', 'succeeded')],
+        ...(bookmarkAfter ? { bookmarkAfter } : {}),
+      };
+      await this.deps.store.finishRun(done, bookmarks);
+      c.run = done;
+      return done;
+    } catch (e) {
+      for (const s of staged) await s.discard().catch(() => undefined);
+      const err = e instanceof DecantError ? e : new DecantError(String(e), { cause: e });
+      const state =
+        c.reason === 'timeout'
+          ? 'TIMEOUT'
+          : c.reason === 'cancel' || err.code === 'cancelled'
+            ? 'STOPPED'
+            : 'FAILED';
+      const end = Date.now();
+      const message =
+        state === 'TIMEOUT'
+          ? `timed out after ${job.timeoutMinutes} minute(s); nothing was written`
+          : state === 'STOPPED'
+            ? 'stopped; nothing was written'
+            : err.message;
+      const nodeId = (e as { nodeId?: NodeId }).nodeId;
+      const failed: JobRun = {
+        ...c.run,
+        state,
+        endedAt: end,
+        durationMs: end - c.run.startedAt,
+        progress: undefined,
+        error: state === 'FAILED' || state === 'TIMEOUT' ? { nodeId, message } : undefined,
+        log: [...c.run.log, line(state === 'STOPPED' ? 'warn' : 'error', message)],
+      };
+      await this.deps.store.finishRun(failed).catch(() => undefined);
+      c.run = failed;
+      return failed;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The catalog tables the job reads (attached in the engine), their files and bookmarks. */
+  private async prepare(job: Job, log: (l: RunLogLine['level'], m: string) => void) {
+    const catalog = this.deps.catalog;
+    await catalogReady(catalog);
+    const bookmarks =
+      job.bookmarks === 'disable'
+        ? new Map<NodeId, JobBookmark>()
+        : await this.deps.store.bookmarks(job.name);
+    const tables: SourceTable[] = [];
+    const stamps = new Map<NodeId, Map<string, FileStamp>>();
+    const processed = new Map<NodeId, string[]>();
+    for (const n of job.nodes) {
+      if (n.kind !== 'catalog-source') continue;
+      const { database, table } = n.options;
+      const t = await catalog.records.getTable(database, table);
+      if (!t) continue; // compileJob says so, on the node
+      const a = await catalog.attach(t);
+      if (a.kind !== 'attached')
+        throw new JobError(job.name, [{ nodeId: n.id, message: `${label(n)}: ${a.message}` }]);
+      const files = t.sources.map((s) => ({
+        path: s.path,
+        size: s.size,
+        lastModified: s.lastModified,
+      }));
+      stamps.set(n.id, new Map(files.map((f) => [f.path, f])));
+      let scan: SourceTable['scan'];
+      if (t.classification === 'csv') {
+        const { registered } = await this.deps.engine.tableScan(database, table);
+        if (registered.length === t.sources.length)
+          scan = {
+            dialect: dialectFromParameters(t),
+            files: t.sources.map((s, i) => ({ path: s.path, registered: registered[i]! })),
+          };
+      }
+      if (job.bookmarks !== 'disable') {
+        if (scan) processed.set(n.id, processedPaths(files, bookmarks.get(n.id)?.files ?? []));
+        else
+          log(
+            'warn',
+            `${label(n)}: bookmarks skip files of CSV tables only; every file of this ` +
+              `${t.classification} table is read`,
+          );
+      }
+      if (!tables.some((x) => x.database === database && x.name === table))
+        tables.push(sourceTableOf(t, await catalog.listPartitions(database, table), scan));
+      else if (scan) {
+        const i = tables.findIndex((x) => x.database === database && x.name === table);
+        tables[i] = { ...tables[i]!, scan };
+      }
+    }
+    return { tables, stamps, processed, bookmarks };
+  }
+
+  /** Registers (or appends to) the target's catalog table; returns `database.table`. */
+  private async register(
+    job: Job,
+    run: JobRun,
+    t: CompiledTarget,
+    out: JobTargetOutput,
+    published: { path: string; handle?: FileSystemFileHandle }[],
+    log: (l: RunLogLine['level'], m: string) => void,
+  ): Promise<string> {
+    const { database, table } = t.write.catalog!;
+    const catalog = this.deps.catalog;
+    const current = await catalog.records.getTable(database, table);
+    const now = Date.now();
+    const files: WrittenFile[] = published.map((p, i) => {
+      const f = out.files[i]!;
+      return {
+        path: p.path,
+        values: f.values.map((v) => v ?? HIVE_NULL),
+        rows: f.rows,
+        bytes: f.blob.size,
+        source: {
+          kind: 'file-handle',
+          path: p.path,
+          handle: p.handle!,
+          size: f.blob.size,
+          lastModified: now,
+        },
+      };
+    });
+    const { draft, partitions } = outputTableDraft({
+      database,
+      table,
+      job: job.name,
+      format: t.write.format,
+      columns: out.plan.columns,
+      keys: out.plan.keys,
+      files,
+      current: current
+        ? { table: current, partitions: await catalog.listPartitions(database, table) }
+        : undefined,
+    });
+    await catalog.commitTables(database, [{ draft, partitions }]);
+    log('info', `target ${quotedName(t.name)}: registered ${database}.${table} (run ${run.id})`);
+    return `${database}.${table}`;
+  }
+}
+
+/** Per catalog source, the files the next run will read. */
+export async function nextFilesOf(
+  job: Job,
+  catalog: CatalogState,
+  bookmarks: ReadonlyMap<NodeId, JobBookmark>,
+): Promise<NextFiles[]> {
+  await catalogReady(catalog);
+  const out: NextFiles[] = [];
+  for (const n of job.nodes) {
+    if (n.kind !== 'catalog-source') continue;
+    const { database, table } = n.options;
+    const base = { nodeId: n.id, name: n.name, table: `${database}.${table}`, mode: job.bookmarks };
+    const t = await catalog.records.getTable(database, table);
+    if (!t) {
+      out.push({ ...base, files: null, total: 0, skipped: 0, note: 'not in the catalog' });
+      continue;
+    }
+    const all = t.sources.map((s) => ({
+      path: s.path,
+      size: s.size,
+      lastModified: s.lastModified,
+    }));
+    const bookmarked = job.bookmarks !== 'disable' && t.classification === 'csv';
+    const files = bookmarked ? unprocessedFiles(all, bookmarks.get(n.id)?.files ?? []) : all;
+    out.push({
+      ...base,
+      files,
+      total: all.length,
+      skipped: all.length - files.length,
+      ...(job.bookmarks !== 'disable' && !bookmarked
+        ? { note: `bookmarks skip files of CSV tables only; this is a ${t.classification} table` }
+        : {}),
+    });
+  }
+  return out;
+}
+
+function compile(
+  job: Job,
+  p: { tables: SourceTable[]; processed: Map<NodeId, string[]> },
+  args: Record<string, string>,
+): CompiledJob {
+  return compileJob(job, { tables: p.tables, processedFiles: p.processed, arguments: args });
+}
+
+/** Files of the partitions a source reads that its bookmark skips. */
+function skippedByBookmark(
+  s: { nodeId: NodeId; partitions: string[] | null },
+  processed: ReadonlyMap<NodeId, string[]>,
+): number {
+  const done = processed.get(s.nodeId) ?? [];
+  if (s.partitions === null) return done.length;
+  const read = new Set(s.partitions);
+  return done.filter((p) => read.has(p.split('/').slice(0, -1).join('/'))).length;
+}
+
+function sourceTableOf(
+  t: CatalogTable,
+  partitions: SourceTable['partitions'],
+  scan: SourceTable['scan'],
+): SourceTable {
+  return {
+    database: t.database,
+    name: t.name,
+    columns: t.columns.map((c) => ({ name: c.name, type: c.type })),
+    partitionKeys: t.partitionKeys.map((c) => ({ name: c.name, type: c.type })),
+    partitions,
+    ...(scan ? { scan } : {}),
+  };
+}
+
+/** The files of one target, with their paths in its folder (`year=2024/part-….parquet`). */
+function stagedFiles(t: CompiledTarget, out: JobTargetOutput, runId: string): StagedFile[] {
+  const keys = t.write.partitionKeys;
+  return out.files.map((f, i) => {
+    const name = partFileName(runId, i, t.write.format);
+    const folder = partitionFolder(keys, f.values);
+    return { path: folder ? `${folder}/${name}` : name, blob: f.blob };
+  });
+}
+
+/** The error as a JobError on the node (unless it already names one, or is a cancel). */
+function atNode(e: unknown, job: string, nodeId: NodeId, what: string): DecantError {
+  const err = e instanceof DecantError ? e : new DecantError(String(e), { cause: e });
+  if (err instanceof JobError || err.code === 'cancelled') return err;
+  return new JobError(job, [{ nodeId, message: `${what}: ${err.message.replace(/^job: /, '')}` }]);
+}
+
+function label(n: CatalogSourceNode): string {
+  return `source ${quotedName(n.name)}`;
+}
+
+function line(level: RunLogLine['level'], message: string): RunLogLine {
+  return { at: Date.now(), level, message };
+}
+
+function argumentsText(args: Record<string, string>): string {
+  const names = Object.keys(args);
+  if (names.length === 0) return '';
+  return ` with ${names.map((n) => `--${n} ${JSON.stringify(args[n])}`).join(' ')}`;
+}
+
+/** Waits (up to 30 s) for the catalog mirror to open. */
+async function catalogReady(catalog: CatalogState): Promise<void> {
+  for (let i = 0; i < 300 && !catalog.ready; i++) {
+    if (catalog.loadError) throw catalog.loadError;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!catalog.ready) throw new DecantError('job: the catalog did not open');
+}
