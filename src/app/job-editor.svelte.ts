@@ -1,0 +1,300 @@
+/**
+ * The job being edited on the canvas: the job itself, the selected node, undo and redo, whether
+ * it differs from what was saved, and what the catalog and the engine say about each node
+ * (output columns, problems), plus the data preview of the selected node.
+ */
+import {
+  compileJob,
+  JobError,
+  nodeLabel,
+  previewSql,
+  validateJob,
+  type CompileContext,
+  type Job,
+  type JobIssue,
+  type NodeColumn,
+  type NodeId,
+  type SourceTable,
+} from '../jobs';
+import type { EngineClient } from '../engine/client';
+import type { SqlResult } from '../engine/protocol';
+import { gridFromIpc } from '../engine/preview';
+import type { CatalogState } from './catalog.svelte';
+import {
+  describeJob,
+  engineErrorText,
+  type EngineAnswer,
+  type EngineFindings,
+} from './job-schemas';
+import type { Row } from './row-window';
+
+/** Edits with the same key this close together are one step of undo (typing in a field). */
+const COALESCE_MS = 1500;
+/** Changes settle this long before the engine is asked again. */
+const SETTLE_MS = 250;
+
+export type NodePreview =
+  | { state: 'running'; nodeId: NodeId }
+  | { state: 'rows'; nodeId: NodeId; result: SqlResult; ms: number }
+  | { state: 'error'; nodeId: NodeId; message: string };
+
+export class JobEditor {
+  job = $state.raw<Job>() as Job;
+  selected = $state<NodeId | null>(null);
+  /** The job as last saved (or loaded): `dirty` compares with it. */
+  private savedText = $state('');
+  private past = $state.raw<Job[]>([]);
+  private future = $state.raw<Job[]>([]);
+  private lastKey: string | null = null;
+  private lastAt = 0;
+
+  /** The catalog part of the compile context (tables the sources read). */
+  context = $state.raw<CompileContext>({});
+  /** Problems found before the engine is asked: a source's files that cannot be read now. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- replaced whole, never changed
+  private sourceProblems = $state.raw(new Map<NodeId, string>());
+  findings = $state.raw<(EngineFindings & { job: Job }) | null>(null);
+  describing = $state(false);
+  preview = $state.raw<NodePreview | null>(null);
+  /** When true, the selected node's preview follows edits and selection. */
+  previewOpen = $state(false);
+
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup, never rendered
+  private cache = new Map<string, EngineAnswer>();
+  private generation = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly engine: EngineClient;
+  private readonly catalog: CatalogState;
+
+  constructor(job: Job, engine: EngineClient, catalog: CatalogState) {
+    this.job = job;
+    this.savedText = JSON.stringify(job);
+    this.engine = engine;
+    this.catalog = catalog;
+    this.schedule();
+  }
+
+  readonly dirty = $derived(JSON.stringify(this.job) !== this.savedText);
+  readonly canUndo = $derived(this.past.length > 0);
+  readonly canRedo = $derived(this.future.length > 0);
+
+  /** The full compile context: catalog tables and what the engine found for this very job. */
+  readonly fullContext = $derived.by((): CompileContext => {
+    const f = this.findings;
+    return f && f.job === this.job
+      ? { ...this.context, schemas: f.schemas, facts: f.facts }
+      : this.context;
+  });
+
+  readonly issues = $derived<JobIssue[]>(validateJob(this.job, this.fullContext));
+
+  /** Every problem of node `id`, in words: the job's checks, its files, the engine's answer. */
+  problemsOf(id: NodeId): string[] {
+    const out = this.issues.filter((i) => i.nodeId === id).map((i) => i.message);
+    const files = this.sourceProblems.get(id);
+    if (files) out.push(files);
+    const f = this.findings;
+    const engineSaid = f?.job === this.job ? f.errors.get(id) : undefined;
+    if (engineSaid) out.push(engineSaid);
+    return out;
+  }
+
+  /** The job's problems that belong to no node (e.g. "add a target"). */
+  readonly jobProblems = $derived(this.issues.filter((i) => i.nodeId === undefined));
+
+  /** Node `id`'s output columns: the engine's, else what the compiler knows, else null. */
+  columnsOf(id: NodeId): NodeColumn[] | null {
+    const f = this.findings;
+    if (f?.job === this.job && f.schemas.has(id)) return f.schemas.get(id)!;
+    return null;
+  }
+
+  /** The Script tab: every target's SQL, or why there is none yet. */
+  readonly script = $derived.by((): { sql: string } | { error: string } => {
+    try {
+      return { sql: compileJob(this.job, this.fullContext).script };
+    } catch (e) {
+      if (e instanceof JobError) return { error: e.message };
+      throw e;
+    }
+  });
+
+  // ---- edits -------------------------------------------------------------------------------
+
+  /** Makes `next` the job; one undo step, or part of the last one when `key` repeats soon. */
+  edit(next: Job, key?: string): void {
+    if (next === this.job) return;
+    const now = Date.now();
+    const coalesce = key !== undefined && key === this.lastKey && now - this.lastAt < COALESCE_MS;
+    if (!coalesce) this.past = [...this.past, this.job].slice(-200);
+    this.future = [];
+    this.lastKey = key ?? null;
+    this.lastAt = now;
+    this.setJob(next);
+  }
+
+  undo(): void {
+    const prev = this.past.at(-1);
+    if (!prev) return;
+    this.past = this.past.slice(0, -1);
+    this.future = [...this.future, this.job];
+    this.lastKey = null;
+    this.setJob(prev);
+  }
+
+  redo(): void {
+    const next = this.future.at(-1);
+    if (!next) return;
+    this.future = this.future.slice(0, -1);
+    this.past = [...this.past, this.job];
+    this.lastKey = null;
+    this.setJob(next);
+  }
+
+  /** Replaces the job without an undo step (a version restored, the job reloaded). */
+  reset(job: Job): void {
+    this.past = [];
+    this.future = [];
+    this.savedText = JSON.stringify(job);
+    this.setJob(job);
+  }
+
+  /** The current job is what storage holds now. */
+  markSaved(job: Job = this.job): void {
+    this.savedText = JSON.stringify(job);
+  }
+
+  select(id: NodeId | null): void {
+    if (this.selected === id) return;
+    this.selected = id;
+    if (this.previewOpen) this.schedule();
+  }
+
+  private setJob(job: Job): void {
+    this.job = job;
+    if (this.selected !== null && !job.nodes.some((n) => n.id === this.selected))
+      this.selected = null;
+    this.schedule();
+  }
+
+  // ---- the engine ----------------------------------------------------------------------------
+
+  /** Forget the engine's answers (the catalog changed) and ask again. */
+  catalogChanged(): void {
+    this.cache.clear();
+    this.schedule();
+  }
+
+  /** Asks the engine about the job once edits settle. */
+  schedule(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.refresh();
+    }, SETTLE_MS);
+  }
+
+  /** Stops timers; call when the editor goes away. */
+  dispose(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.generation++;
+    const p = this.preview;
+    if (p?.state === 'rows' && p.result.resultId)
+      void this.engine.dropResult(p.result.resultId).catch(() => undefined);
+  }
+
+  private async refresh(): Promise<void> {
+    const gen = ++this.generation;
+    const job = this.job;
+    const stale = () => gen !== this.generation;
+    this.describing = true;
+    try {
+      await this.catalogContext(job);
+      if (stale()) return;
+      const found = await describeJob(job, this.context, this.engine, this.cache, stale);
+      if (stale()) return;
+      this.findings = { ...found, job };
+      if (this.previewOpen && this.selected !== null) await this.runPreview(this.selected, stale);
+    } finally {
+      if (!stale()) this.describing = false;
+    }
+  }
+
+  /** The catalog tables the job's sources read, attached to the engine, with their partitions. */
+  private async catalogContext(job: Job): Promise<void> {
+    const cat = this.catalog;
+    const tables: SourceTable[] = [];
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- built here, then replaced whole
+    const problems = new Map<NodeId, string>();
+    for (const n of job.nodes) {
+      if (n.kind !== 'catalog-source') continue;
+      const t = cat.table(n.options.database, n.options.table);
+      if (!t) continue; // validateJob says the table is not in the catalog
+      if (!tables.some((x) => x.database === t.database && x.name === t.name)) {
+        const partitions =
+          t.partitionKeys.length > 0 ? await cat.listPartitions(t.database, t.name) : [];
+        tables.push({
+          database: t.database,
+          name: t.name,
+          columns: t.columns,
+          partitionKeys: t.partitionKeys,
+          partitions,
+        });
+      }
+      const a = cat.attachment(t)?.kind === 'attached' ? null : await cat.attach(t);
+      if (a && a.kind !== 'attached')
+        problems.set(n.id, `${nodeLabel(n)}: its files cannot be read now: ${a.message}`);
+    }
+    this.context = { tables };
+    this.sourceProblems = problems;
+  }
+
+  /** Shows the first 100 rows of node `id` (and keeps following it while the preview is open). */
+  async showPreview(id: NodeId): Promise<void> {
+    this.previewOpen = true;
+    this.select(id);
+    await this.runPreview(id, () => false);
+  }
+
+  private async runPreview(id: NodeId, stale: () => boolean): Promise<void> {
+    const old = this.preview;
+    let sql: string;
+    try {
+      sql = previewSql(this.job, id, this.fullContext);
+    } catch (e) {
+      if (!(e instanceof JobError)) throw e;
+      this.preview = { state: 'error', nodeId: id, message: e.issues[0]?.message ?? e.message };
+      return;
+    }
+    this.preview = { state: 'running', nodeId: id };
+    const t0 = performance.now();
+    try {
+      const result = await this.engine.runSql(sql);
+      const ms = performance.now() - t0;
+      if (stale()) {
+        if (result.resultId) void this.engine.dropResult(result.resultId).catch(() => undefined);
+        return;
+      }
+      this.preview = { state: 'rows', nodeId: id, result, ms };
+    } catch (e) {
+      if (stale()) return;
+      const message = e instanceof Error ? e.message : String(e);
+      const node = this.job.nodes.find((n) => n.id === id);
+      this.preview = {
+        state: 'error',
+        nodeId: id,
+        message: `${node ? nodeLabel(node) : id}: ${engineErrorText(message)}`,
+      };
+    } finally {
+      if (old?.state === 'rows' && old.result.resultId)
+        void this.engine.dropResult(old.result.resultId).catch(() => undefined);
+    }
+  }
+
+  /** Rows of the preview shown now, as display text. */
+  fetchPreviewRows = async (offset: number, limit: number): Promise<Row[]> => {
+    const p = this.preview;
+    if (p?.state !== 'rows' || !p.result.resultId) return [];
+    return gridFromIpc(await this.engine.page(p.result.resultId, offset, limit), limit).rows;
+  };
+}
