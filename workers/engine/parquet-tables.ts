@@ -13,13 +13,12 @@ import {
   qualifiedName,
   typeSql,
 } from '../../src/core/sql/table-view';
-import { isTypeName } from '../../src/core/sql/type-name';
 import type { AttachedFile, ParquetTable } from '../../src/engine/protocol';
 import { describeColumns } from './inspect-json';
 import { asyncBufferFromBlob, inspectParquet } from './inspect-parquet';
 import { engineErrorText } from './sql-error';
 import type { SqlSession } from './sql-session';
-import { mainCatalog, tableLabel } from './table-views';
+import { checkServable, mainCatalog, tableLabel } from './table-views';
 
 /** The part of parquet-wasm read here; its browser and Node builds both have it. */
 export type ParquetWasmReader = Pick<typeof ParquetWasm, 'ParquetFile'>;
@@ -111,7 +110,7 @@ export class ParquetTables {
    * names DuckDB would confuse with another Parquet table's (it ignores ASCII case).
    */
   attach(t: ParquetTableBlobs): void {
-    checkTable(t);
+    checkServable(t);
     const key = keyOf(t.database, t.name);
     for (const other of this.entries.values()) {
       const k = keyOf(other.table.database, other.table.name);
@@ -376,49 +375,6 @@ function insertSql(
 /** Whether the table reads a file column of this name (see insertSql). */
 function readsColumn(t: ParquetTableBlobs, name: string): boolean {
   return t.columns.some((c) => c.name === name || asciiLower(c.name) === asciiLower(name));
-}
-
-/** Names, types and partition values the table can be built with; `catalog:` errors if not. */
-function checkTable(t: ParquetTableBlobs): void {
-  const fail = (why: string) =>
-    new DecantError(`catalog: cannot attach ${tableLabel(t.database, t.name)}: ${why}`);
-  for (const [what, v] of [
-    ['database name', t.database],
-    ['table name', t.name],
-  ] as const) {
-    if (v.length === 0) throw fail(`the ${what} is empty`);
-    if (v.includes('\0')) throw fail(`the ${what} contains a NUL character`);
-  }
-  if (t.columns.length === 0) throw fail('it has no columns');
-  const seen = new Map<string, string>();
-  const all = [
-    ...t.columns.map((c) => ({ ...c, what: 'column' })),
-    ...t.partitionKeys.map((c) => ({ ...c, what: 'partition key' })),
-  ];
-  for (const c of all) {
-    if (c.name.length === 0) throw fail(`a ${c.what} has no name`);
-    if (c.name.includes('\0'))
-      throw fail(`${c.what} ${quotedName(c.name)} contains a NUL character`);
-    if (!isTypeName(c.type))
-      throw fail(
-        `${c.what} ${quotedName(c.name)} has type ${quotedName(c.type)}, which is not a DuckDB type name`,
-      );
-    const other = seen.get(asciiLower(c.name));
-    if (other !== undefined)
-      throw fail(
-        `${quotedName(other)} and ${quotedName(c.name)} are the same column to DuckDB, which ignores case in names`,
-      );
-    seen.set(asciiLower(c.name), c.name);
-  }
-  for (const f of t.files) {
-    if (f.partitionValues.length !== t.partitionKeys.length)
-      throw fail(
-        `file ${quotedName(f.path)} has ${f.partitionValues.length} partition values for ` +
-          `${t.partitionKeys.length} partition keys`,
-      );
-    if (f.partitionValues.some((v) => v.includes('\0')))
-      throw fail(`file ${quotedName(f.path)} has a partition value with a NUL character`);
-  }
 }
 
 /** `database.name/path`: how messages name a table's file. */

@@ -46,6 +46,25 @@ export function tableLabel(database: string, name: string): string {
  * whose names collide (DuckDB ignores ASCII case), partition values that don't fit the keys.
  */
 export function checkAttachable(t: TableViewInput): void {
+  if (t.classification !== 'csv')
+    throw new DecantError(
+      `catalog: cannot attach ${tableLabel(t.database, t.name)}: ` +
+        `${quotedName(t.classification)} tables are not supported yet (csv only)`,
+    );
+  checkServable(t);
+}
+
+/**
+ * The checks every kind of table passes before the engine serves it: names, column types,
+ * columns DuckDB would confuse, partition values that fit the keys. Throws `catalog:` errors.
+ */
+export function checkServable(t: {
+  database: string;
+  name: string;
+  columns: readonly ColumnInfo[];
+  partitionKeys: readonly ColumnInfo[];
+  files: readonly { path: string; partitionValues: readonly string[] }[];
+}): void {
   const label = tableLabel(t.database, t.name);
   const fail = (why: string) => new DecantError(`catalog: cannot attach ${label}: ${why}`);
   for (const [what, v] of [
@@ -55,8 +74,6 @@ export function checkAttachable(t: TableViewInput): void {
     if (v.length === 0) throw fail(`the ${what} is empty`);
     if (v.includes('\0')) throw fail(`the ${what} contains a NUL character`);
   }
-  if (t.classification !== 'csv')
-    throw fail(`${quotedName(t.classification)} tables are not supported yet (csv only)`);
   if (t.columns.length === 0) throw fail('it has no columns');
   const seen = new Map<string, string>();
   const all: [ColumnInfo, string][] = [
