@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import type { CatalogTable, TableSource } from '../../src/catalog/model';
+import { writeFormat } from '../../src/jobs/nodes/target';
+import {
+  escapePartitionValue,
+  outputTableDraft,
+  partFileName,
+  partitionFolder,
+  type WrittenFile,
+} from '../../src/jobs/output-files';
+
+const parquet = writeFormat({ kind: 'parquet' });
+const src = (path: string): TableSource => ({
+  kind: 'opfs',
+  path,
+  opfsPath: path,
+  size: 5,
+  lastModified: 1,
+});
+const file = (path: string, values: string[], rows: number): WrittenFile => ({
+  path,
+  values,
+  rows,
+  bytes: 5,
+  source: src(path),
+});
+
+describe('output paths', () => {
+  it('escapes what Hive escapes, NULL and empty as the default partition', () => {
+    expect(escapePartitionValue('2024')).toBe('2024');
+    expect(escapePartitionValue('a/b=c:d%')).toBe('a%2Fb%3Dc%3Ad%25');
+    expect(escapePartitionValue('..')).toBe('%2E%2E');
+    expect(escapePartitionValue('Ünïcödé 表')).toBe('Ünïcödé 表');
+    expect(escapePartitionValue(null)).toBe('__HIVE_DEFAULT_PARTITION__');
+    expect(escapePartitionValue('')).toBe('__HIVE_DEFAULT_PARTITION__');
+    expect(partitionFolder(['year', 'month'], ['2024', '1'])).toBe('year=2024/month=1');
+    expect(decodeURIComponent('a%2Fb%3Dc%3Ad%25')).toBe('a/b=c:d%');
+  });
+
+  it('names files per run and format', () => {
+    expect(partFileName('jr_1', 3, parquet)).toBe('part-jr_1-00003.parquet');
+    expect(partFileName('r', 0, writeFormat({ kind: 'csv', compression: 'gzip' }))).toBe(
+      'part-r-00000.csv.gz',
+    );
+    expect(partFileName('r', 0, writeFormat({ kind: 'ndjson' }))).toBe('part-r-00000.ndjson');
+  });
+});
+
+describe('outputTableDraft', () => {
+  const columns = [{ name: 'sku', type: 'VARCHAR' }];
+  const keys = [{ name: 'year', type: 'BIGINT' }];
+
+  it('a first run makes a Parquet table with its partitions', () => {
+    const { draft, partitions } = outputTableDraft({
+      database: 'out',
+      table: 'sales',
+      job: 'daily',
+      format: parquet,
+      columns,
+      keys,
+      files: [file('year=2024/p1.parquet', ['2024'], 3), file('year=2025/p2.parquet', ['2025'], 2)],
+    });
+    expect(draft).toMatchObject({
+      classification: 'parquet',
+      updatedBy: { kind: 'job', name: 'daily' },
+      parameters: { recordCount: 5, sizeBytes: 10, objectCount: 2 },
+      partitionKeys: [{ name: 'year', type: 'BIGINT', comment: '' }],
+    });
+    expect(partitions.map((p) => [p.location, p.values, p.files, p.rowCount])).toEqual([
+      ['year=2024', ['2024'], ['year=2024/p1.parquet'], 3],
+      ['year=2025', ['2025'], ['year=2025/p2.parquet'], 2],
+    ]);
+  });
+
+  it("a later run of the same job appends to its table's files and partitions", () => {
+    const first = outputTableDraft({
+      database: 'out',
+      table: 'sales',
+      job: 'daily',
+      format: parquet,
+      columns,
+      keys,
+      files: [file('year=2024/p1.parquet', ['2024'], 3)],
+    });
+    const current: CatalogTable = { ...first.draft, version: 1, createdAt: 1, updatedAt: 1 };
+    const next = outputTableDraft({
+      database: 'out',
+      table: 'sales',
+      job: 'daily',
+      format: parquet,
+      columns,
+      keys,
+      files: [file('year=2024/p9.parquet', ['2024'], 4)],
+      current: { table: current, partitions: first.partitions },
+    });
+    expect(next.draft.sources.map((s) => s.path)).toEqual([
+      'year=2024/p1.parquet',
+      'year=2024/p9.parquet',
+    ]);
+    expect(next.draft.parameters.recordCount).toBe(7);
+    expect(next.partitions).toHaveLength(1);
+    expect(next.partitions[0]!.files).toEqual(['year=2024/p1.parquet', 'year=2024/p9.parquet']);
+    expect(next.partitions[0]!.rowCount).toBe(7);
+    // Another job (or format) replaces instead of appending.
+    const other = outputTableDraft({
+      database: 'out',
+      table: 'sales',
+      job: 'other',
+      format: parquet,
+      columns,
+      keys,
+      files: [file('year=2024/q.parquet', ['2024'], 1)],
+      current: { table: current, partitions: first.partitions },
+    });
+    expect(other.draft.sources.map((s) => s.path)).toEqual(['year=2024/q.parquet']);
+  });
+});
