@@ -1,0 +1,125 @@
+/**
+ * The trigger form's pure parts: a blank trigger of each kind, `key=value` argument lines, and
+ * what the schedule field shows as the user types (the next five times, or the error at its
+ * character).
+ */
+import {
+  nextFireTimes,
+  ScheduleError,
+  type Trigger,
+  type TriggerKind,
+  type TriggerProblemField,
+} from '../scheduler';
+
+/** A new trigger of `kind`, keeping what the kinds share from `from`. */
+export function blankTrigger(kind: TriggerKind, from?: Trigger): Trigger {
+  const base = {
+    id: from?.id ?? `trigger-${crypto.randomUUID()}`,
+    name: from?.name ?? '',
+    description: from?.description ?? '',
+    actions: from?.actions ?? [],
+    activated: from?.activated ?? true,
+    activatedAt: 0,
+    createdAt: from?.createdAt ?? 0,
+    updatedAt: 0,
+    ...(from?.workflowName === undefined ? {} : { workflowName: from.workflowName }),
+  };
+  switch (kind) {
+    case 'ON_DEMAND':
+      return { ...base, kind };
+    case 'SCHEDULED':
+      return {
+        ...base,
+        kind,
+        schedule: 'cron(0 12 * * ? *)',
+        timeZone: 'UTC',
+        missedRuns: 'run-once',
+      };
+    case 'CONDITIONAL':
+      return { ...base, kind, predicate: { logical: 'ALL', conditions: [] } };
+    case 'EVENT':
+      return {
+        ...base,
+        kind,
+        source: { kind: 'folder', sourceId: '', label: '' },
+        pollSeconds: 60,
+        batching: { batchSize: 1, windowSeconds: 900 },
+      };
+  }
+}
+
+/** `key=value` lines (or Glue's `--key value`) → arguments; throws naming the line that is neither. */
+export function argumentsFromText(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '') return;
+    const m = /^--?([^\s=]+)(?:\s+|=)(.*)$/.exec(line) ?? /^([^=]+)=(.*)$/.exec(line);
+    if (!m) throw new Error(`line ${i + 1}: write key=value (or --key value), not "${line}"`);
+    out[m[1]!.trim()] = m[2]!.trim();
+  });
+  return out;
+}
+
+export function textFromArguments(args: Record<string, string>): string {
+  return Object.entries(args)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n');
+}
+
+export type SchedulePreview =
+  | { kind: 'times'; times: number[] }
+  | {
+      kind: 'error';
+      field: 'schedule' | 'timeZone';
+      message: string;
+      position: number;
+      length: number;
+    };
+
+/** The next five fire times after `now`, or where the expression (or zone) is wrong. */
+export function previewSchedule(
+  expression: string,
+  timeZone: string,
+  now: number,
+): SchedulePreview {
+  try {
+    return { kind: 'times', times: nextFireTimes(expression, timeZone, now, 5) };
+  } catch (e) {
+    if (!(e instanceof ScheduleError)) throw e;
+    return {
+      kind: 'error',
+      field: e.field === 'time zone' ? 'timeZone' : 'schedule',
+      message: e.message,
+      position: e.position,
+      length: e.length,
+    };
+  }
+}
+
+/** Problems by field, for showing each beside its input. */
+export function problemsByField(
+  problems: readonly TriggerProblemField[],
+): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const p of problems) (out[p.field] ??= []).push(p.message);
+  return out;
+}
+
+/** A time in `timeZone`, as the form and lists show it. */
+export function formatTime(t: number, timeZone = 'UTC'): string {
+  return (
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      dateStyle: 'medium',
+      timeStyle: 'medium',
+    }).format(t) + ` ${timeZone}`
+  );
+}
+
+/** IANA zones this browser knows, UTC first. */
+export function timeZones(): string[] {
+  const intl = Intl as { supportedValuesOf?: (key: string) => string[] };
+  const all = intl.supportedValuesOf?.('timeZone') ?? [];
+  return ['UTC', ...all.filter((z) => z !== 'UTC')];
+}

@@ -1,0 +1,140 @@
+/**
+ * What the scheduler starts, without a page: a saved crawler run headless (the Crawlers page's
+ * CrawlSession: list, classify, plan, commit, record), under a run id chosen before it starts,
+ * so a firing and a workflow node can name the run while it is still going.
+ */
+import type { CatalogState } from './catalog.svelte';
+import { CrawlSession } from './crawl.svelte';
+import type { Crawler, CrawlerRun, CrawlerSource } from '../catalog/model';
+import { DecantError } from '../core/errors';
+import type { EngineClient } from '../engine/client';
+import type { RunOutcome } from '../scheduler';
+import { sourceLabel } from './crawl-sources';
+
+type WithPermission = { queryPermission?: (d: { mode: 'read' }) => Promise<PermissionState> };
+
+/** A crawler run the scheduler started: cancel it, or wait for its record. */
+export interface CrawlerLaunch {
+  runId: string;
+  cancel(): void;
+  /** The run as recorded (SUCCEEDED, FAILED or CANCELLED); never rejects. */
+  done: Promise<CrawlerRun>;
+}
+
+/**
+ * Checks that the saved crawler exists and can read its folders without asking (a scheduled run
+ * has no click to ask in), then starts it. Throws a DecantError saying why it cannot start.
+ */
+export async function launchCrawler(
+  engine: EngineClient,
+  catalog: CatalogState,
+  name: string,
+  runId: string,
+): Promise<CrawlerLaunch> {
+  const crawler = await catalog.records.getCrawler(name);
+  if (!crawler) throw new DecantError(`scheduler: there is no saved crawler "${name}"`);
+  await needNoPrompt(crawler);
+  let recorded: CrawlerRun | undefined;
+  // The session records its run through the catalog; this view of the catalog names the run.
+  const named = new Proxy(catalog, {
+    get(target, prop) {
+      if (prop === 'recordCrawlerRun')
+        return (run: CrawlerRun) => {
+          recorded = { ...run, id: runId };
+          return target.recordCrawlerRun(recorded);
+        };
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+    },
+  });
+  const session = new CrawlSession(engine, named);
+  session.edit(crawler);
+  const startedAt = Date.now();
+  const done = (async (): Promise<CrawlerRun> => {
+    try {
+      await session.run();
+      if (session.state.kind === 'planned') await session.commit();
+    } catch (e) {
+      // run() and commit() record their own failures; anything else is recorded here.
+      if (!recorded) await fail(catalog, crawler, runId, startedAt, e);
+    }
+    return recorded ?? (await fail(catalog, crawler, runId, startedAt, 'the run ended unrecorded'));
+  })();
+  return { runId, cancel: () => session.cancel(), done };
+}
+
+async function needNoPrompt(crawler: Crawler): Promise<void> {
+  for (const s of crawler.sources) {
+    if (s.kind !== 'directory' && s.kind !== 'file') continue;
+    const state = await (s.handle as unknown as WithPermission).queryPermission?.({ mode: 'read' });
+    if (state && state !== 'granted') throw permissionNeeded(crawler.name, s);
+  }
+}
+
+function permissionNeeded(name: string, s: CrawlerSource): DecantError {
+  return new DecantError(
+    `scheduler: crawler "${name}" needs your permission again to read "${sourceLabel(s)}": open it on the Crawlers page and press Run crawler once`,
+  );
+}
+
+async function fail(
+  catalog: CatalogState,
+  crawler: Crawler,
+  runId: string,
+  startedAt: number,
+  e: unknown,
+): Promise<CrawlerRun> {
+  const run: CrawlerRun = {
+    id: runId,
+    crawler: crawler.name,
+    state: 'FAILED',
+    startedAt,
+    endedAt: Date.now(),
+    database: crawler.database,
+    sources: crawler.sources.map(sourceLabel),
+    tablesCreated: [],
+    tablesUpdated: [],
+    partitions: 0,
+    filesRead: 0,
+    bytesRead: 0,
+    skipped: [],
+    error: e instanceof Error ? e.message : String(e),
+  };
+  await catalog.recordCrawlerRun(run).catch(() => undefined);
+  return run;
+}
+
+/** A finished crawler run as conditions see it, in the scheduler's time. */
+export function outcomeOfCrawlerRun(
+  run: CrawlerRun,
+  fromWall: (t: number) => number,
+  workflowRunId?: string,
+): RunOutcome {
+  return {
+    kind: 'crawler',
+    name: run.crawler,
+    runId: run.id,
+    state: run.state,
+    endedAt: fromWall(run.endedAt),
+    ...(workflowRunId === undefined ? {} : { workflowRunId }),
+  };
+}
+
+/** The part of a job run record conditions read (see src/jobs); undefined while it runs. */
+export function outcomeOfJobRun(
+  run: { id: string; job: string; state: string; endedAt?: number },
+  fromWall: (t: number) => number,
+  workflowRunId?: string,
+): RunOutcome | undefined {
+  if (run.endedAt === undefined || !FINAL_JOB_STATES.has(run.state)) return undefined;
+  return {
+    kind: 'job',
+    name: run.job,
+    runId: run.id,
+    state: run.state,
+    endedAt: fromWall(run.endedAt),
+    ...(workflowRunId === undefined ? {} : { workflowRunId }),
+  };
+}
+
+const FINAL_JOB_STATES = new Set(['SUCCEEDED', 'FAILED', 'TIMEOUT', 'STOPPED', 'ERROR']);

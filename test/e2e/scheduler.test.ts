@@ -1,0 +1,294 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openApp, type AppPage } from './app-page';
+
+const apps: AppPage[] = [];
+afterAll(async () => {
+  for (const app of apps) await app.browser.close();
+});
+
+/** Writes files into a folder of the page's OPFS (a folder "kept in this browser"). */
+async function putOpfs(page: Page, root: string, files: Record<string, string>) {
+  await page.evaluate(
+    async ({ root, files }) => {
+      let top = await navigator.storage.getDirectory();
+      top = await top.getDirectoryHandle(root, { create: true });
+      for (const [path, text] of Object.entries(files)) {
+        const parts = path.split('/');
+        let dir = top;
+        for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p, { create: true });
+        const w = await (await dir.getFileHandle(parts.at(-1)!, { create: true })).createWritable();
+        await w.write(text);
+        await w.close();
+      }
+    },
+    { root, files },
+  );
+}
+
+/** Every record of a store of the app's IndexedDB, read independently of the app. */
+async function records<T = Record<string, unknown>>(page: Page, store: string): Promise<T[]> {
+  return page.evaluate(
+    (store) =>
+      new Promise<T[]>((resolve, reject) => {
+        const open = indexedDB.open('decant');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const req = db.transaction(store).objectStore(store).getAll();
+          req.onsuccess = () => {
+            resolve(req.result as T[]);
+            db.close();
+          };
+          req.onerror = () => reject(req.error);
+        };
+      }),
+    store,
+  );
+}
+
+interface Firing {
+  key: string;
+  triggerName: string;
+  scheduledFor: number;
+  recordedAt: number;
+  outcome: string;
+  why: { kind: string; late?: boolean; count?: number; files?: { path: string }[] };
+  started: { kind: string; name: string; runId: string }[];
+}
+interface CrawlerRun {
+  id: string;
+  crawler: string;
+  state: string;
+  startedAt: number;
+  endedAt: number;
+  error?: string;
+}
+
+async function saveCrawler(page: Page, url: string, name: string, folder: string, db: string) {
+  await page.goto(`${url}/#/crawl`);
+  await page.getByTestId('new-crawler').click();
+  await page.getByTestId('crawler-name').fill(name);
+  await page.getByTestId('crawl-database').fill(db);
+  const select = page.getByTestId('crawl-opfs-folder');
+  await select.focus();
+  await expect.poll(() => select.locator('option').allInnerTexts()).toContain(folder);
+  await select.selectOption(folder);
+  await page.getByTestId('crawl-found').waitFor();
+  await page.getByTestId('save-crawler').click();
+  await expect.poll(() => page.getByTestId('crawler-sources').innerText()).toContain(`${folder}/`);
+}
+
+async function newTrigger(page: Page, name: string, kind: string) {
+  await page.getByTestId('new-trigger').click();
+  await page.getByTestId('trigger-name').fill(name);
+  await page.getByTestId('trigger-kind').selectOption(kind);
+}
+
+async function checkAction(page: Page, crawler: string) {
+  await page.locator(`[data-testid=action-crawler][value="${crawler}"]`).check();
+}
+
+const leaderOf = (page: Page) => page.getByTestId('scheduler-status').getAttribute('data-leader');
+
+describe('The scheduler in Chromium', () => {
+  it('fires a schedule once across two tabs, hands over when the leader closes, catches up after a gap', async () => {
+    const app = await openApp();
+    apps.push(app);
+    const { page: first, url } = app;
+    await putOpfs(first, 'inbox', { 'orders/part-0.csv': 'id,amount\n1,9.5\n2,3.25\n' });
+    await saveCrawler(first, url, 'inbox crawler', 'inbox', 'sched');
+
+    // A clock 60 times faster, the same in every tab: one scheduled minute is one real second.
+    const hooked = `${url}/?clock=${Date.now()}x60#/schedule`;
+    await first.goto(hooked);
+    await expect.poll(() => leaderOf(first), { timeout: 20_000 }).toBe('leader');
+    const second = await first.context().newPage();
+    await second.goto(hooked);
+    await expect.poll(() => leaderOf(second), { timeout: 20_000 }).toBe('follower');
+    expect(await second.getByTestId('scheduler-status').innerText()).toMatch(
+      /scheduler runs in another tab/,
+    );
+
+    // The form: an error at its character as the user types, then the next five times.
+    await newTrigger(first, 'every ten', 'SCHEDULED');
+    await first.getByTestId('trigger-schedule').fill('cron(0 25 * * ? *)');
+    await expect
+      .poll(() => first.getByTestId('schedule-error').innerText())
+      .toMatch(/hour.*\(at character 8\)/s);
+    await first.getByTestId('trigger-schedule').fill('*/10 * * * *');
+    await expect.poll(() => first.getByTestId('next-fire-times').locator('li').count()).toBe(5);
+    await first.getByTestId('trigger-missed').selectOption('run-once');
+    await checkAction(first, 'inbox crawler');
+    await first.getByTestId('save-trigger').click();
+    await first.getByTestId('trigger-row').filter({ hasText: 'every ten' }).waitFor();
+
+    const started = async (page: Page) =>
+      (await records<Firing>(page, 'triggerFirings')).filter(
+        (f) => f.triggerName === 'every ten' && f.outcome === 'started',
+      );
+    await expect
+      .poll(async () => (await started(second)).length, { timeout: 60_000 })
+      .toBeGreaterThanOrEqual(2);
+    // The follower shows the leader's firings too.
+    await expect
+      .poll(() => second.getByTestId('firing').filter({ hasText: 'every ten' }).count())
+      .toBeGreaterThanOrEqual(2);
+
+    // The leader closes: the other tab takes over within seconds and fires the next time.
+    const before = (await started(second)).length;
+    await first.close();
+    await expect.poll(() => leaderOf(second), { timeout: 5_000 }).toBe('leader');
+    await expect
+      .poll(async () => (await started(second)).length, { timeout: 30_000 })
+      .toBeGreaterThan(before);
+
+    // Exactly once: each firing started one run, and each run was started by one firing.
+    await second.getByTestId('trigger-active').check(); // (still active)
+    const deactivate = async (page: Page) => {
+      await page
+        .getByTestId('trigger-row')
+        .filter({ hasText: 'every ten' })
+        .getByTestId('trigger-active')
+        .uncheck();
+      await expect
+        .poll(async () => (await records<{ activated: boolean }>(page, 'triggers'))[0]?.activated)
+        .toBe(false);
+    };
+    await deactivate(second);
+    const firings = await started(second);
+    const times = firings.map((f) => f.scheduledFor);
+    expect(new Set(times).size).toBe(times.length);
+    const runIds = firings.flatMap((f) => f.started.map((s) => s.runId));
+    await expect
+      .poll(
+        async () =>
+          (await records<CrawlerRun>(second, 'crawlerRuns')).filter((r) => runIds.includes(r.id))
+            .length,
+        { timeout: 30_000 },
+      )
+      .toBe(runIds.length);
+    const runs = (await records<CrawlerRun>(second, 'crawlerRuns')).filter(
+      (r) => r.crawler === 'inbox crawler',
+    );
+    expect(runs.map((r) => r.id).sort()).toEqual([...runIds].sort());
+    // A crawl still going when its tab closed is recorded FAILED, saying so; the others succeed.
+    for (const r of runs)
+      if (r.state !== 'SUCCEEDED')
+        expect(r).toMatchObject({
+          state: 'FAILED',
+          error: expect.stringMatching(/interrupted: the tab running it closed/),
+        });
+    expect(runs.filter((r) => r.state === 'SUCCEEDED').length).toBeGreaterThanOrEqual(
+      runs.length - 1,
+    );
+
+    // Closed for ~35 scheduled minutes: reopening runs the newest missed time once, skips the rest.
+    await second
+      .getByTestId('trigger-row')
+      .filter({ hasText: 'every ten' })
+      .getByTestId('trigger-active')
+      .check();
+    await expect
+      .poll(async () => (await records<{ activated: boolean }>(second, 'triggers'))[0]?.activated)
+      .toBe(true);
+    const context = second.context();
+    await second.close();
+    await new Promise((r) => setTimeout(r, 35_000));
+    const third = await context.newPage();
+    await third.goto(hooked);
+    await expect.poll(() => leaderOf(third), { timeout: 20_000 }).toBe('leader');
+    await third.getByTestId('catch-up').waitFor({ timeout: 30_000 });
+    const caughtUp = await third.getByTestId('catch-up-item').allInnerTexts();
+    expect(
+      caughtUp.some((t) => /every ten: skipped [2-9] missed time\(s\) by policy run-once/.test(t)),
+    ).toBe(true);
+    expect(caughtUp.some((t) => /every ten: missed, run late by policy/.test(t))).toBe(true);
+    const all = (await records<Firing>(third, 'triggerFirings')).filter(
+      (f) => f.triggerName === 'every ten',
+    );
+    const late = all.filter((f) => f.why.kind === 'schedule' && f.why.late);
+    expect(late).toHaveLength(1);
+    expect(all.filter((f) => f.why.kind === 'missed')).toHaveLength(1);
+    await deactivate(third);
+    expect(app.consoleErrors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
+  });
+
+  it('an EVENT trigger on an OPFS folder starts a crawler, whose success starts the next (CONDITIONAL)', async () => {
+    const app = await openApp();
+    apps.push(app);
+    const { page, url } = app;
+    await putOpfs(page, 'landing', { 'day1.csv': 'id,v\n1,a\n' });
+    await putOpfs(page, 'curated', { 'all.csv': 'id,v\n1,a\n' });
+    await saveCrawler(page, url, 'landing crawler', 'landing', 'raw');
+    await saveCrawler(page, url, 'curated crawler', 'curated', 'cur');
+    await page.goto(`${url}/#/schedule`);
+    await expect.poll(() => leaderOf(page), { timeout: 20_000 }).toBe('leader');
+
+    await newTrigger(page, 'after landing', 'CONDITIONAL');
+    await page.getByTestId('add-crawler-condition').click();
+    await page.getByTestId('condition-name').selectOption('landing crawler');
+    await page.getByTestId('condition-state').selectOption('SUCCEEDED');
+    await checkAction(page, 'curated crawler');
+    await page.getByTestId('save-trigger').click();
+    await page.getByTestId('trigger-row').filter({ hasText: 'after landing' }).waitFor();
+
+    await newTrigger(page, 'new files', 'EVENT');
+    const folder = page.getByTestId('trigger-folder');
+    await expect
+      .poll(() => folder.locator('option').allInnerTexts())
+      .toContain('landing/ (kept in this browser)');
+    await folder.selectOption('opfs:landing');
+    await page.getByTestId('trigger-poll').fill('10');
+    await page.getByTestId('trigger-batch-size').fill('1');
+    await checkAction(page, 'landing crawler');
+    await page.getByTestId('save-trigger').click();
+    await page.getByTestId('trigger-row').filter({ hasText: 'new files' }).waitFor();
+    // The first listing is the baseline: files already there are not events.
+    await expect
+      .poll(async () => (await records(page, 'watchStates')).length, { timeout: 20_000 })
+      .toBe(1);
+
+    await putOpfs(page, 'landing', { 'day2.csv': 'id,v\n2,b\n' });
+    const firingsOf = async (name: string) =>
+      (await records<Firing>(page, 'triggerFirings')).filter((f) => f.triggerName === name);
+    await expect
+      .poll(async () => (await firingsOf('new files')).length, { timeout: 40_000 })
+      .toBe(1);
+    const [event] = await firingsOf('new files');
+    expect(event!.why.kind).toBe('event');
+    expect(event!.why.files!.map((f) => f.path)).toEqual(['day2.csv']);
+    expect(event!.outcome).toBe('started');
+
+    await expect
+      .poll(async () => (await firingsOf('after landing')).length, { timeout: 60_000 })
+      .toBe(1);
+    const runsOf = async (name: string) =>
+      (await records<CrawlerRun>(page, 'crawlerRuns')).filter((r) => r.crawler === name);
+    await expect
+      .poll(async () => (await runsOf('curated crawler')).map((r) => r.state), { timeout: 60_000 })
+      .toEqual(['SUCCEEDED']);
+    const [landing] = await runsOf('landing crawler');
+    const [curated] = await runsOf('curated crawler');
+    expect(landing!.id).toBe(event!.started[0]!.runId);
+    expect(curated!.startedAt).toBeGreaterThanOrEqual(landing!.endedAt);
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('trigger-row')
+          .filter({ hasText: 'after landing' })
+          .getByTestId('last-firing')
+          .innerText(),
+      )
+      .toMatch(/ALL of crawler landing crawler SUCCEEDED/);
+
+    // The Runs page: both runs on the timeline, filtered by state, and the chart drawn.
+    await page.goto(`${url}/#/runs`);
+    await expect.poll(() => page.getByTestId('run-row').count()).toBe(2);
+    await page.locator('[data-testid=filter-state][value=FAILED]').check();
+    await expect.poll(() => page.getByTestId('run-row').count()).toBe(0);
+    await page.locator('[data-testid=filter-state][value=FAILED]').uncheck();
+    await page.getByTestId('duration-chart').locator('canvas').waitFor();
+    expect(app.consoleErrors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
+  });
+});
