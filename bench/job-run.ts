@@ -1,0 +1,302 @@
+// `tsx bench/job-run.ts`: an ETL job (filter + join + aggregate over the 1M-row orders CSV,
+// Parquet out) run the way a job run does in the tab — the compiled SQL streamed as Arrow by
+// DuckDB-WASM (the engine worker's JobTarget, here on the Node bundle) into parquet-wasm (the
+// encoder worker's encodeBatches) — against native DuckDB `threads=1` running the same SQL with
+// COPY … TO parquet. Prints the medians and the ratio; asserts nothing about time. Fails when
+// the two outputs differ by a single row.
+//
+// Environment: BENCH_ROWS (default 1,000,000), BENCH_RUNS (default 3).
+import { createRequire } from 'node:module';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type * as Blocking from '@duckdb/duckdb-wasm/blocking';
+import * as pw from 'parquet-wasm/node';
+import { ensureCsv } from './lib/csv';
+import { count, megabytes, ratio, seconds, series, timed } from './lib/stats';
+import type { CsvDialect } from '../src/core/csv/dialect';
+import { quoteLiteral } from '../src/core/sql/quote';
+import { readCsvSql } from '../src/core/sql/read-csv';
+import { compileJob } from '../src/jobs/compile';
+import type { Job } from '../src/jobs/model';
+import { newJob } from '../src/jobs/model';
+import { AttachedTables } from '../workers/engine/attached-tables';
+import { JobTarget } from '../workers/engine/job-target';
+import { SqlSession } from '../workers/engine/sql-session';
+import { encodeBatches } from '../workers/parquet/encode-batches';
+import { batchPipe } from '../test/support/batch-pipe';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const OUT = join(ROOT, 'bench', 'out');
+const log = (msg: string) => console.log(`[bench:job] ${msg}`);
+
+const CSV: CsvDialect = {
+  delimiter: ',',
+  quote: '"',
+  escape: '"',
+  header: true,
+  encoding: 'utf-8',
+  decimalSeparator: '.',
+  compression: 'none',
+};
+
+const ORDERS = [
+  ['order_id', 'BIGINT'],
+  ['customer_id', 'BIGINT'],
+  ['amount', 'DOUBLE'],
+  ['discount', 'DOUBLE'],
+  ['created_at', 'TIMESTAMP'],
+  ['shipped_at', 'TIMESTAMP'],
+  ['country', 'VARCHAR'],
+  ['status', 'VARCHAR'],
+  ['channel', 'VARCHAR'],
+  ['is_member', 'BOOLEAN'],
+  ['quantity', 'BIGINT'],
+  ['coupon', 'VARCHAR'],
+].map(([name, type]) => ({ name: name!, type: type! }));
+
+const REGIONS: Record<string, string> = {
+  DE: 'EU',
+  FR: 'EU',
+  NL: 'EU',
+  ES: 'EU',
+  IT: 'EU',
+  PL: 'EU',
+  SE: 'EU',
+  GB: 'EU',
+  US: 'AMER',
+  CA: 'AMER',
+  BR: 'AMER',
+  JP: 'APAC',
+  IN: 'APAC',
+  AU: 'APAC',
+};
+
+function positiveIntFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw.replaceAll('_', ''));
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer`);
+  return n;
+}
+
+/** Filter (not cancelled, amount > 10) → join countries → revenue by region and channel. */
+function benchJob(): Job {
+  return {
+    ...newJob('bench'),
+    nodes: [
+      {
+        id: 'orders',
+        kind: 'catalog-source',
+        name: 'orders',
+        options: { database: 'shop', table: 'orders' },
+      },
+      {
+        id: 'countries',
+        kind: 'catalog-source',
+        name: 'countries',
+        options: { database: 'shop', table: 'countries' },
+      },
+      {
+        id: 'kept',
+        kind: 'filter',
+        name: 'kept',
+        options: {
+          filter: {
+            combine: 'AND',
+            clauses: [
+              {
+                column: 'status',
+                op: 'EQ',
+                value: { kind: 'constant', value: 'cancelled' },
+                negated: true,
+              },
+              { column: 'amount', op: 'GT', value: { kind: 'constant', value: '10' } },
+            ],
+          },
+        },
+      },
+      {
+        id: 'joined',
+        kind: 'join',
+        name: 'orders+countries',
+        options: { type: 'inner', on: [{ left: 'country', right: 'code' }] },
+      },
+      {
+        id: 'by-region',
+        kind: 'aggregate',
+        name: 'by region',
+        options: {
+          groupBy: ['region', 'channel', 'status'],
+          aggregations: [
+            { column: 'amount', fn: 'sum', as: 'revenue' },
+            { column: '*', fn: 'count', as: 'orders' },
+            { column: 'quantity', fn: 'avg', as: 'avg_quantity' },
+            { column: 'customer_id', fn: 'countDistinct', as: 'customers' },
+          ],
+        },
+      },
+      {
+        id: 'out',
+        kind: 'target',
+        name: 'out',
+        options: { format: { kind: 'parquet' }, partitionKeys: [], destination: 'download' },
+      },
+    ],
+    edges: [
+      { from: 'orders', to: 'kept', port: 0 },
+      { from: 'kept', to: 'joined', port: 0 },
+      { from: 'countries', to: 'joined', port: 1 },
+      { from: 'joined', to: 'by-region', port: 0 },
+      { from: 'by-region', to: 'out', port: 0 },
+    ],
+  };
+}
+
+async function main(): Promise<void> {
+  const rows = positiveIntFromEnv('BENCH_ROWS', 1_000_000);
+  const runs = positiveIntFromEnv('BENCH_RUNS', 3);
+  await mkdir(OUT, { recursive: true });
+  const csv = await ensureCsv(OUT, rows);
+  log(
+    `${csv.reused ? 'reusing' : 'generated'} ${csv.path} (${count(rows)} rows, ${megabytes(csv.bytes)})`,
+  );
+  const countries = join(OUT, 'countries.csv');
+  await writeFile(
+    countries,
+    'code,region\n' +
+      Object.entries(REGIONS)
+        .map(([c, r]) => `${c},${r}`)
+        .join('\n') +
+      '\n',
+  );
+  const countryColumns = [
+    { name: 'code', type: 'VARCHAR' },
+    { name: 'region', type: 'VARCHAR' },
+  ];
+
+  // DuckDB-WASM (Node bundle), the catalog tables attached as the worker attaches them.
+  const require = createRequire(import.meta.url);
+  const duckdb = require('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs') as typeof Blocking & {
+    NODE_RUNTIME: Blocking.DuckDBRuntime;
+  };
+  const dist = dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm'));
+  const db = await duckdb.createDuckDB(
+    {
+      mvp: { mainModule: join(dist, 'duckdb-mvp.wasm'), mainWorker: '' },
+      eh: { mainModule: join(dist, 'duckdb-eh.wasm'), mainWorker: '' },
+    },
+    new duckdb.VoidLogger(),
+    duckdb.NODE_RUNTIME,
+  );
+  await db.instantiate(() => {});
+  db.open({});
+  const q = new SqlSession(db);
+  const tables = new AttachedTables<string>(q, {
+    register: (name, path) =>
+      db.registerFileURL(name, path, duckdb.DuckDBDataProtocol.NODE_FS, true),
+    drop: (name) => db.dropFile(name),
+  });
+  const attach = (name: string, path: string, columns: typeof ORDERS) =>
+    tables.attach({
+      database: 'shop',
+      name,
+      classification: 'csv',
+      dialect: CSV,
+      columns,
+      partitionKeys: [],
+      files: [{ path: name, file: path, partitionValues: [] }],
+    });
+  attach('orders', csv.path, ORDERS);
+  attach('countries', countries, countryColumns);
+  const table = (name: string, columns: typeof ORDERS) => ({
+    database: 'shop',
+    name,
+    columns,
+    partitionKeys: [],
+    partitions: [],
+  });
+  const { sql } = compileJob(benchJob(), {
+    tables: [table('orders', ORDERS), table('countries', countryColumns)],
+  }).targets[0]!;
+
+  const wasmTimes: number[] = [];
+  let wasmOut = '';
+  for (let run = 1; run <= runs; run++) {
+    const { value, ms } = await timed(async () => {
+      const s = new SqlSession(db);
+      const target = new JobTarget(s, `bench${run}`, {
+        sql,
+        partitionKeys: [],
+        encoding: 'parquet',
+      });
+      try {
+        target.prepare({ cancelled: () => false });
+        const pipe = batchPipe();
+        const [sent, encoded] = await Promise.all([
+          target.streamPart(0, pipe.sink, {
+            cancelled: () => false,
+            bytesRead: () => 0,
+            onProgress: () => {},
+          }),
+          encodeBatches(pw, pipe.source, { compression: 'zstd' }, () => {}),
+        ]);
+        if (sent.rows !== encoded.rowsInFooter) throw new Error('row counts disagree');
+        return encoded.blob;
+      } finally {
+        target.end();
+        s.close();
+      }
+    });
+    wasmOut = join(OUT, `job-wasm-${Date.now()}-${run}.parquet`);
+    await writeFile(wasmOut, new Uint8Array(await value.arrayBuffer()));
+    wasmTimes.push(ms);
+    log(`DuckDB-WASM + parquet-wasm run ${run}: ${seconds(ms)}`);
+  }
+
+  // Native DuckDB, threads=1, the same SQL over the same views.
+  const native = await (await DuckDBInstance.create(':memory:')).connect();
+  await native.run('SET threads = 1');
+  await native.run('CREATE SCHEMA shop');
+  await native.run(`CREATE VIEW shop.orders AS SELECT * FROM ${readCsvSql(csv.path, CSV, ORDERS)}`);
+  await native.run(
+    `CREATE VIEW shop.countries AS SELECT * FROM ${readCsvSql(countries, CSV, countryColumns)}`,
+  );
+  const nativeTimes: number[] = [];
+  let nativeOut = '';
+  for (let run = 1; run <= runs; run++) {
+    nativeOut = join(OUT, `job-native-${Date.now()}-${run}.parquet`);
+    const { ms } = await timed(() =>
+      native.run(`COPY (${sql}) TO ${quoteLiteral(nativeOut)} (FORMAT parquet, COMPRESSION zstd)`),
+    );
+    nativeTimes.push(ms);
+    log(`native threads=1 run ${run}: ${seconds(ms)}`);
+  }
+
+  const minus = (a: string, b: string) =>
+    `(SELECT count(*) FROM (FROM read_parquet(${quoteLiteral(a)}) EXCEPT ALL FROM read_parquet(${quoteLiteral(b)})))`;
+  const diff = Number(
+    (
+      await native.runAndReadAll(
+        `SELECT ${minus(wasmOut, nativeOut)} + ${minus(nativeOut, wasmOut)}`,
+      )
+    ).getRows()[0]![0],
+  );
+  for (const f of [wasmOut, nativeOut]) await rm(f, { force: true });
+  if (diff !== 0) throw new Error(`the outputs differ in ${diff} row(s)`);
+
+  const w = series(wasmTimes);
+  const n = series(nativeTimes);
+  console.log(
+    `\njob (filter + join + aggregate, ${count(rows)} rows → Parquet zstd), median of ${runs}:\n` +
+      `  DuckDB-WASM + parquet-wasm  ${seconds(w.median)}\n` +
+      `  native DuckDB threads=1     ${seconds(n.median)}\n` +
+      `  ratio                       ${ratio(w.median, n.median)} (target ≤ 1.5×)\n`,
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error('\n[bench:job] FAILED:', err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});
