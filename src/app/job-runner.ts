@@ -240,7 +240,12 @@ export class JobRunner {
             { sql: t.sql, partitionKeys: t.write.partitionKeys, encoding: t.write.format.kind },
             t.write.format,
             (p) => {
-              const within = p.parts > 0 ? p.partsDone / p.parts : 0;
+              // One file: how far DuckDB has read (its furthest byte in any file, against the
+              // sources' bytes); several: files done.
+              const within =
+                p.parts > 1
+                  ? p.partsDone / p.parts
+                  : Math.min(0.95, p.bytesRead / Math.max(1, c.run.bytesRead));
               const rowsBefore = outputs.reduce(
                 (n, o) => n + o.out.files.reduce((m, f) => m + f.rows, 0),
                 0,
