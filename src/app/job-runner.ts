@@ -207,7 +207,7 @@ export class JobRunner {
           nodeId: s.nodeId,
           label: s.table ? `${s.table.database}.${s.table.name}` : (s.file ?? s.nodeId),
           files,
-          skipped: files ? skippedByBookmark(s, prepared.processed) : 0,
+          skipped: files ? skippedByBookmark(s, prepared) : 0,
           bytes: (files ?? [...(stamps?.values() ?? [])]).reduce((n, f) => n + f.size, 0),
         };
       });
@@ -548,13 +548,17 @@ function compile(
 
 /** Files of the partitions a source reads that its bookmark skips. */
 function skippedByBookmark(
-  s: { nodeId: NodeId; partitions: string[] | null },
-  processed: ReadonlyMap<NodeId, string[]>,
+  s: { nodeId: NodeId; table?: { database: string; name: string }; partitions: string[] | null },
+  p: { processed: ReadonlyMap<NodeId, string[]>; tables: readonly SourceTable[] },
 ): number {
-  const done = processed.get(s.nodeId) ?? [];
+  const done = p.processed.get(s.nodeId) ?? [];
   if (s.partitions === null) return done.length;
-  const read = new Set(s.partitions);
-  return done.filter((p) => read.has(p.split('/').slice(0, -1).join('/'))).length;
+  const chosen = new Set(s.partitions);
+  const t = p.tables.find((x) => x.database === s.table?.database && x.name === s.table?.name);
+  const wanted = new Set(
+    (t?.partitions ?? []).filter((x) => chosen.has(x.location)).flatMap((x) => x.files),
+  );
+  return done.filter((f) => wanted.has(f)).length;
 }
 
 function sourceTableOf(

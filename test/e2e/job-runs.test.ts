@@ -1,0 +1,379 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { quoteLiteral } from '../../src/core/sql/quote';
+import { newJob, type Job, type JobNode } from '../../src/jobs/model';
+import { fixturePath } from '../support/fixtures';
+import { nativeRead } from '../support/native-duckdb';
+import { cellsOf, openApp, queryRows, type AppPage } from './app-page';
+
+/**
+ * Job runs in Chromium: a filter + aggregate job over a crawled folder, written to OPFS as
+ * partitioned Parquet and registered in the catalog, read back with native DuckDB; a second run
+ * with bookmarks reads only the file added since; a cancelled run writes nothing; a reload
+ * mid-run leaves the run FAILED "interrupted".
+ */
+
+let app: AppPage;
+const out = mkdtempSync(join(tmpdir(), 'h7-e2e-jobs-'));
+
+beforeAll(async () => {
+  app = await openApp();
+});
+afterAll(async () => {
+  await app?.browser.close();
+});
+
+const SALES = [
+  'sales/year=2024/month=01/part-0.csv',
+  'sales/year=2024/month=02/part-0.csv',
+  'sales/year=2025/month=01/part-0.csv',
+];
+
+async function putOpfs(page: Page, root: string, files: Record<string, string>) {
+  await page.evaluate(
+    async ({ root, files }) => {
+      let top = await navigator.storage.getDirectory();
+      top = await top.getDirectoryHandle(root, { create: true });
+      for (const [path, text] of Object.entries(files)) {
+        const parts = path.split('/');
+        let dir = top;
+        for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p, { create: true });
+        const w = await (await dir.getFileHandle(parts.at(-1)!, { create: true })).createWritable();
+        await w.write(text);
+        await w.close();
+      }
+    },
+    { root, files },
+  );
+}
+
+/** Every file under an OPFS folder, as base64, by relative path ({} when there is no folder). */
+async function readOpfs(page: Page, root: string): Promise<Record<string, string>> {
+  return page.evaluate(async (root) => {
+    const found: Record<string, string> = {};
+    let top: FileSystemDirectoryHandle;
+    try {
+      top = await (await navigator.storage.getDirectory()).getDirectoryHandle(root);
+    } catch {
+      return found;
+    }
+    const walk = async (dir: FileSystemDirectoryHandle, prefix: string) => {
+      const entries = (
+        dir as FileSystemDirectoryHandle & {
+          entries(): AsyncIterable<[string, FileSystemHandle]>;
+        }
+      ).entries();
+      for await (const [name, h] of entries) {
+        if (h.kind === 'directory') await walk(h as FileSystemDirectoryHandle, `${prefix}${name}/`);
+        else {
+          const bytes = new Uint8Array(
+            await (await (h as FileSystemFileHandle).getFile()).arrayBuffer(),
+          );
+          let bin = '';
+          for (const b of bytes) bin += String.fromCharCode(b);
+          found[`${prefix}${name}`] = btoa(bin);
+        }
+      }
+    };
+    await walk(top, '');
+    return found;
+  }, root);
+}
+
+/** Copies OPFS files out of the browser into a fresh folder on disk; returns it. */
+function copyOut(files: Record<string, string>, only: (path: string) => boolean = () => true) {
+  const dir = mkdtempSync(join(out, 'run-'));
+  for (const [path, b64] of Object.entries(files)) {
+    if (!only(path)) continue;
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), Buffer.from(b64, 'base64'));
+  }
+  return dir;
+}
+
+async function crawl(page: Page, crawler: string, create: boolean) {
+  await page.goto(`${app.url}/#/crawl`);
+  if (create) {
+    await page.getByTestId('new-crawler').click();
+    await page.getByTestId('crawler-name').fill(crawler);
+    await page.getByTestId('crawl-database').fill('warehouse');
+    const folder = page.getByTestId('crawl-opfs-folder');
+    await folder.focus();
+    await expect.poll(() => folder.locator('option').allInnerTexts()).toContain('lake-files');
+    await folder.selectOption('lake-files');
+    await page.getByTestId('crawl-found').waitFor();
+    await page.getByTestId('save-crawler').click();
+    await expect
+      .poll(() => page.getByTestId('crawler-sources').innerText())
+      .toContain('lake-files/');
+  } else {
+    await page.getByRole('button', { name: crawler }).click();
+  }
+  await page.getByTestId('run-crawl').click();
+  await page
+    .locator('[data-testid=crawl-plan], [data-testid=crawl-error]')
+    .first()
+    .waitFor({ timeout: 60_000 });
+  if (await page.getByTestId('crawl-error').count())
+    throw new Error(await page.getByTestId('crawl-error').innerText());
+  await page.getByTestId('commit-crawl').click();
+  await page.getByTestId('crawl-committed').waitFor();
+}
+
+/** Saves a job straight into the app's IndexedDB (as the editor's Save does), then reloads. */
+async function saveJob(page: Page, job: Job) {
+  await page.evaluate(async (job) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const r = indexedDB.open('decant');
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const tx = db.transaction(['jobs', 'jobVersions'], 'readwrite');
+    const at = Date.now();
+    tx.objectStore('jobs').put({
+      name: job.name,
+      version: 1,
+      savedAt: at,
+      createdAt: at,
+      note: '',
+      job,
+    });
+    tx.objectStore('jobVersions').put({
+      job: job.name,
+      version: 1,
+      savedAt: at,
+      note: '',
+      snapshot: job,
+    });
+    await new Promise((resolve, reject) => {
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    });
+    db.close();
+  }, job);
+  await page.reload();
+  await page
+    .getByTestId('engine-status')
+    .filter({ hasText: 'DuckDB' })
+    .waitFor({ timeout: 60_000 });
+}
+
+const source: JobNode = {
+  id: 'sales',
+  kind: 'catalog-source',
+  name: 'sales',
+  options: { database: 'warehouse', table: 'lake_files_sales' },
+};
+
+function salesJob(): Job {
+  return {
+    ...newJob('daily sales'),
+    bookmarks: 'enable',
+    parameters: [{ name: 'min_price', value: '2' }],
+    nodes: [
+      source,
+      {
+        id: 'dear',
+        kind: 'filter',
+        name: 'price > min',
+        options: {
+          filter: {
+            combine: 'AND',
+            clauses: [
+              { column: 'price', op: 'GT', value: { kind: 'constant', value: '${min_price}' } },
+            ],
+          },
+        },
+      },
+      {
+        id: 'by-sku',
+        kind: 'aggregate',
+        name: 'revenue by sku',
+        options: {
+          groupBy: ['year', 'sku'],
+          aggregations: [
+            { column: 'price', fn: 'sum', as: 'revenue' },
+            { column: '*', fn: 'count', as: 'sales' },
+          ],
+        },
+      },
+      {
+        id: 'out',
+        kind: 'target',
+        name: 'sales out',
+        options: {
+          format: { kind: 'parquet' },
+          partitionKeys: ['year'],
+          destination: 'opfs',
+          path: 'sales-out',
+          catalog: { database: 'out', table: 'sales_by_sku' },
+        },
+      },
+    ],
+    edges: [
+      { from: 'sales', to: 'dear', port: 0 },
+      { from: 'dear', to: 'by-sku', port: 0 },
+      { from: 'by-sku', to: 'out', port: 0 },
+    ],
+  };
+}
+
+/** A job slow enough to stop: 30 million hashed rows into Parquet. */
+function slowJob(): Job {
+  return {
+    ...newJob('slow'),
+    nodes: [
+      source,
+      {
+        id: 'many',
+        kind: 'sql-query',
+        name: 'many rows',
+        options: {
+          query: 'SELECT i, md5(i::VARCHAR) AS h FROM range(30000000) t(i)',
+          aliases: {},
+        },
+      },
+      {
+        id: 'out',
+        kind: 'target',
+        name: 'slow out',
+        options: {
+          format: { kind: 'parquet' },
+          partitionKeys: [],
+          destination: 'opfs',
+          path: 'slow-out',
+        },
+      },
+    ],
+    edges: [
+      { from: 'sales', to: 'many', port: 0 },
+      { from: 'many', to: 'out', port: 0 },
+    ],
+  };
+}
+
+/** Clicks Run on the job's page; returns the run id once the run page shows it. */
+async function startRun(page: Page, job: string): Promise<string> {
+  await page.goto(`${app.url}/#/jobs/${encodeURIComponent(job)}`);
+  await page.getByTestId('run-job').click();
+  const link = page.getByTestId('job-runs-tab').locator('a[href*="/runs/"]').first();
+  await link.waitFor({ timeout: 60_000 });
+  const href = (await link.getAttribute('href'))!;
+  const id = decodeURIComponent(href.split('/runs/')[1]!);
+  await page.goto(`${app.url}/${href}`);
+  await page.getByTestId('job-run').waitFor();
+  return id;
+}
+
+async function finalState(page: Page): Promise<string> {
+  const state = page.getByTestId('run-state');
+  await expect
+    .poll(() => state.innerText(), { timeout: 120_000 })
+    .toMatch(/^(SUCCEEDED|FAILED|STOPPED|TIMEOUT)$/);
+  return state.innerText();
+}
+
+const order = 'ORDER BY year, sku';
+const nativeAnswer = (files: string) =>
+  nativeRead(
+    `(SELECT year::INT AS year, sku, sum(price) AS revenue, count(*) AS sales ` +
+      `FROM read_csv(${quoteLiteral(files)}, hive_partitioning = true) WHERE price > 2 ` +
+      `GROUP BY ALL ${order})`,
+  );
+const readOutput = (dir: string) =>
+  nativeRead(
+    `(SELECT year::INT AS year, sku, revenue, sales FROM ` +
+      `read_parquet(${quoteLiteral(`${dir}/**/*.parquet`)}, hive_partitioning = true) ${order})`,
+  );
+
+describe('Job runs in Chromium', () => {
+  it('runs filter + aggregate to partitioned Parquet in OPFS; bookmarks read only new files', async () => {
+    const { page } = app;
+    const files = Object.fromEntries(SALES.map((p) => [p, readFileSync(fixturePath(p), 'utf8')]));
+    await putOpfs(page, 'lake-files', files);
+    await crawl(page, 'sales crawler', true);
+    await saveJob(page, salesJob());
+
+    const first = await startRun(page, 'daily sales');
+    expect(await finalState(page)).toBe('SUCCEEDED');
+    expect(await page.getByTestId('source-files').innerText()).toBe('3');
+    expect(await page.getByTestId('target-rows').innerText()).toBe('4');
+    // Nothing to skip yet: the source reads the table's view.
+    expect(await page.getByTestId('run-sql').textContent()).toContain(
+      'SELECT * FROM "warehouse"."lake_files_sales"',
+    );
+
+    const written = await readOpfs(page, 'sales-out');
+    const names = Object.keys(written).sort();
+    expect(names).toEqual([
+      `year=2024/part-${first}-00000.parquet`,
+      `year=2025/part-${first}-00001.parquet`,
+    ]);
+    const firstOut = await readOutput(copyOut(written));
+    expect(firstOut.rows).toEqual((await nativeAnswer(`${fixturePath('sales')}/*/*/*.csv`)).rows);
+
+    // Registered as a Parquet table: the Query area reads it.
+    expect(
+      cellsOf(
+        await queryRows(
+          page,
+          app.url,
+          'SELECT year, sku, revenue, sales FROM out.sales_by_sku ORDER BY ALL',
+        ),
+      ),
+    ).toEqual(['2024 b 2.5 1', '2024 c 3.5 1', '2025 d 4.5 1', '2025 e 5.5 1']);
+
+    // A new file; the crawler picks it up; the next run reads only it.
+    await putOpfs(page, 'lake-files', {
+      'sales/year=2025/month=02/part-0.csv': 'id,sku,price\n9,z,7.5\n10,z,1.0\n',
+    });
+    await crawl(page, 'sales crawler', false);
+    await page.goto(`${app.url}/#/jobs/${encodeURIComponent('daily sales')}`);
+    const second = await startRun(page, 'daily sales');
+    expect(await finalState(page)).toBe('SUCCEEDED');
+    expect(await page.getByTestId('source-files').innerText()).toBe('1');
+    // The bookmark skips the three processed files: the source reads just the new one.
+    expect(await page.getByTestId('run-sql').textContent()).toContain('read_csv');
+    expect(await page.getByTestId('run-log').innerText()).toContain('3 skipped (bookmark)');
+    const again = await readOpfs(page, 'sales-out');
+    const secondOut = await readOutput(copyOut(again, (p) => p.includes(second)));
+    expect(secondOut.rows).toEqual([{ year: 2025, sku: 'z', revenue: 7.5, sales: '1' }]);
+    expect(Object.keys(again)).toHaveLength(3);
+    expect(
+      cellsOf(await queryRows(page, app.url, 'SELECT count(*) FROM out.sales_by_sku')),
+    ).toEqual(['5']);
+  });
+
+  it('a cancelled run ends STOPPED and writes nothing', async () => {
+    const { page } = app;
+    await saveJob(page, slowJob());
+    await startRun(page, 'slow');
+    await expect
+      .poll(() => page.getByTestId('run-state').innerText(), { timeout: 60_000 })
+      .toBe('RUNNING');
+    await page.getByTestId('run-progress').waitFor();
+    await page.getByTestId('run-cancel').click();
+    expect(await finalState(page)).toBe('STOPPED');
+    expect(await page.getByTestId('run-log').innerText()).toContain('stopped; nothing was written');
+    expect(await readOpfs(page, 'slow-out')).toEqual({});
+  });
+
+  it('a reload mid-run leaves the run FAILED "interrupted (the tab was closed)"', async () => {
+    const { page } = app;
+    const id = await startRun(page, 'slow');
+    await expect
+      .poll(() => page.getByTestId('run-state').innerText(), { timeout: 60_000 })
+      .toBe('RUNNING');
+    await page.reload();
+    await page.getByTestId('job-run').waitFor({ timeout: 60_000 });
+    expect(page.url()).toContain(encodeURIComponent(id));
+    expect(await finalState(page)).toBe('FAILED');
+    expect(await page.getByTestId('run-error').innerText()).toContain(
+      'interrupted (the tab was closed)',
+    );
+    expect(await readOpfs(page, 'slow-out')).toEqual({});
+  });
+});
