@@ -225,14 +225,13 @@ async function main(): Promise<void> {
   let wasmOut = '';
   for (let run = 1; run <= runs; run++) {
     const { value, ms } = await timed(async () => {
-      const s = new SqlSession(db);
-      const target = new JobTarget(s, `bench${run}`, {
+      const target = new JobTarget(db, `bench${run}`, {
         sql,
         partitionKeys: [],
         encoding: 'parquet',
       });
       try {
-        target.prepare({ cancelled: () => false });
+        await target.prepare({ cancelled: () => false });
         const pipe = batchPipe();
         const [sent, encoded] = await Promise.all([
           target.streamPart(0, pipe.sink, {
@@ -246,7 +245,6 @@ async function main(): Promise<void> {
         return encoded.blob;
       } finally {
         target.end();
-        s.close();
       }
     });
     wasmOut = join(OUT, `job-wasm-${Date.now()}-${run}.parquet`);

@@ -75,7 +75,7 @@ interface Engine {
 }
 let engine: Promise<Engine> | null = null;
 /** Job targets between prepareJobTarget and endJobTarget, each on its own connection. */
-const jobTargets = new Map<string, { target: JobTarget; s: SqlSession }>();
+const jobTargets = new Map<string, JobTarget>();
 
 let parquetWasm: Promise<ParquetWasmReader> | null = null;
 
@@ -453,10 +453,9 @@ const api: EngineApi = {
     guard(async () => {
       const e = await start();
       await e.parquet.loadReferenced(spec.sql);
-      // Its own connection, like a scan: a stream must not be ended by other queries.
-      const s = new SqlSession(e.s.db);
-      const target = new JobTarget(s, taskId, spec);
-      jobTargets.set(taskId, { target, s });
+      // Its own connection (see JobTarget): a stream must not be ended by other queries.
+      const target = new JobTarget(e.s.db, taskId, spec);
+      jobTargets.set(taskId, target);
       return target.prepare({ cancelled: () => cancelled.has(taskId) });
     }),
 
@@ -471,7 +470,7 @@ const api: EngineApi = {
       const t = jobTargets.get(taskId);
       if (!t) throw new DecantError(`job: target ${taskId} was not prepared`);
       let last = 0;
-      return t.target.streamPart(part, portSink(port), {
+      return t.streamPart(part, portSink(port), {
         cancelled: () => cancelled.has(taskId),
         bytesRead: () => tracker.furthestByte(),
         onProgress: (p) => {
@@ -489,9 +488,7 @@ const api: EngineApi = {
       const t = jobTargets.get(taskId);
       jobTargets.delete(taskId);
       cancelled.delete(taskId);
-      if (!t) return;
-      t.target.end();
-      t.s.close();
+      t?.end();
     }),
 };
 

@@ -12,7 +12,6 @@ import type { CompileContext } from '../../src/jobs/context';
 import { partFileName, partitionFolder } from '../../src/jobs/output-files';
 import { writeFormat } from '../../src/jobs/nodes/target';
 import { JobTarget } from '../../workers/engine/job-target';
-import { SqlSession } from '../../workers/engine/sql-session';
 import { encodeBatches } from '../../workers/parquet/encode-batches';
 import { encodeText } from '../../workers/parquet/encode-text';
 import { jobOf, node } from '../jobs/job-support';
@@ -91,10 +90,9 @@ async function runTarget(
   encoding: Encoding,
   opts: { cancelAfterBatches?: number } = {},
 ) {
-  const s = new SqlSession(engine.s.db);
-  const task = new JobTarget(s, `t${++seq}`, spec);
+  const task = new JobTarget(engine.s.db, `t${++seq}`, spec);
   try {
-    const plan = task.prepare({ cancelled: () => false });
+    const plan = await task.prepare({ cancelled: () => false });
     const files: { values: (string | null)[]; bytes: Uint8Array; rows: number }[] = [];
     for (let i = 0; i < plan.parts.length; i++) {
       const pipe = batchPipe();
@@ -128,7 +126,6 @@ async function runTarget(
     return { plan, files, error: null, encoded: null };
   } finally {
     task.end();
-    s.close();
   }
 }
 
@@ -282,6 +279,30 @@ describe('job targets on DuckDB-WASM', () => {
     expect(r.files).toEqual([]);
     expectDecantError(r.error, { code: 'cancelled' });
     expect(r.encoded?.status).toBe('rejected');
+  });
+
+  it('cancel stops a partitioned target while it is still being computed', async () => {
+    const sql = 'SELECT i % 50 AS k, md5(i::VARCHAR) AS h FROM range(20000000) t(i)';
+    const task = new JobTarget(engine.s.db, `t${++seq}`, {
+      sql,
+      partitionKeys: ['k'],
+      encoding: 'parquet',
+    });
+    let polls = 0;
+    const started = performance.now();
+    try {
+      const e = await task.prepare({ cancelled: () => ++polls > 2 }).then(
+        () => null,
+        (x: unknown) => x,
+      );
+      expectDecantError(e, { code: 'cancelled' });
+      // Stopped after a few polls, long before 20 million hashes were sorted.
+      expect(performance.now() - started).toBeLessThan(5_000);
+    } finally {
+      task.end();
+    }
+    // The connection is gone with its temp table; the engine still answers.
+    expect(engine.s.rows('SELECT 42 AS n')).toEqual([{ n: 42 }]);
   });
 
   it("a query's error is a job: error carrying the SQL", async () => {

@@ -2,8 +2,9 @@ import { DecantError } from '../../src/core/errors';
 import { quoteIdent, quoteLiteral } from '../../src/core/sql/quote';
 import type { ColumnInfo } from '../../src/core/csv/dialect';
 import type { JobStreamProgress, JobTargetPlan, JobTargetSpec } from '../../src/engine/protocol';
+import type { DuckDBBindings, DuckDBConnection } from '@duckdb/duckdb-wasm/blocking';
 import type { BatchSink } from './scan-csv';
-import { rowsInIpcMessages, type SqlSession } from './sql-session';
+import { rowsInIpcMessages, type IpcStream } from './sql-session';
 
 /** Rows per message to the encoder, as a scan sends (a few MB). */
 const ROWS_PER_MESSAGE = 65_536;
@@ -24,32 +25,43 @@ export interface JobControl {
 }
 
 /**
- * One job target in the engine: its output described, partitioned output computed once into a
- * temporary table on the target's own connection, then each output file streamed as raw Arrow
- * IPC (never decoded here). Errors are `job:` DecantErrors carrying the SQL.
+ * One job target in the engine, on a connection of its own: its output described, partitioned
+ * output computed once into a temporary table, then each output file streamed as raw Arrow IPC
+ * (never decoded here). Long statements run as pending queries polled between yields to the
+ * event loop (DuckDB returns from a poll about every 100 ms), so a cancel or a timeout stops
+ * them mid-way. Errors are `job:` DecantErrors carrying the SQL. Call `end` when done.
  */
 export class JobTarget {
   private plan: JobTargetPlan | null = null;
   private temp: string | null = null;
   private select: string[] = [];
+  private readonly conn: DuckDBConnection;
+  private readonly id: number;
 
   constructor(
-    private readonly s: SqlSession,
+    private readonly db: DuckDBBindings,
     private readonly taskId: string,
     private readonly spec: JobTargetSpec,
-  ) {}
+  ) {
+    this.conn = db.connect();
+    this.id = this.conn.useUnsafe((_, id) => id);
+    // Offline by construction, as every connection of the engine (see SqlSession).
+    this.conn.query('SET autoinstall_known_extensions = false');
+    this.conn.query('SET autoload_known_extensions = false');
+  }
 
   /** Describes the output; for a partitioned one, computes it and lists its partitions. */
-  prepare(ctl: Pick<JobControl, 'cancelled'>): JobTargetPlan {
+  async prepare(ctl: Pick<JobControl, 'cancelled'>): Promise<JobTargetPlan> {
     const { sql, partitionKeys, encoding } = this.spec;
     let source = `(${sql})`;
     if (partitionKeys.length > 0) {
       this.temp = `decant_job_${this.taskId.replace(/\W/g, '_')}`;
       const order = partitionKeys.map(quoteIdent).join(', ');
       // Sorted by the keys: each part's scan of it then skips the other parts' row groups.
-      this.exec(
+      await this.exec(
         `CREATE OR REPLACE TEMP TABLE ${quoteIdent(this.temp)} AS ` +
           `SELECT * FROM ${source} ORDER BY ${order}`,
+        ctl,
       );
       source = quoteIdent(this.temp);
     }
@@ -110,9 +122,9 @@ export class JobTarget {
     if (!this.plan || sql === undefined)
       throw new DecantError(`job: part ${part} of target ${this.taskId} was not prepared`);
     let rows = 0;
-    let stream: ReturnType<SqlSession['stream']> | null = null;
+    let stream: IpcStream | null = null;
     try {
-      stream = this.s.stream(sql);
+      stream = await this.stream(sql, ctl);
       sink.send({ t: 'schema', bytes: stream.schema });
       for (;;) {
         const chunks: Uint8Array[] = [];
@@ -141,21 +153,61 @@ export class JobTarget {
     return { rows };
   }
 
-  /** Drops the temporary table; the caller closes the connection. */
+  /** Drops the temporary table and closes the connection. */
   end(): void {
-    if (this.temp) {
-      try {
-        this.s.run(`DROP TABLE IF EXISTS ${quoteIdent(this.temp)}`);
-      } catch {
-        // The connection is closing anyway; its temp tables go with it.
-      }
-      this.temp = null;
+    try {
+      if (this.temp) this.conn.query(`DROP TABLE IF EXISTS ${quoteIdent(this.temp)}`);
+    } catch {
+      // Closing the connection drops its temp tables anyway.
     }
+    this.temp = null;
+    this.conn.close();
   }
 
-  private exec(sql: string): void {
+  /** Runs a statement for its effect as a pending query, stopping it on cancel. */
+  private async exec(sql: string, ctl: Pick<JobControl, 'cancelled'>): Promise<void> {
+    await this.pending(sql, false, ctl);
+  }
+
+  /** Starts a streaming query; resolves once its schema is known (the work before it polled). */
+  private async stream(sql: string, ctl: Pick<JobControl, 'cancelled'>): Promise<IpcStream> {
+    const schema = await this.pending(sql, true, ctl);
+    const { db, id } = this;
+    let done = false;
+    return {
+      schema,
+      next() {
+        if (done) return null;
+        const chunk = db.fetchQueryResults(id);
+        if (!chunk || chunk.length === 0) {
+          done = true;
+          return null;
+        }
+        return chunk;
+      },
+      cancel() {
+        if (!done) db.cancelPendingQuery(id);
+        done = true;
+      },
+    };
+  }
+
+  private async pending(
+    sql: string,
+    streaming: boolean,
+    ctl: Pick<JobControl, 'cancelled'>,
+  ): Promise<Uint8Array> {
     try {
-      this.s.run(sql);
+      let result = this.db.startPendingQuery(this.id, sql, streaming);
+      while (result === null) {
+        await nextTask();
+        if (ctl.cancelled()) {
+          this.db.cancelPendingQuery(this.id);
+          throw cancelledError();
+        }
+        result = this.db.pollPendingQuery(this.id);
+      }
+      return result;
     } catch (e) {
       throw jobEngineError(e, sql);
     }
@@ -163,11 +215,33 @@ export class JobTarget {
 
   private rows(sql: string): Record<string, unknown>[] {
     try {
-      return this.s.rows(sql);
+      return this.conn
+        .query(sql)
+        .toArray()
+        .map((r) =>
+          Object.fromEntries(
+            Object.entries((r as { toJSON(): Record<string, unknown> }).toJSON()).map(([k, v]) => [
+              k,
+              typeof v === 'bigint' ? Number(v) : v,
+            ]),
+          ),
+        );
     } catch (e) {
       throw jobEngineError(e, sql);
     }
   }
+}
+
+/** Lets messages (a cancel) in between polls: a macrotask, without setTimeout's clamping. */
+function nextTask(): Promise<void> {
+  return new Promise<void>((r) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      r();
+    };
+    ch.port2.postMessage(0);
+  });
 }
 
 function cancelledError(): DecantError {
