@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -345,6 +346,85 @@ describe('Job runs in Chromium', () => {
     expect(
       cellsOf(await queryRows(page, app.url, 'SELECT count(*) FROM out.sales_by_sku')),
     ).toEqual(['5']);
+  });
+
+  it('writes two targets: a partitioned zip download and CSV in OPFS registered as a table', async () => {
+    const { page } = app;
+    const base = salesJob();
+    const job: Job = {
+      ...base,
+      name: 'two targets',
+      bookmarks: 'disable',
+      nodes: [
+        ...base.nodes.filter((n) => n.kind !== 'target'),
+        {
+          id: 'zip',
+          kind: 'target',
+          name: 'zip out',
+          options: {
+            format: { kind: 'parquet', compression: 'snappy' },
+            partitionKeys: ['year'],
+            destination: 'download',
+            path: 'sales-zip',
+          },
+        },
+        {
+          id: 'csv',
+          kind: 'target',
+          name: 'csv out',
+          options: {
+            format: { kind: 'csv', delimiter: ';' },
+            partitionKeys: [],
+            destination: 'opfs',
+            path: 'sales-csv',
+            catalog: { database: 'out', table: 'sales_csv' },
+          },
+        },
+      ],
+      edges: [
+        ...base.edges.filter((e) => e.to !== 'out'),
+        { from: 'by-sku', to: 'zip', port: 0 },
+        { from: 'by-sku', to: 'csv', port: 0 },
+      ],
+    };
+    await saveJob(page, job);
+    const download = page.waitForEvent('download');
+    await startRun(page, 'two targets');
+    expect(await finalState(page)).toBe('SUCCEEDED');
+    const d = await download;
+    expect(d.suggestedFilename()).toBe('sales-zip.zip');
+    const zip = join(mkdtempSync(join(out, 'zip-')), 'out.zip');
+    await d.saveAs(zip);
+    const unzipped = mkdtempSync(join(out, 'unzipped-'));
+    execFileSync('unzip', ['-q', zip, '-d', unzipped]);
+    expect(readdirSync(join(unzipped, 'sales-zip')).sort()).toEqual(['year=2024', 'year=2025']);
+    // Every file now, the one added by the first test included (bookmarks are off here).
+    expect((await readOutput(join(unzipped, 'sales-zip'))).rows).toEqual([
+      ...(await nativeAnswer(`${fixturePath('sales')}/*/*/*.csv`)).rows,
+      { year: 2025, sku: 'z', revenue: 7.5, sales: '1' },
+    ]);
+
+    const csv = Object.entries(await readOpfs(page, 'sales-csv'));
+    expect(csv).toHaveLength(1);
+    const lines = Buffer.from(csv[0]![1], 'base64').toString('utf8').split('\n');
+    expect(lines[0]).toBe('year;sku;revenue;sales');
+    expect(lines.slice(1).sort()).toEqual([
+      '',
+      '2024;b;2.5;1',
+      '2024;c;3.5;1',
+      '2025;d;4.5;1',
+      '2025;e;5.5;1',
+      '2025;z;7.5;1',
+    ]);
+    expect(
+      cellsOf(
+        await queryRows(
+          page,
+          app.url,
+          'SELECT year, sku, revenue, sales FROM out.sales_csv ORDER BY ALL',
+        ),
+      ),
+    ).toEqual(['2024 b 2.5 1', '2024 c 3.5 1', '2025 d 4.5 1', '2025 e 5.5 1', '2025 z 7.5 1']);
   });
 
   it('a cancelled run ends STOPPED and writes nothing', async () => {
