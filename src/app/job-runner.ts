@@ -8,6 +8,7 @@
 import type { CatalogDb } from '../catalog/db';
 import type { CatalogTable } from '../catalog/model';
 import { DecantError } from '../core/errors';
+import { formatDuration } from '../core/format';
 import { quotedName } from '../core/quoted-name';
 import type { EngineClient, JobTargetOutput } from '../engine/client';
 import { mergeBookmark, processedPaths, unprocessedFiles } from '../jobs/bookmarks';
@@ -146,7 +147,7 @@ export class JobRunner {
       log: [
         line(
           'info',
-          `${attempt > 0 ? `retry ${attempt} of ${job.maxRetries}: ` : ''}running version ` +
+          `${attempt > 0 ? `retry ${attempt} of ${retriesOf(job)}: ` : ''}running version ` +
             `${saved.version}${argumentsText(args)}; bookmarks ${job.bookmarks}`,
         ),
       ],
@@ -171,7 +172,7 @@ export class JobRunner {
       const locks = globalThis.navigator?.locks;
       const running = locks ? locks.request(runLockName(id), body) : body();
       void Promise.resolve(running).then(() => {
-        if (run.state === 'FAILED' && attempt < job.maxRetries)
+        if (run.state === 'FAILED' && attempt < retriesOf(job))
           void this.startAttempt(saved, args, attempt + 1, firstRunId ?? id);
       });
     });
@@ -187,15 +188,12 @@ export class JobRunner {
     };
     const log = (level: RunLogLine['level'], message: string) =>
       update({ log: [...c.run.log, line(level, message)] });
-    const timer = setTimeout(
-      () => {
-        if (c.abort.signal.aborted) return;
-        c.reason = 'timeout';
-        log('error', `timed out after ${job.timeoutMinutes} minute(s)`);
-        c.abort.abort();
-      },
-      Math.max(1, job.timeoutMinutes) * 60_000,
-    );
+    const timer = setTimeout(() => {
+      if (c.abort.signal.aborted) return;
+      c.reason = 'timeout';
+      log('error', `timed out after ${formatDuration(timeoutMs(job))}`);
+      c.abort.abort();
+    }, timeoutMs(job));
     const staged: StagedFolder[] = [];
     try {
       const prepared = await this.prepare(job, log);
@@ -379,7 +377,7 @@ export class JobRunner {
       const end = Date.now();
       const message =
         state === 'TIMEOUT'
-          ? `timed out after ${job.timeoutMinutes} minute(s); nothing was written`
+          ? `timed out after ${formatDuration(timeoutMs(job))}; nothing was written`
           : state === 'STOPPED'
             ? 'stopped; nothing was written'
             : err.message;
@@ -591,6 +589,18 @@ function atNode(e: unknown, job: string, nodeId: NodeId, what: string): DecantEr
   const err = e instanceof DecantError ? e : new DecantError(String(e), { cause: e });
   if (err instanceof JobError || err.code === 'cancelled') return err;
   return new JobError(job, [{ nodeId, message: `${what}: ${err.message.replace(/^job: /, '')}` }]);
+}
+
+/** The job's timeout; one that is not a positive number is Glue's default, 60 minutes. */
+function timeoutMs(job: Job): number {
+  const m = job.timeoutMinutes;
+  return (Number.isFinite(m) && m > 0 ? m : 60) * 60_000;
+}
+
+/** Retries after a FAILED run: a whole number from 0 to 10 (Glue's limit). */
+function retriesOf(job: Job): number {
+  const n = Math.floor(job.maxRetries);
+  return Number.isFinite(n) ? Math.min(10, Math.max(0, n)) : 0;
 }
 
 function label(n: CatalogSourceNode): string {

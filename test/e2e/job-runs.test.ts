@@ -256,6 +256,28 @@ function slowJob(): Job {
   };
 }
 
+/** A job's runs as stored: [attempt, state], by attempt; all of one chain of retries. */
+async function runsOf(page: Page, job: string): Promise<[number, string][]> {
+  const runs = await page.evaluate(async (job) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const r = indexedDB.open('decant');
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const all = await new Promise<{ attempt: number; state: string; firstRunId: string }[]>(
+      (resolve, reject) => {
+        const r = db.transaction('jobRuns').objectStore('jobRuns').index('by-job').getAll(job);
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      },
+    );
+    db.close();
+    return all;
+  }, job);
+  expect(new Set(runs.map((r) => r.firstRunId)).size).toBeLessThanOrEqual(1);
+  return runs.map((r) => [r.attempt, r.state] as [number, string]).sort((a, b) => a[0] - b[0]);
+}
+
 /** Clicks Run on the job's page; returns the run id once the run page shows it. */
 async function startRun(page: Page, job: string): Promise<string> {
   await page.goto(`${app.url}/#/jobs/${encodeURIComponent(job)}`);
@@ -439,6 +461,41 @@ describe('Job runs in Chromium', () => {
     expect(await finalState(page)).toBe('STOPPED');
     expect(await page.getByTestId('run-log').innerText()).toContain('stopped; nothing was written');
     expect(await readOpfs(page, 'slow-out')).toEqual({});
+  });
+
+  it('a run over its timeout ends TIMEOUT; a failing run is retried as the job says', async () => {
+    const { page } = app;
+    await saveJob(page, { ...slowJob(), name: 'slow timeout', timeoutMinutes: 0.03 });
+    await startRun(page, 'slow timeout');
+    expect(await finalState(page)).toBe('TIMEOUT');
+    expect(await page.getByTestId('run-error').innerText()).toContain(
+      'timed out after 1.8 s; nothing was written',
+    );
+    expect(await readOpfs(page, 'slow-out')).toEqual({});
+
+    const failing: Job = {
+      ...slowJob(),
+      name: 'failing',
+      maxRetries: 2,
+      nodes: slowJob().nodes.map((n) =>
+        n.kind === 'sql-query'
+          ? { ...n, options: { ...n.options, query: "SELECT CAST('x' AS INTEGER) AS n" } }
+          : n,
+      ),
+    };
+    await saveJob(page, failing);
+    await startRun(page, 'failing');
+    expect(await finalState(page)).toBe('FAILED');
+    expect(await page.getByTestId('run-error').innerText()).toContain('Conversion Error');
+    expect(await page.getByTestId('run-error-node').getAttribute('data-node')).toBe('out');
+    // Attempts 0, 1 and 2, all FAILED, one chain.
+    await expect
+      .poll(() => runsOf(page, 'failing'), { timeout: 60_000 })
+      .toEqual([
+        [0, 'FAILED'],
+        [1, 'FAILED'],
+        [2, 'FAILED'],
+      ]);
   });
 
   it('a reload mid-run leaves the run FAILED "interrupted (the tab was closed)"', async () => {
