@@ -93,8 +93,8 @@ export class JobEditor {
     const out = this.issues.filter((i) => i.nodeId === id).map((i) => i.message);
     const files = this.sourceProblems.get(id);
     if (files) out.push(files);
-    const f = this.findings;
-    const engineSaid = f?.job === this.job ? f.errors.get(id) : undefined;
+    // The last answer, until the next one arrives: the status line says it is being checked.
+    const engineSaid = this.findings?.errors.get(id);
     if (engineSaid) out.push(engineSaid);
     return out;
   }
@@ -102,11 +102,9 @@ export class JobEditor {
   /** The job's problems that belong to no node (e.g. "add a target"). */
   readonly jobProblems = $derived(this.issues.filter((i) => i.nodeId === undefined));
 
-  /** Node `id`'s output columns: the engine's, else what the compiler knows, else null. */
+  /** Node `id`'s output columns as the engine last described them, or null. */
   columnsOf(id: NodeId): NodeColumn[] | null {
-    const f = this.findings;
-    if (f?.job === this.job && f.schemas.has(id)) return f.schemas.get(id)!;
-    return null;
+    return this.findings?.schemas.get(id) ?? null;
   }
 
   /** The Script tab: every target's SQL, or why there is none yet. */
@@ -187,6 +185,7 @@ export class JobEditor {
 
   /** Asks the engine about the job once edits settle. */
   schedule(): void {
+    this.describing = true;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;

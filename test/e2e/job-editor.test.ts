@@ -1,0 +1,263 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { openApp, type AppPage } from './app-page';
+import { fixturePath } from '../support/fixtures';
+import { quoteLiteral } from '../../src/core/sql/quote';
+
+let app: AppPage;
+let page: Page;
+const work = mkdtempSync(join(tmpdir(), 'h8-job-editor-'));
+
+beforeAll(async () => {
+  app = await openApp();
+  page = app.page;
+});
+afterAll(async () => {
+  await app?.browser.close();
+});
+
+async function crawl(pick: () => Promise<void>, database: string) {
+  await page.goto(`${app.url}/#/crawl`);
+  await pick();
+  await page.getByTestId('crawl-found').waitFor();
+  await page.getByTestId('crawl-database').fill(database);
+  await page.getByTestId('run-crawl').click();
+  await page.getByTestId('crawl-plan').waitFor({ timeout: 60_000 });
+  await page.getByTestId('commit-crawl').click();
+  await page.getByTestId('crawl-committed').waitFor();
+}
+
+const panel = () => page.getByTestId('node-panel');
+const flowNode = (id: string) => page.locator(`.svelte-flow__node[data-id="${id}"]`);
+const palette = (title: string) =>
+  page.getByTestId('node-palette').getByRole('button', { name: title, exact: true });
+
+/** Waits until the editor has asked the engine about the current job. */
+async function settled() {
+  await expect.poll(() => page.getByTestId('editor-status').innerText()).not.toMatch(/Checking/);
+}
+
+async function selectNode(id: string) {
+  await flowNode(id)
+    .locator('[data-testid=job-node]')
+    .click({ position: { x: 60, y: 12 } });
+  await expect.poll(() => panel().locator('code').first().innerText()).toBe(id);
+}
+
+/** Drags from `from`'s output handle to input `port` of `to`, as a user connects nodes. */
+async function connect(from: string, to: string, port: number) {
+  // Arrange moves nodes and then fits the view: let the canvas come to rest first.
+  await page.waitForTimeout(500);
+  const a = await flowNode(from).locator('.svelte-flow__handle.source').boundingBox();
+  const b = await flowNode(to)
+    .locator(`.svelte-flow__handle[data-handleid="in-${port}"]`)
+    .boundingBox();
+  if (!a || !b) throw new Error('handle not on screen');
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
+  await page.mouse.up();
+}
+
+async function schemaOf(id: string): Promise<string[]> {
+  return flowNode(id).getByTestId('node-schema').locator('li').allInnerTexts();
+}
+
+function checkbox(scope: Locator, name: string) {
+  // Each is labelled by the column's name and type.
+  return scope.getByRole('checkbox', { name: new RegExp(`^${name}( |$)`) });
+}
+
+describe('Job editor in Chromium', () => {
+  it('builds sales + filter + join + aggregate → partitioned Parquet on the canvas', async () => {
+    await crawl(
+      () => page.getByTestId('crawl-folder-input').setInputFiles(fixturePath('sales')),
+      'lake',
+    );
+    const skus = join(work, 'skus');
+    mkdirSync(skus);
+    writeFileSync(join(skus, 'skus.csv'), 'sku,category\na,x\nb,x\nc,y\nd,y\ne,x\n');
+    await crawl(
+      () => page.getByTestId('crawl-files-input').setInputFiles(join(skus, 'skus.csv')),
+      'lake',
+    );
+
+    await page.goto(`${app.url}/#/jobs`);
+    await page.getByTestId('new-job-name').fill('sales by year');
+    await page.getByTestId('create-job').click();
+    await page.getByTestId('job-canvas').waitFor();
+
+    // Source: the crawled sales table; its columns appear under the node.
+    await palette('Data Catalog table').click();
+    await panel().getByLabel('Database', { exact: true }).selectOption('lake');
+    await panel().getByLabel('Table', { exact: true }).selectOption('sales');
+    await settled();
+    await expect
+      .poll(() => schemaOf('catalog-source-1'))
+      .toEqual([
+        'id BIGINT',
+        'sku VARCHAR',
+        'price DOUBLE',
+        expect.stringMatching(/^year (BIGINT|VARCHAR)$/),
+        expect.stringMatching(/^month (BIGINT|VARCHAR)$/),
+      ]);
+
+    // Filter after it (a click adds after the selected node): price > 2.
+    await palette('Filter').click();
+    await panel().getByRole('button', { name: 'Add a condition' }).click();
+    await panel().getByLabel('Column', { exact: true }).fill('price');
+    await panel().getByLabel('Operator', { exact: true }).selectOption('GT');
+    await panel().getByLabel('Value', { exact: true }).fill('2');
+
+    // A second source, then a Join after the filter, its right input connected by dragging.
+    await page.locator('.svelte-flow__pane').click({ position: { x: 5, y: 5 } });
+    await palette('Data Catalog table').click();
+    await panel().getByLabel('Database', { exact: true }).selectOption('lake');
+    await panel().getByLabel('Table', { exact: true }).selectOption('skus');
+    await selectNode('filter-1');
+    await palette('Join').click();
+    await settled();
+    await page.getByTestId('arrange').click();
+    await connect('catalog-source-2', 'join-1', 1);
+    await expect
+      .poll(() => panel().getByTestId('node-input-1').inputValue())
+      .toBe('catalog-source-2');
+    await panel().getByRole('button', { name: 'Add a condition' }).click();
+    await panel().getByLabel('Left column', { exact: true }).fill('sku');
+    await panel().getByLabel('Right column', { exact: true }).fill('sku');
+
+    // Aggregate by year and category: sum(price) and count(*) AS n.
+    await palette('Aggregate').click();
+    await settled();
+    await checkbox(panel(), 'year').check();
+    await checkbox(panel(), 'category').check();
+    await panel().getByRole('button', { name: 'Add an aggregation' }).click();
+    await panel().getByLabel('Column', { exact: true }).fill('price');
+    await panel().getByRole('button', { name: 'Add an aggregation' }).click();
+    await panel().getByLabel('Column', { exact: true }).nth(1).fill('*');
+    await panel().getByLabel('Function', { exact: true }).nth(1).selectOption('count');
+    await panel().getByLabel('Output name', { exact: true }).nth(1).fill('n');
+    await settled();
+    await expect
+      .poll(() => schemaOf('aggregate-1'))
+      .toEqual([
+        expect.stringMatching(/^year (BIGINT|VARCHAR)$/),
+        'category VARCHAR',
+        'sum(price) DOUBLE',
+        'n BIGINT',
+      ]);
+
+    // Target: Parquet (zstd), partitioned by year, downloaded.
+    await palette('Target').click();
+    await settled();
+    await checkbox(panel(), 'year').check();
+    await panel().getByLabel('Output name', { exact: true }).fill('by_year');
+    await settled();
+    expect(await page.getByTestId('editor-status').innerText()).toBe('No problems found.');
+    await page.getByTestId('arrange').click();
+  });
+
+  it('places an error on the node that causes it, and undo/redo take edits back and forth', async () => {
+    await selectNode('filter-1');
+    await panel().getByLabel('Column', { exact: true }).fill('pricee');
+    await settled();
+    await expect
+      .poll(() => flowNode('filter-1').getByTestId('node-problems').innerText())
+      .toContain('column "pricee" is not in');
+    // Nodes after it say nothing of their own.
+    expect(await flowNode('aggregate-1').getByTestId('node-problems').count()).toBe(0);
+
+    await page.getByTestId('undo').click();
+    await settled();
+    await expect.poll(() => flowNode('filter-1').getByTestId('node-problems').count()).toBe(0);
+    await expect
+      .poll(() => panel().getByLabel('Column', { exact: true }).inputValue())
+      .toBe('price');
+    await page.getByTestId('redo').click();
+    await expect
+      .poll(() => panel().getByLabel('Column', { exact: true }).inputValue())
+      .toBe('pricee');
+    // Ctrl+Z on the canvas (not in a field) undoes too.
+    await page.locator('.svelte-flow__pane').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+z');
+    await selectNode('filter-1');
+    await expect
+      .poll(() => panel().getByLabel('Column', { exact: true }).inputValue())
+      .toBe('price');
+    await settled();
+    expect(await page.getByTestId('editor-status').innerText()).toBe('No problems found.');
+  });
+
+  it('previews the first rows of a node, and shows the script', async () => {
+    await selectNode('aggregate-1');
+    await panel().getByTestId('preview-node').click();
+    await page.getByTestId('preview-meta').waitFor();
+    expect(await page.getByTestId('preview-meta').innerText()).toMatch(/4 rows in/);
+    const grid = page.getByTestId('preview-panel').getByTestId('virtual-grid');
+    await expect.poll(() => grid.innerText()).not.toContain('…');
+    const rows = (await grid.locator('[data-row]').allInnerTexts()).map((r) =>
+      r.split(/\s+/).slice(1).join(' '),
+    );
+    expect(rows.sort()).toEqual(['2024 x 2.5 1', '2024 y 3.5 1', '2025 x 5.5 1', '2025 y 4.5 1']);
+
+    await page.getByTestId('tab-script').click();
+    const script = await page.getByTestId('job-script').inputValue();
+    expect(script).toContain('-- Target "Target": parquet → "by_year"');
+    expect(script).toMatch(/"filter-1" AS \(\n\s+SELECT \* FROM "catalog-source-1" WHERE/);
+    expect(script).toContain('sum("price")');
+  });
+
+  it('saves, runs to SUCCEEDED, and the download holds the answer (native DuckDB)', async () => {
+    await page.getByTestId('save-job').click();
+    await expect
+      .poll(() => page.getByTestId('editor-message').innerText())
+      .toBe('Saved version 1.');
+    expect(await page.getByTestId('job-dirty').count()).toBe(0);
+    const download = page.waitForEvent('download', { timeout: 120_000 });
+    download.catch(() => undefined);
+    await page.getByTestId('run-job').click();
+    await expect
+      .poll(() => page.getByTestId('run-state').innerText(), { timeout: 120_000 })
+      .toMatch(/SUCCEEDED|FAILED|TIMEOUT|STOPPED/);
+    const err = page.getByTestId('run-error');
+    expect(await err.count(), (await err.count()) ? await err.innerText() : '').toBe(0);
+    expect(await page.getByTestId('run-state').innerText()).toBe('SUCCEEDED');
+
+    const d = await download;
+    expect(d.suggestedFilename()).toBe('by_year.zip');
+    const zip = join(work, 'by_year.zip');
+    await d.saveAs(zip);
+    const out = join(work, 'out');
+    execFileSync('unzip', ['-q', zip, '-d', out]);
+    const c = await (await DuckDBInstance.create(':memory:')).connect();
+    const rows = (
+      await c.runAndReadAll(
+        `SELECT year::VARCHAR AS year, category, "sum(price)" AS s, n FROM read_parquet(${quoteLiteral(
+          join(out, 'by_year', '**', '*.parquet'),
+        )}, hive_partitioning = true) ORDER BY ALL`,
+      )
+    ).getRowObjectsJson();
+    c.closeSync();
+    expect(rows).toEqual([
+      { year: '2024', category: 'x', s: 2.5, n: '1' },
+      { year: '2024', category: 'y', s: 3.5, n: '1' },
+      { year: '2025', category: 'x', s: 5.5, n: '1' },
+      { year: '2025', category: 'y', s: 4.5, n: '1' },
+    ]);
+  });
+
+  it('lists the saved version and made no request outside its origin, with no CSP violation', async () => {
+    await page.getByTestId('tab-versions').click();
+    await expect.poll(() => page.getByTestId('job-versions').innerText()).toMatch(/1 \(current\)/);
+    expect(app.foreignRequests).toEqual([]);
+    expect(
+      app.consoleErrors.filter((e) => /Content Security Policy|inline style/i.test(e)),
+    ).toEqual([]);
+  });
+});
