@@ -107,6 +107,41 @@ export async function stageFiles(
   };
 }
 
+/**
+ * Removes what run `runId` staged under `folder` and never renamed (its tab closed while it
+ * wrote). A folder that is not there is fine. Resolves with the number of files removed.
+ */
+export async function removeStagedFiles(
+  root: FileSystemDirectoryHandle,
+  folder: string,
+  runId: string,
+): Promise<number> {
+  const prefix = tempName(runId, '');
+  let removed = 0;
+  const walk = async (dir: FileSystemDirectoryHandle): Promise<void> => {
+    const entries = (
+      dir as FileSystemDirectoryHandle & { entries(): AsyncIterable<[string, FileSystemHandle]> }
+    ).entries();
+    const names: [string, FileSystemHandle][] = [];
+    for await (const e of entries) names.push(e);
+    for (const [name, h] of names) {
+      if (h.kind === 'directory') await walk(h as FileSystemDirectoryHandle);
+      else if (name.startsWith(prefix)) {
+        await dir.removeEntry(name);
+        removed++;
+      }
+    }
+  };
+  let top: FileSystemDirectoryHandle;
+  try {
+    top = await root.getDirectoryHandle(folder);
+  } catch {
+    return 0;
+  }
+  await walk(top);
+  return removed;
+}
+
 /** The top folder of this origin's private file system, where OPFS targets write. */
 export function opfsRoot(): Promise<FileSystemDirectoryHandle> {
   return navigator.storage.getDirectory();

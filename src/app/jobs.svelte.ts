@@ -11,6 +11,7 @@ import type { FileStamp, JobBookmark, JobRun, JobVersion, SavedJob } from '../jo
 import { JobStore } from '../jobs/store';
 import { catalog, engine } from './instances';
 import { JobRunner, nextFilesOf, type NextFiles } from './job-runner';
+import { opfsRoot, removeStagedFiles } from './job-output';
 
 export type {
   BookmarkMode,
@@ -85,6 +86,17 @@ export class JobsState {
     );
     const marked = await this.store.markInterrupted(held);
     if (marked.length > 0) this.changes++;
+    for (const run of marked) await this.removeStaged(run).catch(() => undefined);
+  }
+
+  /** Files an interrupted run staged in OPFS (hidden, never renamed) are removed. */
+  private async removeStaged(run: JobRun): Promise<void> {
+    const version = (await this.store!.listVersions(run.job)).find(
+      (v) => v.version === run.jobVersion,
+    );
+    for (const n of version?.snapshot.nodes ?? [])
+      if (n.kind === 'target' && n.options.destination === 'opfs')
+        await removeStagedFiles(await opfsRoot(), n.options.path ?? n.name, run.id);
   }
 
   get(name: string): SavedJob | undefined {
