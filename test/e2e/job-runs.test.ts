@@ -368,6 +368,23 @@ describe('Job runs in Chromium', () => {
     expect(
       cellsOf(await queryRows(page, app.url, 'SELECT count(*) FROM out.sales_by_sku')),
     ).toEqual(['5']);
+
+    // The job page's runs and bookmarks: nothing left to read; rewind to the first run → the
+    // added file again; reset → every file.
+    await page.goto(`${app.url}/#/jobs/${encodeURIComponent('daily sales')}`);
+    await page.getByTestId('tab-runs').click();
+    const panel = page.getByTestId('job-runs-panel');
+    const nextCount = panel.getByTestId('next-count');
+    await expect.poll(() => nextCount.innerText()).toBe('0');
+    expect(await panel.getByTestId('job-run-row').count()).toBe(2);
+    const firstRow = panel.getByTestId('job-run-row').filter({ hasText: first });
+    await firstRow.getByRole('button', { name: 'Rewind here' }).click();
+    await expect.poll(() => nextCount.innerText()).toBe('1');
+    expect(await panel.getByTestId('next-files').textContent()).toContain(
+      'year=2025/month=02/part-0.csv',
+    );
+    await panel.getByRole('button', { name: 'Reset bookmarks' }).click();
+    await expect.poll(() => nextCount.innerText()).toBe('4');
   });
 
   it('writes two targets: a partitioned zip download and CSV in OPFS registered as a table', async () => {
