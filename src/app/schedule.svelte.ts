@@ -160,7 +160,8 @@ export class ScheduleState {
     this.workflowRuns = workflowRuns;
     this.crawlerNames = crawlers.map(String).sort();
     this.jobNames = jobs.map(String).sort();
-    await this.#scheduler?.setTriggers(triggers);
+    // Not awaited: a reload may happen inside the scheduler's own queue (a firing's start).
+    void this.#scheduler?.setTriggers(triggers).catch(() => undefined);
   }
 
   // Triggers
@@ -359,22 +360,29 @@ export class ScheduleState {
       return { kind: 'job', name, runId };
     }
     const runId = newId('cr');
-    if (workflowRunId !== undefined)
-      await this.#setNode(workflowRunId, nodeId, { state: 'RUNNING', runId });
+    // Held while the crawl runs: if this tab closes first, the leader finds the lock free.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    void navigator.locks?.request(runLock(runId), () => held).catch(() => undefined);
+    const entry = {
+      cancel: () => undefined,
+      ...(workflowRunId === undefined ? {} : { workflowRunId }),
+    };
+    this.#launches.set(runId, entry);
     let launch;
     try {
+      if (workflowRunId !== undefined)
+        await this.#setNode(workflowRunId, nodeId, { state: 'RUNNING', runId });
       launch = await launchCrawler(this.engine, this.catalog, name, runId);
     } catch (e) {
+      this.#launches.delete(runId);
+      release();
       if (workflowRunId !== undefined)
         await this.#setNode(workflowRunId, nodeId, { state: 'FAILED', error: messageOf(e) });
       throw e;
     }
-    this.#launches.set(runId, {
-      cancel: launch.cancel,
-      ...(workflowRunId === undefined ? {} : { workflowRunId }),
-    });
-    // Held while the crawl runs: if this tab closes first, the leader finds the lock free.
-    void navigator.locks?.request(runLock(runId), () => launch.done).catch(() => undefined);
+    this.#launches.set(runId, { ...entry, cancel: launch.cancel });
+    void launch.done.finally(release);
     void launch.done.then(async (run) => {
       this.#launches.delete(runId);
       await this.#finished(outcomeOfCrawlerRun(run, this.clock.fromWall, workflowRunId), run.error);

@@ -65,11 +65,20 @@ interface CrawlerRun {
   error?: string;
 }
 
-async function saveCrawler(page: Page, url: string, name: string, folder: string, db: string) {
+async function saveCrawler(
+  page: Page,
+  url: string,
+  name: string,
+  folder: string,
+  db: string,
+  tableThreshold?: number,
+) {
   await page.goto(`${url}/#/crawl`);
   await page.getByTestId('new-crawler').click();
   await page.getByTestId('crawler-name').fill(name);
   await page.getByTestId('crawl-database').fill(db);
+  if (tableThreshold !== undefined)
+    await page.getByLabel('Table threshold').fill(String(tableThreshold));
   const select = page.getByTestId('crawl-opfs-folder');
   await select.focus();
   await expect.poll(() => select.locator('option').allInnerTexts()).toContain(folder);
@@ -289,6 +298,97 @@ describe('The scheduler in Chromium', () => {
     await expect.poll(() => page.getByTestId('run-row').count()).toBe(0);
     await page.locator('[data-testid=filter-state][value=FAILED]').uncheck();
     await page.getByTestId('duration-chart').locator('canvas').waitFor();
+
+    // Nothing silent: an EVENT trigger whose presigned listing expired says so on its row,
+    // without the URL's query string (a credential).
+    await page.goto(`${url}/#/schedule`);
+    await newTrigger(page, 'expired list', 'EVENT');
+    const listUrl =
+      'http://127.0.0.1:9/bucket/?list-type=2&prefix=in%2F&X-Amz-Algorithm=AWS4-HMAC-SHA256' +
+      '&X-Amz-Credential=AKIAEXAMPLE%2F20200101%2Fus-east-1%2Fs3%2Faws4_request' +
+      '&X-Amz-Date=20200101T000000Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host&X-Amz-Signature=deadbeef';
+    await page.getByTestId('trigger-list-url').fill(listUrl);
+    await checkAction(page, 'landing crawler');
+    await page.getByTestId('save-trigger').click();
+    const row = page.getByTestId('trigger-row').filter({ hasText: 'expired list' });
+    await expect
+      .poll(() => row.getByTestId('trigger-problem').innerText(), { timeout: 20_000 })
+      .toMatch(/^Could not fire: trigger "expired list": .*expired at 2020-01-01/);
+    expect(await row.innerText()).not.toContain('X-Amz-Signature');
+    expect(app.consoleErrors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
+  });
+
+  it('a workflow runs its graph with run properties, and resumes from the node that failed', async () => {
+    const app = await openApp();
+    apps.push(app);
+    const { page, url } = app;
+    await putOpfs(page, 'wfa', { 'a.csv': 'id,v\n1,a\n' });
+    await putOpfs(page, 'wfb', {
+      'orders/o.csv': 'id,w\n1,b\n',
+      'users/u.csv': 'name,email\nann,a@example.com\n',
+    });
+    await saveCrawler(page, url, 'wf first', 'wfa', 'wf');
+    // Two tables where at most one may be made: it fails, and the workflow run stops there.
+    await saveCrawler(page, url, 'wf second', 'wfb', 'wf', 1);
+
+    await page.goto(`${url}/#/schedule`);
+    await page.getByTestId('workflow-name').fill('nightly etl');
+    await page.getByTestId('workflow-properties').fill('day=2026-11-25');
+    await page.getByTestId('add-workflow').click();
+    await page.getByRole('link', { name: 'nightly etl' }).waitFor();
+
+    await newTrigger(page, 'wf start', 'ON_DEMAND');
+    await page.getByTestId('trigger-workflow').selectOption('nightly etl');
+    await checkAction(page, 'wf first');
+    await page.getByTestId('save-trigger').click();
+    await page.getByTestId('trigger-row').filter({ hasText: 'wf start' }).waitFor();
+    await newTrigger(page, 'wf then', 'CONDITIONAL');
+    await page.getByTestId('trigger-workflow').selectOption('nightly etl');
+    await page.getByTestId('add-crawler-condition').click();
+    await page.getByTestId('condition-name').selectOption('wf first');
+    await checkAction(page, 'wf second');
+    await page.getByTestId('save-trigger').click();
+    await page.getByTestId('trigger-row').filter({ hasText: 'wf then' }).waitFor();
+
+    await page.getByRole('link', { name: 'nightly etl' }).click();
+    const nodes = page.getByTestId('workflow-node');
+    await expect.poll(() => nodes.count()).toBe(4);
+    await page.getByTestId('start-workflow').click();
+    const runRows = page.getByTestId('workflow-run');
+    await expect
+      .poll(() => runRows.first().getAttribute('data-state'), { timeout: 60_000 })
+      .toBe('COMPLETED');
+    expect(await runRows.first().innerText()).toMatch(/crawler:wf second FAILED/);
+    expect(await runRows.first().innerText()).toContain('day=2026-11-25');
+    const stateOf = (name: string) =>
+      nodes.filter({ hasText: `crawler ${name}` }).getAttribute('data-state');
+    await expect.poll(() => stateOf('wf first')).toBe('SUCCEEDED');
+    await expect.poll(() => stateOf('wf second')).toBe('FAILED');
+
+    // Fix what failed (one table's files go), then resume: only the failed node runs again.
+    await page.evaluate(async () => {
+      const top = await (await navigator.storage.getDirectory()).getDirectoryHandle('wfb');
+      await top.removeEntry('users', { recursive: true });
+    });
+    await page.goto(`${url}/#/schedule/workflows/nightly%20etl`);
+    await page.getByTestId('resume-workflow-run').click();
+    await expect.poll(() => runRows.count()).toBe(2);
+    await expect
+      .poll(() => runRows.first().getAttribute('data-state'), { timeout: 60_000 })
+      .toBe('COMPLETED');
+    expect(await runRows.first().innerText()).not.toMatch(/FAILED/);
+    expect(await page.getByTestId('workflow-run-shown').innerText()).toMatch(
+      /resuming wr-[\w-]+ from crawler:wf second/,
+    );
+    await expect.poll(() => stateOf('wf second')).toBe('SUCCEEDED');
+    const runs = await records<CrawlerRun>(page, 'crawlerRuns');
+    expect(runs.filter((r) => r.crawler === 'wf first')).toHaveLength(1);
+    expect(
+      runs
+        .filter((r) => r.crawler === 'wf second')
+        .map((r) => r.state)
+        .sort(),
+    ).toEqual(['FAILED', 'SUCCEEDED']);
     expect(app.consoleErrors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
   });
 });
