@@ -79,6 +79,9 @@ interface Control {
 
 let seq = 0;
 
+/** Held by the tab that runs the job, for as long as one of its runs runs. */
+const jobLockName = (job: string) => `decant-job:${job}`;
+
 /** `jr_<time>_<random>`: sortable, unique across tabs. */
 function newRunId(): string {
   const rand = Math.random().toString(36).slice(2, 8);
@@ -170,7 +173,22 @@ export class JobRunner {
         this.deps.onRun(run);
       };
       const locks = globalThis.navigator?.locks;
-      const running = locks ? locks.request(runLockName(id), body) : body();
+      // One run of a job at a time, in any tab (Glue's MaxConcurrentRuns 1): the job's lock,
+      // then the run's own (which the interrupted-run sweep looks for).
+      const running = locks
+        ? locks.request(jobLockName(saved.name), { ifAvailable: true }, async (held) => {
+            if (!held) {
+              this.controls.delete(id);
+              reject(
+                new DecantError(
+                  `job: ${quotedName(saved.name)} is already running; wait for that run or stop it`,
+                ),
+              );
+              return;
+            }
+            await locks.request(runLockName(id), body);
+          })
+        : body();
       void Promise.resolve(running).then(() => {
         if (run.state === 'FAILED' && attempt < retriesOf(job))
           void this.startAttempt(saved, args, attempt + 1, firstRunId ?? id);

@@ -469,10 +469,17 @@ describe('Job runs in Chromium', () => {
   it('a cancelled run ends STOPPED and writes nothing', async () => {
     const { page } = app;
     await saveJob(page, slowJob());
-    await startRun(page, 'slow');
+    const id = await startRun(page, 'slow');
     await expect
       .poll(() => page.getByTestId('run-state').innerText(), { timeout: 60_000 })
       .toBe('RUNNING');
+    // One run of a job at a time: a second Run is refused while this one runs.
+    await page.goto(`${app.url}/#/jobs/slow`);
+    await page.getByTestId('run-job').click();
+    await expect
+      .poll(() => page.getByTestId('editor-message').innerText())
+      .toBe('job: "slow" is already running; wait for that run or stop it');
+    await page.goto(`${app.url}/#/jobs/slow/runs/${id}`);
     await page.getByTestId('run-progress').waitFor();
     await page.getByTestId('run-cancel').click();
     expect(await finalState(page)).toBe('STOPPED');
