@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { newJob, type Job } from '../../src/jobs/model';
 import { openApp, type AppPage } from './app-page';
 
 const apps: AppPage[] = [];
@@ -390,5 +391,140 @@ describe('The scheduler in Chromium', () => {
         .sort(),
     ).toEqual(['FAILED', 'SUCCEEDED']);
     expect(app.consoleErrors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
+  });
+
+  it('a workflow chains a crawler to a job (CONDITIONAL), the job reading the run properties as parameters', async () => {
+    const app = await openApp();
+    apps.push(app);
+    const { page, url } = app;
+    await putOpfs(page, 'jl', { 'orders.csv': 'id,amount\n1,10\n2,20\n3,30\n4,40\n' });
+    await saveCrawler(page, url, 'jl crawler', 'jl', 'jw');
+    const job: Job = {
+      ...newJob('copy job'),
+      nodes: [
+        {
+          id: 'src',
+          kind: 'catalog-source',
+          name: 'orders',
+          options: { database: 'jw', table: 'jl' },
+        },
+        {
+          id: 'keep',
+          kind: 'filter',
+          name: 'id over min',
+          options: {
+            filter: {
+              combine: 'AND',
+              clauses: [
+                { column: 'id', op: 'GT', value: { kind: 'constant', value: '${min_id}' } },
+              ],
+            },
+          },
+        },
+        {
+          id: 'out',
+          kind: 'target',
+          name: 'orders out',
+          options: {
+            format: { kind: 'csv' },
+            partitionKeys: [],
+            destination: 'opfs',
+            path: 'jl-out',
+          },
+        },
+      ],
+      edges: [
+        { from: 'src', to: 'keep', port: 0 },
+        { from: 'keep', to: 'out', port: 0 },
+      ],
+    } as Job;
+    // Saved as the job editor saves it.
+    await page.evaluate(async (job) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const r = indexedDB.open('decant');
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+      const tx = db.transaction(['jobs', 'jobVersions'], 'readwrite');
+      const at = Date.now();
+      tx.objectStore('jobs').put({
+        name: job.name,
+        version: 1,
+        savedAt: at,
+        createdAt: at,
+        note: '',
+        job,
+      });
+      tx.objectStore('jobVersions').put({
+        job: job.name,
+        version: 1,
+        savedAt: at,
+        note: '',
+        snapshot: job,
+      });
+      await new Promise((resolve, reject) => {
+        tx.oncomplete = resolve;
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    }, job);
+
+    await page.goto(`${url}/#/schedule`);
+    await page.reload();
+    await expect.poll(() => leaderOf(page), { timeout: 30_000 }).toBe('leader');
+    await page.getByTestId('workflow-name').fill('jobflow');
+    await page.getByTestId('workflow-properties').fill('min_id=2');
+    await page.getByTestId('add-workflow').click();
+    await page.getByRole('link', { name: 'jobflow' }).waitFor();
+    await newTrigger(page, 'jl start', 'ON_DEMAND');
+    await page.getByTestId('trigger-workflow').selectOption('jobflow');
+    await checkAction(page, 'jl crawler');
+    await page.getByTestId('save-trigger').click();
+    await page.getByTestId('trigger-row').filter({ hasText: 'jl start' }).waitFor();
+    await newTrigger(page, 'jl then', 'CONDITIONAL');
+    await page.getByTestId('trigger-workflow').selectOption('jobflow');
+    await page.getByTestId('add-crawler-condition').click();
+    await page.getByTestId('condition-name').selectOption('jl crawler');
+    await page.locator('[data-testid=action-job][value="copy job"]').check();
+    await page.getByTestId('save-trigger').click();
+    await page.getByTestId('trigger-row').filter({ hasText: 'jl then' }).waitFor();
+
+    await page.getByRole('link', { name: 'jobflow' }).click();
+    await page.getByTestId('start-workflow').click();
+    const runRows = page.getByTestId('workflow-run');
+    await expect
+      .poll(() => runRows.first().getAttribute('data-state'), { timeout: 90_000 })
+      .toBe('COMPLETED');
+    expect(await runRows.first().innerText()).toMatch(
+      /crawler:jl crawler SUCCEEDED, job:copy job SUCCEEDED/,
+    );
+    const jobRuns = await records<{
+      job: string;
+      state: string;
+      arguments: Record<string, string>;
+    }>(page, 'jobRuns');
+    expect(jobRuns.map((r) => [r.job, r.state, r.arguments])).toEqual([
+      ['copy job', 'SUCCEEDED', { min_id: '2' }],
+    ]);
+    const written = await page.evaluate(async () => {
+      const found: string[] = [];
+      const walk = async (dir: FileSystemDirectoryHandle, prefix: string) => {
+        const entries = (
+          dir as FileSystemDirectoryHandle & {
+            entries(): AsyncIterable<[string, FileSystemHandle]>;
+          }
+        ).entries();
+        for await (const [name, h] of entries) {
+          if (h.kind === 'directory')
+            await walk(h as FileSystemDirectoryHandle, `${prefix}${name}/`);
+          else if (`${prefix}${name}`.includes('jl-out'))
+            found.push(await (await (h as FileSystemFileHandle).getFile()).text());
+        }
+      };
+      await walk(await navigator.storage.getDirectory(), '');
+      return found;
+    });
+    expect(written).toHaveLength(1);
+    expect(written[0]!.trim().split('\n')).toEqual(['id,amount', '3,30', '4,40']);
   });
 });
