@@ -266,6 +266,24 @@ describe('job targets on DuckDB-WASM', () => {
       [[null], '3\n'],
     ]);
     expect(partitionFolder(['region'], [null])).toBe('region=__HIVE_DEFAULT_PARTITION__');
+    // Keys of other types: each part holds exactly its rows.
+    const typed = await runTarget(
+      {
+        sql:
+          `SELECT * FROM (VALUES (DATE '2024-01-31', 0.1::DOUBLE + 0.2::DOUBLE, 'a'), (DATE '2024-01-31', 0.3, 'b'), ` +
+          `(DATE '2025-02-01', 0.1::DOUBLE + 0.2::DOUBLE, 'c'), (NULL, 1e300, 'd')) t(day, x, v)`,
+        partitionKeys: ['day', 'x'],
+        encoding: 'csv',
+      },
+      { kind: 'csv', delimiter: ',', quote: '"', header: false, compression: 'none' },
+    );
+    expect(typed.plan.keys.map((k) => k.type)).toEqual(['DATE', 'DOUBLE']);
+    expect(typed.files.map((f) => [f.values, new TextDecoder().decode(f.bytes)])).toEqual([
+      [['2024-01-31', '0.3'], 'b\n'],
+      [['2024-01-31', '0.30000000000000004'], 'a\n'],
+      [['2025-02-01', '0.30000000000000004'], 'c\n'],
+      [[null, '1e+300'], 'd\n'],
+    ]);
     expect(partitionFolder(['a/b'], ['x=y/z'])).toBe('a%2Fb=x%3Dy%2Fz');
   });
 

@@ -103,9 +103,7 @@ export class JobTarget {
         rows: Number(r.n),
       }));
       this.select = parts.map((p) => {
-        const where = p.values.map((v, i) =>
-          v === null ? `${ids[i]} IS NULL` : `CAST(${ids[i]} AS VARCHAR) = ${quoteLiteral(v)}`,
-        );
+        const where = p.values.map((v, i) => keyEquals(ids[i]!, keys[i]!.type, v));
         return `SELECT ${cols.join(', ')} FROM ${source} WHERE ${where.join(' AND ')}`;
       });
     }
@@ -146,6 +144,16 @@ export class JobTarget {
     } catch (e) {
       stream?.cancel();
       const err = jobEngineError(e, sql);
+      sink.send({ t: 'abort', message: err.message });
+      throw err;
+    }
+    const expected = this.plan.parts[part]!.rows;
+    if (expected !== null && expected !== rows) {
+      const err = new DecantError(
+        `job: partition ${part + 1} should hold ${expected} rows but ${rows} were read; ` +
+          'nothing was written',
+        { code: 'row-mismatch', sql },
+      );
       sink.send({ t: 'abort', message: err.message });
       throw err;
     }
@@ -242,6 +250,21 @@ function nextTask(): Promise<void> {
     };
     ch.port2.postMessage(0);
   });
+}
+
+/** Scalar types whose text casts back to the same value. */
+const ROUND_TRIP =
+  /^(BOOLEAN|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL\(\d+,\s*\d+\)|DATE|TIME|TIMESTAMP|TIMESTAMP WITH TIME ZONE)$/;
+
+/**
+ * `key = value` on the key's own type where its text casts back exactly, so the scan of the
+ * (sorted) table skips other parts' row groups; else on DuckDB's text of it.
+ */
+function keyEquals(id: string, type: string, value: string | null): string {
+  if (value === null) return `${id} IS NULL`;
+  if (type === 'VARCHAR') return `${id} = ${quoteLiteral(value)}`;
+  if (ROUND_TRIP.test(type)) return `${id} = CAST(${quoteLiteral(value)} AS ${type})`;
+  return `CAST(${id} AS VARCHAR) = ${quoteLiteral(value)}`;
 }
 
 function cancelledError(): DecantError {
