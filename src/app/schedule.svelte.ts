@@ -182,6 +182,8 @@ export class ScheduleState {
     };
     if (source) await this.store.putSource(source);
     await this.store.putTrigger(next);
+    // What went wrong before the change may no longer hold; the scheduler says again if it does.
+    this.problems = this.problems.filter((p) => p.triggerId !== next.id);
     await this.#changed();
     return next;
   }
@@ -190,6 +192,28 @@ export class ScheduleState {
     const t = this.triggers.find((x) => x.id === id);
     if (!t) throw new DecantError(`scheduler: no trigger with id ${id}`);
     await this.saveTrigger({ ...t, activated });
+  }
+
+  /**
+   * Asks again for read access to an EVENT trigger's watched folder (call inside the click), then
+   * looks at it at once. Throws a DecantError when the browser refuses.
+   */
+  async grantAccess(id: string): Promise<void> {
+    const t = this.triggers.find((x) => x.id === id);
+    if (t?.kind !== 'EVENT') throw new DecantError(`scheduler: trigger ${id} watches no folder`);
+    const source = await this.store.getSource(t.source.sourceId);
+    if (source?.kind !== 'watched-folder')
+      throw new DecantError(`scheduler: trigger "${t.name}" watches no folder`);
+    const handle = source.handle as unknown as {
+      requestPermission?: (d: { mode: 'read' }) => Promise<PermissionState>;
+    };
+    const answer = (await handle.requestPermission?.({ mode: 'read' })) ?? 'granted';
+    if (answer !== 'granted')
+      throw new DecantError(
+        `scheduler: the browser did not allow reading "${source.label}" (${answer})`,
+      );
+    this.problems = this.problems.filter((p) => p.triggerId !== id);
+    await this.#scheduler?.check();
   }
 
   async deleteTrigger(id: string): Promise<void> {
