@@ -26,7 +26,10 @@ import {
   type EngineAnswer,
   type EngineFindings,
 } from './job-schemas';
+import { updateNode } from './job-edits';
 import type { Row } from './row-window';
+
+let fileCount = 0;
 
 /** Edits with the same key this close together are one step of undo (typing in a field). */
 const COALESCE_MS = 1500;
@@ -246,6 +249,30 @@ export class JobEditor {
     }
     this.context = { tables };
     this.sourceProblems = problems;
+  }
+
+  /**
+   * Makes a Dropped file node read `file`: registered with the engine (read lazily, never
+   * copied), its dialect and columns found as Quick convert finds them. One undo step. Throws
+   * the engine's DecantError for a file it cannot read as CSV.
+   */
+  async useFile(id: NodeId, file: File): Promise<void> {
+    const fileId = `job-${++fileCount}-${Date.now().toString(36)}`;
+    await this.engine.addFile(fileId, file);
+    const found = await this.engine.inspect(fileId);
+    // The name the engine worker registers a file under (engine.worker.ts, addFile).
+    const path = `f${fileId}${/\.(gz|gzip)$/i.test(file.name) ? '.csv.gz' : '.csv'}`;
+    this.edit(
+      updateNode(this.job, id, (n) =>
+        n.kind === 'file-source'
+          ? {
+              ...n,
+              name: n.name === 'Dropped file' ? file.name : n.name,
+              options: { ...n.options, path, dialect: found.dialect, columns: found.columns },
+            }
+          : n,
+      ),
+    );
   }
 
   /** Shows the first 100 rows of node `id` (and keeps following it while the preview is open). */

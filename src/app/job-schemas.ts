@@ -131,6 +131,8 @@ export function engineErrorText(message: string): string {
   m = kind ? first.slice(kind[0].length) : first;
   const missing = /Referenced column "((?:[^"]|"")*)" not found/.exec(m);
   if (missing) return `column "${missing[1]}" is not in its input`;
+  if (/No files found that match the pattern|No HTML5 file registered/i.test(m))
+    return 'its file is not open in this tab any more: choose it again';
   const table = /Table with name (.+?) does not exist/.exec(m);
   if (table) return `table ${table[1]} cannot be read (is it still in the catalog?)`;
   if (kind?.[1] === 'Conversion') return `a value does not convert: ${m}`;

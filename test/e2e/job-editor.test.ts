@@ -300,6 +300,22 @@ describe('Job editor in Chromium', () => {
     await expect.poll(() => page.locator('.svelte-flow__node').count()).toBe(before);
   });
 
+  it('reads a chosen CSV in a Dropped file node, with its columns under the node', async () => {
+    await page.locator('.svelte-flow__pane').click({ position: { x: 5, y: 5 } });
+    await palette('Dropped file').click();
+    await panel()
+      .getByTestId('node-file')
+      .setInputFiles(join(work, 'skus', 'skus.csv'));
+    await settled();
+    await expect.poll(() => schemaOf('file-source-1')).toEqual(['sku VARCHAR', 'category VARCHAR']);
+    expect(await flowNode('file-source-1').getByTestId('job-node').getAttribute('data-name')).toBe(
+      'skus.csv',
+    );
+    await page.getByTestId('undo').click();
+    await page.getByTestId('undo').click();
+    await expect.poll(() => flowNode('file-source-1').count()).toBe(0);
+  });
+
   it('previews a node over a 1,000,000-row CSV (~90 MB) in about a second', async () => {
     const dir = join(work, 'big');
     mkdirSync(dir);

@@ -99,7 +99,14 @@ export function fieldsFor(node: JobNode, env: FormEnv): FieldSpec[] {
         },
       ];
     case 'file-source':
-      return [{ kind: 'info', text: `Reads the dropped file ${node.options.path}.` }];
+      return node.options.path === ''
+        ? []
+        : [
+            {
+              kind: 'info',
+              text: `Reads ${node.options.columns.length} columns with the dialect found in the file.`,
+            },
+          ];
     case 'change-schema':
       return [
         {
