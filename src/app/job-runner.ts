@@ -32,6 +32,7 @@ import {
   type RunTarget,
   type SavedJob,
 } from '../jobs/run-model';
+import { rowsInFromCatalog } from '../jobs/run-metrics';
 import type { JobStore } from '../jobs/store';
 import type { CatalogState } from './catalog.svelte';
 import { dialectFromParameters } from './table-files';
@@ -234,10 +235,20 @@ export class JobRunner {
             `source ${quotedName(s.label)}: ${s.files.length} file(s) to read` +
               (s.skipped > 0 ? `, ${s.skipped} skipped (bookmark)` : ''),
           );
+      const nodes: JobRun['nodes'] = {};
+      for (const s of compiled.sources) {
+        const t = prepared.tables.find(
+          (x) => x.database === s.table?.database && x.name === s.table?.name,
+        );
+        const key = JSON.stringify([s.table?.database, s.table?.name]);
+        const rows = t ? rowsInFromCatalog(s, t, prepared.recordCounts.get(key)) : undefined;
+        if (rows !== undefined) nodes[s.nodeId] = { rowsIn: rows, rowsOut: rows };
+      }
       update(
         {
           state: 'RUNNING',
           sql: compiled.script,
+          nodes,
           sources,
           bytesRead: sources.reduce((n, s) => n + s.bytes, 0),
           progress: { fraction: 0, phase: 'starting', rowsWritten: 0 },
@@ -428,6 +439,7 @@ export class JobRunner {
     const tables: SourceTable[] = [];
     const stamps = new Map<NodeId, Map<string, FileStamp>>();
     const processed = new Map<NodeId, string[]>();
+    const recordCounts = new Map<string, number | undefined>();
     for (const n of job.nodes) {
       if (n.kind !== 'catalog-source') continue;
       const { database, table } = n.options;
@@ -442,6 +454,7 @@ export class JobRunner {
         lastModified: s.lastModified,
       }));
       stamps.set(n.id, new Map(files.map((f) => [f.path, f])));
+      recordCounts.set(JSON.stringify([database, table]), t.parameters.recordCount);
       let scan: SourceTable['scan'];
       if (t.classification === 'csv') {
         const { registered } = await this.deps.engine.tableScan(database, table);
@@ -467,7 +480,7 @@ export class JobRunner {
         tables[i] = { ...tables[i]!, scan };
       }
     }
-    return { tables, stamps, processed, bookmarks };
+    return { tables, stamps, processed, bookmarks, recordCounts };
   }
 
   /** Registers (or appends to) the target's catalog table; returns `database.table`. */

@@ -323,6 +323,8 @@ describe('Job runs in Chromium', () => {
     const first = await startRun(page, 'daily sales');
     expect(await finalState(page)).toBe('SUCCEEDED');
     expect(await page.getByTestId('source-files').innerText()).toBe('3');
+    // Rows in, from the row counts the crawl recorded (the fixture's 5).
+    expect(await page.getByTestId('source-rows').innerText()).toBe('5');
     expect(await page.getByTestId('target-rows').innerText()).toBe('4');
     // Nothing to skip yet: the source reads the table's view.
     expect(await page.getByTestId('run-sql').textContent()).toContain(
@@ -358,6 +360,7 @@ describe('Job runs in Chromium', () => {
     const second = await startRun(page, 'daily sales');
     expect(await finalState(page)).toBe('SUCCEEDED');
     expect(await page.getByTestId('source-files').innerText()).toBe('1');
+    expect(await page.getByTestId('source-rows').innerText()).toBe('2');
     // The bookmark skips the three processed files: the source reads just the new one.
     expect(await page.getByTestId('run-sql').textContent()).toContain('read_csv');
     expect(await page.getByTestId('run-log').innerText()).toContain('3 skipped (bookmark)');

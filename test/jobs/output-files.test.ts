@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CatalogTable, TableSource } from '../../src/catalog/model';
 import { writeFormat } from '../../src/jobs/nodes/target';
+import { rowsInFromCatalog } from '../../src/jobs/run-metrics';
 import {
   escapePartitionValue,
   outputTableDraft,
@@ -113,5 +114,45 @@ describe('outputTableDraft', () => {
       current: { table: current, partitions: first.partitions },
     });
     expect(other.draft.sources.map((s) => s.path)).toEqual(['year=2024/q.parquet']);
+  });
+});
+
+describe('rowsInFromCatalog', () => {
+  const part = (location: string, files: string[], rowCount?: number) => ({
+    database: 'd',
+    table: 't',
+    values: [location],
+    location,
+    files,
+    sizeBytes: 0,
+    ...(rowCount === undefined ? {} : { rowCount }),
+  });
+  const table = {
+    partitionKeys: [{ name: 'k', type: 'VARCHAR' }],
+    partitions: [part('k=a', ['k=a/1.csv', 'k=a/2.csv'], 5), part('k=b', ['k=b/1.csv'], 7)],
+    scan: {
+      dialect: {} as never,
+      files: ['k=a/1.csv', 'k=a/2.csv', 'k=b/1.csv'].map((p) => ({ path: p, registered: p })),
+    },
+  };
+
+  it('sums the partitions read whole, from the crawl', () => {
+    expect(rowsInFromCatalog({ partitions: ['k=a', 'k=b'], files: null }, table, 12)).toBe(12);
+    expect(rowsInFromCatalog({ partitions: ['k=b'], files: ['k=b/1.csv'] }, table, 12)).toBe(7);
+    // A bookmark left only the new partition's file: its count.
+    expect(rowsInFromCatalog({ partitions: ['k=a', 'k=b'], files: ['k=b/1.csv'] }, table, 12)).toBe(
+      7,
+    );
+  });
+
+  it('does not guess for a partition read in part, or a count it lacks', () => {
+    expect(
+      rowsInFromCatalog({ partitions: ['k=a'], files: ['k=a/2.csv'] }, table, 12),
+    ).toBeUndefined();
+    const noCount = { ...table, partitions: [part('k=a', ['k=a/1.csv', 'k=a/2.csv'])] };
+    expect(rowsInFromCatalog({ partitions: ['k=a'], files: null }, noCount, 12)).toBeUndefined();
+    const flat = { partitionKeys: [], partitions: [], scan: table.scan };
+    expect(rowsInFromCatalog({ partitions: null, files: null }, flat, 3)).toBe(3);
+    expect(rowsInFromCatalog({ partitions: null, files: ['k=a/1.csv'] }, flat, 3)).toBeUndefined();
   });
 });
