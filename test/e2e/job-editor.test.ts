@@ -211,6 +211,21 @@ describe('Job editor in Chromium', () => {
     expect(script).toContain('-- Target "Target": parquet → "by_year"');
     expect(script).toMatch(/"filter-1" AS \(\n\s+SELECT \* FROM "catalog-source-1" WHERE/);
     expect(script).toContain('sum("price")');
+
+    // Edit as SQL: one SQL Query node over the two sources gives the target the same rows.
+    await page.getByTestId('edit-as-sql').click();
+    await expect.poll(() => page.locator('.svelte-flow__node').count()).toBe(4); // two sources, the SQL Query, the target
+    await selectNode('sql-query-1');
+    expect(await panel().getByLabel('Query (one SELECT)', { exact: true }).inputValue()).toMatch(
+      /^WITH\n\s+"filter-1" AS/,
+    );
+    await page.getByTestId('tab-preview').click();
+    await panel().getByTestId('preview-node').click();
+    await expect
+      .poll(() => page.getByTestId('preview-meta').innerText())
+      .toMatch(/SQL for Target: 4 rows/);
+    await page.getByTestId('undo').click();
+    await expect.poll(() => page.locator('.svelte-flow__node').count()).toBe(6);
   });
 
   it('saves, runs to SUCCEEDED, and the download holds the answer (native DuckDB)', async () => {
@@ -345,7 +360,15 @@ describe('Job editor in Chromium', () => {
     await panel().getByLabel('Value', { exact: true }).fill('100');
     await settled();
     const times: string[] = [];
-    for (const id of ['catalog-source-1', 'filter-1']) {
+    // And one that must read every row: an aggregate has no first 100 rows to stop at.
+    await palette('Aggregate').click();
+    await settled();
+    await checkbox(panel(), 'name').check();
+    await panel().getByRole('button', { name: 'Add an aggregation' }).click();
+    await panel().getByLabel('Column', { exact: true }).fill('*');
+    await panel().getByLabel('Function', { exact: true }).selectOption('count');
+    await settled();
+    for (const id of ['catalog-source-1', 'filter-1', 'aggregate-1']) {
       await selectNode(id);
       const t0 = Date.now();
       await panel().getByTestId('preview-node').click();
