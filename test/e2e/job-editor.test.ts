@@ -383,10 +383,8 @@ describe('Job editor in Chromium', () => {
     console.log(`preview on ${mb.toFixed(0)} MB CSV, 1,000,000 rows:\n  ${times.join('\n  ')}`);
   });
 
-  it('made no request outside its origin, and the canvas broke no CSP rule', () => {
+  it('made no request outside its origin, and logged no error (a CSP violation would be one)', () => {
     expect(app.foreignRequests).toEqual([]);
-    expect(
-      app.consoleErrors.filter((e) => /Content Security Policy|inline style/i.test(e)),
-    ).toEqual([]);
+    expect(app.consoleErrors).toEqual([]);
   });
 });
