@@ -8,6 +8,7 @@ import { openCatalogDb } from '../catalog/db';
 import { DecantError } from '../core/errors';
 import type { BookmarkMode, Job, NodeId } from '../jobs/model';
 import type { FileStamp, JobBookmark, JobRun, JobVersion, SavedJob } from '../jobs/run-model';
+import { argumentsFromText, argumentsText } from '../jobs/run-arguments';
 import { JobStore } from '../jobs/store';
 import { catalog, engine } from './instances';
 import { JobRunner, nextFilesOf, type NextFiles } from './job-runner';
@@ -143,6 +144,22 @@ export class JobsState {
     const saved = this.get(name) ?? (await this.store!.getJob(name));
     if (!saved) throw new DecantError(`job: no saved job "${name}"`);
     return runner.start(saved, args);
+  }
+
+  /**
+   * Starts a run with arguments typed as Glue's console takes them (`--region "eu west"`).
+   * Throws a `job: arguments:` DecantError (with its column) for text that does not read.
+   */
+  startWith(name: string, argumentText: string): Promise<string> {
+    return this.start(name, argumentsFromText(argumentText));
+  }
+
+  /** The job's parameters as `--name value` text: the default arguments of a run. */
+  parametersText(name: string): string {
+    const saved = this.get(name);
+    return argumentsText(
+      Object.fromEntries((saved?.job.parameters ?? []).map((p) => [p.name, p.value])),
+    );
   }
 
   /** Asks a run to stop: STOPPING, then STOPPED once its output is discarded. */

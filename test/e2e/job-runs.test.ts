@@ -388,6 +388,17 @@ describe('Job runs in Chromium', () => {
     );
     await panel.getByRole('button', { name: 'Reset bookmarks' }).click();
     await expect.poll(() => nextCount.innerText()).toBe('4');
+
+    // A run with an argument over the job's parameter: --min_price 5 keeps e (5.5) and z (7.5).
+    const args = panel.getByTestId('run-arguments');
+    expect(await args.inputValue()).toBe('--min_price 2');
+    await args.fill('--min_price "5"');
+    await panel.getByTestId('run-with-arguments').click();
+    await page.getByTestId('job-run').waitFor();
+    expect(await finalState(page)).toBe('SUCCEEDED');
+    expect(await page.getByTestId('run-metrics').innerText()).toContain('--min_price 5');
+    expect(await page.getByTestId('target-rows').innerText()).toBe('2');
+    expect(await page.getByTestId('source-files').innerText()).toBe('4');
   });
 
   it('writes two targets: a partitioned zip download and CSV in OPFS registered as a table', async () => {
