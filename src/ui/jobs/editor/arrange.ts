@@ -13,7 +13,7 @@ export function arrangedPositions(
   sizeOf: (id: NodeId) => { width: number; height: number } | undefined,
 ): Map<NodeId, { x: number; y: number }> {
   const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: 'LR', nodesep: 40, ranksep: 90, marginx: 20, marginy: 20 });
+  g.setGraph({ rankdir: 'LR', nodesep: 40, ranksep: 70, marginx: 20, marginy: 20 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of job.nodes) g.setNode(n.id, { ...(sizeOf(n.id) ?? DEFAULT_NODE_SIZE) });
   const ids = new Set(job.nodes.map((n) => n.id));
