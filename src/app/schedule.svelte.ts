@@ -114,7 +114,7 @@ export class ScheduleState {
         store: this.#store,
         start: (trigger, why, ctx) => this.#start(trigger, why, ctx),
         sources: eventSources(this.#store),
-        recentRuns: () => this.#recentOutcomes(),
+        recentRuns: () => this.#recentOutcomes(200, false),
         onFiring: () => void this.#changed(),
         onProblem: (problem) => {
           this.#addProblem(problem);
@@ -438,7 +438,7 @@ export class ScheduleState {
 
   /** In the leader: conditions on the run, then whether its workflow run is over; once per run. */
   async #handle(outcome: RunOutcome): Promise<void> {
-    if (this.leader !== 'leader' || !this.#scheduler) return;
+    if (this.leader !== 'leader' || !this.#scheduler?.running) return;
     const id = `${outcome.runId}|${outcome.workflowRunId ?? ''}`;
     const first = !this.#handled.has(id);
     this.#handled.add(id);
@@ -538,7 +538,7 @@ export class ScheduleState {
     let outcomes: RunOutcome[];
     try {
       if (this.#polledOnce) await this.#sweepInterrupted();
-      outcomes = await this.#recentOutcomes(50);
+      outcomes = await this.#recentOutcomes(50, false);
     } catch {
       return; // the next poll tries again
     }
@@ -604,9 +604,10 @@ export class ScheduleState {
 
   /**
    * Finished crawler and job runs, in the scheduler's time; a run that is a node of workflow runs
-   * comes once more per workflow run (a resumed run shares the succeeded nodes of the one before).
+   * comes once more per workflow run (a resumed run shares the succeeded nodes of the one before:
+   * with `inherited` false, those shared nodes come only for the run they ran in).
    */
-  async #recentOutcomes(limit = 200): Promise<RunOutcome[]> {
+  async #recentOutcomes(limit = 200, inherited = true): Promise<RunOutcome[]> {
     const db = this.#db!;
     const [crawls, jobRuns, workflowRuns] = await Promise.all([
       this.catalog.records.listCrawlerRuns(limit),
@@ -615,8 +616,14 @@ export class ScheduleState {
     ]);
     const scopes = new Map<string, string[]>();
     for (const wr of workflowRuns)
-      for (const n of wr.nodes)
-        if (n.runId !== undefined) scopes.set(n.runId, [...(scopes.get(n.runId) ?? []), wr.id]);
+      for (const n of wr.nodes) {
+        if (n.runId === undefined) continue;
+        // A resumed run keeps the nodes that succeeded before it: they satisfy conditions after
+        // them, but did not just finish (as events they would start their successors again).
+        const before = wr.resumedFrom !== undefined && (n.endedAt ?? Infinity) < wr.startedAt;
+        if (before && !inherited) continue;
+        scopes.set(n.runId, [...(scopes.get(n.runId) ?? []), wr.id]);
+      }
     const out: RunOutcome[] = [];
     const add = (o: RunOutcome | undefined) => {
       if (!o) return;

@@ -50,17 +50,34 @@ export async function launchCrawler(
   const session = new CrawlSession(engine, named);
   session.edit(crawler);
   const startedAt = Date.now();
+  let cancelled = false;
+  let repeat: ReturnType<typeof setInterval> | undefined;
   const done = (async (): Promise<CrawlerRun> => {
     try {
       await session.run();
-      if (session.state.kind === 'planned') await session.commit();
+      if (session.state.kind === 'planned') {
+        // Stopped after its plan was made: nothing is written.
+        if (cancelled)
+          return await fail(catalog, crawler, runId, startedAt, 'stopped', 'CANCELLED');
+        await session.commit();
+      }
     } catch (e) {
       // run() and commit() record their own failures; anything else is recorded here.
       if (!recorded) await fail(catalog, crawler, runId, startedAt, e);
+    } finally {
+      clearInterval(repeat);
     }
     return recorded ?? (await fail(catalog, crawler, runId, startedAt, 'the run ended unrecorded'));
   })();
-  return { runId, cancel: () => session.cancel(), done };
+  const cancel = () => {
+    if (cancelled) return;
+    cancelled = true;
+    // The session can be cancelled only once its reading has begun: ask until it ends.
+    session.cancel();
+    repeat = setInterval(() => session.cancel(), 50);
+    void done.finally(() => clearInterval(repeat));
+  };
+  return { runId, cancel, done };
 }
 
 async function needNoPrompt(crawler: Crawler): Promise<void> {
@@ -83,11 +100,12 @@ async function fail(
   runId: string,
   startedAt: number,
   e: unknown,
+  state: CrawlerRun['state'] = 'FAILED',
 ): Promise<CrawlerRun> {
   const run: CrawlerRun = {
     id: runId,
     crawler: crawler.name,
-    state: 'FAILED',
+    state,
     startedAt,
     endedAt: Date.now(),
     database: crawler.database,

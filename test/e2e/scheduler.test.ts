@@ -332,6 +332,24 @@ describe('The scheduler in Chromium', () => {
     // Two tables where at most one may be made: it fails, and the workflow run stops there.
     await saveCrawler(page, url, 'wf second', 'wfb', 'wf', 1);
 
+    // Opt in to notifications on failure (the browser allows them; each one shown is noted).
+    await page.context().grantPermissions(['notifications'], { origin: url });
+    await page.context().addInitScript(() => {
+      const shown: string[] = [];
+      (window as unknown as { shownNotifications: string[] }).shownNotifications = shown;
+      const Real = window.Notification;
+      window.Notification = class extends Real {
+        constructor(title: string, options?: NotificationOptions) {
+          super(title, options);
+          shown.push(title);
+        }
+      } as typeof Notification;
+    });
+    await page.goto(`${url}/#/runs`);
+    await page.reload();
+    await page.getByTestId('enable-notifications').click();
+    await expect.poll(() => page.getByTestId('notify-state').innerText()).toMatch(/on$/);
+
     await page.goto(`${url}/#/schedule`);
     await page.getByTestId('workflow-name').fill('nightly etl');
     await page.getByTestId('workflow-properties').fill('day=2026-11-25');
@@ -365,6 +383,11 @@ describe('The scheduler in Chromium', () => {
       nodes.filter({ hasText: `crawler ${name}` }).getAttribute('data-state');
     await expect.poll(() => stateOf('wf first')).toBe('SUCCEEDED');
     await expect.poll(() => stateOf('wf second')).toBe('FAILED');
+    expect(
+      await page.evaluate(
+        () => (window as unknown as { shownNotifications: string[] }).shownNotifications,
+      ),
+    ).toEqual(['Decant: crawler wf second FAILED']);
 
     // Fix what failed (one table's files go), then resume: only the failed node runs again.
     await page.evaluate(async () => {
@@ -390,6 +413,40 @@ describe('The scheduler in Chromium', () => {
         .map((r) => r.state)
         .sort(),
     ).toEqual(['FAILED', 'SUCCEEDED']);
+
+    // Stop a run while its crawler reads 5,000 files: the crawl is cancelled, nothing after it starts.
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 5000; i++) many[`f${i}.csv`] = `id,v\n${i},x\n`;
+    await putOpfs(page, 'slow', many);
+    await saveCrawler(page, url, 'slow crawler', 'slow', 'wf');
+    await page.goto(`${url}/#/schedule`);
+    await page.getByTestId('workflow-name').fill('slow flow');
+    await page.getByTestId('add-workflow').click();
+    await newTrigger(page, 'slow start', 'ON_DEMAND');
+    await page.getByTestId('trigger-workflow').selectOption('slow flow');
+    await checkAction(page, 'slow crawler');
+    await page.getByTestId('save-trigger').click();
+    await page.getByTestId('trigger-row').filter({ hasText: 'slow start' }).waitFor();
+    await newTrigger(page, 'slow then', 'CONDITIONAL');
+    await page.getByTestId('trigger-workflow').selectOption('slow flow');
+    await page.getByTestId('add-crawler-condition').click();
+    await page.getByTestId('condition-name').selectOption('slow crawler');
+    await checkAction(page, 'wf first');
+    await page.getByTestId('save-trigger').click();
+    await page.getByTestId('trigger-row').filter({ hasText: 'slow then' }).waitFor();
+    await page.getByRole('link', { name: 'slow flow' }).click();
+    await page.getByTestId('start-workflow').click();
+    await expect.poll(() => stateOf('slow crawler')).toBe('RUNNING');
+    await page.getByTestId('stop-workflow-run').click();
+    await expect
+      .poll(() => runRows.first().getAttribute('data-state'), { timeout: 60_000 })
+      .toBe('STOPPED');
+    await expect.poll(() => stateOf('slow crawler')).toBe('CANCELLED');
+    const after = await records<CrawlerRun>(page, 'crawlerRuns');
+    expect(after.filter((r) => r.crawler === 'slow crawler').map((r) => r.state)).toEqual([
+      'CANCELLED',
+    ]);
+    expect(after.filter((r) => r.crawler === 'wf first')).toHaveLength(1);
     expect(app.consoleErrors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
   });
 
