@@ -12,10 +12,11 @@ import { formatDuration } from '../core/format';
 import { quotedName } from '../core/quoted-name';
 import type { EngineClient, JobTargetOutput } from '../engine/client';
 import { mergeBookmark, processedPaths, unprocessedFiles } from '../jobs/bookmarks';
-import { compileJob, type CompiledJob, type CompiledTarget } from '../jobs/compile';
+import { analyzeJob, nodeLabel } from '../jobs/analyze';
+import { compileJob, statementFor, type CompiledJob, type CompiledTarget } from '../jobs/compile';
 import type { SourceTable } from '../jobs/context';
 import { JobError } from '../jobs/errors';
-import type { BookmarkMode, CatalogSourceNode, Job, NodeId } from '../jobs/model';
+import type { BookmarkMode, CatalogSourceNode, Job, JobNode, NodeId } from '../jobs/model';
 import {
   outputTableDraft,
   partFileName,
@@ -295,7 +296,13 @@ export class JobRunner {
           update({ nodes: { ...c.run.nodes, [t.nodeId]: { rowsIn: rows, rowsOut: rows } } });
           log('info', `${what}: ${rows} row(s) in ${out.files.length} file(s)`);
         } catch (e) {
-          throw atNode(e, job.name, t.nodeId, what);
+          const err = e instanceof DecantError ? e : new DecantError(String(e), { cause: e });
+          if (err.code === 'engine' && !c.abort.signal.aborted) {
+            log('info', `${what} failed: finding the node where it fails`);
+            const culprit = await this.failingNode(job, prepared, c.run.arguments, t.nodeId);
+            if (culprit) throw atNode(err, job.name, culprit.id, nodeLabel(culprit));
+          }
+          throw atNode(err, job.name, t.nodeId, what);
         }
       }
       if (c.abort.signal.aborted) throw new DecantError('job: cancelled', { code: 'cancelled' });
@@ -426,6 +433,34 @@ export class JobRunner {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * The first node upstream of a failed target (in dependency order) whose own query fails when
+   * run to its end: where a runtime error (a value that does not convert…) comes from.
+   * Undefined when every upstream node runs (the target's own step failed).
+   */
+  private async failingNode(
+    job: Job,
+    p: { tables: SourceTable[]; processed: Map<NodeId, string[]> },
+    args: Record<string, string>,
+    targetId: NodeId,
+  ): Promise<JobNode | undefined> {
+    const ctx = { tables: p.tables, processedFiles: p.processed, arguments: args };
+    const a = analyzeJob(job, ctx, [targetId]);
+    for (const id of a.order) {
+      const built = a.built.get(id);
+      const node = a.nodes.get(id);
+      if (id === targetId || !built || !node) continue;
+      const sql = `SELECT count(*) FROM (${statementFor(job, a, id, built.sql)})`;
+      try {
+        const r = await this.deps.engine.runSql(sql);
+        if (r.resultId) await this.deps.engine.dropResult(r.resultId);
+      } catch {
+        return node;
+      }
+    }
+    return undefined;
   }
 
   /** The catalog tables the job reads (attached in the engine), their files and bookmarks. */

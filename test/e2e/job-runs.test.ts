@@ -525,7 +525,11 @@ describe('Job runs in Chromium', () => {
     await startRun(page, 'failing');
     expect(await finalState(page)).toBe('FAILED');
     expect(await page.getByTestId('run-error').innerText()).toContain('Conversion Error');
-    expect(await page.getByTestId('run-error-node').getAttribute('data-node')).toBe('out');
+    // Placed on the node whose query fails, not on the target that ran it.
+    expect(await page.getByTestId('run-error-node').getAttribute('data-node')).toBe('many');
+    expect(await page.getByTestId('run-error').innerText()).toContain(
+      'SQL Query "many rows": Conversion Error',
+    );
     // Attempts 0, 1 and 2, all FAILED, one chain.
     await expect
       .poll(() => runsOf(page, 'failing'), { timeout: 60_000 })
