@@ -87,6 +87,8 @@ export class ScheduleState {
   readonly #launches = new Map<string, { cancel(): void; workflowRunId?: string }>();
   /** Finished runs the leader has handled. */
   readonly #handled = new Set<string>();
+  /** Crawler runs known to be recorded (the sweep need not look again). */
+  readonly #recorded = new Set<string>();
   #polledOnce = false;
   #polling = false;
 
@@ -570,9 +572,13 @@ export class ScheduleState {
       for (const n of r.nodes)
         if (n.state === 'RUNNING' && n.runId !== undefined && n.nodeId.startsWith('crawler:'))
           started.set(n.runId, { name: n.nodeId.slice('crawler:'.length), at: n.startedAt ?? 0 });
-    if (started.size === 0) return;
-    const recorded = new Set((await this.catalog.records.listCrawlerRuns(1000)).map((r) => r.id));
-    const missing = [...started].filter(([id]) => !recorded.has(id) && !this.#launches.has(id));
+    const missing: [string, { name: string; at: number }][] = [];
+    for (const entry of started) {
+      const id = entry[0];
+      if (this.#recorded.has(id) || this.#launches.has(id)) continue;
+      if (await this.#db!.getKey('crawlerRuns', id)) this.#recorded.add(id);
+      else missing.push(entry);
+    }
     if (missing.length === 0) return;
     const snapshot = await locks.query();
     const live = new Set(
@@ -580,6 +586,8 @@ export class ScheduleState {
     );
     for (const [id, { name }] of missing) {
       if (live.has(runLock(id))) continue;
+      // Read again: it may have ended while the locks were asked about.
+      if (await this.#db!.getKey('crawlerRuns', id)) continue;
       const now = Date.now();
       await this.catalog.records
         .recordCrawlerRun({
@@ -611,7 +619,7 @@ export class ScheduleState {
     const db = this.#db!;
     const [crawls, jobRuns, workflowRuns] = await Promise.all([
       this.catalog.records.listCrawlerRuns(limit),
-      db.getAllFromIndex('jobRuns', 'by-started').then((r) => r.slice(-limit)),
+      newestJobRuns(db, limit),
       this.store.listWorkflowRuns(100),
     ]);
     const scopes = new Map<string, string[]>();
@@ -666,6 +674,17 @@ export class ScheduleState {
   #post(message: Message): void {
     this.#channel?.postMessage(message);
   }
+}
+
+/** The newest job runs, by the by-started index, without reading the rest. */
+async function newestJobRuns(db: CatalogDb, limit: number) {
+  const out = [];
+  let cursor = await db.transaction('jobRuns').store.index('by-started').openCursor(null, 'prev');
+  while (cursor && out.length < limit) {
+    out.push(cursor.value);
+    cursor = await cursor.continue();
+  }
+  return out;
 }
 
 /** What makes a trigger fire: changing it starts its missed-run and condition history afresh. */

@@ -201,10 +201,19 @@ export class SchedulerStore implements FiringStore {
 
   /** The newest runs first, of one workflow or of all; at most `limit`. */
   async listWorkflowRuns(limit = 100, workflowName?: string): Promise<WorkflowRun[]> {
-    const all =
-      workflowName === undefined
-        ? await this.db.getAllFromIndex('workflowRuns', 'by-started')
-        : await this.db.getAllFromIndex('workflowRuns', 'by-workflow', workflowName);
+    if (workflowName === undefined) {
+      const out: WorkflowRun[] = [];
+      let cursor = await this.db
+        .transaction('workflowRuns')
+        .store.index('by-started')
+        .openCursor(null, 'prev');
+      while (cursor && out.length < limit) {
+        out.push(runOf(cursor.value));
+        cursor = await cursor.continue();
+      }
+      return out;
+    }
+    const all = await this.db.getAllFromIndex('workflowRuns', 'by-workflow', workflowName);
     return all
       .sort((a, b) => b.startedAt - a.startedAt)
       .slice(0, limit)

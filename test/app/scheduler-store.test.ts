@@ -107,6 +107,9 @@ describe('SchedulerStore', () => {
     expect(stored).not.toHaveProperty('workflow');
     expect((await a.listWorkflowRuns(10, 'etl')).map((r) => r.id)).toEqual(['r1']);
     expect(await a.listWorkflowRuns(10, 'other')).toEqual([]);
+    await a.putWorkflowRun({ ...run, id: 'r0', startedAt: 1 });
+    await a.putWorkflowRun({ ...run, id: 'r2', startedAt: 9, workflowName: 'other' });
+    expect((await b.listWorkflowRuns(2)).map((r) => r.id)).toEqual(['r2', 'r1']);
     await expect(a.updateWorkflowRun('nope', (r) => r)).rejects.toThrow(
       'scheduler: no workflow run nope',
     );
