@@ -6,28 +6,20 @@
  * runs (see JobStore.markInterrupted), keeps to its timeout and is retried as the job says.
  */
 import type { CatalogDb } from '../catalog/db';
-import type { CatalogTable } from '../catalog/model';
 import { DecantError } from '../core/errors';
 import { formatDuration } from '../core/format';
 import { quotedName } from '../core/quoted-name';
 import type { EngineClient, JobTargetOutput } from '../engine/client';
-import { mergeBookmark, processedPaths, unprocessedFiles } from '../jobs/bookmarks';
+import { mergeBookmark } from '../jobs/bookmarks';
 import { analyzeJob, nodeLabel } from '../jobs/analyze';
 import { compileJob, statementFor, type CompiledJob, type CompiledTarget } from '../jobs/compile';
 import type { SourceTable } from '../jobs/context';
 import { JobError } from '../jobs/errors';
-import type { BookmarkMode, CatalogSourceNode, Job, JobNode, NodeId } from '../jobs/model';
-import {
-  outputTableDraft,
-  partFileName,
-  partitionFolder,
-  HIVE_NULL,
-  type WrittenFile,
-} from '../jobs/output-files';
+import type { Job, JobNode, NodeId } from '../jobs/model';
+import { partFileName, partitionFolder } from '../jobs/output-files';
 import {
   runLockName,
   type FileStamp,
-  type JobBookmark,
   type JobRun,
   type RunLogLine,
   type RunTarget,
@@ -36,7 +28,8 @@ import {
 import { rowsInFromCatalog } from '../jobs/run-metrics';
 import type { JobStore } from '../jobs/store';
 import type { CatalogState } from './catalog.svelte';
-import { dialectFromParameters } from './table-files';
+import { registerOutput } from './job-register';
+import { prepareSources, skippedByBookmark } from './job-sources';
 import {
   downloadFiles,
   opfsRoot,
@@ -47,23 +40,6 @@ import {
   type StagedFile,
   type StagedFolder,
 } from './job-output';
-
-/** Per catalog source of a job: the files its next run reads, as its bookmark mode says. */
-export interface NextFiles {
-  nodeId: NodeId;
-  /** The node's name. */
-  name: string;
-  /** `database.table`. */
-  table: string;
-  mode: BookmarkMode;
-  /** Files the next run reads; null when the table cannot say (not in the catalog). */
-  files: FileStamp[] | null;
-  /** Files in the table. */
-  total: number;
-  /** Files the bookmark skips. */
-  skipped: number;
-  note?: string;
-}
 
 export interface RunnerDeps {
   store: JobStore;
@@ -216,7 +192,7 @@ export class JobRunner {
     }, timeoutMs(job));
     const staged: StagedFolder[] = [];
     try {
-      const prepared = await this.prepare(job, log);
+      const prepared = await prepareSources(job, this.deps, log);
       const compiled = compile(job, prepared, c.run.arguments);
       const sources = compiled.sources.map((s) => {
         const stamps = prepared.stamps.get(s.nodeId);
@@ -364,7 +340,15 @@ export class JobRunner {
           staged.splice(staged.indexOf(p.staged), 1);
           runTarget.destination = p.staged.label;
           if (t.write.catalog) {
-            runTarget.registered = await this.register(job, c.run, t, p.o.out, published, log);
+            runTarget.registered = await registerOutput(
+              this.deps.catalog,
+              job,
+              c.run,
+              t,
+              p.o.out,
+              published,
+              log,
+            );
           }
         }
         log('info', `target ${quotedName(t.name)}: wrote ${runTarget.destination}`);
@@ -462,144 +446,6 @@ export class JobRunner {
     }
     return undefined;
   }
-
-  /** The catalog tables the job reads (attached in the engine), their files and bookmarks. */
-  private async prepare(job: Job, log: (l: RunLogLine['level'], m: string) => void) {
-    const catalog = this.deps.catalog;
-    await catalogReady(catalog);
-    const bookmarks =
-      job.bookmarks === 'disable'
-        ? new Map<NodeId, JobBookmark>()
-        : await this.deps.store.bookmarks(job.name);
-    const tables: SourceTable[] = [];
-    const stamps = new Map<NodeId, Map<string, FileStamp>>();
-    const processed = new Map<NodeId, string[]>();
-    const recordCounts = new Map<string, number | undefined>();
-    for (const n of job.nodes) {
-      if (n.kind !== 'catalog-source') continue;
-      const { database, table } = n.options;
-      const t = await catalog.records.getTable(database, table);
-      if (!t) continue; // compileJob says so, on the node
-      const a = await catalog.attach(t);
-      if (a.kind !== 'attached')
-        throw new JobError(job.name, [{ nodeId: n.id, message: `${label(n)}: ${a.message}` }]);
-      const files = t.sources.map((s) => ({
-        path: s.path,
-        size: s.size,
-        lastModified: s.lastModified,
-      }));
-      stamps.set(n.id, new Map(files.map((f) => [f.path, f])));
-      recordCounts.set(JSON.stringify([database, table]), t.parameters.recordCount);
-      let scan: SourceTable['scan'];
-      if (t.classification === 'csv') {
-        const { registered } = await this.deps.engine.tableScan(database, table);
-        if (registered.length === t.sources.length)
-          scan = {
-            dialect: dialectFromParameters(t),
-            files: t.sources.map((s, i) => ({ path: s.path, registered: registered[i]! })),
-          };
-      }
-      if (job.bookmarks !== 'disable') {
-        if (scan) processed.set(n.id, processedPaths(files, bookmarks.get(n.id)?.files ?? []));
-        else
-          log(
-            'warn',
-            `${label(n)}: bookmarks skip files of CSV tables only; every file of this ` +
-              `${t.classification} table is read`,
-          );
-      }
-      if (!tables.some((x) => x.database === database && x.name === table))
-        tables.push(sourceTableOf(t, await catalog.listPartitions(database, table), scan));
-      else if (scan) {
-        const i = tables.findIndex((x) => x.database === database && x.name === table);
-        tables[i] = { ...tables[i]!, scan };
-      }
-    }
-    return { tables, stamps, processed, bookmarks, recordCounts };
-  }
-
-  /** Registers (or appends to) the target's catalog table; returns `database.table`. */
-  private async register(
-    job: Job,
-    run: JobRun,
-    t: CompiledTarget,
-    out: JobTargetOutput,
-    published: { path: string; handle?: FileSystemFileHandle }[],
-    log: (l: RunLogLine['level'], m: string) => void,
-  ): Promise<string> {
-    const { database, table } = t.write.catalog!;
-    const catalog = this.deps.catalog;
-    const current = await catalog.records.getTable(database, table);
-    const now = Date.now();
-    const files: WrittenFile[] = published.map((p, i) => {
-      const f = out.files[i]!;
-      return {
-        path: p.path,
-        values: f.values.map((v) => v ?? HIVE_NULL),
-        rows: f.rows,
-        bytes: f.blob.size,
-        source: {
-          kind: 'file-handle',
-          path: p.path,
-          handle: p.handle!,
-          size: f.blob.size,
-          lastModified: now,
-        },
-      };
-    });
-    const { draft, partitions } = outputTableDraft({
-      database,
-      table,
-      job: job.name,
-      format: t.write.format,
-      columns: out.plan.columns,
-      keys: out.plan.keys,
-      files,
-      current: current
-        ? { table: current, partitions: await catalog.listPartitions(database, table) }
-        : undefined,
-    });
-    await catalog.commitTables(database, [{ draft, partitions }]);
-    log('info', `target ${quotedName(t.name)}: registered ${database}.${table} (run ${run.id})`);
-    return `${database}.${table}`;
-  }
-}
-
-/** Per catalog source, the files the next run will read. */
-export async function nextFilesOf(
-  job: Job,
-  catalog: CatalogState,
-  bookmarks: ReadonlyMap<NodeId, JobBookmark>,
-): Promise<NextFiles[]> {
-  await catalogReady(catalog);
-  const out: NextFiles[] = [];
-  for (const n of job.nodes) {
-    if (n.kind !== 'catalog-source') continue;
-    const { database, table } = n.options;
-    const base = { nodeId: n.id, name: n.name, table: `${database}.${table}`, mode: job.bookmarks };
-    const t = await catalog.records.getTable(database, table);
-    if (!t) {
-      out.push({ ...base, files: null, total: 0, skipped: 0, note: 'not in the catalog' });
-      continue;
-    }
-    const all = t.sources.map((s) => ({
-      path: s.path,
-      size: s.size,
-      lastModified: s.lastModified,
-    }));
-    const bookmarked = job.bookmarks !== 'disable' && t.classification === 'csv';
-    const files = bookmarked ? unprocessedFiles(all, bookmarks.get(n.id)?.files ?? []) : all;
-    out.push({
-      ...base,
-      files,
-      total: all.length,
-      skipped: all.length - files.length,
-      ...(job.bookmarks !== 'disable' && !bookmarked
-        ? { note: `bookmarks skip files of CSV tables only; this is a ${t.classification} table` }
-        : {}),
-    });
-  }
-  return out;
 }
 
 function compile(
@@ -608,36 +454,6 @@ function compile(
   args: Record<string, string>,
 ): CompiledJob {
   return compileJob(job, { tables: p.tables, processedFiles: p.processed, arguments: args });
-}
-
-/** Files of the partitions a source reads that its bookmark skips. */
-function skippedByBookmark(
-  s: { nodeId: NodeId; table?: { database: string; name: string }; partitions: string[] | null },
-  p: { processed: ReadonlyMap<NodeId, string[]>; tables: readonly SourceTable[] },
-): number {
-  const done = p.processed.get(s.nodeId) ?? [];
-  if (s.partitions === null) return done.length;
-  const chosen = new Set(s.partitions);
-  const t = p.tables.find((x) => x.database === s.table?.database && x.name === s.table?.name);
-  const wanted = new Set(
-    (t?.partitions ?? []).filter((x) => chosen.has(x.location)).flatMap((x) => x.files),
-  );
-  return done.filter((f) => wanted.has(f)).length;
-}
-
-function sourceTableOf(
-  t: CatalogTable,
-  partitions: SourceTable['partitions'],
-  scan: SourceTable['scan'],
-): SourceTable {
-  return {
-    database: t.database,
-    name: t.name,
-    columns: t.columns.map((c) => ({ name: c.name, type: c.type })),
-    partitionKeys: t.partitionKeys.map((c) => ({ name: c.name, type: c.type })),
-    partitions,
-    ...(scan ? { scan } : {}),
-  };
 }
 
 /** The files of one target, with their paths in its folder (`year=2024/part-….parquet`). */
@@ -669,10 +485,6 @@ function retriesOf(job: Job): number {
   return Number.isFinite(n) ? Math.min(10, Math.max(0, n)) : 0;
 }
 
-function label(n: CatalogSourceNode): string {
-  return `source ${quotedName(n.name)}`;
-}
-
 function line(level: RunLogLine['level'], message: string): RunLogLine {
   return { at: Date.now(), level, message };
 }
@@ -681,13 +493,4 @@ function argumentsText(args: Record<string, string>): string {
   const names = Object.keys(args);
   if (names.length === 0) return '';
   return ` with ${names.map((n) => `--${n} ${JSON.stringify(args[n])}`).join(' ')}`;
-}
-
-/** Waits (up to 30 s) for the catalog mirror to open. */
-async function catalogReady(catalog: CatalogState): Promise<void> {
-  for (let i = 0; i < 300 && !catalog.ready; i++) {
-    if (catalog.loadError) throw catalog.loadError;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  if (!catalog.ready) throw new DecantError('job: the catalog did not open');
 }

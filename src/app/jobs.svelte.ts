@@ -11,7 +11,8 @@ import type { FileStamp, JobBookmark, JobRun, JobVersion, SavedJob } from '../jo
 import { argumentsFromText, argumentsText } from '../jobs/run-arguments';
 import { JobStore } from '../jobs/store';
 import { catalog, engine } from './instances';
-import { JobRunner, nextFilesOf, type NextFiles } from './job-runner';
+import { JobRunner } from './job-runner';
+import { nextFilesOf, type NextFiles } from './job-sources';
 import { opfsRoot, removeStagedFiles } from './job-output';
 
 export type {

@@ -1,0 +1,58 @@
+/** A job target's output registered in the catalog once its files are in place. */
+import type { CompiledTarget } from '../jobs/compile';
+import type { Job } from '../jobs/model';
+import { HIVE_NULL, outputTableDraft, type WrittenFile } from '../jobs/output-files';
+import type { JobRun, RunLogLine } from '../jobs/run-model';
+import { quotedName } from '../core/quoted-name';
+import type { JobTargetOutput } from '../engine/client';
+import type { CatalogState } from './catalog.svelte';
+
+/**
+ * Registers (or appends to) the target's catalog table over the files just published; returns
+ * `database.table`. One catalog transaction (commitTables): a failure changes nothing.
+ */
+export async function registerOutput(
+  catalog: CatalogState,
+  job: Job,
+  run: JobRun,
+  t: CompiledTarget,
+  out: JobTargetOutput,
+  published: { path: string; handle?: FileSystemFileHandle }[],
+  log: (l: RunLogLine['level'], m: string) => void,
+): Promise<string> {
+  const { database, table } = t.write.catalog!;
+  const current = await catalog.records.getTable(database, table);
+  const files: WrittenFile[] = [];
+  for (const [i, p] of published.entries()) {
+    const f = out.files[i]!;
+    const file = await p.handle!.getFile();
+    files.push({
+      path: p.path,
+      values: f.values.map((v) => v ?? HIVE_NULL),
+      rows: f.rows,
+      bytes: f.blob.size,
+      source: {
+        kind: 'file-handle',
+        path: p.path,
+        handle: p.handle!,
+        size: file.size,
+        lastModified: file.lastModified,
+      },
+    });
+  }
+  const { draft, partitions } = outputTableDraft({
+    database,
+    table,
+    job: job.name,
+    format: t.write.format,
+    columns: out.plan.columns,
+    keys: out.plan.keys,
+    files,
+    current: current
+      ? { table: current, partitions: await catalog.listPartitions(database, table) }
+      : undefined,
+  });
+  await catalog.commitTables(database, [{ draft, partitions }]);
+  log('info', `target ${quotedName(t.name)}: registered ${database}.${table} (run ${run.id})`);
+  return `${database}.${table}`;
+}

@@ -1,0 +1,186 @@
+/**
+ * What a job run reads from the catalog: each catalog source's table attached in the engine,
+ * its files with their stamps (path, size, lastModified), and the files its bookmark skips;
+ * and, for the job page, the files the next run will read.
+ */
+import type { CatalogTable } from '../catalog/model';
+import { processedPaths, unprocessedFiles } from '../jobs/bookmarks';
+import type { SourceTable } from '../jobs/context';
+import { JobError } from '../jobs/errors';
+import type { BookmarkMode, CatalogSourceNode, Job, NodeId } from '../jobs/model';
+import type { FileStamp, JobBookmark, RunLogLine } from '../jobs/run-model';
+import { DecantError } from '../core/errors';
+import { quotedName } from '../core/quoted-name';
+import type { CatalogState } from './catalog.svelte';
+import type { RunnerDeps } from './job-runner';
+import { dialectFromParameters } from './table-files';
+
+/** Per catalog source of a job: the files its next run reads, as its bookmark mode says. */
+export interface NextFiles {
+  nodeId: NodeId;
+  /** The node's name. */
+  name: string;
+  /** `database.table`. */
+  table: string;
+  mode: BookmarkMode;
+  /** Files the next run reads; null when the table cannot say (not in the catalog). */
+  files: FileStamp[] | null;
+  /** Files in the table. */
+  total: number;
+  /** Files the bookmark skips. */
+  skipped: number;
+  note?: string;
+}
+
+/** What a run reads: the catalog tables (attached now), their files' stamps, bookmarks. */
+export interface PreparedSources {
+  tables: SourceTable[];
+  stamps: Map<NodeId, Map<string, FileStamp>>;
+  /** Per source, the catalog paths its bookmark says were processed (the compiler skips them). */
+  processed: Map<NodeId, string[]>;
+  bookmarks: Map<NodeId, JobBookmark>;
+  /** Tables' recorded row counts, by `JSON.stringify([database, table])`. */
+  recordCounts: Map<string, number | undefined>;
+}
+
+/**
+ * The catalog tables the job's sources read, each attached in the engine afresh, with their
+ * files and bookmarks. Throws a JobError on the source whose table cannot be read now.
+ */
+export async function prepareSources(
+  job: Job,
+  deps: Pick<RunnerDeps, 'catalog' | 'engine' | 'store'>,
+  log: (l: RunLogLine['level'], m: string) => void,
+): Promise<PreparedSources> {
+  const catalog = deps.catalog;
+  await catalogReady(catalog);
+  const bookmarks =
+    job.bookmarks === 'disable'
+      ? new Map<NodeId, JobBookmark>()
+      : await deps.store.bookmarks(job.name);
+  const tables: SourceTable[] = [];
+  const stamps = new Map<NodeId, Map<string, FileStamp>>();
+  const processed = new Map<NodeId, string[]>();
+  const recordCounts = new Map<string, number | undefined>();
+  for (const n of job.nodes) {
+    if (n.kind !== 'catalog-source') continue;
+    const { database, table } = n.options;
+    const t = await catalog.records.getTable(database, table);
+    if (!t) continue; // compileJob says so, on the node
+    const a = await catalog.attach(t);
+    if (a.kind !== 'attached')
+      throw new JobError(job.name, [{ nodeId: n.id, message: `${label(n)}: ${a.message}` }]);
+    const files = t.sources.map((s) => ({
+      path: s.path,
+      size: s.size,
+      lastModified: s.lastModified,
+    }));
+    stamps.set(n.id, new Map(files.map((f) => [f.path, f])));
+    recordCounts.set(JSON.stringify([database, table]), t.parameters.recordCount);
+    let scan: SourceTable['scan'];
+    if (t.classification === 'csv') {
+      const { registered } = await deps.engine.tableScan(database, table);
+      if (registered.length === t.sources.length)
+        scan = {
+          dialect: dialectFromParameters(t),
+          files: t.sources.map((s, i) => ({ path: s.path, registered: registered[i]! })),
+        };
+    }
+    if (job.bookmarks !== 'disable') {
+      if (scan) processed.set(n.id, processedPaths(files, bookmarks.get(n.id)?.files ?? []));
+      else
+        log(
+          'warn',
+          `${label(n)}: bookmarks skip files of CSV tables only; every file of this ` +
+            `${t.classification} table is read`,
+        );
+    }
+    if (!tables.some((x) => x.database === database && x.name === table))
+      tables.push(sourceTableOf(t, await catalog.listPartitions(database, table), scan));
+    else if (scan) {
+      const i = tables.findIndex((x) => x.database === database && x.name === table);
+      tables[i] = { ...tables[i]!, scan };
+    }
+  }
+  return { tables, stamps, processed, bookmarks, recordCounts };
+}
+
+/** Per catalog source, the files the next run will read. */
+export async function nextFilesOf(
+  job: Job,
+  catalog: CatalogState,
+  bookmarks: ReadonlyMap<NodeId, JobBookmark>,
+): Promise<NextFiles[]> {
+  await catalogReady(catalog);
+  const out: NextFiles[] = [];
+  for (const n of job.nodes) {
+    if (n.kind !== 'catalog-source') continue;
+    const { database, table } = n.options;
+    const base = { nodeId: n.id, name: n.name, table: `${database}.${table}`, mode: job.bookmarks };
+    const t = await catalog.records.getTable(database, table);
+    if (!t) {
+      out.push({ ...base, files: null, total: 0, skipped: 0, note: 'not in the catalog' });
+      continue;
+    }
+    const all = t.sources.map((s) => ({
+      path: s.path,
+      size: s.size,
+      lastModified: s.lastModified,
+    }));
+    const bookmarked = job.bookmarks !== 'disable' && t.classification === 'csv';
+    const files = bookmarked ? unprocessedFiles(all, bookmarks.get(n.id)?.files ?? []) : all;
+    out.push({
+      ...base,
+      files,
+      total: all.length,
+      skipped: all.length - files.length,
+      ...(job.bookmarks !== 'disable' && !bookmarked
+        ? { note: `bookmarks skip files of CSV tables only; this is a ${t.classification} table` }
+        : {}),
+    });
+  }
+  return out;
+}
+
+/** Files of the partitions a source reads that its bookmark skips. */
+export function skippedByBookmark(
+  s: { nodeId: NodeId; table?: { database: string; name: string }; partitions: string[] | null },
+  p: { processed: ReadonlyMap<NodeId, string[]>; tables: readonly SourceTable[] },
+): number {
+  const done = p.processed.get(s.nodeId) ?? [];
+  if (s.partitions === null) return done.length;
+  const chosen = new Set(s.partitions);
+  const t = p.tables.find((x) => x.database === s.table?.database && x.name === s.table?.name);
+  const wanted = new Set(
+    (t?.partitions ?? []).filter((x) => chosen.has(x.location)).flatMap((x) => x.files),
+  );
+  return done.filter((f) => wanted.has(f)).length;
+}
+
+function sourceTableOf(
+  t: CatalogTable,
+  partitions: SourceTable['partitions'],
+  scan: SourceTable['scan'],
+): SourceTable {
+  return {
+    database: t.database,
+    name: t.name,
+    columns: t.columns.map((c) => ({ name: c.name, type: c.type })),
+    partitionKeys: t.partitionKeys.map((c) => ({ name: c.name, type: c.type })),
+    partitions,
+    ...(scan ? { scan } : {}),
+  };
+}
+
+function label(n: CatalogSourceNode): string {
+  return `source ${quotedName(n.name)}`;
+}
+
+/** Waits (up to 30 s) for the catalog mirror to open. */
+async function catalogReady(catalog: CatalogState): Promise<void> {
+  for (let i = 0; i < 300 && !catalog.ready; i++) {
+    if (catalog.loadError) throw catalog.loadError;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!catalog.ready) throw new DecantError('job: the catalog did not open');
+}
