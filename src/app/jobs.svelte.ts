@@ -41,6 +41,7 @@ export class JobsState {
   private store: JobStore | null = null;
   private loading: Promise<void> | null = null;
   private runner: JobRunner | null = null;
+  private channel: BroadcastChannel | null = null;
 
   /**
    * Opens the store, lists the jobs and marks runs interrupted whose tab is gone (their Web Lock
@@ -56,10 +57,18 @@ export class JobsState {
           engine: engine(),
           catalog: catalog(),
           onRun: (run) => {
+            const before = this.live.get(run.id)?.state;
             this.live.set(run.id, run);
-            this.changes++;
+            // History and bookmarks change with a run's state, not with its progress.
+            if (before !== run.state) {
+              this.changes++;
+              this.channel?.postMessage({ runId: run.id, state: run.state });
+            }
           },
         });
+        // Other tabs' runs: their pages re-read a run when its state changes there.
+        this.channel = new BroadcastChannel('decant-jobs');
+        this.channel.onmessage = () => this.changes++;
         await this.sweepInterrupted();
         this.list = sortByName(await this.store.listJobs());
         this.ready = true;

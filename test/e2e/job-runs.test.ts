@@ -495,8 +495,16 @@ describe('Job runs in Chromium', () => {
       .toBe('job: "slow" is already running; wait for that run or stop it');
     await page.goto(`${app.url}/#/jobs/slow/runs/${id}`);
     await page.getByTestId('run-progress').waitFor();
+    // A second tab on the same run: its lock is held here, so it is not taken for interrupted,
+    // and the tab follows the run's state.
+    const other = await page.context().newPage();
+    await other.goto(`${app.url}/#/jobs/slow/runs/${id}`);
+    await other.getByTestId('job-run').waitFor({ timeout: 60_000 });
+    expect(await other.getByTestId('run-state').innerText()).toBe('RUNNING');
     await page.getByTestId('run-cancel').click();
     expect(await finalState(page)).toBe('STOPPED');
+    await expect.poll(() => other.getByTestId('run-state').innerText()).toBe('STOPPED');
+    await other.close();
     expect(await page.getByTestId('run-log').innerText()).toContain('stopped; nothing was written');
     expect(await readOpfs(page, 'slow-out')).toEqual({});
   });
