@@ -68,7 +68,11 @@ export class JobsState {
         });
         // Other tabs' runs: their pages re-read a run when its state changes there.
         this.channel = new BroadcastChannel('decant-jobs');
-        this.channel.onmessage = () => this.changes++;
+        this.channel.onmessage = (e: MessageEvent<{ jobs?: true }>) => {
+          this.changes++;
+          if (e.data.jobs && this.store)
+            void this.store.listJobs().then((l) => (this.list = sortByName(l)));
+        };
         await this.sweepInterrupted();
         this.list = sortByName(await this.store.listJobs());
         this.ready = true;
@@ -119,6 +123,7 @@ export class JobsState {
     const { store } = await this.need();
     const saved = await store.saveJob($state.snapshot(job) as Job, note);
     this.list = sortByName([...this.list.filter((j) => j.name !== saved.name), saved]);
+    this.channel?.postMessage({ jobs: true });
     return saved;
   }
 
@@ -131,6 +136,7 @@ export class JobsState {
   async restore(name: string, version: number): Promise<SavedJob> {
     const saved = await (await this.need()).store.restoreVersion(name, version);
     this.list = sortByName([...this.list.filter((j) => j.name !== name), saved]);
+    this.channel?.postMessage({ jobs: true });
     return saved;
   }
 
@@ -142,6 +148,7 @@ export class JobsState {
     await store.deleteJob(name);
     this.list = this.list.filter((j) => j.name !== name);
     this.changes++;
+    this.channel?.postMessage({ jobs: true });
   }
 
   /**
