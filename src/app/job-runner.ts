@@ -37,6 +37,7 @@ import {
   stageFiles,
   targetFolder,
   targetFolderName,
+  type PublishedFile,
   type StagedFile,
   type StagedFolder,
 } from './job-output';
@@ -285,7 +286,6 @@ export class JobRunner {
 
       // Every target succeeded: stage all files under temporary names, then rename them all.
       update({ progress: { ...c.run.progress!, phase: 'writing the output', fraction: 0.99 } });
-      const written: RunTarget[] = [];
       const pending: { o: (typeof outputs)[number]; staged?: StagedFolder; files: StagedFile[] }[] =
         [];
       for (const o of outputs) {
@@ -309,50 +309,70 @@ export class JobRunner {
         }
       }
       if (c.abort.signal.aborted) throw new DecantError('job: cancelled', { code: 'cancelled' });
+      // Renames first (every folder complete at once), then catalog entries, then downloads,
+      // which cannot be taken back.
+      const written = new Map<NodeId, RunTarget>();
+      const published = new Map<NodeId, PublishedFile[]>();
       for (const p of pending) {
         const t = p.o.target;
-        const rows = p.o.out.files.reduce((n, f) => n + f.rows, 0);
-        const bytes = p.files.reduce((n, f) => n + f.blob.size, 0);
-        const runTarget: RunTarget = {
+        written.set(t.nodeId, {
           nodeId: t.nodeId,
           name: t.name,
-          destination: '',
+          destination: p.staged?.label ?? '',
           sql: t.sql,
-          rowsWritten: rows,
-          bytesWritten: bytes,
+          rowsWritten: p.o.out.files.reduce((n, f) => n + f.rows, 0),
+          bytesWritten: p.files.reduce((n, f) => n + f.blob.size, 0),
           files: p.files.map((f, i) => ({
             path: f.path,
             rows: p.o.out.files[i]!.rows,
             bytes: f.blob.size,
           })),
-        };
-        if (!p.staged) {
-          const name = await downloadFiles(t.write.path, p.files);
-          runTarget.destination = `download:${name}`;
-          if (t.write.catalog)
-            log(
-              'warn',
-              `target ${quotedName(t.name)}: a download cannot be registered in the catalog ` +
-                '(write to a folder or to the browser to register it)',
-            );
-        } else {
-          const published = await p.staged.commit();
-          staged.splice(staged.indexOf(p.staged), 1);
-          runTarget.destination = p.staged.label;
-          if (t.write.catalog) {
-            runTarget.registered = await registerOutput(
-              this.deps.catalog,
-              job,
-              c.run,
-              t,
-              p.o.out,
-              published,
-              log,
-            );
-          }
+        });
+        if (!p.staged) continue;
+        published.set(t.nodeId, await p.staged.commit());
+        staged.splice(staged.indexOf(p.staged), 1);
+        log('info', `target ${quotedName(t.name)}: wrote ${p.staged.label}`);
+      }
+      for (const p of pending) {
+        const t = p.o.target;
+        const files = published.get(t.nodeId);
+        if (!t.write.catalog) continue;
+        if (!files) {
+          log(
+            'warn',
+            `target ${quotedName(t.name)}: a download cannot be registered in the catalog ` +
+              '(write to a folder or to the browser to register it)',
+          );
+          continue;
         }
-        log('info', `target ${quotedName(t.name)}: wrote ${runTarget.destination}`);
-        written.push(runTarget);
+        try {
+          written.get(t.nodeId)!.registered = await registerOutput(
+            this.deps.catalog,
+            job,
+            c.run,
+            t,
+            p.o.out,
+            files,
+            log,
+          );
+        } catch (e) {
+          const why = e instanceof Error ? e.message : String(e);
+          throw atNode(
+            new DecantError(
+              `the files were written to ${p.staged!.label} but not registered in the catalog: ${why}`,
+            ),
+            job.name,
+            t.nodeId,
+            `target ${quotedName(t.name)}`,
+          );
+        }
+      }
+      for (const p of pending) {
+        if (p.staged) continue;
+        const t = p.o.target;
+        const name = await downloadFiles(t.write.path, p.files);
+        written.get(t.nodeId)!.destination = `download:${name}`;
+        log('info', `target ${quotedName(t.name)}: downloaded ${name}`);
       }
 
       // Bookmarks move only now, with the SUCCEEDED record, in one transaction.
@@ -376,8 +396,8 @@ export class JobRunner {
         state: 'SUCCEEDED',
         endedAt: end,
         durationMs: end - c.run.startedAt,
-        targets: written,
-        bytesWritten: written.reduce((n, t) => n + t.bytesWritten, 0),
+        targets: [...written.values()],
+        bytesWritten: [...written.values()].reduce((n, t) => n + t.bytesWritten, 0),
         progress: undefined,
         log: [...c.run.log, line('info', 'succeeded')],
         ...(bookmarkAfter ? { bookmarkAfter } : {}),
