@@ -196,13 +196,15 @@ export class JobEditor {
     }, SETTLE_MS);
   }
 
-  /** Stops timers; call when the editor goes away. */
-  dispose(): void {
+  /**
+   * Stops asking the engine while the editor is not shown (its job, undo history and preview
+   * stay); `schedule()` resumes.
+   */
+  suspend(): void {
     if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
     this.generation++;
-    const p = this.preview;
-    if (p?.state === 'rows' && p.result.resultId)
-      void this.engine.dropResult(p.result.resultId).catch(() => undefined);
+    this.describing = false;
   }
 
   private async refresh(): Promise<void> {
@@ -323,4 +325,34 @@ export class JobEditor {
     if (p?.state !== 'rows' || !p.result.resultId) return [];
     return gridFromIpc(await this.engine.page(p.result.resultId, offset, limit), limit).rows;
   };
+}
+
+// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup, never rendered
+const editors = new Map<string, { editor: JobEditor; destroy: () => void }>();
+
+/**
+ * The editor of job `name`, made by `make` the first time: kept for the page's life, so unsaved
+ * edits and their undo history survive a look at another page. It is made in a root of its own:
+ * its derived state must not die with the component that first showed it.
+ */
+export function jobEditorFor(name: string, make: () => JobEditor): JobEditor {
+  let kept = editors.get(name);
+  if (!kept) {
+    let editor: JobEditor | undefined;
+    const destroy = $effect.root(() => {
+      editor = make();
+    });
+    kept = { editor: editor!, destroy };
+    editors.set(name, kept);
+  }
+  return kept.editor;
+}
+
+/** Forgets the kept editor of a deleted job (and its unsaved edits). */
+export function forgetJobEditor(name: string): void {
+  const kept = editors.get(name);
+  if (!kept) return;
+  kept.editor.suspend();
+  kept.destroy();
+  editors.delete(name);
 }

@@ -289,6 +289,22 @@ describe('Job editor in Chromium', () => {
     expect(await page.getByTestId('job-dirty').count()).toBe(0);
   });
 
+  it('keeps unsaved edits and their undo across a look at another page', async () => {
+    await selectNode('filter-1');
+    await panel().getByLabel('Name', { exact: true }).fill('Pricey');
+    await page.goto(`${app.url}/#/catalog`);
+    await page.goto(`${app.url}/#/jobs/${encodeURIComponent('sales by year')}`);
+    await expect
+      .poll(() => flowNode('filter-1').getByTestId('job-node').getAttribute('data-name'))
+      .toBe('Pricey');
+    expect(await page.getByTestId('job-dirty').count()).toBe(1);
+    await page.getByTestId('undo').click();
+    await expect
+      .poll(() => flowNode('filter-1').getByTestId('job-node').getAttribute('data-name'))
+      .toBe('Filter');
+    await expect.poll(() => page.getByTestId('job-dirty').count()).toBe(0);
+  });
+
   it('adds a node dropped from the palette; Enter selects a focused node, Delete removes it', async () => {
     const before = await page.locator('.svelte-flow__node').count();
     // The drag events a browser fires, with one DataTransfer from dragstart to drop.
