@@ -285,7 +285,7 @@ export class ScheduleState {
     try {
       for (const nodeId of failed) {
         const action = actions.find((a) => nodeIdOf(a) === nodeId) ?? actionOf(nodeId);
-        await this.#launch(action, run.properties, run.id);
+        await this.#launch(action, run.properties, {}, run.id);
       }
     } catch (e) {
       await this.#failRun(run.id, e);
@@ -322,7 +322,7 @@ export class ScheduleState {
     const started: StartedRun[] = [];
     try {
       for (const action of trigger.actions)
-        started.push(await this.#launch(action, { ...properties, ...args }, workflowRunId));
+        started.push(await this.#launch(action, properties, args, workflowRunId));
     } catch (e) {
       if (workflowRunId !== undefined && ctx.workflowRunId === undefined)
         await this.#failRun(workflowRunId, e);
@@ -364,9 +364,13 @@ export class ScheduleState {
     return run;
   }
 
-  /** Starts one action; a workflow's node shows RUNNING before it starts. */
+  /**
+   * Starts one action; a workflow's node shows RUNNING before it starts. A job's arguments are
+   * the workflow run's properties, under the action's own arguments, under those given to Run now.
+   */
   async #launch(
     action: TriggerAction,
+    properties: Record<string, string>,
     args: Record<string, string>,
     workflowRunId?: string,
   ): Promise<StartedRun> {
@@ -375,7 +379,11 @@ export class ScheduleState {
     if (action.kind === 'job') {
       if (!this.jobLauncher)
         throw new DecantError(`scheduler: job "${name}" cannot be started: jobs are not loaded`);
-      const runId = await this.jobLauncher.start(name, { ...args, ...action.arguments });
+      const runId = await this.jobLauncher.start(name, {
+        ...properties,
+        ...action.arguments,
+        ...args,
+      });
       const launcher = this.jobLauncher;
       this.#launches.set(runId, {
         cancel: () => void launcher.cancel(runId),

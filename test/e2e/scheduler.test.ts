@@ -450,7 +450,7 @@ describe('The scheduler in Chromium', () => {
     expect(app.consoleErrors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
   });
 
-  it('a workflow chains a crawler to a job (CONDITIONAL), the job reading the run properties as parameters', async () => {
+  it('a workflow chains a crawler to a job (CONDITIONAL), the job reading run properties and its action arguments as parameters', async () => {
     const app = await openApp();
     apps.push(app);
     const { page, url } = app;
@@ -474,6 +474,7 @@ describe('The scheduler in Chromium', () => {
               combine: 'AND',
               clauses: [
                 { column: 'id', op: 'GT', value: { kind: 'constant', value: '${min_id}' } },
+                { column: 'id', op: 'LT', value: { kind: 'constant', value: '${max_id}' } },
               ],
             },
           },
@@ -530,7 +531,7 @@ describe('The scheduler in Chromium', () => {
     await page.reload();
     await expect.poll(() => leaderOf(page), { timeout: 30_000 }).toBe('leader');
     await page.getByTestId('workflow-name').fill('jobflow');
-    await page.getByTestId('workflow-properties').fill('min_id=2');
+    await page.getByTestId('workflow-properties').fill('min_id=1\nmax_id=9');
     await page.getByTestId('add-workflow').click();
     await page.getByRole('link', { name: 'jobflow' }).waitFor();
     await newTrigger(page, 'jl start', 'ON_DEMAND');
@@ -543,6 +544,9 @@ describe('The scheduler in Chromium', () => {
     await page.getByTestId('add-crawler-condition').click();
     await page.getByTestId('condition-name').selectOption('jl crawler');
     await page.locator('[data-testid=action-job][value="copy job"]').check();
+    // The action's own argument wins over the run property of the same name.
+    await page.getByTestId('action-job-arguments').fill('max_id=4');
+    await page.getByTestId('action-job-arguments').blur();
     await page.getByTestId('save-trigger').click();
     await page.getByTestId('trigger-row').filter({ hasText: 'jl then' }).waitFor();
 
@@ -561,7 +565,7 @@ describe('The scheduler in Chromium', () => {
       arguments: Record<string, string>;
     }>(page, 'jobRuns');
     expect(jobRuns.map((r) => [r.job, r.state, r.arguments])).toEqual([
-      ['copy job', 'SUCCEEDED', { min_id: '2' }],
+      ['copy job', 'SUCCEEDED', { min_id: '1', max_id: '4' }],
     ]);
     const written = await page.evaluate(async () => {
       const found: string[] = [];
@@ -582,6 +586,6 @@ describe('The scheduler in Chromium', () => {
       return found;
     });
     expect(written).toHaveLength(1);
-    expect(written[0]!.trim().split('\n')).toEqual(['id,amount', '3,30', '4,40']);
+    expect(written[0]!.trim().split('\n')).toEqual(['id,amount', '2,20', '3,30']);
   });
 });
