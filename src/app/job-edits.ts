@@ -114,15 +114,18 @@ export function updateNode(job: Job, id: NodeId, f: (node: JobNode) => JobNode):
   return { ...job, nodes: job.nodes.map((n) => (n.id === id ? f(n) : n)) };
 }
 
-/** `job` with nodes moved; positions rounded to whole pixels. */
+/** `job` with nodes moved; positions rounded to whole pixels. `job` itself when none moved. */
 export function moveNodes(job: Job, positions: ReadonlyMap<NodeId, { x: number; y: number }>): Job {
-  return {
-    ...job,
-    nodes: job.nodes.map((n) => {
-      const p = positions.get(n.id);
-      return p ? { ...n, position: { x: Math.round(p.x), y: Math.round(p.y) } } : n;
-    }),
-  };
+  let moved = false;
+  const nodes = job.nodes.map((n) => {
+    const p = positions.get(n.id);
+    if (!p) return n;
+    const at = { x: Math.round(p.x), y: Math.round(p.y) };
+    if (n.position?.x === at.x && n.position.y === at.y) return n;
+    moved = true;
+    return { ...n, position: at };
+  });
+  return moved ? { ...job, nodes } : job;
 }
 
 /**

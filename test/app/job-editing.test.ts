@@ -105,6 +105,9 @@ describe('job edits', () => {
       x: 2,
       y: 2,
     });
+    // A click on a node "moves" it where it is: no new job, so no empty undo step.
+    const moved = moveNodes(job, new Map([['f', { x: 2, y: 2 }]]));
+    expect(moveNodes(moved, new Map([['f', { x: 2.2, y: 1.9 }]]))).toBe(moved);
     const p = arrangedPositions(job, () => undefined);
     expect(p.get('a')!.x).toBeLessThan(p.get('f')!.x);
     expect(p.get('f')!.x).toBeLessThan(p.get('out')!.x);
