@@ -26,7 +26,7 @@ import {
   type WorkflowRun,
 } from '../scheduler';
 import type { CatalogState } from './catalog.svelte';
-import { jobs } from './jobs.svelte';
+import { isFinal, jobs } from './jobs.svelte';
 import { clockFromSearch, type AppClock } from './scheduler-clock';
 import { launchCrawler, outcomeOfCrawlerRun, outcomeOfJobRun } from './scheduler-runs';
 import { eventSources } from './scheduler-sources';
@@ -34,8 +34,20 @@ import { SchedulerStore, type WatchedSourceRecord } from './scheduler-store';
 
 /** Starts and stops job runs (the Jobs area's `jobs()`); without it, job actions fail and say so. */
 export interface JobLauncher {
+  /** Resolves with the run's id once it is recorded, before it ends. */
   start(name: string, args: Record<string, string>): Promise<string>;
   cancel(runId: string): Promise<void>;
+  /** Resolves when the run has ended (in this tab), as recorded. */
+  ended(runId: string): Promise<FinishedJobRun>;
+}
+
+/** The part of a finished job run the scheduler reads. */
+export interface FinishedJobRun {
+  id: string;
+  job: string;
+  state: string;
+  endedAt: number;
+  error?: { message: string };
 }
 
 type Message =
@@ -391,6 +403,11 @@ export class ScheduleState {
       });
       if (workflowRunId !== undefined)
         await this.#setNode(workflowRunId, nodeId, { state: 'RUNNING', runId });
+      void launcher.ended(runId).then(async (run) => {
+        this.#launches.delete(runId);
+        const outcome = outcomeOfJobRun(run, this.clock.fromWall, workflowRunId);
+        if (outcome) await this.#finished(outcome, run.error?.message);
+      });
       return { kind: 'job', name, runId };
     }
     const runId = newId('cr');
@@ -752,6 +769,13 @@ export function schedule(engine: EngineClient, catalog: CatalogState): ScheduleS
     state.jobLauncher = {
       start: (name, args) => jobs().start(name, args),
       cancel: (runId) => jobs().cancel(runId),
+      ended: async (runId) => {
+        for (;;) {
+          const run = await jobs().run(runId);
+          if (run && isFinal(run.state)) return { ...run, endedAt: run.endedAt ?? Date.now() };
+          await new Promise((r) => setTimeout(r, 300));
+        }
+      },
     };
     void state.open();
   }
