@@ -268,10 +268,17 @@ export class JobRunner {
             },
             c.abort.signal,
           );
-          outputs.push({ target: t, out });
-          const rows = out.files.reduce((n, f) => n + f.rows, 0);
+          // As Glue: no rows (nothing new since the bookmark…), no file.
+          const kept = { ...out, files: out.files.filter((f) => f.rows > 0) };
+          outputs.push({ target: t, out: kept });
+          const rows = kept.files.reduce((n, f) => n + f.rows, 0);
           update({ nodes: { ...c.run.nodes, [t.nodeId]: { rowsIn: rows, rowsOut: rows } } });
-          log('info', `${what}: ${rows} row(s) in ${out.files.length} file(s)`);
+          log(
+            'info',
+            rows === 0
+              ? `${what}: no rows, so no file is written`
+              : `${what}: ${rows} row(s) in ${kept.files.length} file(s)`,
+          );
         } catch (e) {
           const err = e instanceof DecantError ? e : new DecantError(String(e), { cause: e });
           if (err.code === 'engine' && !c.abort.signal.aborted) {
@@ -336,7 +343,7 @@ export class JobRunner {
       for (const p of pending) {
         const t = p.o.target;
         const files = published.get(t.nodeId);
-        if (!t.write.catalog) continue;
+        if (!t.write.catalog || p.files.length === 0) continue;
         if (!files) {
           log(
             'warn',
@@ -368,7 +375,7 @@ export class JobRunner {
         }
       }
       for (const p of pending) {
-        if (p.staged) continue;
+        if (p.staged || p.files.length === 0) continue;
         const t = p.o.target;
         const name = await downloadFiles(t.write.path, p.files);
         written.get(t.nodeId)!.destination = `download:${name}`;

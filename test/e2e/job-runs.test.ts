@@ -372,6 +372,16 @@ describe('Job runs in Chromium', () => {
       cellsOf(await queryRows(page, app.url, 'SELECT count(*) FROM out.sales_by_sku')),
     ).toEqual(['5']);
 
+    // Nothing new: the run succeeds and writes no file (as Glue).
+    await startRun(page, 'daily sales');
+    expect(await finalState(page)).toBe('SUCCEEDED');
+    expect(await page.getByTestId('source-files').innerText()).toBe('0');
+    expect(await page.getByTestId('target-rows').innerText()).toBe('0');
+    expect(await page.getByTestId('run-log').innerText()).toContain(
+      'no rows, so no file is written',
+    );
+    expect(Object.keys(await readOpfs(page, 'sales-out'))).toHaveLength(3);
+
     // The job page's runs and bookmarks: nothing left to read; rewind to the first run → the
     // added file again; reset → every file.
     await page.goto(`${app.url}/#/jobs/${encodeURIComponent('daily sales')}`);
@@ -379,7 +389,7 @@ describe('Job runs in Chromium', () => {
     const panel = page.getByTestId('job-runs-panel');
     const nextCount = panel.getByTestId('next-count');
     await expect.poll(() => nextCount.innerText()).toBe('0');
-    expect(await panel.getByTestId('job-run-row').count()).toBe(2);
+    expect(await panel.getByTestId('job-run-row').count()).toBe(3);
     const firstRow = panel.getByTestId('job-run-row').filter({ hasText: first });
     await firstRow.getByRole('button', { name: 'Rewind here' }).click();
     await expect.poll(() => nextCount.innerText()).toBe('1');
