@@ -287,6 +287,28 @@ describe('job targets on DuckDB-WASM', () => {
     expect(partitionFolder(['a/b'], ['x=y/z'])).toBe('a%2Fb=x%3Dy%2Fz');
   });
 
+  it('an empty result: CSV is its header, NDJSON nothing, partitioned output no part', async () => {
+    const sql = 'SELECT 1 AS a, 2 AS b WHERE false';
+    const csv = await runTarget(
+      { sql, partitionKeys: [], encoding: 'csv' },
+      { kind: 'csv', delimiter: ',', quote: '"', header: true, compression: 'none' },
+    );
+    expect(csv.files.map((f) => [f.rows, new TextDecoder().decode(f.bytes)])).toEqual([
+      [0, 'a,b\n'],
+    ]);
+    const nd = await runTarget(
+      { sql, partitionKeys: [], encoding: 'ndjson' },
+      { kind: 'ndjson', compression: 'none', numericText: [] },
+    );
+    expect(nd.files.map((f) => f.bytes.length)).toEqual([0]);
+    const parts = await runTarget(
+      { sql, partitionKeys: ['a'], encoding: 'parquet' },
+      { kind: 'parquet' },
+    );
+    expect(parts.plan.parts).toEqual([]);
+    expect(parts.files).toEqual([]);
+  });
+
   it('cancel stops the stream, and the encoder yields no file', async () => {
     const sql = 'SELECT i, md5(i::VARCHAR) AS h FROM range(2000000) t(i)';
     const r = await runTarget(
