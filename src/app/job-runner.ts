@@ -59,7 +59,7 @@ interface Control {
 let seq = 0;
 
 /** Held by the tab that runs the job, for as long as one of its runs runs. */
-const jobLockName = (job: string) => `decant-job:${job}`;
+export const jobLockName = (job: string) => `decant-job:${job}`;
 
 /** `jr_<time>_<random>`: sortable, unique across tabs. */
 function newRunId(): string {

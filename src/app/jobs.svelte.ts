@@ -11,7 +11,7 @@ import type { FileStamp, JobBookmark, JobRun, JobVersion, SavedJob } from '../jo
 import { argumentsFromText, argumentsText } from '../jobs/run-arguments';
 import { JobStore } from '../jobs/store';
 import { catalog, engine } from './instances';
-import { JobRunner } from './job-runner';
+import { jobLockName, JobRunner } from './job-runner';
 import { nextFilesOf, type NextFiles } from './job-sources';
 import { opfsRoot, removeStagedFiles } from './job-output';
 
@@ -143,7 +143,11 @@ export class JobsState {
   /** Deletes a job with its history, runs and bookmarks; refused while it runs. */
   async remove(name: string): Promise<void> {
     const { store } = await this.need();
-    if ([...this.live.values()].some((r) => r.job === name && !isFinalState(r)))
+    const held = (await globalThis.navigator?.locks?.query())?.held ?? [];
+    if (
+      [...this.live.values()].some((r) => r.job === name && !isFinalState(r)) ||
+      held.some((l) => l.name === jobLockName(name))
+    )
       throw new DecantError(`job: "${name}" is running; stop it before deleting it`);
     await store.deleteJob(name);
     this.list = this.list.filter((j) => j.name !== name);
