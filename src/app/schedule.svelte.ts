@@ -71,6 +71,8 @@ const ENDED_BADLY = new Set(['FAILED', 'TIMEOUT', 'STOPPED', 'CANCELLED', 'ERROR
 export class ScheduleState {
   ready = $state(false);
   loadError = $state.raw<DecantError | null>(null);
+  /** The latest failure of the scheduler's own work (reading runs, records), for the banner. */
+  error = $state('');
   /** This tab's part: `leader` fires; `follower` waits behind the tab that does. */
   leader = $state<LeaderState | 'unsupported'>('probing');
   triggers = $state.raw<Trigger[]>([]);
@@ -128,7 +130,12 @@ export class ScheduleState {
         store: this.#store,
         start: (trigger, why, ctx) => this.#start(trigger, why, ctx),
         sources: eventSources(this.#store),
-        recentRuns: () => this.#recentOutcomes(200, false),
+        // Never throws: a catch-up that cannot read the runs catches up nothing, and says so.
+        recentRuns: () =>
+          this.#recentOutcomes(200, false).catch((e: unknown) => {
+            this.error = `scheduler: cannot read recent runs: ${messageOf(e)}`;
+            return [];
+          }),
         onFiring: () => void this.#changed(),
         onProblem: (problem) => {
           this.#addProblem(problem);
@@ -154,7 +161,9 @@ export class ScheduleState {
     }
     this.#election = electLeader(locks, undefined, { onChange: (s) => (this.leader = s) });
     this.leader = this.#election.state;
-    void this.#election.leadership.then(() => this.#lead());
+    void this.#election.leadership
+      .then(() => this.#lead())
+      .catch((e: unknown) => (this.error = `scheduler: cannot start: ${messageOf(e)}`));
   }
 
   /** Reads everything again (after a change here or in another tab). */
@@ -469,7 +478,11 @@ export class ScheduleState {
     const id = `${outcome.runId}|${outcome.workflowRunId ?? ''}`;
     const first = !this.#handled.has(id);
     this.#handled.add(id);
-    await this.#scheduler.runFinished(outcome, await this.#recentOutcomes());
+    try {
+      await this.#scheduler.runFinished(outcome, await this.#recentOutcomes());
+    } catch (e) {
+      this.error = `scheduler: could not look at the conditions after ${outcome.kind} "${outcome.name}" ended: ${messageOf(e)}`;
+    }
     if (outcome.workflowRunId !== undefined) await this.#settle(outcome.workflowRunId);
     if (
       first &&
@@ -673,7 +686,9 @@ export class ScheduleState {
   async #receive(message: Message): Promise<void> {
     switch (message.type) {
       case 'changed':
-        await this.reload();
+        await this.reload().catch((e: unknown) => {
+          this.error = `scheduler: cannot read the schedule again: ${messageOf(e)}`;
+        });
         break;
       case 'run-finished':
         await this.#handle(message.outcome);
@@ -691,9 +706,12 @@ export class ScheduleState {
     this.problems = [problem, ...this.problems].slice(0, 100);
   }
 
+  /** Tells the other tabs and reads again; never throws (a failed read is shown). */
   async #changed(): Promise<void> {
     this.#post({ type: 'changed' });
-    await this.reload();
+    await this.reload().catch((e: unknown) => {
+      this.error = `scheduler: cannot read the schedule again: ${messageOf(e)}`;
+    });
   }
 
   #post(message: Message): void {
