@@ -88,7 +88,8 @@ export function analyzeJob(job: Job, ctx: CompileContext = {}, only?: Iterable<N
         issue,
       });
       const known = ctx.schemas?.get(id);
-      built.set(id, known ? { ...b, columns: known.map((c) => ({ ...c })) } : b);
+      const sampled = sampleOf(node.kind, b, ctx.sourceSample);
+      built.set(id, known ? { ...sampled, columns: known.map((c) => ({ ...c })) } : sampled);
     } catch (e) {
       // A name the quoting refuses (a NUL), a type that is not one: said on the node.
       issue(e instanceof Error ? e.message : String(e));
@@ -156,4 +157,11 @@ function inputCountProblem(node: JobNode, wants: { min: number; max: number }, n
   if (wants.max === Infinity)
     return `it needs at least ${wants.min === 1 ? 'one input' : `${wants.min} inputs`}; ${has}`;
   return `it needs ${wants.min === 1 ? 'one input' : `${wants.min} inputs`}; ${has}`;
+}
+
+/** A source's rows cut to the preview's sample (see CompileContext.sourceSample). */
+function sampleOf(kind: string, b: Built, sample: number | undefined): Built {
+  if (sample === undefined || !(kind === 'catalog-source' || kind === 'file-source')) return b;
+  const n = Number.isSafeInteger(sample) && sample > 0 ? sample : 1;
+  return { ...b, sql: `SELECT * FROM (${b.sql}) LIMIT ${n}` };
 }

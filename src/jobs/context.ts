@@ -47,4 +47,9 @@ export interface CompileContext {
    * database is called like one of DuckDB's own catalogs (`temp`, `system`). Default: two parts.
    */
   mainCatalog?: string;
+  /**
+   * For previews: each source reads at most this many rows (Glue Studio previews a sample too),
+   * so a node over a 1 GB table answers in about a second. Runs never set it.
+   */
+  sourceSample?: number;
 }

@@ -277,4 +277,19 @@ describe("describeSql: the engine says each node's columns", () => {
     expect(() => describeSql(job, 'broken', je.ctx)).toThrow(JobError);
     expect(() => describeSql(job, 'ghost', je.ctx)).toThrow(/there is no node "ghost"/);
   });
+
+  it('a preview may read a sample of each source (sourceSample); a run never does', () => {
+    const job = chain([
+      orders(),
+      node('aggregate', 'a', {
+        groupBy: [],
+        aggregations: [{ column: '*', fn: 'count', as: 'n' }],
+      }),
+    ]);
+    const all = je.rows(previewSql(job, 'a', je.ctx));
+    const sampled = je.rows(previewSql(job, 'a', { ...je.ctx, sourceSample: 1 }));
+    expect(Number(all[0]!.n)).toBeGreaterThan(1);
+    expect(sampled).toEqual([{ n: 1 }]);
+    expect(previewSql(job, 'a', je.ctx)).not.toContain(') LIMIT');
+  });
 });
