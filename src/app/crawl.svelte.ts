@@ -139,7 +139,8 @@ export class CrawlSession {
     const record: Crawler = {
       ...($state.snapshot(c) as Crawler),
       name: c.name.trim(),
-      sources: [...c.sources, ...added, ...remote],
+      // Plain records for IndexedDB: a $state proxy cannot be stored (handles are cloned as is).
+      sources: [...($state.snapshot(c.sources) as CrawlerSource[]), ...added, ...remote],
       createdAt: c.createdAt || now,
       updatedAt: now,
     };

@@ -116,6 +116,18 @@ describe('A saved crawler in Chromium: recrawls with its policies', () => {
     await page.getByRole('button', { name: 'sales crawler' }).click();
     await page.getByTestId('policy-update').selectOption('LOG');
     await page.getByTestId('save-crawler').click();
+    // Saved for real: after a reload the crawler still has the LOG policy.
+    await page
+      .locator('[data-testid=crawler-saved], [data-testid=crawler-problem]')
+      .first()
+      .waitFor();
+    if (await page.getByTestId('crawler-problem').count())
+      throw new Error(await page.getByTestId('crawler-problem').innerText());
+    await page.reload();
+    await page.getByTestId('engine-status').filter({ hasText: 'DuckDB' }).waitFor();
+    await page.goto(`${app.url}/#/crawl`);
+    await page.getByRole('button', { name: 'sales crawler' }).click();
+    await expect.poll(() => page.getByTestId('policy-update').inputValue()).toBe('LOG');
     await putOpfs(page, 'lake-files', {
       'sales/year=2025/month=03/part-0.csv': 'id,sku,price,note,extra\n10,Z-10,2.5,x,y\n',
     });
