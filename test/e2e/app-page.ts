@@ -65,6 +65,8 @@ export async function settled(
  * row number. Throws the error the page shows.
  */
 export async function queryRows(page: Page, url: string, text: string): Promise<string[]> {
+  // A fresh Query area, so the previous statement's result cannot pass for this one's.
+  if (page.url().endsWith('#/query')) await page.goto(`${url}/#/catalog`);
   await page.goto(`${url}/#/query`);
   await page.getByTestId('sql-editor').fill(text);
   await page.getByTestId('run-sql').click();
