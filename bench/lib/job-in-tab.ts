@@ -108,11 +108,22 @@ export async function jobInTab(opts: {
     for (let i = 1; i <= opts.runs; i++) {
       await page.goto(page.url().replace(/#.*$/, `#/jobs/${encodeURIComponent(opts.job.name)}`));
       const download = page.waitForEvent('download', { timeout: 600_000 });
+      const links = page.getByTestId('job-runs-tab').locator('a[href*="/runs/"]');
+      const hrefs = async () =>
+        (await links.evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''))).filter(
+          Boolean,
+        );
+      // The runs list may still show the earlier runs only: this run is the link that is new.
+      const before = new Set(await hrefs());
       const started = performance.now();
       await page.getByTestId('run-job').click();
-      const link = page.getByTestId('job-runs-tab').locator('a[href*="/runs/"]').first();
-      await link.waitFor({ timeout: 60_000 });
-      const runId = decodeURIComponent((await link.getAttribute('href'))!.split('/runs/')[1]!);
+      let href: string | undefined;
+      for (let wait = 0; !href && wait < 600; wait++) {
+        href = (await hrefs()).find((h) => !before.has(h));
+        if (!href) await new Promise((res) => setTimeout(res, 100));
+      }
+      if (!href) throw new Error(`in-tab run ${i}: its run never appeared in the list`);
+      const runId = decodeURIComponent(href.split('/runs/')[1]!);
       const d = await download;
       const wallMs = performance.now() - started;
       for (let wait = 0; wait < 100; wait++) {
