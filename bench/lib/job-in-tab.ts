@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { Job } from '../../src/jobs/model';
 import { withAppPage } from './app-page';
+import { saveJobInPage } from '../../test/support/page-storage';
 
 export interface JobInTabRun {
   /** The run record's durationMs: attach, compile, run, encode, write. */
@@ -27,38 +28,6 @@ async function addToCatalog(page: Page, csv: string, table: string): Promise<voi
   await card.getByTestId('add-table').fill(table);
   await card.getByTestId('confirm-add').click();
   await card.getByTestId('open-in-catalog').waitFor({ timeout: 180_000 });
-}
-
-async function saveJob(page: Page, job: Job): Promise<void> {
-  await page.evaluate(async (job) => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const r = indexedDB.open('decant');
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    const tx = db.transaction(['jobs', 'jobVersions'], 'readwrite');
-    const at = Date.now();
-    tx.objectStore('jobs').put({
-      name: job.name,
-      version: 1,
-      savedAt: at,
-      createdAt: at,
-      note: '',
-      job,
-    });
-    tx.objectStore('jobVersions').put({
-      job: job.name,
-      version: 1,
-      savedAt: at,
-      note: '',
-      snapshot: job,
-    });
-    await new Promise((resolve, reject) => {
-      tx.oncomplete = resolve;
-      tx.onerror = () => reject(tx.error);
-    });
-    db.close();
-  }, job);
 }
 
 async function runDuration(
@@ -98,7 +67,7 @@ export async function jobInTab(opts: {
 }): Promise<JobInTabRun[]> {
   return withAppPage('#/convert', async (page) => {
     for (const [table, csv] of Object.entries(opts.tables)) await addToCatalog(page, csv, table);
-    await saveJob(page, opts.job);
+    await saveJobInPage(page, opts.job);
     await page.reload();
     await page
       .getByTestId('engine-status')

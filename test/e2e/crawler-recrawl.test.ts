@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openApp, type AppPage, queryRows, cellsOf } from './app-page';
 import { fixturePath } from '../support/fixtures';
+import { putOpfs, removeOpfs } from '../support/page-storage';
 
 let app: AppPage;
 
@@ -18,35 +19,6 @@ const SALES = [
   'sales/year=2024/month=02/part-0.csv',
   'sales/year=2025/month=01/part-0.csv',
 ];
-
-/** Writes files into a folder of the page's OPFS (a folder "kept in this browser"). */
-async function putOpfs(page: Page, root: string, files: Record<string, string>) {
-  await page.evaluate(
-    async ({ root, files }) => {
-      let top = await navigator.storage.getDirectory();
-      top = await top.getDirectoryHandle(root, { create: true });
-      for (const [path, text] of Object.entries(files)) {
-        const parts = path.split('/');
-        let dir = top;
-        for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p, { create: true });
-        const w = await (await dir.getFileHandle(parts.at(-1)!, { create: true })).createWritable();
-        await w.write(text);
-        await w.close();
-      }
-    },
-    { root, files },
-  );
-}
-
-async function removeOpfs(page: Page, root: string, path: string) {
-  await page.evaluate(
-    async ({ root, path }) => {
-      const top = await (await navigator.storage.getDirectory()).getDirectoryHandle(root);
-      await top.removeEntry(path, { recursive: true });
-    },
-    { root, path },
-  );
-}
 
 async function runPlan(page: Page) {
   await page.getByTestId('run-crawl').click();

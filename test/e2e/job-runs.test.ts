@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quoteLiteral } from '../../src/core/sql/quote';
 import { newJob, type Job, type JobNode } from '../../src/jobs/model';
 import { fixturePath } from '../support/fixtures';
+import { putOpfs, saveJobInPage } from '../support/page-storage';
 import { nativeRead } from '../support/native-duckdb';
 import { cellsOf, openApp, queryRows, type AppPage } from './app-page';
 
@@ -32,24 +33,6 @@ const SALES = [
   'sales/year=2024/month=02/part-0.csv',
   'sales/year=2025/month=01/part-0.csv',
 ];
-
-async function putOpfs(page: Page, root: string, files: Record<string, string>) {
-  await page.evaluate(
-    async ({ root, files }) => {
-      let top = await navigator.storage.getDirectory();
-      top = await top.getDirectoryHandle(root, { create: true });
-      for (const [path, text] of Object.entries(files)) {
-        const parts = path.split('/');
-        let dir = top;
-        for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p, { create: true });
-        const w = await (await dir.getFileHandle(parts.at(-1)!, { create: true })).createWritable();
-        await w.write(text);
-        await w.close();
-      }
-    },
-    { root, files },
-  );
-}
 
 /** Every file under an OPFS folder, as base64, by relative path ({} when there is no folder). */
 async function readOpfs(page: Page, root: string): Promise<Record<string, string>> {
@@ -126,35 +109,7 @@ async function crawl(page: Page, crawler: string, create: boolean) {
 
 /** Saves a job straight into the app's IndexedDB (as the editor's Save does), then reloads. */
 async function saveJob(page: Page, job: Job) {
-  await page.evaluate(async (job) => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const r = indexedDB.open('decant');
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    const tx = db.transaction(['jobs', 'jobVersions'], 'readwrite');
-    const at = Date.now();
-    tx.objectStore('jobs').put({
-      name: job.name,
-      version: 1,
-      savedAt: at,
-      createdAt: at,
-      note: '',
-      job,
-    });
-    tx.objectStore('jobVersions').put({
-      job: job.name,
-      version: 1,
-      savedAt: at,
-      note: '',
-      snapshot: job,
-    });
-    await new Promise((resolve, reject) => {
-      tx.oncomplete = resolve;
-      tx.onerror = () => reject(tx.error);
-    });
-    db.close();
-  }, job);
+  await saveJobInPage(page, job);
   await page.reload();
   await page
     .getByTestId('engine-status')

@@ -2,30 +2,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { newJob, type Job } from '../../src/jobs/model';
 import { openApp, type AppPage } from './app-page';
+import { putOpfs, saveJobInPage } from '../support/page-storage';
 
 const apps: AppPage[] = [];
 afterAll(async () => {
   for (const app of apps) await app.browser.close();
 });
-
-/** Writes files into a folder of the page's OPFS (a folder "kept in this browser"). */
-async function putOpfs(page: Page, root: string, files: Record<string, string>) {
-  await page.evaluate(
-    async ({ root, files }) => {
-      let top = await navigator.storage.getDirectory();
-      top = await top.getDirectoryHandle(root, { create: true });
-      for (const [path, text] of Object.entries(files)) {
-        const parts = path.split('/');
-        let dir = top;
-        for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p, { create: true });
-        const w = await (await dir.getFileHandle(parts.at(-1)!, { create: true })).createWritable();
-        await w.write(text);
-        await w.close();
-      }
-    },
-    { root, files },
-  );
-}
 
 /** Every record of a store of the app's IndexedDB, read independently of the app. */
 async function records<T = Record<string, unknown>>(page: Page, store: string): Promise<T[]> {
@@ -507,35 +489,7 @@ describe('The scheduler in Chromium', () => {
       ],
     } as Job;
     // Saved as the job editor saves it.
-    await page.evaluate(async (job) => {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const r = indexedDB.open('decant');
-        r.onsuccess = () => resolve(r.result);
-        r.onerror = () => reject(r.error);
-      });
-      const tx = db.transaction(['jobs', 'jobVersions'], 'readwrite');
-      const at = Date.now();
-      tx.objectStore('jobs').put({
-        name: job.name,
-        version: 1,
-        savedAt: at,
-        createdAt: at,
-        note: '',
-        job,
-      });
-      tx.objectStore('jobVersions').put({
-        job: job.name,
-        version: 1,
-        savedAt: at,
-        note: '',
-        snapshot: job,
-      });
-      await new Promise((resolve, reject) => {
-        tx.oncomplete = resolve;
-        tx.onerror = () => reject(tx.error);
-      });
-      db.close();
-    }, job);
+    await saveJobInPage(page, job);
 
     await page.goto(`${url}/#/schedule`);
     await page.reload();

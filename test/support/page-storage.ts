@@ -1,0 +1,71 @@
+// The app's storage as a test or benchmark prepares it from outside: files in the page's OPFS,
+// jobs saved into its IndexedDB the way the job editor saves them.
+import type { Page } from 'playwright-core';
+import type { Job } from '../../src/jobs/model';
+
+/** Writes text files into a folder of the page's OPFS (a folder "kept in this browser"). */
+export async function putOpfs(
+  page: Page,
+  root: string,
+  files: Record<string, string>,
+): Promise<void> {
+  await page.evaluate(
+    async ({ root, files }) => {
+      let top = await navigator.storage.getDirectory();
+      top = await top.getDirectoryHandle(root, { create: true });
+      for (const [path, text] of Object.entries(files)) {
+        const parts = path.split('/');
+        let dir = top;
+        for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p, { create: true });
+        const w = await (await dir.getFileHandle(parts.at(-1)!, { create: true })).createWritable();
+        await w.write(text);
+        await w.close();
+      }
+    },
+    { root, files },
+  );
+}
+
+/** Removes `path` (a file or a whole folder) under a folder of the page's OPFS. */
+export async function removeOpfs(page: Page, root: string, path: string): Promise<void> {
+  await page.evaluate(
+    async ({ root, path }) => {
+      const top = await (await navigator.storage.getDirectory()).getDirectoryHandle(root);
+      await top.removeEntry(path, { recursive: true });
+    },
+    { root, path },
+  );
+}
+
+/** Saves `job` as version 1, as the editor's Save does; the app sees it after a reload. */
+export async function saveJobInPage(page: Page, job: Job): Promise<void> {
+  await page.evaluate(async (job) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const r = indexedDB.open('decant');
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const tx = db.transaction(['jobs', 'jobVersions'], 'readwrite');
+    const at = Date.now();
+    tx.objectStore('jobs').put({
+      name: job.name,
+      version: 1,
+      savedAt: at,
+      createdAt: at,
+      note: '',
+      job,
+    });
+    tx.objectStore('jobVersions').put({
+      job: job.name,
+      version: 1,
+      savedAt: at,
+      note: '',
+      snapshot: job,
+    });
+    await new Promise((resolve, reject) => {
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    });
+    db.close();
+  }, job);
+}
