@@ -21,3 +21,4 @@ export { widerType } from './widen-type';
 export { csvFormatKey } from './format-key';
 export { sampledFolders } from './sample-files';
 export { applyPolicies, splitNewFolders, CRAWLER_PARAMETER, type CrawlDecisions } from './policies';
+export { summarizeNotes } from './summarize-notes';

@@ -105,6 +105,8 @@ describe('Custom CSV classifiers in Chromium', () => {
     expect(await rows.count()).toBe(1);
     const cells = (await rows.first().innerText()).split('\t');
     expect(cells[0]).toBe('cls.nums');
+    // The plan says which classifier read the table.
+    expect(cells[1]).toBe('CSV · classifier numbers');
     expect(cells[2]).toBe('a BIGINT, b DOUBLE, c BIGINT');
     await page.getByTestId('commit-crawl').click();
     await page.getByTestId('crawl-committed').waitFor();
