@@ -192,8 +192,10 @@ export class JobRunner {
       c.abort.abort();
     }, timeoutMs(job));
     const staged: StagedFolder[] = [];
+    let release = () => Promise.resolve();
     try {
       const prepared = await prepareSources(job, this.deps, log);
+      release = prepared.release;
       const compiled = compile(job, prepared, c.run.arguments);
       const sources = compiled.sources.map((s) => {
         const stamps = prepared.stamps.get(s.nodeId);
@@ -443,6 +445,8 @@ export class JobRunner {
       return failed;
     } finally {
       clearTimeout(timer);
+      // Bookmark subsets loaded for this run only.
+      void release();
     }
   }
 

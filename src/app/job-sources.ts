@@ -3,7 +3,9 @@
  * its files with their stamps (path, size, lastModified), and the files its bookmark skips;
  * and, for the job page, the files the next run will read.
  */
-import type { CatalogTable } from '../catalog/model';
+import type { CatalogPartition, CatalogTable } from '../catalog/model';
+import { quoteIdent } from '../core/sql/quote';
+import { typeSql } from '../core/sql/table-view';
 import { processedPaths, unprocessedFiles } from '../jobs/bookmarks';
 import type { SourceTable } from '../jobs/context';
 import { JobError } from '../jobs/errors';
@@ -13,7 +15,7 @@ import { DecantError } from '../core/errors';
 import { quotedName } from '../core/quoted-name';
 import type { CatalogState } from './catalog.svelte';
 import type { RunnerDeps } from './job-runner';
-import { dialectFromParameters } from './table-files';
+import { dialectFromParameters, jsonTableFrom, parquetTableFrom } from './table-files';
 
 /** Per catalog source of a job: the files its next run reads, as its bookmark mode says. */
 export interface NextFiles {
@@ -41,7 +43,13 @@ export interface PreparedSources {
   bookmarks: Map<NodeId, JobBookmark>;
   /** Tables' recorded row counts, by `JSON.stringify([database, table])`. */
   recordCounts: Map<string, number | undefined>;
+  /** Drops the tables loaded for this run only (bookmark subsets); call when the run ends. */
+  release(): Promise<void>;
 }
+
+/** Where bookmark subsets of Parquet and JSON tables are loaded, one table per source and run. */
+const SUBSET_DATABASE = '__decant_job_subsets';
+let subsets = 0;
 
 /**
  * The catalog tables the job's sources read, each attached in the engine afresh, with their
@@ -62,6 +70,7 @@ export async function prepareSources(
   const stamps = new Map<NodeId, Map<string, FileStamp>>();
   const processed = new Map<NodeId, string[]>();
   const recordCounts = new Map<string, number | undefined>();
+  const loaded: { kind: 'parquet' | 'json'; name: string }[] = [];
   for (const n of job.nodes) {
     if (n.kind !== 'catalog-source') continue;
     const { database, table } = n.options;
@@ -86,23 +95,66 @@ export async function prepareSources(
           files: t.sources.map((s, i) => ({ path: s.path, registered: registered[i]! })),
         };
     }
+    const partitions = await catalog.listPartitions(database, table);
+    let subset: SourceTable['subset'];
     if (job.bookmarks !== 'disable') {
-      if (scan) processed.set(n.id, processedPaths(files, bookmarks.get(n.id)?.files ?? []));
-      else
-        log(
-          'warn',
-          `${label(n)}: bookmarks skip files of CSV tables only; every file of this ` +
-            `${t.classification} table is read`,
-        );
+      const done = processedPaths(files, bookmarks.get(n.id)?.files ?? []);
+      processed.set(n.id, done);
+      if (!scan) subset = await loadSubset(t, partitions, done, deps.engine, loaded);
     }
-    if (!tables.some((x) => x.database === database && x.name === table))
-      tables.push(sourceTableOf(t, await catalog.listPartitions(database, table), scan));
-    else if (scan) {
-      const i = tables.findIndex((x) => x.database === database && x.name === table);
-      tables[i] = { ...tables[i]!, scan };
-    }
+    const i = tables.findIndex((x) => x.database === database && x.name === table);
+    if (i < 0) tables.push(sourceTableOf(t, partitions, scan, subset));
+    else tables[i] = { ...tables[i]!, ...(scan ? { scan } : {}), ...(subset ? { subset } : {}) };
   }
-  return { tables, stamps, processed, bookmarks, recordCounts };
+  const release = async () => {
+    for (const l of loaded)
+      await (
+        l.kind === 'parquet'
+          ? deps.engine.detachParquetTable(SUBSET_DATABASE, l.name)
+          : deps.engine.detachJsonTable(SUBSET_DATABASE, l.name)
+      ).catch(() => undefined);
+  };
+  return { tables, stamps, processed, bookmarks, recordCounts, release };
+}
+
+/**
+ * A Parquet or JSON table's files the bookmark has not seen, loaded into a table of their own
+ * (the engine cannot pick such a table's files by name): the whole table when none was
+ * processed yet, a typed empty relation when all were.
+ */
+async function loadSubset(
+  t: CatalogTable,
+  partitions: readonly CatalogPartition[],
+  done: readonly string[],
+  engine: RunnerDeps['engine'],
+  loaded: { kind: 'parquet' | 'json'; name: string }[],
+): Promise<NonNullable<SourceTable['subset']>> {
+  const skip = new Set(done);
+  const sources = t.sources.filter((s) => !skip.has(s.path));
+  const files = sources.map((s) => s.path);
+  if (skip.size === 0) return { ref: `${quoteIdent(t.database)}.${quoteIdent(t.name)}`, files };
+  if (sources.length === 0) {
+    const typed = [...t.columns, ...t.partitionKeys].map(
+      (c) => `CAST(NULL AS ${typeSql(c.type)}) AS ${quoteIdent(c.name)}`,
+    );
+    return { ref: `(SELECT ${typed.join(', ')} WHERE false)`, files };
+  }
+  const name = `subset_${++subsets}_${Date.now().toString(36)}`;
+  const part = { ...t, sources };
+  if (t.classification === 'parquet')
+    await engine.attachParquetTable({
+      ...(await parquetTableFrom(part, partitions)),
+      database: SUBSET_DATABASE,
+      name,
+    });
+  else
+    await engine.attachJsonTable({
+      ...(await jsonTableFrom(part)),
+      database: SUBSET_DATABASE,
+      name,
+    });
+  loaded.push({ kind: t.classification === 'parquet' ? 'parquet' : 'json', name });
+  return { ref: `${quoteIdent(SUBSET_DATABASE)}.${quoteIdent(name)}`, files };
 }
 
 /** Per catalog source, the files the next run will read. */
@@ -127,17 +179,9 @@ export async function nextFilesOf(
       size: s.size,
       lastModified: s.lastModified,
     }));
-    const bookmarked = job.bookmarks !== 'disable' && t.classification === 'csv';
+    const bookmarked = job.bookmarks !== 'disable';
     const files = bookmarked ? unprocessedFiles(all, bookmarks.get(n.id)?.files ?? []) : all;
-    out.push({
-      ...base,
-      files,
-      total: all.length,
-      skipped: all.length - files.length,
-      ...(job.bookmarks !== 'disable' && !bookmarked
-        ? { note: `bookmarks skip files of CSV tables only; this is a ${t.classification} table` }
-        : {}),
-    });
+    out.push({ ...base, files, total: all.length, skipped: all.length - files.length });
   }
   return out;
 }
@@ -161,6 +205,7 @@ function sourceTableOf(
   t: CatalogTable,
   partitions: SourceTable['partitions'],
   scan: SourceTable['scan'],
+  subset: SourceTable['subset'],
 ): SourceTable {
   return {
     database: t.database,
@@ -169,6 +214,7 @@ function sourceTableOf(
     partitionKeys: t.partitionKeys.map((c) => ({ name: c.name, type: c.type })),
     partitions,
     ...(scan ? { scan } : {}),
+    ...(subset ? { subset } : {}),
   };
 }
 

@@ -21,6 +21,12 @@ export interface SourceTable extends Pick<CatalogTable, 'database' | 'name'> {
      */
     files: readonly { path: string; registered: string }[];
   };
+  /**
+   * For tables whose files the engine cannot pick by name (Parquet, JSON): the catalog paths
+   * this run reads (its bookmark's unprocessed files), which the runner loaded into a table of
+   * their own, `ref` (a quoted, qualified name or a typed empty subquery).
+   */
+  subset?: { ref: string; files: readonly string[] };
 }
 
 /** What probes found in the data (see describe.ts), for nodes whose SQL depends on it. */

@@ -205,6 +205,25 @@ describe('Data Catalog source', () => {
     );
   });
 
+  it('a table the runner loaded a bookmark subset of (Parquet, JSON) is read from that subset', () => {
+    const { scan: _, ...t } = attachFolder(fixturePath('sales'), 'shop', 'sales');
+    // Here the "subset" is the view of the whole table filtered to 2025: what matters is that
+    // the source reads `ref` and reports the subset's files, the predicate still choosing.
+    const subset = {
+      ref: '(SELECT * FROM "shop"."sales" WHERE year = 2025)',
+      files: ['year=2025/month=01/part-0.csv'],
+    };
+    const ctx: CompileContext = { tables: [{ ...t, subset }] };
+    expect(sqlOf(salesJob(), 'sales', ctx)).toBe(`SELECT * FROM ${subset.ref}`);
+    const c = compileJob(salesJob(), ctx);
+    expect(c.sources[0]!.files).toEqual(['year=2025/month=01/part-0.csv']);
+    expect(engine.s.rows(`${c.targets[0]!.sql} ORDER BY id`).map((r) => r.id)).toEqual([4, 5]);
+    // A predicate that keeps only 2024 reads none of the subset's files (and no row).
+    const only2024 = compileJob(salesJob(YEAR_2024), ctx);
+    expect(only2024.sources[0]!.files).toEqual([]);
+    expect(engine.s.rows(only2024.targets[0]!.sql)).toEqual([]);
+  });
+
   it('a predicate may use only partition keys, and parameters', () => {
     const t = attachFolder(fixturePath('sales'), 'shop', 'sales');
     const onPrice: FilterGroup = {

@@ -69,3 +69,44 @@ export async function saveJobInPage(page: Page, job: Job): Promise<void> {
     db.close();
   }, job);
 }
+
+/** Writes binary files (given as base64) into a folder of the page's OPFS. */
+export async function putOpfsBytes(
+  page: Page,
+  root: string,
+  files: Record<string, string>,
+): Promise<void> {
+  await page.evaluate(
+    async ({ root, files }) => {
+      let top = await navigator.storage.getDirectory();
+      top = await top.getDirectoryHandle(root, { create: true });
+      for (const [path, b64] of Object.entries(files)) {
+        const parts = path.split('/');
+        let dir = top;
+        for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p, { create: true });
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const w = await (await dir.getFileHandle(parts.at(-1)!, { create: true })).createWritable();
+        await w.write(bytes);
+        await w.close();
+      }
+    },
+    { root, files },
+  );
+}
+
+/** A text file of the page's OPFS, or null when it is not there. */
+export async function readOpfsText(page: Page, root: string, path: string): Promise<string | null> {
+  return page.evaluate(
+    async ({ root, path }) => {
+      try {
+        let dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(root);
+        const parts = path.split('/');
+        for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p);
+        return await (await (await dir.getFileHandle(parts.at(-1)!)).getFile()).text();
+      } catch {
+        return null;
+      }
+    },
+    { root, path },
+  );
+}

@@ -60,7 +60,8 @@ export const catalogSource: NodeModule<'catalog-source'> = {
     const processed = env.ctx.processedFiles?.get(node.id);
     const reads = readsOf(node, t, env, processed);
     let from: string;
-    if (reads.pruned) from = `(${scanSql(t, reads.files!)})`;
+    if (t.subset) from = t.subset.ref;
+    else if (reads.pruned) from = `(${scanSql(t, reads.files!)})`;
     else {
       if (processed && processed.length > 0)
         env.issue(
@@ -95,6 +96,13 @@ function readsOf(
     table: { database: t.database, name: t.name },
     partitions: chosen?.map((p) => p.location) ?? null,
   };
+  if (t.subset) {
+    // The bookmark's files were left out when the subset was loaded; the predicate still picks.
+    const wanted = chosen ? new Set(chosen.flatMap((p) => p.files)) : null;
+    const files = t.subset.files.filter((p) => wanted === null || wanted.has(p));
+    const all = t.partitions.reduce((n, p) => n + p.files.length, 0);
+    return { ...base, files, pruned: files.length < Math.max(all, t.subset.files.length) };
+  }
   if (!t.scan) return { ...base, files: null, pruned: false };
   const done = new Set(processed ?? []);
   const wanted = chosen ? new Set(chosen.flatMap((p) => p.files)) : null;
