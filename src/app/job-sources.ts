@@ -100,7 +100,14 @@ export async function prepareSources(
     if (job.bookmarks !== 'disable') {
       const done = processedPaths(files, bookmarks.get(n.id)?.files ?? []);
       processed.set(n.id, done);
-      if (!scan) subset = await loadSubset(t, partitions, done, deps.engine, loaded);
+      if (!scan) {
+        subset = await loadSubset(t, partitions, done, deps.engine, loaded);
+        if (done.length > 0)
+          log(
+            'info',
+            `${label(n)}: ${subset.files.length} file(s) the bookmark has not seen loaded for this run`,
+          );
+      }
     }
     const i = tables.findIndex((x) => x.database === database && x.name === table);
     if (i < 0) tables.push(sourceTableOf(t, partitions, scan, subset));
