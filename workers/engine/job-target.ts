@@ -4,10 +4,9 @@ import type { ColumnInfo } from '../../src/core/csv/dialect';
 import type { JobStreamProgress, JobTargetPlan, JobTargetSpec } from '../../src/engine/protocol';
 import type { DuckDBBindings, DuckDBConnection } from '@duckdb/duckdb-wasm/blocking';
 import type { BatchSink } from './scan-csv';
-import { rowsInIpcMessages, type IpcStream } from './sql-session';
+import { nextBatch, type IpcStream } from './sql-session';
 
 /** Rows per message to the encoder, as a scan sends (a few MB). */
-const ROWS_PER_MESSAGE = 65_536;
 
 /** Types the text encoders write from Arrow values as they are; the rest get DuckDB's text. */
 const PLAIN_TYPES =
@@ -124,22 +123,12 @@ export class JobTarget {
     try {
       stream = await this.stream(sql, ctl);
       sink.send({ t: 'schema', bytes: stream.schema });
-      for (;;) {
-        const chunks: Uint8Array[] = [];
-        let n = 0;
-        let chunk: Uint8Array | null = null;
-        while (n < ROWS_PER_MESSAGE && (chunk = stream.next()) !== null) {
-          chunks.push(chunk);
-          n += rowsInIpcMessages(chunk);
-        }
-        if (chunks.length > 0) {
-          await sink.room();
-          if (ctl.cancelled()) throw cancelledError();
-          sink.send({ t: 'batch', bytes: joined(chunks), rows: n });
-          rows += n;
-          ctl.onProgress({ rows, bytesRead: ctl.bytesRead() });
-        }
-        if (chunk === null) break;
+      for (let batch = nextBatch(stream); batch; batch = batch.done ? null : nextBatch(stream)) {
+        await sink.room();
+        if (ctl.cancelled()) throw cancelledError();
+        sink.send({ t: 'batch', bytes: batch.bytes, rows: batch.rows });
+        rows += batch.rows;
+        ctl.onProgress({ rows, bytesRead: ctl.bytesRead() });
       }
     } catch (e) {
       stream?.cancel();
@@ -276,15 +265,4 @@ export function jobEngineError(e: unknown, sql: string): DecantError {
   if (e instanceof DecantError) return e;
   const message = e instanceof Error ? e.message : String(e);
   return new DecantError(`job: ${message}`, { cause: e, code: 'engine', sql });
-}
-
-function joined(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }

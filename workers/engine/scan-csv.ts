@@ -2,7 +2,7 @@ import type { BatchMessage, ScanPlan, ScanProgress, ScanResult } from '../../src
 import { CLEAR_REJECTS_SQL, COUNT_REJECTS_SQL, readCsvSql } from '../../src/core/sql/read-csv';
 import { DecantError } from '../../src/core/errors';
 import { explainScanError } from './explain-error';
-import { rowsInIpcMessages, type SqlSession } from './sql-session';
+import { nextBatch, type SqlSession } from './sql-session';
 import type { ReadTracker } from './read-tracker';
 
 /** Where record batches go: the Parquet worker's port, or an array in tests. */
@@ -16,9 +16,6 @@ export interface ScanControl {
   cancelled(): boolean;
   onProgress(p: ScanProgress): void;
 }
-
-/** Rows per message to the encoder: ~32 DuckDB chunks, a few MB, so messages stay few and bounded. */
-const ROWS_PER_MESSAGE = 65_536;
 
 /**
  * Streams a CSV file as raw Arrow IPC into `sink`, without decoding it here. Checks at the end
@@ -48,23 +45,13 @@ export async function scanCsv(
     if (keepRejects) s.run(...CLEAR_REJECTS_SQL);
     stream = s.stream(sql);
     sink.send({ t: 'schema', bytes: stream.schema });
-    for (;;) {
-      const parts: Uint8Array[] = [];
-      let partRows = 0;
-      let chunk: Uint8Array | null = null;
-      while (partRows < ROWS_PER_MESSAGE && (chunk = stream.next()) !== null) {
-        parts.push(chunk);
-        partRows += rowsInIpcMessages(chunk);
-      }
-      if (parts.length > 0) {
-        await sink.room();
-        if (ctl.cancelled())
-          throw new DecantError(`csv: "${src.name}": cancelled`, { code: 'cancelled' });
-        sink.send({ t: 'batch', bytes: concat(parts), rows: partRows });
-        rows += partRows;
-        progress();
-      }
-      if (chunk === null) break;
+    for (let batch = nextBatch(stream); batch; batch = batch.done ? null : nextBatch(stream)) {
+      await sink.room();
+      if (ctl.cancelled())
+        throw new DecantError(`csv: "${src.name}": cancelled`, { code: 'cancelled' });
+      sink.send({ t: 'batch', bytes: batch.bytes, rows: batch.rows });
+      rows += batch.rows;
+      progress();
     }
   } catch (e) {
     stream?.cancel();
@@ -94,15 +81,4 @@ export async function scanCsv(
     bytesRead: tracker ? tracker.furthestByte(src.path) : src.size,
     rowsSkipped,
   };
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }

@@ -77,6 +77,39 @@ export class SqlSession {
   }
 }
 
+/** Rows per message to the encoder: ~32 DuckDB chunks, a few MB, so messages stay few and bounded. */
+export const ROWS_PER_MESSAGE = 65_536;
+
+/**
+ * The stream's next ~ROWS_PER_MESSAGE rows as one buffer of IPC messages (never decoded), or
+ * null at the end. `done` is true when the stream ended with this batch.
+ */
+export function nextBatch(
+  stream: IpcStream,
+  rowsPerMessage = ROWS_PER_MESSAGE,
+): { bytes: Uint8Array; rows: number; done: boolean } | null {
+  const parts: Uint8Array[] = [];
+  let rows = 0;
+  let chunk: Uint8Array | null = null;
+  while (rows < rowsPerMessage && (chunk = stream.next()) !== null) {
+    parts.push(chunk);
+    rows += rowsInIpcMessages(chunk);
+  }
+  if (parts.length === 0) return null;
+  return { bytes: concatBytes(parts), rows, done: chunk === null };
+}
+
+function concatBytes(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
 /** Rows in a buffer of Arrow IPC record-batch messages, read from their headers only. */
 export function rowsInIpcMessages(bytes: Uint8Array): number {
   const reader = new MessageReader(bytes);
