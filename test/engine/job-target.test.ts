@@ -4,7 +4,6 @@ import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import * as pw from 'parquet-wasm/node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CatalogPartition } from '../../src/catalog/model';
 import { quoteLiteral } from '../../src/core/sql/quote';
 import type { JobTargetSpec, TextEncodeOptions } from '../../src/engine/protocol';
 import { compileJob } from '../../src/jobs/compile';
@@ -14,13 +13,13 @@ import { writeFormat } from '../../src/jobs/nodes/target';
 import { JobTarget } from '../../workers/engine/job-target';
 import { encodeBatches } from '../../workers/parquet/encode-batches';
 import { encodeText } from '../../workers/parquet/encode-text';
-import { jobOf, node } from '../jobs/job-support';
+import { attachSalesFolder, jobOf, node } from '../jobs/job-support';
 import { batchPipe } from '../support/batch-pipe';
 import { DecantError } from '../../src/core/errors';
 import { fixturePath } from '../support/fixtures';
 import { nativeRead } from '../support/native-duckdb';
 import { startNodeEngine, type NodeEngine } from '../support/node-engine';
-import { CSV, folderFiles, hiveValues, nodeTables } from './catalog-support';
+import { nodeTables } from './catalog-support';
 
 const SALES = fixturePath('sales');
 const out = mkdtempSync(join(tmpdir(), 'h7-job-target-'));
@@ -31,49 +30,7 @@ let seq = 0;
 beforeAll(async () => {
   engine = await startNodeEngine();
   const tables = nodeTables(engine);
-  const columns = [
-    { name: 'id', type: 'BIGINT' },
-    { name: 'sku', type: 'VARCHAR' },
-    { name: 'price', type: 'DOUBLE' },
-  ];
-  const keys = [
-    { name: 'year', type: 'BIGINT' },
-    { name: 'month', type: 'BIGINT' },
-  ];
-  const files = folderFiles(SALES, hiveValues);
-  tables.attach({
-    database: 'shop',
-    name: 'sales',
-    classification: 'csv',
-    dialect: CSV,
-    columns,
-    partitionKeys: keys,
-    files,
-  });
-  const registered = tables.registeredFiles('shop', 'sales');
-  const partitions: CatalogPartition[] = files.map((f) => ({
-    database: 'shop',
-    table: 'sales',
-    values: f.partitionValues,
-    location: f.path.split('/').slice(0, -1).join('/'),
-    files: [f.path],
-    sizeBytes: 0,
-  }));
-  ctx = {
-    tables: [
-      {
-        database: 'shop',
-        name: 'sales',
-        columns,
-        partitionKeys: keys,
-        partitions,
-        scan: {
-          dialect: CSV,
-          files: files.map((f, i) => ({ path: f.path, registered: registered[i]! })),
-        },
-      },
-    ],
-  };
+  ctx = { tables: [attachSalesFolder(tables, SALES, 'shop', 'sales')] };
 });
 
 function expectDecantError(e: unknown, want: { code?: string; message?: RegExp }): void {

@@ -15,6 +15,9 @@ import {
   type NodeOf,
 } from '../../src/jobs/model';
 import { startNodeEngine, type NodeEngine } from '../support/node-engine';
+import type { CatalogPartition } from '../../src/catalog/model';
+import type { AttachedTables } from '../../workers/engine/attached-tables';
+import { CSV, folderFiles, hiveValues } from '../engine/catalog-support';
 
 /** A node of `kind` with the given options (and its id as its name unless given). */
 export function node<K extends NodeKind>(
@@ -163,4 +166,60 @@ export function jobErrorFrom(f: () => unknown, pattern: RegExp): JobError {
     return err;
   }
   throw new Error('the job compiled');
+}
+
+/** The `sales` fixture's columns and partition keys. */
+export const SALES_COLUMNS = [
+  { name: 'id', type: 'BIGINT' },
+  { name: 'sku', type: 'VARCHAR' },
+  { name: 'price', type: 'DOUBLE' },
+];
+export const SALES_KEYS = [
+  { name: 'year', type: 'BIGINT' },
+  { name: 'month', type: 'BIGINT' },
+];
+
+/**
+ * Attaches the folder as `database.name` the way the app does, and describes it for the
+ * compiler as the catalog would: partitions by folder, files by their catalog path, and the
+ * names the engine registered them under.
+ */
+export function attachSalesFolder(
+  tables: AttachedTables<string>,
+  root: string,
+  database: string,
+  name: string,
+): SourceTable {
+  const files = folderFiles(root, hiveValues);
+  tables.attach({
+    database,
+    name,
+    classification: 'csv',
+    dialect: CSV,
+    columns: SALES_COLUMNS,
+    partitionKeys: SALES_KEYS,
+    files,
+  });
+  const registered = tables.registeredFiles(database, name);
+  const byLocation = new Map<string, CatalogPartition>();
+  for (const f of files) {
+    const location = f.path.split('/').slice(0, -1).join('/');
+    let p = byLocation.get(location);
+    if (!p) {
+      p = { database, table: name, values: f.partitionValues, location, files: [], sizeBytes: 0 };
+      byLocation.set(location, p);
+    }
+    p.files.push(f.path);
+  }
+  return {
+    database,
+    name,
+    columns: SALES_COLUMNS,
+    partitionKeys: SALES_KEYS,
+    partitions: [...byLocation.values()],
+    scan: {
+      dialect: CSV,
+      files: files.map((f, i) => ({ path: f.path, registered: registered[i]! })),
+    },
+  };
 }

@@ -2,16 +2,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CatalogPartition } from '../../src/catalog/model';
 import { quoteLiteral } from '../../src/core/sql/quote';
 import { compileJob } from '../../src/jobs/compile';
 import type { CompileContext } from '../../src/jobs/context';
 import { validateJob } from '../../src/jobs/validate';
-import { CSV, folderFiles, hiveValues, nodeTables } from '../engine/catalog-support';
+import { CSV, nodeTables } from '../engine/catalog-support';
 import { expected, fixturePath } from '../support/fixtures';
 import { nativeRead } from '../support/native-duckdb';
 import { startNodeEngine, type NodeEngine } from '../support/node-engine';
-import { jobOf, node, target } from './job-support';
+import { attachSalesFolder, jobOf, node, SALES_COLUMNS, target } from './job-support';
 
 /**
  * The job of the issue's end-to-end test, on the `sales` fixture: filter + join + aggregate,
@@ -27,46 +26,9 @@ let skus: string;
 beforeAll(async () => {
   engine = await startNodeEngine();
   const tables = nodeTables(engine);
-  const want = expected('sales');
-  const columns = want.columns!;
-  const keys = [
-    { name: 'year', type: 'BIGINT' },
-    { name: 'month', type: 'BIGINT' },
-  ];
-  const files = folderFiles(SALES, hiveValues);
-  tables.attach({
-    database: 'shop',
-    name: 'sales',
-    classification: 'csv',
-    dialect: CSV,
-    columns,
-    partitionKeys: keys,
-    files,
-  });
-  const registered = tables.registeredFiles('shop', 'sales');
-  const partitions: CatalogPartition[] = files.map((f) => ({
-    database: 'shop',
-    table: 'sales',
-    values: f.partitionValues,
-    location: f.path.split('/').slice(0, -1).join('/'),
-    files: [f.path],
-    sizeBytes: 0,
-  }));
-  ctx = {
-    tables: [
-      {
-        database: 'shop',
-        name: 'sales',
-        columns,
-        partitionKeys: keys,
-        partitions,
-        scan: {
-          dialect: CSV,
-          files: files.map((f, i) => ({ path: f.path, registered: registered[i]! })),
-        },
-      },
-    ],
-  };
+  // The fixture's known columns are the ones the shared table uses.
+  expect(SALES_COLUMNS).toEqual(expected('sales').columns);
+  ctx = { tables: [attachSalesFolder(tables, SALES, 'shop', 'sales')] };
   // A dropped file: categories for some SKUs (e has none).
   skus = join(mkdtempSync(join(tmpdir(), 'h5-skus-')), 'skus.csv');
   writeFileSync(skus, 'sku,category\na,fruit\nb,fruit\nc,veg\nd,veg\n');

@@ -2,25 +2,14 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CatalogPartition } from '../../src/catalog/model';
 import { compileJob } from '../../src/jobs/compile';
-import type { CompileContext, SourceTable } from '../../src/jobs/context';
+import type { CompileContext } from '../../src/jobs/context';
 import type { FilterGroup } from '../../src/jobs/model';
-import { CSV, folderFiles, hiveValues, nodeTables } from '../engine/catalog-support';
+import { CSV, nodeTables } from '../engine/catalog-support';
 import { fixturePath } from '../support/fixtures';
 import { startNodeEngine, type NodeEngine } from '../support/node-engine';
 import type { AttachedTables } from '../../workers/engine/attached-tables';
-import { chain, jobErrorFrom, node, sqlOf } from './job-support';
-
-const COLUMNS = [
-  { name: 'id', type: 'BIGINT' },
-  { name: 'sku', type: 'VARCHAR' },
-  { name: 'price', type: 'DOUBLE' },
-];
-const KEYS = [
-  { name: 'year', type: 'BIGINT' },
-  { name: 'month', type: 'BIGINT' },
-];
+import { attachSalesFolder, chain, jobErrorFrom, node, sqlOf } from './job-support';
 
 let engine: NodeEngine;
 let tables: AttachedTables<string>;
@@ -29,45 +18,8 @@ beforeAll(async () => {
   tables = nodeTables(engine);
 });
 
-/**
- * Attaches the folder as `database.name` the way the app does, and describes it for the
- * compiler as the catalog would: partitions by folder, files by their catalog path, and the
- * names the engine registered them under.
- */
-function attachFolder(root: string, database: string, name: string): SourceTable {
-  const files = folderFiles(root, hiveValues);
-  tables.attach({
-    database,
-    name,
-    classification: 'csv',
-    dialect: CSV,
-    columns: COLUMNS,
-    partitionKeys: KEYS,
-    files,
-  });
-  const registered = tables.registeredFiles(database, name);
-  const byLocation = new Map<string, CatalogPartition>();
-  for (const f of files) {
-    const location = f.path.split('/').slice(0, -1).join('/');
-    let p = byLocation.get(location);
-    if (!p) {
-      p = { database, table: name, values: f.partitionValues, location, files: [], sizeBytes: 0 };
-      byLocation.set(location, p);
-    }
-    p.files.push(f.path);
-  }
-  return {
-    database,
-    name,
-    columns: COLUMNS,
-    partitionKeys: KEYS,
-    partitions: [...byLocation.values()],
-    scan: {
-      dialect: CSV,
-      files: files.map((f, i) => ({ path: f.path, registered: registered[i]! })),
-    },
-  };
-}
+const attachFolder = (root: string, database: string, name: string) =>
+  attachSalesFolder(tables, root, database, name);
 
 const YEAR_2024: FilterGroup = {
   combine: 'AND',

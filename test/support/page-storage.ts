@@ -9,20 +9,11 @@ export async function putOpfs(
   root: string,
   files: Record<string, string>,
 ): Promise<void> {
-  await page.evaluate(
-    async ({ root, files }) => {
-      let top = await navigator.storage.getDirectory();
-      top = await top.getDirectoryHandle(root, { create: true });
-      for (const [path, text] of Object.entries(files)) {
-        const parts = path.split('/');
-        let dir = top;
-        for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p, { create: true });
-        const w = await (await dir.getFileHandle(parts.at(-1)!, { create: true })).createWritable();
-        await w.write(text);
-        await w.close();
-      }
-    },
-    { root, files },
+  const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+  await putOpfsBytes(
+    page,
+    root,
+    Object.fromEntries(Object.entries(files).map(([path, text]) => [path, b64(text)])),
   );
 }
 
