@@ -27,8 +27,8 @@ import {
   parametersFromDialect,
   parquetTableFrom,
   SourceUnavailable,
-} from './table-files';
-import { copyToOpfs, storageUse, type StorageUse } from './opfs';
+} from '../catalog/table-files';
+import { copyToOpfs, storageUse, type StorageUse } from '../platform/opfs';
 import type { FileEntry } from './quick-convert.svelte';
 
 /** How a table stands with the engine: queryable, waiting for a click, or broken (and why). */

@@ -20,15 +20,15 @@ import {
   type CrawlPlan,
 } from '../crawler';
 import type { CatalogState } from './catalog.svelte';
-import { localInput, type CrawlInput, type RemoteInput } from './crawl-input';
+import { localInput, type CrawlInput, type RemoteInput } from '../crawler/crawl-input';
 import {
   listSources,
   requestAccess,
   sourceLabel,
   sourcesFromFound,
   tableSourceFor,
-} from './crawl-sources';
-import type { FoundFile } from './folder-files';
+} from '../crawler/crawl-sources';
+import type { FoundFile } from '../platform/folder-files';
 import {
   formatKeyOf,
   kindOf,
@@ -36,9 +36,9 @@ import {
   partitionsFor,
   tableDraftFor,
   UNSAVED,
-} from './crawl-drafts';
+} from '../crawler/crawl-drafts';
 
-export { newCrawler, UNSAVED } from './crawl-drafts';
+export { newCrawler, UNSAVED } from '../crawler/crawl-drafts';
 
 export type CrawlState =
   | { kind: 'idle' }

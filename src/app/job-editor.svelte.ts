@@ -25,9 +25,9 @@ import {
   engineErrorText,
   type EngineAnswer,
   type EngineFindings,
-} from './job-schemas';
-import { updateNode } from './job-edits';
-import type { Row } from './row-window';
+} from '../jobs/node-schemas';
+import { updateNode } from '../jobs/edits';
+import type { Row } from '../core/rows/row-window';
 
 let fileCount = 0;
 

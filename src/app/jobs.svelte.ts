@@ -4,16 +4,16 @@
  * each holds a Web Lock, so a run whose tab closed is found and marked interrupted on load.
  */
 import { SvelteMap } from 'svelte/reactivity';
-import { openCatalogDb } from '../catalog/db';
+import { openCatalogDb } from '../storage/schema';
 import { DecantError } from '../core/errors';
 import type { BookmarkMode, Job, NodeId } from '../jobs/model';
 import type { FileStamp, JobBookmark, JobRun, JobVersion, SavedJob } from '../jobs/run-model';
 import { argumentsFromText, argumentsText } from '../jobs/run-arguments';
 import { JobStore } from '../jobs/store';
 import { catalog, engine } from './instances';
-import { jobLockName, JobRunner } from './job-runner';
-import { nextFilesOf, type NextFiles } from './job-sources';
-import { opfsRoot, removeStagedFiles } from './job-output';
+import { jobLockName, JobRunner } from '../jobs/run/job-runner';
+import { nextFilesOf, type NextFiles } from '../jobs/run/sources';
+import { opfsRoot, removeStagedFiles } from '../jobs/run/output';
 
 export type {
   BookmarkMode,

@@ -2,7 +2,7 @@ import { DecantError } from '../core/errors';
 import type { EngineClient } from '../engine/client';
 import type { SqlResult } from '../engine/protocol';
 import { gridFromIpc } from '../engine/preview';
-import type { Row } from './row-window';
+import type { Row } from '../core/rows/row-window';
 
 /** The SQL console: one statement runs at a time; its result stays in the engine for paging. */
 export class QueryConsole {

@@ -5,8 +5,8 @@ import { widenOnCastError } from '../core/csv/widen-column';
 import type { ConvertProgress, EngineClient } from '../engine/client';
 import type { CsvInspection, ParquetCompression } from '../engine/protocol';
 import { gridFromIpc, type PreviewGrid } from '../engine/preview';
-import type { DroppedFile } from './dropped-files';
-import { downloadUrl } from './download';
+import type { DroppedFile } from '../platform/dropped-files';
+import { downloadUrl } from '../platform/download';
 
 /** Extensions Quick convert reads; anything else is refused with a reason before the engine sees it. */
 const TEXT_FILE = /\.(csv|tsv|txt|tab|psv|dat)(\.gz|\.gzip)?$/i;

@@ -5,7 +5,7 @@
  * problem the leader met, a workflow run to stop. What a firing starts runs in the tab that fired.
  */
 /* eslint-disable svelte/prefer-svelte-reactivity -- its Maps and Sets are lookups, never rendered */
-import { openCatalogDb, type CatalogDb } from '../catalog/db';
+import { openCatalogDb, type CatalogDb } from '../storage/schema';
 import { DecantError } from '../core/errors';
 import type { EngineClient } from '../engine/client';
 import {
@@ -28,9 +28,9 @@ import {
 import type { CatalogState } from './catalog.svelte';
 import { isFinal, jobs } from './jobs.svelte';
 import { clockFromSearch, type AppClock } from './scheduler-clock';
-import { launchCrawler, outcomeOfCrawlerRun, outcomeOfJobRun } from './scheduler-runs';
-import { eventSources } from './scheduler-sources';
-import { SchedulerStore, type WatchedSourceRecord } from './scheduler-store';
+import { launchCrawler, outcomeOfCrawlerRun, outcomeOfJobRun } from '../scheduler/launch-runs';
+import { eventSources } from '../scheduler/event-sources';
+import { SchedulerStore, type WatchedSourceRecord } from '../scheduler/store';
 
 /** Starts and stops job runs (the Jobs area's `jobs()`); without it, job actions fail and say so. */
 export interface JobLauncher {

@@ -6,7 +6,7 @@
 import { quotedName } from '../core/quoted-name';
 import { catalogError, tableLabel, tableMissing } from './catalog-errors';
 import * as databaseWrites from './database-writes';
-import type { CatalogDb, CatalogStoreName } from './db';
+import type { CatalogDb, CatalogStoreName } from '../storage/schema';
 import type { ImportPlan } from './glue-import';
 import { applyImportPlan, type ImportResult } from './import-apply';
 import { LiveCatalogIndex } from './live-index';

@@ -5,7 +5,7 @@
  */
 import { DecantError } from '../core/errors';
 import { quotedName } from '../core/quoted-name';
-import { describeChanges, diffSchemas, sameColumnOrder } from '../core/schema-diff';
+import { describeChanges, diffSchemas, sameColumnOrder } from './schema-diff';
 import {
   CATALOG_EXPORT_VERSION,
   DUCKDB_TYPE_PARAMETER,

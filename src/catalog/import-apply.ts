@@ -3,7 +3,7 @@
  * overwrites only the conflicts the user chose, and archives every table it overwrites.
  */
 import { quotedName } from '../core/quoted-name';
-import { describeChanges, diffSchemas } from '../core/schema-diff';
+import { describeChanges, diffSchemas } from './schema-diff';
 import { catalogError, tableLabel } from './catalog-errors';
 import type { ImportPlan } from './glue-import';
 import { versionOf, type WriteTx } from './table-records';

@@ -1,5 +1,10 @@
 // The Data Catalog's public face: storage (db, store), search, Glue/Athena export and import.
-export { CATALOG_DB_VERSION, openCatalogDb, type CatalogDb, type CatalogDbSchema } from './db';
+export {
+  CATALOG_DB_VERSION,
+  openCatalogDb,
+  type CatalogDb,
+  type CatalogDbSchema,
+} from '../storage/schema';
 export {
   CatalogStore,
   type CatalogChange,

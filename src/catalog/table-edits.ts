@@ -3,7 +3,7 @@
  * table and reason that a single-column edit produces.
  */
 import { quotedName } from '../core/quoted-name';
-import { describeChanges, diffSchemas, sameColumnOrder } from '../core/schema-diff';
+import { describeChanges, diffSchemas, sameColumnOrder } from './schema-diff';
 import type { CatalogColumn, CatalogTable } from './model';
 
 type Schema = Pick<CatalogTable, 'columns' | 'partitionKeys'>;

@@ -3,7 +3,7 @@
  * inside a write transaction: for rename, delete and restore of tables and whole databases.
  */
 import type { IDBPTransaction } from 'idb';
-import type { CatalogDbSchema, CatalogStoreName } from './db';
+import type { CatalogDbSchema, CatalogStoreName } from '../storage/schema';
 import type { CatalogPartition, CatalogTable, TableStatistics, TableVersion } from './model';
 
 export type WriteTx = IDBPTransaction<CatalogDbSchema, CatalogStoreName[], 'readwrite'>;

@@ -2,7 +2,7 @@
  * The bodies of table writes (tables, versions, partitions, statistics), each run inside one
  * transaction by CatalogStore. They throw DecantErrors to abort; they log what they changed.
  */
-import { describeChanges, diffSchemas } from '../core/schema-diff';
+import { describeChanges, diffSchemas } from './schema-diff';
 import {
   catalogError,
   databaseMissing,

@@ -2,7 +2,7 @@
  * The one way the catalog writes: a readwrite transaction that commits whole or aborts whole.
  */
 import { failedWriteError } from './catalog-errors';
-import type { CatalogDb, CatalogStoreName } from './db';
+import type { CatalogDb, CatalogStoreName } from '../storage/schema';
 import type { WriteTx } from './table-records';
 import { WriteLog } from './write-log';
 

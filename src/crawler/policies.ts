@@ -4,7 +4,7 @@
  * (log, delete, deprecate) and the recrawl policy (everything, or new folders only). Pure.
  */
 import type { CatalogColumn, CatalogTable, SchemaChangePolicy } from '../catalog/model';
-import { describeChanges, diffSchemas } from '../core/schema-diff';
+import { describeChanges, diffSchemas } from '../catalog/schema-diff';
 import type { ClassifiedFile } from './crawl-file';
 import type { CrawlPlan, TablePlan } from './crawl-plan';
 

@@ -3,7 +3,7 @@
  * write that belongs together is one transaction: a save writes the job and its version; a
  * successful run's record and its bookmarks commit together or not at all.
  */
-import type { CatalogDb } from '../catalog/db';
+import type { CatalogDb } from '../storage/schema';
 import { runWrite } from '../catalog/write-runner';
 import { DecantError } from '../core/errors';
 import { quotedName } from '../core/quoted-name';

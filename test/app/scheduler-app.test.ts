@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { listObjects } from '../../src/app/scheduler-sources';
-import { argumentsFromText, previewSchedule } from '../../src/app/scheduler-form';
+import { listObjects } from '../../src/scheduler/event-sources';
+import { argumentsFromText, previewSchedule } from '../../src/scheduler/trigger-form';
 import { clockFromSearch, wallClock } from '../../src/app/scheduler-clock';
 import { applyPoll, emptyWatchState } from '../../src/scheduler';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { IDBFactory } from 'fake-indexeddb';
 import './catalog-fixtures';
-import { CATALOG_DB_VERSION, openCatalogDb } from '../../src/catalog/db';
+import { CATALOG_DB_VERSION, openCatalogDb } from '../../src/storage/schema';
 import { table } from './catalog-fixtures';
 
 /** A promise for an IDBRequest's result. */

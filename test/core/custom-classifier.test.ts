@@ -16,7 +16,7 @@ import {
 import type { CsvDialect } from '../../src/core/csv/dialect';
 import { csvFormatKey } from '../../src/crawler/format-key';
 import { readCsvSql, sniffCsvSql } from '../../src/core/sql/read-csv';
-import { dialectFromParameters, parametersFromDialect } from '../../src/app/table-files';
+import { dialectFromParameters, parametersFromDialect } from '../../src/catalog/table-files';
 import type { CatalogTable } from '../../src/catalog/model';
 
 const c = (s: Partial<CsvClassifierSettings> = {}): CsvClassifierSettings => ({

@@ -19,7 +19,7 @@ import { quoteIdent } from '../../src/core/sql/quote';
 import { startNodeEngine, type NodeEngine } from '../support/node-engine';
 import { expected, fixturePath, sourceFor } from '../support/fixtures';
 import { decantErrorFrom } from '../support/decant-error';
-import { dialectFromParameters, parametersFromDialect } from '../../src/app/table-files';
+import { dialectFromParameters, parametersFromDialect } from '../../src/catalog/table-files';
 import type { CatalogTable } from '../../src/catalog/model';
 import { nodeTables } from './catalog-support';
 

@@ -10,9 +10,9 @@ import type {
   TableSource,
 } from '../catalog/model';
 import type { CsvDialect } from '../core/csv/dialect';
-import { csvFormatKey, CRAWLER_PARAMETER, type TablePlan } from '../crawler';
+import { csvFormatKey, CRAWLER_PARAMETER, type TablePlan } from '.';
 import type { CrawlRequest } from '../engine/protocol';
-import { dialectFromParameters, parametersFromDialect } from './table-files';
+import { dialectFromParameters, parametersFromDialect } from '../catalog/table-files';
 
 /** The name runs of an unsaved crawler are recorded under. */
 export const UNSAVED = 'folder crawl';

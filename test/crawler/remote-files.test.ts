@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findRemoteFiles, textOfSources } from '../../src/app/remote-files';
+import { findRemoteFiles, textOfSources } from '../../src/crawler/remote-files';
 import { fixturePath } from '../support/fixtures';
 import { startS3Stack, type S3Stack } from '../support/s3-stack';
 import { presign, putObject } from '../support/s3-server';

@@ -6,8 +6,8 @@
 import type { CrawlerSource, TableSource } from '../catalog/model';
 import { DecantError } from '../core/errors';
 import { localInput, type CrawlInput } from './crawl-input';
-import { filesFromDirectory, type FoundFile } from './folder-files';
-import { copyToOpfs, fileFromOpfs } from './opfs';
+import { filesFromDirectory, type FoundFile } from '../platform/folder-files';
+import { copyToOpfs, fileFromOpfs } from '../platform/opfs';
 import { findRemoteFiles, textOfSources } from './remote-files';
 
 type WithPermission = {

@@ -5,8 +5,8 @@ import {
   fileFromSource,
   grantAccess,
   SourceUnavailable,
-} from '../../src/app/table-files';
-import { droppedFiles } from '../../src/app/dropped-files';
+} from '../../src/catalog/table-files';
+import { droppedFiles } from '../../src/platform/dropped-files';
 import type { CatalogTable } from '../../src/catalog/model';
 
 /** A FileSystemFileHandle as Chromium behaves after a reload: read permission must be asked again. */

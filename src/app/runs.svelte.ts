@@ -2,8 +2,8 @@
  * The Runs page's model: every run of crawlers, jobs and workflows as one list, and opt-in
  * browser notifications when one fails (asked for on a click; shown by the tab that leads, once).
  */
-import type { CatalogDb } from '../catalog/db';
-import { openCatalogDb } from '../catalog/db';
+import type { CatalogDb } from '../storage/schema';
+import { openCatalogDb } from '../storage/schema';
 import type { FailedRun } from './schedule.svelte';
 
 export interface RunRow {

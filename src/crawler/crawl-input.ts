@@ -1,4 +1,4 @@
-import type { FoundFile } from './folder-files';
+import type { FoundFile } from '../platform/folder-files';
 
 /**
  * One file a crawl reads: on this computer (dropped, picked, kept in OPFS) or behind an HTTP(S)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeChanges, diffSchemas, sameColumnOrder } from '../../src/core/schema-diff';
+import { describeChanges, diffSchemas, sameColumnOrder } from '../../src/catalog/schema-diff';
 import type { CatalogColumn } from '../../src/catalog/model';
 
 const col = (name: string, type: string, comment = ''): CatalogColumn => ({ name, type, comment });

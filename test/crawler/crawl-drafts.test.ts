@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CatalogTable } from '../../src/catalog/model';
 import type { TablePlan } from '../../src/crawler';
-import { kindOf, newCrawler, tableDraftFor } from '../../src/app/crawl-drafts';
+import { kindOf, newCrawler, tableDraftFor } from '../../src/crawler/crawl-drafts';
 
 const plan: TablePlan = {
   name: 'sales',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { viewportRows } from '../../src/app/viewport-rows';
+import { viewportRows } from '../../src/core/rows/viewport-rows';
 
 const top = (v: ReturnType<typeof viewportRows>, i: number) => v.baseTop + (i - v.baseRow) * 28;
 

@@ -5,7 +5,7 @@
  * readwrite transaction. Errors are DecantErrors starting `scheduler: `.
  */
 import type { IDBPTransaction } from 'idb';
-import type { CatalogDb, CatalogDbSchema, WorkflowRunRecord } from '../catalog/db';
+import type { CatalogDb, CatalogDbSchema, WorkflowRunRecord } from '../storage/schema';
 import { DecantError } from '../core/errors';
 import {
   triggerProblems,
@@ -15,7 +15,7 @@ import {
   type TriggerFiring,
   type Workflow,
   type WorkflowRun,
-} from '../scheduler';
+} from '.';
 
 /** Where an EVENT trigger looks: a folder handle (picked, or in OPFS) or a ListObjectsV2 URL. */
 export type WatchedSourceRecord =

@@ -3,13 +3,13 @@
  * CrawlSession: list, classify, plan, commit, record), under a run id chosen before it starts,
  * so a firing and a workflow node can name the run while it is still going.
  */
-import type { CatalogState } from './catalog.svelte';
-import { CrawlSession } from './crawl.svelte';
+import type { CatalogState } from '../app/catalog.svelte';
+import { CrawlSession } from '../app/crawl.svelte';
 import type { Crawler, CrawlerRun, CrawlerSource } from '../catalog/model';
 import { DecantError } from '../core/errors';
 import type { EngineClient } from '../engine/client';
-import type { RunOutcome } from '../scheduler';
-import { sourceLabel } from './crawl-sources';
+import type { RunOutcome } from '.';
+import { sourceLabel } from '../crawler/crawl-sources';
 
 type WithPermission = { queryPermission?: (d: { mode: 'read' }) => Promise<PermissionState> };
 

@@ -1,11 +1,11 @@
 /** A job target's output registered in the catalog once its files are in place. */
-import type { CompiledTarget } from '../jobs/compile';
-import type { Job } from '../jobs/model';
-import { HIVE_NULL, outputTableDraft, type WrittenFile } from '../jobs/output-files';
-import type { JobRun, RunLogLine } from '../jobs/run-model';
-import { quotedName } from '../core/quoted-name';
-import type { JobTargetOutput } from '../engine/client';
-import type { CatalogState } from './catalog.svelte';
+import type { CompiledTarget } from '../compile';
+import type { Job } from '../model';
+import { HIVE_NULL, outputTableDraft, type WrittenFile } from '../output-files';
+import type { JobRun, RunLogLine } from '../run-model';
+import { quotedName } from '../../core/quoted-name';
+import type { JobTargetOutput } from '../../engine/client';
+import type { CatalogState } from '../../app/catalog.svelte';
 
 /**
  * Registers (or appends to) the target's catalog table over the files just published; returns

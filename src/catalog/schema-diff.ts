@@ -2,8 +2,8 @@
  * Column-level differences between two schemas, matched by column name, and a short human reason
  * for them (the text stored with every archived table version).
  */
-import type { CatalogColumn, SchemaChange } from '../catalog/model';
-import { quotedName } from './quoted-name';
+import type { CatalogColumn, SchemaChange } from './model';
+import { quotedName } from '../core/quoted-name';
 
 /**
  * What changed from `before` to `after`, by column name. Order is stable: columns of `before` in

@@ -6,11 +6,11 @@
  * leaves nothing that looks like complete output.
  */
 import { downloadZip } from 'client-zip';
-import type { CatalogDb } from '../catalog/db';
-import { DecantError } from '../core/errors';
-import { quotedName } from '../core/quoted-name';
-import type { NodeId } from '../jobs/model';
-import { downloadBlob } from './download';
+import type { CatalogDb } from '../../storage/schema';
+import { DecantError } from '../../core/errors';
+import { quotedName } from '../../core/quoted-name';
+import type { NodeId } from '../model';
+import { downloadBlob } from '../../platform/download';
 
 /** A file a run made, waiting to be written: `path` is relative to the target's folder. */
 export interface StagedFile {

@@ -4,7 +4,7 @@
  * cases never change once released, since users hold databases created by every one of them.
  */
 import { wrap, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
-import { catalogError } from './catalog-errors';
+import { catalogError } from '../catalog/catalog-errors';
 import type {
   CatalogDatabase,
   CatalogPartition,
@@ -14,7 +14,7 @@ import type {
   CsvClassifier,
   TableStatistics,
   TableVersion,
-} from './model';
+} from '../catalog/model';
 import type { EventWatchState, Trigger, TriggerFiring, Workflow, WorkflowRun } from '../scheduler';
 import type { JobBookmark, JobRun, JobVersion, SavedJob } from '../jobs/run-model';
 

@@ -14,8 +14,8 @@ import {
   redactUrl,
   signatureOf,
 } from '../core/remote';
-import type { EventSources, EventTrigger, ListedFile } from '../scheduler';
-import type { SchedulerStore, WatchedSourceRecord } from './scheduler-store';
+import type { EventSources, EventTrigger, ListedFile } from '.';
+import type { SchedulerStore, WatchedSourceRecord } from './store';
 
 type WithPermission = { queryPermission?: (d: { mode: 'read' }) => Promise<PermissionState> };
 type Walkable = FileSystemDirectoryHandle & { values(): AsyncIterable<FileSystemHandle> };

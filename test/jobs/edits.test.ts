@@ -7,21 +7,13 @@ import {
   portCount,
   removeParts,
   setInput,
-} from '../../src/app/job-edits';
-import { describeJob, engineErrorText, type EngineAnswer } from '../../src/app/job-schemas';
+} from '../../src/jobs/edits';
+import { describeJob, engineErrorText, type EngineAnswer } from '../../src/jobs/node-schemas';
 import { compileJob, newJob, type Job } from '../../src/jobs';
 import { SqlConsole } from '../../workers/engine/sql-console';
 import { arrangedPositions } from '../../src/ui/jobs/editor/arrange';
 import { getAt, setAt } from '../../src/ui/jobs/editor/fields';
-import {
-  CUSTOMERS,
-  jobEngine,
-  node,
-  jobOf,
-  source,
-  target,
-  type JobEngine,
-} from '../jobs/job-support';
+import { CUSTOMERS, jobEngine, node, jobOf, source, target, type JobEngine } from './job-support';
 
 const at = { x: 0, y: 0 };
 

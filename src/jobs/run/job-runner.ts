@@ -5,18 +5,18 @@
  * and commits bookmarks with the run record. Each run holds a Web Lock named after it while it
  * runs (see JobStore.markInterrupted), keeps to its timeout and is retried as the job says.
  */
-import type { CatalogDb } from '../catalog/db';
-import { DecantError } from '../core/errors';
-import { formatDuration } from '../core/format';
-import { quotedName } from '../core/quoted-name';
-import type { EngineClient, JobTargetOutput } from '../engine/client';
-import { mergeBookmark } from '../jobs/bookmarks';
-import { analyzeJob, nodeLabel } from '../jobs/analyze';
-import { compileJob, statementFor, type CompiledJob, type CompiledTarget } from '../jobs/compile';
-import type { SourceTable } from '../jobs/context';
-import { JobError } from '../jobs/errors';
-import type { Job, JobNode, NodeId } from '../jobs/model';
-import { partFileName, partitionFolder } from '../jobs/output-files';
+import type { CatalogDb } from '../../storage/schema';
+import { DecantError } from '../../core/errors';
+import { formatDuration } from '../../core/format';
+import { quotedName } from '../../core/quoted-name';
+import type { EngineClient, JobTargetOutput } from '../../engine/client';
+import { mergeBookmark } from '../bookmarks';
+import { analyzeJob, nodeLabel } from '../analyze';
+import { compileJob, statementFor, type CompiledJob, type CompiledTarget } from '../compile';
+import type { SourceTable } from '../context';
+import { JobError } from '../errors';
+import type { Job, JobNode, NodeId } from '../model';
+import { partFileName, partitionFolder } from '../output-files';
 import {
   runLockName,
   type FileStamp,
@@ -24,12 +24,12 @@ import {
   type RunLogLine,
   type RunTarget,
   type SavedJob,
-} from '../jobs/run-model';
-import { rowsInFromCatalog } from '../jobs/run-metrics';
-import type { JobStore } from '../jobs/store';
-import type { CatalogState } from './catalog.svelte';
-import { registerOutput } from './job-register';
-import { prepareSources, skippedByBookmark } from './job-sources';
+} from '../run-model';
+import { rowsInFromCatalog } from '../run-metrics';
+import type { JobStore } from '../store';
+import type { CatalogState } from '../../app/catalog.svelte';
+import { registerOutput } from './register';
+import { prepareSources, skippedByBookmark } from './sources';
 import {
   downloadFiles,
   opfsRoot,
@@ -40,7 +40,7 @@ import {
   type PublishedFile,
   type StagedFile,
   type StagedFolder,
-} from './job-output';
+} from './output';
 
 export interface RunnerDeps {
   store: JobStore;

@@ -12,8 +12,8 @@ import {
   type JobNode,
   type NodeId,
   type NodeKind,
-} from '../jobs';
-import { NODE_MODULES } from '../jobs/nodes';
+} from '.';
+import { NODE_MODULES } from './nodes';
 import { DecantError } from '../core/errors';
 import { quoteIdent } from '../core/sql/quote';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { openCatalogDb } from '../../src/catalog/db';
-import { SchedulerStore } from '../../src/app/scheduler-store';
+import { openCatalogDb } from '../../src/storage/schema';
+import { SchedulerStore } from '../../src/scheduler/store';
 import { Scheduler, scheduleKey, type TriggerFiring, type WorkflowRun } from '../../src/scheduler';
-import { at, FakeClock, scheduled } from '../scheduler/support';
+import { at, FakeClock, scheduled } from './support';
 
 async function twoTabs() {
   const factory = new IDBFactory();

@@ -1,13 +1,8 @@
-import type {
-  CatalogPartition,
-  CatalogTable,
-  TableParameters,
-  TableSource,
-} from '../catalog/model';
+import type { CatalogPartition, CatalogTable, TableParameters, TableSource } from './model';
 import type { AttachedTable, JsonTable, ParquetTable, UrlFile } from '../engine/protocol';
 import type { CsvDialect } from '../core/csv/dialect';
 import { DecantError } from '../core/errors';
-import { fileFromOpfs } from './opfs';
+import { fileFromOpfs } from '../platform/opfs';
 
 type HandleWithPermission = FileSystemFileHandle & {
   queryPermission?: (d: { mode: 'read' }) => Promise<PermissionState>;

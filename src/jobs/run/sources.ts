@@ -3,19 +3,19 @@
  * its files with their stamps (path, size, lastModified), and the files its bookmark skips;
  * and, for the job page, the files the next run will read.
  */
-import type { CatalogPartition, CatalogTable } from '../catalog/model';
-import { quoteIdent } from '../core/sql/quote';
-import { typeSql } from '../core/sql/table-view';
-import { processedPaths, unprocessedFiles } from '../jobs/bookmarks';
-import type { SourceTable } from '../jobs/context';
-import { JobError } from '../jobs/errors';
-import type { BookmarkMode, CatalogSourceNode, Job, NodeId } from '../jobs/model';
-import type { FileStamp, JobBookmark, RunLogLine } from '../jobs/run-model';
-import { DecantError } from '../core/errors';
-import { quotedName } from '../core/quoted-name';
-import type { CatalogState } from './catalog.svelte';
+import type { CatalogPartition, CatalogTable } from '../../catalog/model';
+import { quoteIdent } from '../../core/sql/quote';
+import { typeSql } from '../../core/sql/table-view';
+import { processedPaths, unprocessedFiles } from '../bookmarks';
+import type { SourceTable } from '../context';
+import { JobError } from '../errors';
+import type { BookmarkMode, CatalogSourceNode, Job, NodeId } from '../model';
+import type { FileStamp, JobBookmark, RunLogLine } from '../run-model';
+import { DecantError } from '../../core/errors';
+import { quotedName } from '../../core/quoted-name';
+import type { CatalogState } from '../../app/catalog.svelte';
 import type { RunnerDeps } from './job-runner';
-import { dialectFromParameters, jsonTableFrom, parquetTableFrom } from './table-files';
+import { dialectFromParameters, jsonTableFrom, parquetTableFrom } from '../../catalog/table-files';
 
 /** Per catalog source of a job: the files its next run reads, as its bookmark mode says. */
 export interface NextFiles {

@@ -15,8 +15,8 @@ import {
   type NodeColumn,
   type NodeFacts,
   type NodeId,
-} from '../jobs';
-import { topologicalOrder } from '../jobs/graph';
+} from '.';
+import { topologicalOrder } from './graph';
 import type { SqlResult } from '../engine/protocol';
 
 /** The part of the engine client this needs. */

@@ -9,7 +9,7 @@ import {
   type Trigger,
   type TriggerKind,
   type TriggerProblemField,
-} from '../scheduler';
+} from '.';
 
 /** A new trigger of `kind`, keeping what the kinds share from `from`. */
 export function blankTrigger(kind: TriggerKind, from?: Trigger): Trigger {
