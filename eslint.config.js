@@ -4,6 +4,7 @@ import { defineConfig, globalIgnores } from 'eslint/config';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import decant from './eslint/layers.js';
 
 export default defineConfig(
   globalIgnores(['dist/', 'node_modules/', 'coverage/', 'bench/out/', 'test-results/']),
@@ -29,6 +30,12 @@ export default defineConfig(
     languageOptions: {
       parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] },
     },
+  },
+  {
+    // Imports flow down the layers; a domain is reached through its index.ts (eslint/layers.js).
+    files: ['src/**/*.ts', 'src/**/*.svelte', 'workers/**/*.ts'],
+    plugins: { decant },
+    rules: { 'decant/layers': 'warn' },
   },
   {
     // We never render HTML built from user data (CSV cells, file names): no {@html}, ever.

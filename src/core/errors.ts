@@ -1,9 +1,12 @@
 /**
  * An error a user can act on: the message starts with the domain and names the file, and `line`
- * and `column` say where, when known.
+ * and `column` say where, when known. `domain` holds that first word as a field, and `detail` the
+ * message without it, so code that rewords an error never parses the message back.
  */
 export class DecantError extends Error {
   override name = 'DecantError';
+  /** Which part of Decant speaks: `catalog`, `crawler`, `job`, `csv`… (the message's first word). */
+  readonly domain?: string;
   readonly line?: number;
   readonly column?: string;
   /** A machine-readable reason the UI can offer a fix for. */
@@ -19,15 +22,34 @@ export class DecantError extends Error {
       column?: string;
       code?: DecantErrorCode;
       sql?: string;
+      /** Prefixed to the message (`domain: …`) unless it already starts with it. */
+      domain?: string;
     } = {},
   ) {
-    super(message, { cause: opts.cause });
+    const domain = opts.domain ?? DOMAIN_PREFIX.exec(message)?.[1];
+    super(
+      opts.domain && !message.startsWith(`${opts.domain}: `)
+        ? `${opts.domain}: ${message}`
+        : message,
+      { cause: opts.cause },
+    );
+    this.domain = domain;
     this.line = opts.line;
     this.column = opts.column;
     this.code = opts.code;
     this.sql = opts.sql;
   }
+
+  /** The message without its `domain: ` prefix, to wrap in another domain's words. */
+  get detail(): string {
+    return this.domain && this.message.startsWith(`${this.domain}: `)
+      ? this.message.slice(this.domain.length + 2)
+      : this.message;
+  }
 }
+
+/** A message's leading `word: ` (lower-case letters and dashes) names its domain. */
+const DOMAIN_PREFIX = /^([a-z][a-z-]*): /;
 
 export type DecantErrorCode =
   | 'empty'

@@ -3,7 +3,7 @@
  * checked field by field, and how it becomes DuckDB sniff hints and a CsvDialect. Pure.
  */
 import type { ColumnInfo, CsvDialect, CsvEncoding } from './dialect';
-import type { SniffHints } from '../sql/read-csv';
+import type { SniffHints } from './dialect';
 
 /** Glue's ContainsHeader. UNKNOWN lets the sniffer decide. */
 export type HeaderRule = 'PRESENT' | 'ABSENT' | 'UNKNOWN';

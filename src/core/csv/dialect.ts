@@ -60,3 +60,28 @@ export function delimiterLabel(d: string): string {
       return JSON.stringify(d);
   }
 }
+
+/** Options DuckDB's sniffer takes as hints; anything left out is detected. */
+export interface SniffHints {
+  delimiter?: string;
+  encoding?: CsvDialect['encoding'];
+  decimalSeparator?: ',' | '.';
+  /** Rows to sample; DuckDB's default is 20,480. -1 reads the whole file. */
+  sampleSize?: number;
+  /** Skip rows that do not fit, so a ragged file's header still decides the shape. */
+  ignoreErrors?: boolean;
+  /** Quote and escape characters; '' for none. */
+  quote?: string;
+  escape?: string;
+  /** Whether the first line is a header; undefined: detected. */
+  header?: boolean;
+  /** strftime formats; undefined: detected. */
+  dateFormat?: string;
+  timestampFormat?: string;
+  /** Fields read as NULL (`nullstr`); undefined: only the empty field. */
+  nullValues?: readonly string[];
+  /** Column names in order (`names`); a file with more columns keeps DuckDB's names for the rest. */
+  names?: readonly string[];
+  /** Types a column may be detected as (`auto_type_candidates`); VARCHAR is always one. */
+  typeCandidates?: readonly string[];
+}

@@ -1,5 +1,5 @@
 import type { ColumnInfo } from '../csv/dialect';
-import { quoteIdent } from './quote';
+import { ident, joinSql, raw, sql, type Sql } from './sql-template';
 
 /**
  * SQL for Glue's column statistics. `relation` is an already quoted, qualified name (see
@@ -29,26 +29,28 @@ export const STATS_TEXT_LIMIT = 256;
  * true/false counts for BOOLEAN.
  */
 export function columnStatisticsSql(relation: string, columns: readonly ColumnInfo[]): string {
-  const parts = ['count(*) AS "rows"'];
+  const parts: Sql[] = [sql`count(*) AS "rows"`];
   columns.forEach((c, i) => {
-    const q = quoteIdent(c.name);
+    const q = ident(c.name);
+    const as = (prefix: string) => ident(`${prefix}${i}`);
     const kind = statsKind(c.type);
-    parts.push(`count(${q}) AS "n${i}"`, `approx_count_distinct(${q}) AS "d${i}"`);
+    parts.push(sql`count(${q}) AS ${as('n')}`, sql`approx_count_distinct(${q}) AS ${as('d')}`);
     if (kind !== 'nested')
       parts.push(
-        `left(CAST(min(${q}) AS VARCHAR), ${STATS_TEXT_LIMIT}) AS "lo${i}"`,
-        `left(CAST(max(${q}) AS VARCHAR), ${STATS_TEXT_LIMIT}) AS "hi${i}"`,
+        sql`left(CAST(min(${q}) AS VARCHAR), ${STATS_TEXT_LIMIT}) AS ${as('lo')}`,
+        sql`left(CAST(max(${q}) AS VARCHAR), ${STATS_TEXT_LIMIT}) AS ${as('hi')}`,
       );
     if (kind === 'text' || kind === 'binary') {
-      const len = kind === 'text' ? 'length' : 'octet_length';
-      parts.push(`max(${len}(${q})) AS "ml${i}"`, `avg(${len}(${q})) AS "al${i}"`);
+      const len = raw(kind === 'text' ? 'length' : 'octet_length');
+      parts.push(sql`max(${len}(${q})) AS ${as('ml')}`, sql`avg(${len}(${q})) AS ${as('al')}`);
     }
     if (kind === 'boolean')
       parts.push(
         // count_if is HUGEINT in DuckDB 1.4, which Arrow hands over as a decimal.
-        `CAST(count_if(${q}) AS BIGINT) AS "t${i}"`,
-        `CAST(count_if(NOT ${q}) AS BIGINT) AS "f${i}"`,
+        sql`CAST(count_if(${q}) AS BIGINT) AS ${as('t')}`,
+        sql`CAST(count_if(NOT ${q}) AS BIGINT) AS ${as('f')}`,
       );
   });
-  return `SELECT ${parts.join(', ')} FROM ${relation}`;
+  // `relation` is already quoted (see table-view.ts `qualifiedName`).
+  return sql`SELECT ${joinSql(parts)} FROM ${raw(relation)}`.text;
 }
