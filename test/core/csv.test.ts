@@ -58,6 +58,27 @@ describe('classifyHead', () => {
       reason: /big-endian/,
     });
   });
+  it('reads UTF-16 LE without a BOM, and refuses BE without one (regression: "not a text file")', () => {
+    const text = 'id,name\n1,Zoë\n2,Bob\n';
+    const le = new Uint8Array(
+      [...text].flatMap((c) => [c.charCodeAt(0) & 0xff, c.charCodeAt(0) >> 8]),
+    );
+    expect(classifyHead(le, true)).toMatchObject({
+      kind: 'text',
+      encoding: 'utf-16',
+      encodingLabel: 'UTF-16 LE (no BOM), transcoded',
+      text,
+    });
+    const be = new Uint8Array(
+      [...text].flatMap((c) => [c.charCodeAt(0) >> 8, c.charCodeAt(0) & 0xff]),
+    );
+    expect(classifyHead(be, true)).toMatchObject({ kind: 'binary', reason: /big-endian/ });
+    // Plain single-byte text and NUL-ridden junk are not taken for UTF-16.
+    expect(classifyHead(utf8('a,b\n1,2\n'), true)).toMatchObject({ encoding: 'utf-8' });
+    expect(classifyHead(bytes(0, 0, 0, 0, 0, 0, 0, 0, 1, 0), true)).toMatchObject({
+      kind: 'binary',
+    });
+  });
   it('locates bytes by line and column', () => {
     expect(lineColumnAt(utf8('ab\ncd\nef'), 7)).toEqual({ line: 3, column: 2 });
   });

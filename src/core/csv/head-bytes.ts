@@ -76,25 +76,48 @@ function cutAfterLastNewline(text: string, complete: boolean): string {
 }
 
 /**
+ * UTF-16 without a byte-order mark, told by its zero bytes: text that is mostly ASCII has a zero
+ * in every pair's high byte (odd offsets for little-endian, even for big-endian) and none in the
+ * other. Needs a few pairs of evidence; single-byte text never has such a pattern.
+ */
+function bomlessUtf16(b: Uint8Array): 'le' | 'be' | null {
+  const pairs = Math.min(b.length >> 1, 4096);
+  if (pairs < 4) return null;
+  let zeroHigh = 0;
+  let zeroLow = 0;
+  for (let i = 0; i < pairs; i++) {
+    const lo = b[2 * i]!;
+    const hi = b[2 * i + 1]!;
+    if (hi === 0 && lo !== 0) zeroHigh++;
+    else if (lo === 0 && hi !== 0) zeroLow++;
+  }
+  if (zeroHigh >= pairs * 0.6 && zeroLow === 0) return 'le';
+  if (zeroLow >= pairs * 0.6 && zeroHigh === 0) return 'be';
+  return null;
+}
+
+/**
  * Classifies the first bytes of a file. `complete` says whether `b` is the whole file (otherwise
  * the last line may be cut). Pure: no I/O.
  */
 export function classifyHead(b: Uint8Array, complete: boolean): HeadVerdict {
   if (b.length === 0) return { kind: 'empty' };
 
-  if (startsWith(b, [0xff, 0xfe]) || startsWith(b, [0xfe, 0xff])) {
-    const le = b[0] === 0xff;
+  const bomless = bomlessUtf16(b);
+  if (startsWith(b, [0xff, 0xfe]) || startsWith(b, [0xfe, 0xff]) || bomless) {
+    const le = bomless ? bomless === 'le' : b[0] === 0xff;
     if (!le)
       return {
         kind: 'binary',
         reason: 'it is UTF-16 big-endian text, which Decant cannot read yet: save it as UTF-8',
       };
-    const text = new TextDecoder('utf-16le').decode(b.subarray(2, b.length - (b.length % 2)));
+    const start = bomless ? 0 : 2;
+    const text = new TextDecoder('utf-16le').decode(b.subarray(start, b.length - (b.length % 2)));
     if (text.trim() === '') return { kind: 'empty' };
     return {
       kind: 'text',
       encoding: 'utf-16',
-      encodingLabel: 'UTF-16 LE (with BOM), transcoded',
+      encodingLabel: `UTF-16 LE (${bomless ? 'no BOM' : 'with BOM'}), transcoded`,
       text: cutAfterLastNewline(text, complete),
     };
   }
