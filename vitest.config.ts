@@ -15,6 +15,7 @@ export default defineConfig({
             'test/app/**/*.test.ts',
             'test/jobs/**/*.test.ts',
             'test/scheduler/**/*.test.ts',
+            'test/storage/**/*.test.ts',
           ],
           testTimeout: 60_000,
         },

@@ -4,7 +4,7 @@
  * each holds a Web Lock, so a run whose tab closed is found and marked interrupted on load.
  */
 import { SvelteMap } from 'svelte/reactivity';
-import { openCatalogDb } from '../storage/schema';
+import { openCatalogDb } from '../storage';
 import { DecantError } from '../core/errors';
 import type { BookmarkMode, Job, NodeId } from '../jobs/model';
 import type { FileStamp, JobBookmark, JobRun, JobVersion, SavedJob } from '../jobs/run-model';

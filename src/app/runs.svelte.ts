@@ -3,7 +3,7 @@
  * browser notifications when one fails (asked for on a click; shown by the tab that leads, once).
  */
 import type { CatalogDb } from '../storage/schema';
-import { openCatalogDb } from '../storage/schema';
+import { openCatalogDb } from '../storage';
 import type { FailedRun } from './schedule.svelte';
 
 export interface RunRow {

@@ -5,7 +5,8 @@
  * problem the leader met, a workflow run to stop. What a firing starts runs in the tab that fired.
  */
 /* eslint-disable svelte/prefer-svelte-reactivity -- its Maps and Sets are lookups, never rendered */
-import { openCatalogDb, type CatalogDb } from '../storage/schema';
+import { openCatalogDb } from '../storage';
+import type { CatalogDb } from '../storage/schema';
 import { DecantError } from '../core/errors';
 import type { EngineClient } from '../engine/client';
 import {

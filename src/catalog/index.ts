@@ -4,7 +4,7 @@ export {
   openCatalogDb,
   type CatalogDb,
   type CatalogDbSchema,
-} from '../storage/schema';
+} from '../storage';
 export {
   CatalogStore,
   type CatalogChange,
