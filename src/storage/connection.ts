@@ -102,12 +102,14 @@ export class StorageConnection {
 
   /**
    * Why a call on the database is refused now (outdated, lost), or null while it is usable.
-   * Writes refused this way change nothing: the call never reaches IndexedDB.
+   * A refused call never reaches IndexedDB: a refused write changes nothing.
    */
   refusal(): DecantError | null {
     const s = this.#status;
     if (s.kind !== 'outdated' && s.kind !== 'lost') return null;
-    return new DecantError(`storage: ${storageStatusText(s)} Nothing was saved.`);
+    return new DecantError(
+      `storage: ${storageStatusText(s)} Until then this page can neither read nor save.`,
+    );
   }
 
   /** Closes the connection (tests, and a page that is going away). */
