@@ -1,7 +1,6 @@
 import {
   CatalogStore,
   catalogExport,
-  openCatalogDb,
   planImport,
   type CatalogChange,
   type CatalogSearchHit,
@@ -20,6 +19,7 @@ import type {
 import { SvelteMap } from 'svelte/reactivity';
 import { DecantError } from '../core/errors';
 import type { EngineClient } from '../engine/client';
+import type { CatalogDb } from '../storage';
 import {
   attachedTableFrom,
   grantAccess,
@@ -64,14 +64,17 @@ export class CatalogState {
   private store: CatalogStore | null = null;
   private channel: BroadcastChannel | null = null;
   private engine: EngineClient;
+  private db: Promise<CatalogDb>;
 
-  constructor(engine: EngineClient) {
+  /** `db` is the page's one connection (src/app/boot.ts). */
+  constructor(engine: EngineClient, db: Promise<CatalogDb>) {
     this.engine = engine;
+    this.db = db;
   }
 
   async open(): Promise<void> {
     try {
-      const db = await openCatalogDb();
+      const db = await this.db;
       this.channel = new BroadcastChannel('decant-catalog');
       this.store = new CatalogStore(db, (change) => {
         this.channel?.postMessage(change);

@@ -6,7 +6,6 @@ import {
   type CustomCsvVerdict,
 } from '../core/csv/custom-classifier';
 import { DecantError } from '../core/errors';
-import { catalog, engine } from './instances';
 
 /** Where saved classifiers live: the catalog's store (CatalogStore) fits. */
 export interface ClassifierRecords {
@@ -154,12 +153,4 @@ export class ClassifiersState {
       this.busy = false;
     }
   }
-}
-
-let state: ClassifiersState | null = null;
-
-/** The page's one list of saved classifiers, in the catalog's database. */
-export function classifiers(): ClassifiersState {
-  state ??= new ClassifiersState(() => catalog().records, engine());
-  return state;
 }

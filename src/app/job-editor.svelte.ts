@@ -331,32 +331,35 @@ export class JobEditor {
   };
 }
 
-// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup, never rendered
-const editors = new Map<string, { editor: JobEditor; destroy: () => void }>();
+/** The page's kept job editors, by job name: one instance, made in src/app/boot.ts. */
+export class JobEditors {
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup, never rendered
+  readonly #editors = new Map<string, { editor: JobEditor; destroy: () => void }>();
 
-/**
- * The editor of job `name`, made by `make` the first time: kept for the page's life, so unsaved
- * edits and their undo history survive a look at another page. It is made in a root of its own:
- * its derived state must not die with the component that first showed it.
- */
-export function jobEditorFor(name: string, make: () => JobEditor): JobEditor {
-  let kept = editors.get(name);
-  if (!kept) {
-    let editor: JobEditor | undefined;
-    const destroy = $effect.root(() => {
-      editor = make();
-    });
-    kept = { editor: editor!, destroy };
-    editors.set(name, kept);
+  /**
+   * The editor of job `name`, made by `make` the first time: kept for the page's life, so
+   * unsaved edits and their undo history survive a look at another page. It is made in a root of
+   * its own: its derived state must not die with the component that first showed it.
+   */
+  for(name: string, make: () => JobEditor): JobEditor {
+    let kept = this.#editors.get(name);
+    if (!kept) {
+      let editor: JobEditor | undefined;
+      const destroy = $effect.root(() => {
+        editor = make();
+      });
+      kept = { editor: editor!, destroy };
+      this.#editors.set(name, kept);
+    }
+    return kept.editor;
   }
-  return kept.editor;
-}
 
-/** Forgets the kept editor of a deleted job (and its unsaved edits). */
-export function forgetJobEditor(name: string): void {
-  const kept = editors.get(name);
-  if (!kept) return;
-  kept.editor.suspend();
-  kept.destroy();
-  editors.delete(name);
+  /** Forgets the kept editor of a deleted job (and its unsaved edits). */
+  forget(name: string): void {
+    const kept = this.#editors.get(name);
+    if (!kept) return;
+    kept.editor.suspend();
+    kept.destroy();
+    this.#editors.delete(name);
+  }
 }

@@ -1,16 +1,17 @@
 /**
  * ETL jobs as the UI sees them: saved jobs with their history, runs (live and past) and
- * bookmarks. One instance per page: `jobs()`. Runs execute in this tab (see job-runner.ts);
+ * bookmarks. One instance per page, made in boot.ts. Runs execute in this tab (see job-runner.ts);
  * each holds a Web Lock, so a run whose tab closed is found and marked interrupted on load.
  */
 import { SvelteMap } from 'svelte/reactivity';
-import { openCatalogDb } from '../storage/schema';
+import type { CatalogDb } from '../storage';
+import type { EngineClient } from '../engine/client';
+import type { CatalogState } from './catalog.svelte';
 import { DecantError } from '../core/errors';
 import type { BookmarkMode, Job, NodeId } from '../jobs/model';
 import type { FileStamp, JobBookmark, JobRun, JobVersion, SavedJob } from '../jobs/run-model';
 import { argumentsFromText, argumentsText } from '../jobs/run-arguments';
 import { JobStore } from '../jobs/store';
-import { catalog, engine } from './instances';
 import { jobLockName, JobRunner } from '../jobs/run/job-runner';
 import { nextFilesOf, type NextFiles } from '../jobs/run/sources';
 import { opfsRoot, removeStagedFiles } from '../jobs/run/output';
@@ -42,6 +43,12 @@ export class JobsState {
   private loading: Promise<void> | null = null;
   private runner: JobRunner | null = null;
   private channel: BroadcastChannel | null = null;
+  private readonly deps: { db: Promise<CatalogDb>; engine: EngineClient; catalog: CatalogState };
+
+  /** `db` is the page's one connection (src/app/boot.ts). */
+  constructor(deps: { db: Promise<CatalogDb>; engine: EngineClient; catalog: CatalogState }) {
+    this.deps = deps;
+  }
 
   /**
    * Opens the store, lists the jobs and marks runs interrupted whose tab is gone (their Web Lock
@@ -50,12 +57,12 @@ export class JobsState {
   load(): Promise<void> {
     this.loading ??= (async () => {
       try {
-        const db = await openCatalogDb();
+        const db = await this.deps.db;
         this.store = new JobStore(db);
         this.runner = new JobRunner({
           store: this.store,
-          engine: engine(),
-          catalog: catalog(),
+          engine: this.deps.engine,
+          catalog: this.deps.catalog,
           onRun: (run) => {
             const before = this.live.get(run.id)?.state;
             this.live.set(run.id, run);
@@ -209,7 +216,7 @@ export class JobsState {
     const { store } = await this.need();
     const saved = this.get(name) ?? (await store.getJob(name));
     if (!saved) throw new DecantError(`job: no saved job "${name}"`);
-    return nextFilesOf(saved.job, catalog(), await store.bookmarks(name));
+    return nextFilesOf(saved.job, this.deps.catalog, await store.bookmarks(name));
   }
 
   /** Forgets the files processed (by one source, or all): the next run reads everything. */
@@ -251,15 +258,4 @@ function isFinalState(r: JobRun): boolean {
 
 function sortByName(list: SavedJob[]): SavedJob[] {
   return list.sort((a, b) => a.name.localeCompare(b.name));
-}
-
-let state: JobsState | null = null;
-
-/** The page's one jobs state, loading on first use. */
-export function jobs(): JobsState {
-  if (!state) {
-    state = new JobsState();
-    void state.load();
-  }
-  return state;
 }

@@ -1,18 +1,32 @@
-import { hashFromRoute, routeFromHash, type Route } from './routes';
+import { hashFromRoute, readHash, routeFromHash, type Route } from './routes';
 
 export { hashFromRoute, routeFromHash, type Route };
 
-/** Current route, following the address bar. */
+/**
+ * The current route, following the address bar. Made once at boot (src/app/boot.ts) and read
+ * through `useRouter()`. A malformed link opens the home area with `notice` set, never a throw.
+ */
 export class Router {
-  route = $state<Route>(routeFromHash(location.hash));
+  route = $state.raw<Route>({ area: 'convert' });
+  /** What to tell the user about the link followed last (a malformed one), or ''. */
+  notice = $state('');
 
   constructor() {
-    addEventListener('hashchange', () => (this.route = routeFromHash(location.hash)));
+    this.#follow();
+    addEventListener('hashchange', () => this.#follow());
   }
 
   go(r: Route): void {
     location.hash = hashFromRoute(r);
   }
-}
 
-export const router = new Router();
+  dismissNotice(): void {
+    this.notice = '';
+  }
+
+  #follow(): void {
+    const { route, notice } = readHash(location.hash);
+    this.route = route;
+    this.notice = notice ?? '';
+  }
+}

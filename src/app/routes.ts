@@ -11,9 +11,37 @@ export type Route =
   /** `#/runs`: every run of jobs, crawlers and workflows. */
   | { area: 'runs' };
 
-/** `#/catalog/sales%20db/orders` → route. Unknown hashes land on Quick convert. */
+/** A route read from the address bar, and what to tell the user about the link, if anything. */
+export interface HashRoute {
+  route: Route;
+  /** Set when the link could not be read (the app then opens on its home area). */
+  notice?: string;
+}
+
+/**
+ * `#/catalog/sales%20db/orders` → route. Unknown hashes land on Quick convert, and so do
+ * malformed ones (a broken `%` escape such as `#/jobs/%`), with a notice instead of a throw.
+ */
 export function routeFromHash(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  return readHash(hash).route;
+}
+
+/** The route of `hash` and, for a malformed link, a notice saying so. Never throws. */
+export function readHash(hash: string): HashRoute {
+  const raw = hash.replace(/^#\/?/, '').split('/');
+  let parts: string[];
+  try {
+    parts = raw.map(decodeURIComponent);
+  } catch {
+    return {
+      route: { area: 'convert' },
+      notice: `The link ${JSON.stringify(hash)} is malformed (a broken %-escape), so Decant opened on its home page.`,
+    };
+  }
+  return { route: routeFromParts(parts) };
+}
+
+function routeFromParts(parts: string[]): Route {
   switch (parts[0]) {
     case 'catalog':
       return { area: 'catalog', database: parts[1] || undefined, table: parts[2] || undefined };

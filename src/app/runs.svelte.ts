@@ -2,8 +2,7 @@
  * The Runs page's model: every run of crawlers, jobs and workflows as one list, and opt-in
  * browser notifications when one fails (asked for on a click; shown by the tab that leads, once).
  */
-import type { CatalogDb } from '../storage/schema';
-import { openCatalogDb } from '../storage/schema';
+import type { CatalogDb } from '../storage';
 import type { FailedRun } from './schedule.svelte';
 
 export interface RunRow {
@@ -25,16 +24,17 @@ export class RunsState {
   /** The user asked for notifications and the browser allowed them. */
   notify = $state(false);
   notifyProblem = $state('');
-  #db: Promise<CatalogDb> | null = null;
+  readonly #db: Promise<CatalogDb>;
 
-  constructor() {
+  /** `db` is the page's one connection (src/app/boot.ts). */
+  constructor(db: Promise<CatalogDb>) {
+    this.#db = db;
     this.notify = readSetting() && notificationPermission() === 'granted';
   }
 
   /** Reads the newest runs of each kind (at most `limit` of each). */
   async load(limit = 500): Promise<void> {
     try {
-      this.#db ??= openCatalogDb();
       const db = await this.#db;
       // The newest `limit` of each, by the by-started index (ascending).
       const [crawls, jobs, workflows] = await Promise.all([
@@ -123,11 +123,4 @@ function readSetting(): boolean {
 
 function notificationPermission(): NotificationPermission | 'unsupported' {
   return typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
-}
-
-let state: RunsState | null = null;
-
-export function runsState(): RunsState {
-  state ??= new RunsState();
-  return state;
 }

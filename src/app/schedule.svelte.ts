@@ -5,7 +5,7 @@
  * problem the leader met, a workflow run to stop. What a firing starts runs in the tab that fired.
  */
 /* eslint-disable svelte/prefer-svelte-reactivity -- its Maps and Sets are lookups, never rendered */
-import { openCatalogDb, type CatalogDb } from '../storage/schema';
+import type { CatalogDb } from '../storage';
 import { DecantError } from '../core/errors';
 import type { EngineClient } from '../engine/client';
 import {
@@ -26,13 +26,13 @@ import {
   type WorkflowRun,
 } from '../scheduler';
 import type { CatalogState } from './catalog.svelte';
-import { isFinal, jobs } from './jobs.svelte';
-import { clockFromSearch, type AppClock } from './scheduler-clock';
+import { isFinal, type JobsState } from './jobs.svelte';
+import type { AppClock } from './scheduler-clock';
 import { launchCrawler, outcomeOfCrawlerRun, outcomeOfJobRun } from '../scheduler/launch-runs';
 import { eventSources } from '../scheduler/event-sources';
 import { SchedulerStore, type WatchedSourceRecord } from '../scheduler/store';
 
-/** Starts and stops job runs (the Jobs area's `jobs()`); without it, job actions fail and say so. */
+/** Starts and stops job runs (the Jobs area's JobsState); without it, job actions fail and say so. */
 export interface JobLauncher {
   /** Resolves with the run's id once it is recorded, before it ends. */
   start(name: string, args: Record<string, string>): Promise<string>;
@@ -93,6 +93,7 @@ export class ScheduleState {
   jobLauncher: JobLauncher | null = null;
 
   #db: CatalogDb | null = null;
+  readonly #connection: Promise<CatalogDb>;
   #store: SchedulerStore | null = null;
   #scheduler: Scheduler | null = null;
   #channel: BroadcastChannel | null = null;
@@ -110,7 +111,10 @@ export class ScheduleState {
     private readonly engine: EngineClient,
     private readonly catalog: CatalogState,
     clock: AppClock,
+    /** The page's one connection (src/app/boot.ts). */
+    db: Promise<CatalogDb>,
   ) {
+    this.#connection = db;
     this.clock = clock;
     this.openedAt = clock.now();
   }
@@ -123,7 +127,7 @@ export class ScheduleState {
   /** Opens the records, joins the election and, once leader, starts firing. */
   async open(): Promise<void> {
     try {
-      this.#db = await openCatalogDb();
+      this.#db = await this.#connection;
       this.#store = new SchedulerStore(this.#db);
       this.#scheduler = new Scheduler({
         clock: this.clock,
@@ -777,25 +781,17 @@ function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-let state: ScheduleState | null = null;
-
-/** The page's one scheduler state, opened on first use (App starts it on load). */
-export function schedule(engine: EngineClient, catalog: CatalogState): ScheduleState {
-  if (!state) {
-    state = new ScheduleState(engine, catalog, clockFromSearch(location.search));
-    // Jobs load on the first job a trigger starts.
-    state.jobLauncher = {
-      start: (name, args) => jobs().start(name, args),
-      cancel: (runId) => jobs().cancel(runId),
-      ended: async (runId) => {
-        for (;;) {
-          const run = await jobs().run(runId);
-          if (run && isFinal(run.state)) return { ...run, endedAt: run.endedAt ?? Date.now() };
-          await new Promise((r) => setTimeout(r, 300));
-        }
-      },
-    };
-    void state.open();
-  }
-  return state;
+/** The scheduler's way to start, cancel and await job runs: through the page's JobsState. */
+export function jobLauncherOf(jobs: JobsState): JobLauncher {
+  return {
+    start: (name, args) => jobs.start(name, args),
+    cancel: (runId) => jobs.cancel(runId),
+    ended: async (runId) => {
+      for (;;) {
+        const run = await jobs.run(runId);
+        if (run && isFinal(run.state)) return { ...run, endedAt: run.endedAt ?? Date.now() };
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    },
+  };
 }

@@ -1,10 +1,5 @@
-// The Data Catalog's public face: storage (db, store), search, Glue/Athena export and import.
-export {
-  CATALOG_DB_VERSION,
-  openCatalogDb,
-  type CatalogDb,
-  type CatalogDbSchema,
-} from '../storage/schema';
+// The Data Catalog's public face: its store, search, Glue/Athena export and import. The database
+// itself (schema, migrations, the page's connection) is src/storage's.
 export {
   CatalogStore,
   type CatalogChange,

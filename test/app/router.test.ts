@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashFromRoute, routeFromHash, type Route } from '../../src/app/routes';
+import { hashFromRoute, readHash, routeFromHash, type Route } from '../../src/app/routes';
 
 describe('routes ↔ hashes', () => {
   const routes: [string, Route][] = [
@@ -20,5 +20,21 @@ describe('routes ↔ hashes', () => {
   });
   it('an unknown hash lands on Quick convert', () => {
     expect(routeFromHash('#/nowhere')).toEqual({ area: 'convert' });
+  });
+  it.each(['#/catalog/%E0%A4%A', '#/jobs/%', '#/schedule/workflows/%zz'])(
+    'a malformed link (%s) lands on Quick convert with a notice, never a throw',
+    (hash) => {
+      expect(routeFromHash(hash)).toEqual({ area: 'convert' });
+      const read = readHash(hash);
+      expect(read.route).toEqual({ area: 'convert' });
+      expect(read.notice).toBe(
+        `The link ${JSON.stringify(hash)} is malformed (a broken %-escape), so Decant opened on its home page.`,
+      );
+    },
+  );
+  it('a well-formed link has no notice', () => {
+    expect(readHash('#/catalog/sales%20db')).toEqual({
+      route: { area: 'catalog', database: 'sales db', table: undefined },
+    });
   });
 });

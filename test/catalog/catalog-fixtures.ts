@@ -1,7 +1,7 @@
 // Shared set-up for catalog tests: a fresh in-memory IndexedDB per test, and table builders.
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { openCatalogDb, type CatalogDb } from '../../src/storage/schema';
+import { openCatalogDb, type CatalogDb } from '../../src/storage';
 import { CatalogStore, type CatalogChange } from '../../src/catalog/catalog-store';
 import type { CatalogColumn, CatalogTable } from '../../src/catalog/model';
 import type { TableDraft } from '../../src/catalog/table-writes';

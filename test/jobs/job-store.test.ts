@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
-import { openCatalogDb } from '../../src/storage/schema';
+import { openCatalogDb } from '../../src/storage';
 import { DecantError } from '../../src/core/errors';
 import { mergeBookmark, processedPaths, unprocessedFiles } from '../../src/jobs/bookmarks';
 import { newJob, type Job } from '../../src/jobs/model';

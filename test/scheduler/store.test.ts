@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { openCatalogDb } from '../../src/storage/schema';
+import { openCatalogDb } from '../../src/storage';
 import { SchedulerStore } from '../../src/scheduler/store';
 import { Scheduler, scheduleKey, type TriggerFiring, type WorkflowRun } from '../../src/scheduler';
 import { at, FakeClock, scheduled } from './support';

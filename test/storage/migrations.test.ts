@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { IDBFactory } from 'fake-indexeddb';
-import './catalog-fixtures';
-import { CATALOG_DB_VERSION, openCatalogDb } from '../../src/storage/schema';
-import { table } from './catalog-fixtures';
+import '../catalog/catalog-fixtures';
+import { CATALOG_DB_VERSION, openCatalogDb } from '../../src/storage';
+import { table } from '../catalog/catalog-fixtures';
 
 /** A promise for an IDBRequest's result. */
 function done<T>(request: IDBRequest<T>): Promise<T> {

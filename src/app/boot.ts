@@ -1,0 +1,68 @@
+/**
+ * The composition root: the page's one database connection, one engine and one of each state
+ * class, made here once and handed to the UI by Svelte context (src/app/context.ts). Nothing
+ * else in the app makes a singleton. Readiness is a promise (`ready`), never a poll.
+ */
+import { EngineClient } from '../engine/client';
+import { connectStorage, type StorageConnection } from '../storage';
+import { CatalogState } from './catalog.svelte';
+import { ClassifiersState } from './classifiers.svelte';
+import { JobEditors } from './job-editor.svelte';
+import { JobsState } from './jobs.svelte';
+import { Router } from './router.svelte';
+import { RunsState } from './runs.svelte';
+import { jobLauncherOf, ScheduleState } from './schedule.svelte';
+import { clockFromSearch } from './scheduler-clock';
+import { StorageStatusState } from './storage-status.svelte';
+
+export interface DecantApp {
+  router: Router;
+  storage: StorageConnection;
+  storageStatus: StorageStatusState;
+  engine: EngineClient;
+  catalog: CatalogState;
+  classifiers: ClassifiersState;
+  jobs: JobsState;
+  jobEditors: JobEditors;
+  schedule: ScheduleState;
+  runs: RunsState;
+  /**
+   * Settles once the catalog, the jobs and the scheduler have opened. Never rejects: each state
+   * keeps its own `loadError`, and the storage banner says when the database cannot open.
+   */
+  ready: Promise<void>;
+}
+
+/** Makes the app's parts and starts them: the database opens, the scheduler joins its election. */
+export function bootApp(): DecantApp {
+  const router = new Router();
+  const storage = connectStorage();
+  const db = storage.db;
+  const engine = new EngineClient();
+  const catalog = new CatalogState(engine, db);
+  const jobs = new JobsState({ db, engine, catalog });
+  const schedule = new ScheduleState(engine, catalog, clockFromSearch(location.search), db);
+  schedule.jobLauncher = jobLauncherOf(jobs);
+  const runs = new RunsState(db);
+  schedule.onFailedRun = (run) => runs.notifyFailure(run);
+  const ready = Promise.all([
+    catalog.open(),
+    // Job runs a closed tab left RUNNING are marked interrupted here, whatever page opens first.
+    jobs.load(),
+    // The scheduler starts with the app, whatever the page: one tab fires (schedule.svelte.ts).
+    schedule.open(),
+  ]).then(() => undefined);
+  return {
+    router,
+    storage,
+    storageStatus: new StorageStatusState(storage),
+    engine,
+    catalog,
+    classifiers: new ClassifiersState(() => catalog.records, engine),
+    jobs,
+    jobEditors: new JobEditors(),
+    schedule,
+    runs,
+    ready,
+  };
+}
