@@ -1,7 +1,8 @@
 // Issue 11 item 1: one CSV dataset is one table, whichever of its files hold a quoted value and
 // whatever order the folder lists them in. The classifier pass runs on DuckDB-WASM's Node
 // bundle; the plan's dialect then reads every file of the table.
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readCsvSql } from '../../src/core/sql/read-csv';
@@ -151,4 +152,27 @@ describe('crawling one CSV dataset whose files differ only in quoting', () => {
       expect(rows.map((r) => r.c)).toContain('ʤ');
     },
   );
+
+  it('a file quoting a value without a comma is not read by a template that has no quoting', async () => {
+    // b.csv parses into two fields either way: read with a.csv's dialect, "say ""hi""" would
+    // keep its quotes as text. It is sniffed by itself, and the table quotes.
+    const parent = mkdtempSync(join(tmpdir(), 'decant-grouping-'));
+    mkdirSync(join(parent, 'q'));
+    writeFileSync(join(parent, 'q/a.csv'), 'id,note\n1,plain\n');
+    writeFileSync(join(parent, 'q/b.csv'), 'id,note\n2,"say ""hi"""\n');
+    for (const paths of [
+      ['q/a.csv', 'q/b.csv'],
+      ['q/b.csv', 'q/a.csv'],
+    ]) {
+      const [plan, files] = await crawl(parent, paths);
+      expect(plan.tables.map((t) => t.name)).toEqual(['q']);
+      const notes = readTable(
+        parent,
+        plan,
+        files,
+        (scan) => `SELECT note FROM ${scan} ORDER BY id`,
+      );
+      expect(notes.map((r) => r.note)).toEqual(['plain', 'say "hi"']);
+    }
+  });
 });

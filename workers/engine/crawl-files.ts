@@ -236,6 +236,9 @@ interface Queued {
   bytes?: Uint8Array;
 }
 
+/** The characters DuckDB's sniffer tries as quotes. */
+const QUOTE_CANDIDATES = ['"', "'"];
+
 /** A file read with a template: its rows, and the quote and escape characters it lacks. */
 interface TemplateRead {
   rows: number;
@@ -249,7 +252,7 @@ interface TemplateRead {
  */
 function fitsTemplate(t: CsvVerdict, absent: string): boolean {
   if (t.dialect.quote !== '' || t.absent === undefined) return true;
-  return [...'"\''].every((c) => !t.absent!.includes(c) || absent.includes(c));
+  return QUOTE_CANDIDATES.every((c) => !t.absent!.includes(c) || absent.includes(c));
 }
 
 function readOf(row: Record<string, unknown>, t: CsvVerdict): TemplateRead {
