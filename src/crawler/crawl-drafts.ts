@@ -10,7 +10,7 @@ import type {
   TableSource,
 } from '../catalog/model';
 import type { CsvDialect } from '../core/csv/dialect';
-import { csvFormatKey, CRAWLER_PARAMETER, type TablePlan } from '.';
+import { csvFormatKey, CRAWLER_PARAMETER, tableCsvDialect, type TablePlan } from '.';
 import type { CrawlRequest } from '../engine/protocol';
 import { dialectFromParameters, parametersFromDialect } from '../catalog/table-files';
 
@@ -57,6 +57,7 @@ export function formatKeyOf(t: CatalogTable): string {
 export function tableDraftFor(
   t: TablePlan,
   sources: TableSource[],
+  /** `dialect`: one of the table's files' (any: the plan's format key fixes its quoting). */
   opts: { crawler: Crawler; dialect?: CsvDialect; current?: CatalogTable },
 ) {
   const { crawler: c, dialect: d, current } = opts;
@@ -70,7 +71,10 @@ export function tableDraftFor(
     recordCount: rows,
     sizeBytes: t.files.reduce((n, f) => n + f.size, 0),
     objectCount: t.files.length,
-    ...(d ? parametersFromDialect(d) : {}),
+    // The files' dialects differ at most in quoting; the plan's key reads them all.
+    ...(d
+      ? parametersFromDialect(t.classification === 'csv' ? tableCsvDialect(t.formatKey, d) : d)
+      : {}),
     ...(c.name.trim() ? { [CRAWLER_PARAMETER]: c.name.trim() } : {}),
   };
   delete parameters.DEPRECATED_BY_CRAWLER;

@@ -21,8 +21,9 @@ export interface ClassifiedFile extends CrawlFile {
   columns: { name: string; type: string }[];
   /**
    * The dialect as a stable string (for CSV: delimiter, quote, escape, header, encoding…; may be
-   * '' for Parquet and JSON). Files with different keys never share a table: one table is read
-   * with one set of reader options.
+   * '' for Parquet and JSON). One table is read with one set of reader options: files share a
+   * table only when their keys merge (mergeFormatKeys: CSV quote and escape characters need
+   * only be compatible, e.g. none in a file that never holds the other's quote).
    */
   formatKey: string;
   rowCount?: number;

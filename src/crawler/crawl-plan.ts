@@ -47,6 +47,7 @@ export interface TablePlan {
   /** Folder path of the table root relative to the crawl root; '' for the crawl root. */
   root: string;
   classification: Classification;
+  /** The format key that reads every file of the table (their keys merged). */
   formatKey: string;
   /** The files' columns merged, in order of first appearance. */
   columns: { name: string; type: string }[];

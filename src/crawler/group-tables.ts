@@ -22,6 +22,7 @@ import { DecantError } from '../core/errors';
 import type { ClassifiedFile } from './crawl-file';
 import type { CrawlOptions, CrawlPlan } from './crawl-plan';
 import { filesUnder, folderTree, type Folder } from './folder-tree';
+import { tableFormatKey } from './format-key';
 import { mergeSchemas, type FileSchema } from './merge-schemas';
 import { comparePaths } from './path-order';
 import { filterCrawlFiles } from './skip-rules';
@@ -69,7 +70,12 @@ export function groupTables(files: readonly ClassifiedFile[], opts: CrawlOptions
   if (threshold !== undefined && drafts.length > threshold) {
     throw thresholdError(drafts, names, threshold);
   }
-  const tables = drafts.map((d, i) => tablePlanFrom(d, names[i]!));
+  const tables = drafts.map((d, i) => {
+    const plan = tablePlanFrom(d, names[i]!);
+    // Which characters the files lack only matters while grouping: the same data, listed in
+    // another order, may have been classified with other templates.
+    return { ...plan, formatKey: tableFormatKey(plan.formatKey) };
+  });
   return {
     tables: tables.sort((a, b) => comparePaths(a.name, b.name)),
     skipped: skipped.sort(
@@ -144,7 +150,11 @@ class Planner {
         const pair = `${JSON.stringify(file.path)} and ${JSON.stringify(first.path)}`;
         return { ok: false, reason: `${pair} cannot share a table: ${merged.reason}` };
       }
-      schema = { ...schema, columns: merged.columns };
+      schema = {
+        ...schema,
+        columns: merged.columns,
+        formatKey: merged.formatKey ?? schema.formatKey,
+      };
     }
     return { ok: true, schema };
   }
@@ -189,7 +199,11 @@ class Planner {
     if (group.seen.has(signature)) return true;
     const merged = mergeSchemas(group.schema, file, this.combine);
     if (!merged.ok) return false;
-    group.schema = { ...group.schema, columns: merged.columns };
+    group.schema = {
+      ...group.schema,
+      columns: merged.columns,
+      formatKey: merged.formatKey ?? group.schema.formatKey,
+    };
     group.seen.add(signature);
     return true;
   }

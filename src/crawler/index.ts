@@ -18,7 +18,7 @@ export {
 export { filterCrawlFiles, skipReason, skipRulesFor, type SkippedFile } from './skip-rules';
 export { tableNameFrom } from './table-names';
 export { widerType } from './widen-type';
-export { csvFormatKey } from './format-key';
+export { CHECKED_CHARS, csvFormatKey, mergeFormatKeys, tableCsvDialect } from './format-key';
 export { sampledFolders } from './sample-files';
 export { applyPolicies, splitNewFolders, CRAWLER_PARAMETER, type CrawlDecisions } from './policies';
 export { summarizeNotes } from './summarize-notes';

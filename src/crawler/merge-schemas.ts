@@ -3,6 +3,7 @@
  * compatibility rule of Glue's CombineCompatibleSchemas, minus its silent merges.
  */
 import type { Classification } from '../catalog/model';
+import { mergeFormatKeys } from './format-key';
 import { widerType } from './widen-type';
 
 export interface Column {
@@ -16,11 +17,14 @@ export interface FileSchema {
   columns: readonly Column[];
 }
 
-export type SchemaMerge = { ok: true; columns: Column[] } | { ok: false; reason: string };
+export type SchemaMerge =
+  /** `formatKey` is there when reading both takes other options than `a`'s (see mergeFormatKeys). */
+  { ok: true; columns: Column[]; formatKey?: string } | { ok: false; reason: string };
 
 /**
- * Merges `b` into `a`. Never merged: different classifications, different format keys (one table
- * is read with one set of reader options), a column without a common type (see `widerType`), and
+ * Merges `b` into `a`. Never merged: different classifications, format keys that no one set of
+ * reader options satisfies (see `mergeFormatKeys`: CSV quote and escape characters need only be
+ * compatible), a column without a common type (see `widerType`), and
  * — when combining — schemas with no column name in common, which are two datasets, not one that
  * grew a column. Columns match by name, exactly or else ignoring case (DuckDB's identifiers
  * ignore case); the result keeps `a`'s order and spelling, then `b`'s new columns.
@@ -30,17 +34,23 @@ export function mergeSchemas(a: FileSchema, b: FileSchema, combine: boolean): Sc
   if (a.classification !== b.classification) {
     return { ok: false, reason: `one is ${a.classification}, the other ${b.classification}` };
   }
-  if (a.formatKey !== b.formatKey) {
+  const format = mergeFormatKeys(a.formatKey, b.formatKey);
+  if (!format.ok) {
     const what = a.classification === 'csv' ? 'CSV dialects' : `${a.classification} formats`;
-    return {
-      ok: false,
-      reason: `different ${what}: ${JSON.stringify(a.formatKey)} and ${JSON.stringify(b.formatKey)}`,
-    };
+    const detail =
+      format.reason ?? `${JSON.stringify(a.formatKey)} and ${JSON.stringify(b.formatKey)}`;
+    return { ok: false, reason: `different ${what}: ${detail}` };
   }
-  return combine ? combineColumns(a.columns, b.columns) : sameColumns(a.columns, b.columns);
+  const columns = combine
+    ? combineColumns(a.columns, b.columns)
+    : sameColumns(a.columns, b.columns);
+  if (!columns.ok || format.key === a.formatKey) return columns;
+  return { ...columns, formatKey: format.key };
 }
 
-function combineColumns(a: readonly Column[], b: readonly Column[]): SchemaMerge {
+type ColumnMerge = { ok: true; columns: Column[] } | { ok: false; reason: string };
+
+function combineColumns(a: readonly Column[], b: readonly Column[]): ColumnMerge {
   const merged = a.map((c) => ({ ...c }));
   const exact = new Map(merged.map((c, i) => [c.name, i]));
   const folded = new Map<string, number>();
@@ -69,7 +79,7 @@ function combineColumns(a: readonly Column[], b: readonly Column[]): SchemaMerge
   return { ok: true, columns: merged };
 }
 
-function sameColumns(a: readonly Column[], b: readonly Column[]): SchemaMerge {
+function sameColumns(a: readonly Column[], b: readonly Column[]): ColumnMerge {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const x = a[i];
     const y = b[i];

@@ -1,15 +1,20 @@
+import { comparePaths } from './path-order';
+
 /**
  * Glue's sample size: in each leaf folder only the first N files (by path) are read; the others
- * are assumed to be like them. Pure, so the choice is tested apart from the reading.
+ * are assumed to be like them. Pure, so the choice is tested apart from the reading. `read` is
+ * in path order whatever the listing's, so that the file a classifier reads first (and makes
+ * the template for files like it) does not depend on how the folder was listed.
  */
 export function sampledFolders<T extends { path: string }>(
   items: readonly T[],
   sampleSize?: number,
 ): { read: T[]; unread: { item: T; folder: string }[] } {
-  if (sampleSize === undefined || !(sampleSize > 0)) return { read: [...items], unread: [] };
+  const sorted = [...items].sort((a, b) => comparePaths(a.path, b.path));
+  if (sampleSize === undefined || !(sampleSize > 0)) return { read: sorted, unread: [] };
   const n = Math.floor(sampleSize);
   const byFolder = new Map<string, T[]>();
-  for (const item of items) {
+  for (const item of sorted) {
     const folder = folderOf(item.path);
     const list = byFolder.get(folder) ?? [];
     list.push(item);

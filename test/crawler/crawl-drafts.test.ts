@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CatalogTable } from '../../src/catalog/model';
-import type { TablePlan } from '../../src/crawler';
+import type { CsvDialect } from '../../src/core/csv/dialect';
+import { csvFormatKey, type TablePlan } from '../../src/crawler';
 import { kindOf, newCrawler, tableDraftFor } from '../../src/crawler/crawl-drafts';
 
 const plan: TablePlan = {
@@ -62,6 +63,22 @@ describe('tableDraftFor', () => {
     });
     expect(d.parameters.DEPRECATED_BY_CRAWLER).toBeUndefined();
     expect(d.updatedBy).toEqual({ kind: 'crawler', name: 'c' });
+  });
+
+  it('stores the quoting of the plan’s format key, which reads every file, not the first file’s', () => {
+    const dialect: CsvDialect = {
+      delimiter: ',',
+      quote: '',
+      escape: '',
+      header: true,
+      encoding: 'utf-8',
+      decimalSeparator: '.',
+      compression: 'none',
+    };
+    // The first file held no quoted value; another doubled its quotes.
+    const formatKey = csvFormatKey({ ...dialect, quote: '"', escape: '"' });
+    const d = tableDraftFor({ ...plan, formatKey }, [], { crawler: newCrawler(), dialect });
+    expect(d.parameters).toMatchObject({ delimiter: ',', quote: '"', escape: '"', header: true });
   });
 
   it('an unsaved crawler marks no table as its own', () => {

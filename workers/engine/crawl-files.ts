@@ -6,6 +6,7 @@ import { quoteIdent } from '../../src/core/sql/quote';
 import { readCsvSql } from '../../src/core/sql/read-csv';
 import { csvFormatKey, sampledFolders, type ClassifiedFile } from '../../src/crawler';
 import type { CrawledFile, CrawlOutcome, CrawlProgress } from '../../src/engine/protocol';
+import { absentChars, absentFromRow, hasLooseQuoting, presenceAggregates } from './absent-chars';
 import { explainScanError } from './explain-error';
 import { inspectCsv, type CsvSource } from './inspect-csv';
 import { inspectJson, jsonTooLarge, MAX_JSON_BYTES } from './inspect-json';
@@ -65,6 +66,8 @@ export interface CsvVerdict {
   rowCount: number;
   /** The classifier that fitted, when not the built-in one. */
   classifier?: string;
+  /** Quote and escape characters its file lacks (see absent-chars.ts), when it was checked. */
+  absent?: string;
 }
 
 /** Files validated by one multi-file read: enough to amortize a query, few enough to retry. */
@@ -135,8 +138,10 @@ export async function crawlFiles(
       const chunk = batch.slice(i, i + BATCH);
       const counts = validateTogether(s, chunk, template);
       for (const { item } of chunk) {
-        if (counts) {
-          out.files.push(csvFile(item, template, counts.get(item) ?? 0));
+        // A file without data rows is not in the counts: only its header can hold a character.
+        const read = counts && (counts.get(item) ?? readOf({}, template));
+        if (read && fitsTemplate(template, read.absent)) {
+          out.files.push(csvFile(item, template, read.rows, read.absent));
           out.bytesRead += item.size;
         } else await settle(item, () => classifyCsvAlone(s, item, out.notes, opts));
         done++;
@@ -173,6 +178,7 @@ export async function crawlFiles(
           columns: file.columns,
           rowCount: 0,
           ...(file.classifier ? { classifier: file.classifier } : {}),
+          ...(absentIn.has(file) ? { absent: absentIn.get(file) } : {}),
         });
       return file;
     });
@@ -225,25 +231,51 @@ function templateKey(head: Head, gzip: boolean): string | null {
   return JSON.stringify([gzip, verdict.encoding, verdict.text.slice(0, nl)]);
 }
 
-/**
- * One multi-file read of a batch with the template's dialect and types, converting every
- * column; the row count per file, or null if any file failed (the caller redoes them one by one).
- */
 interface Queued {
   item: CrawlItem;
   bytes?: Uint8Array;
 }
 
+/** The characters DuckDB's sniffer tries as quotes. */
+const QUOTE_CANDIDATES = ['"', "'"];
+
+/** A file read with a template: its rows, and the quote and escape characters it lacks. */
+interface TemplateRead {
+  rows: number;
+  absent: string;
+}
+
+/**
+ * Whether a file read with a template is read as its own sniff would: a template without
+ * quoting takes text with a quote character in it as plain, so a file holding one its template
+ * lacked is sniffed by itself. Otherwise the result would depend on which file came first.
+ */
+function fitsTemplate(t: CsvVerdict, absent: string): boolean {
+  if (t.dialect.quote !== '' || t.absent === undefined) return true;
+  return QUOTE_CANDIDATES.every((c) => !t.absent!.includes(c) || absent.includes(c));
+}
+
+function readOf(row: Record<string, unknown>, t: CsvVerdict): TemplateRead {
+  const absent = hasLooseQuoting(t.dialect) ? absentFromRow(row, t.columns) : '';
+  return { rows: Number(row.n ?? 0), absent };
+}
+
+/**
+ * One multi-file read of a batch with the template's dialect and types, converting every
+ * column; each file's rows and lacking characters, or null if any file failed (the caller
+ * redoes them one by one).
+ */
 function validateTogether(
   s: SqlSession,
   chunk: readonly Queued[],
   t: CsvVerdict,
-): Map<CrawlItem, number> | null {
+): Map<CrawlItem, TemplateRead> | null {
   // One glob over the batch's names: a list of n paths costs n matches each in DuckDB-WASM.
   const ext = t.dialect.compression === 'gzip' ? '.csv.gz' : '.csv';
   const prefix = `crawl-batch-${++batches}-`;
   const names = new Map<string, CrawlItem>();
   const counts = t.columns.map((c, i) => `count(${quoteIdent(c.name)}) AS c${i}`);
+  if (hasLooseQuoting(t.dialect)) counts.push(...presenceAggregates(t.columns));
   try {
     chunk.forEach(({ item, bytes }, i) => {
       const name = `${prefix}${String(i).padStart(4, '0')}${ext}`;
@@ -257,7 +289,7 @@ function validateTogether(
       `SELECT ${quoteIdent(FILE_COLUMN)} AS f, count(*) AS n` +
       `${counts.length ? ', ' + counts.join(', ') : ''} FROM ${scan} GROUP BY 1`;
     const rows = s.rows(sql);
-    return new Map(rows.map((r) => [names.get(String(r.f))!, Number(r.n)]));
+    return new Map(rows.map((r) => [names.get(String(r.f))!, readOf(r, t)]));
   } catch {
     return null;
   } finally {
@@ -267,14 +299,17 @@ function validateTogether(
 
 let batches = 0;
 
-function csvFile(item: CrawlItem, v: CsvVerdict, rowCount: number): CrawledFile {
+/** The characters a file classified by itself lacks, for a template made of it. */
+const absentIn = new WeakMap<CrawledFile, string>();
+
+function csvFile(item: CrawlItem, v: CsvVerdict, rowCount: number, absent = ''): CrawledFile {
   return {
     path: item.path,
     size: item.size,
     lastModified: item.lastModified,
     classification: 'csv',
     columns: v.columns,
-    formatKey: csvFormatKey(v.dialect),
+    formatKey: csvFormatKey(v.dialect, absent),
     rowCount,
     dialect: v.dialect,
     kind: 'csv',
@@ -327,7 +362,12 @@ async function readCsvAlone(
   for (;;) {
     try {
       const rowCount = validateCsv(s, src, { dialect: found.dialect, columns, badRows: 'error' });
-      return csvFile(item, { dialect: found.dialect, columns, rowCount }, rowCount);
+      const absent = hasLooseQuoting(found.dialect)
+        ? absentChars(s, src.path, h, found.dialect, columns)
+        : '';
+      const file = csvFile(item, { dialect: found.dialect, columns, rowCount }, rowCount, absent);
+      if (hasLooseQuoting(found.dialect)) absentIn.set(file, absent);
+      return file;
     } catch (e) {
       const widened = e instanceof DecantError ? widenOnCastError(columns, e) : null;
       if (!widened) throw e instanceof DecantError ? e : explainScanError(e, item.path, '');
