@@ -10,7 +10,7 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { CatalogStore } from '../src/catalog/catalog-store';
-import { openCatalogDb } from '../src/storage/schema';
+import { openCatalogDb } from '../src/storage';
 import type { CatalogTable } from '../src/catalog/model';
 import { CatalogIndex } from '../src/catalog/search-index';
 

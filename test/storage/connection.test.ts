@@ -97,7 +97,7 @@ describe('the page connection', () => {
   it('is lost when the browser closes the connection, and refuses calls from then on', async () => {
     const connection = connectStorage({ name: 'decant', factory: new IDBFactory() });
     const db = await connection.db;
-    forceCloseDatabase(unwrap(db.transaction('settings').db));
+    forceCloseDatabase(unwrap(db.transaction('settings').db) as unknown as IDBDatabase);
     await vi.waitFor(() => expect(connection.status).toEqual({ kind: 'lost' }));
     await expect(db.getAll('settings')).rejects.toThrow(/^storage: The browser closed Decant's/);
   });
