@@ -97,7 +97,9 @@ describe('the page connection', () => {
   it('is lost when the browser closes the connection, and refuses calls from then on', async () => {
     const connection = connectStorage({ name: 'decant', factory: new IDBFactory() });
     const db = await connection.db;
-    forceCloseDatabase(unwrap(db.transaction('settings').db) as unknown as IDBDatabase);
+    forceCloseDatabase(
+      unwrap(db.transaction('settings').db) as unknown as Parameters<typeof forceCloseDatabase>[0],
+    );
     await vi.waitFor(() => expect(connection.status).toEqual({ kind: 'lost' }));
     await expect(db.getAll('settings')).rejects.toThrow(/^storage: The browser closed Decant's/);
   });
