@@ -1,12 +1,12 @@
 /** The page's long-lived singletons: one engine (two workers) and one catalog mirror. */
-import { EngineClient } from '../engine/client';
+import { connectEngine, type EngineClient } from '../engine/client';
 import { CatalogState } from './catalog.svelte';
 
 let client: EngineClient | null = null;
 
 /** The page's one engine: both workers start on first use and live as long as the page. */
 export function engine(): EngineClient {
-  client ??= new EngineClient();
+  client ??= connectEngine();
   return client;
 }
 
