@@ -297,6 +297,10 @@ export interface TextEncodeResult {
   rowsWritten: number;
 }
 
+/**
+ * The engine worker's calls (workers/engine/engine-host.ts). Errors reject as DecantErrors with
+ * every field kept (src/engine/error-transfer.ts).
+ */
 export interface EngineApi {
   /** Starts DuckDB; resolves with its version. Idempotent. */
   init(): Promise<string>;
@@ -320,7 +324,7 @@ export interface EngineApi {
   ): Promise<number>;
   /**
    * Streams the whole file as Arrow record batches into `port` (to the Parquet worker).
-   * Rejects with a WireError-shaped error; on cancel with code 'cancelled'.
+   * Rejects with a DecantError; on cancel with code 'cancelled'.
    */
   scan(
     taskId: string,
@@ -351,7 +355,9 @@ export interface EngineApi {
   /**
    * Runs a script (statements separated by `;`); the last statement's rows are materialized
    * once, for `page`. Rejects with `sql: line n: …` errors carrying `line` and `column` (1-based,
-   * in `sql`). INSTALL/LOAD and settings that would let the engine reach the network are refused.
+   * in `sql`). INSTALL/LOAD and settings that would let the engine reach the network are refused,
+   * and so is any read of a URL that is not a registered remote file (`query: reading "https://host/path"
+   * is not allowed: add it as a source first`), before a request is made.
    */
   runSql(sql: string): Promise<SqlResult>;
   /** Rows `[offset, offset + limit)` of a result as an Arrow IPC stream (transferred). */
