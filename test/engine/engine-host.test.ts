@@ -20,7 +20,6 @@ import {
   DiskFile,
   fixtureFile,
 } from '../support/engine-host';
-import { fixturePath } from '../support/fixtures';
 
 let host: EngineHost;
 let client: EngineClient;
@@ -230,6 +229,20 @@ describe('SQL cannot reach the network behind the user’s back', () => {
     }
   });
 
+  it('refuses it in a job’s SQL too', async () => {
+    const e = await rejection(
+      host.prepareJobTarget('job-1', {
+        sql: `SELECT * FROM read_csv(${quoteLiteral(`http://127.0.0.1:${port}/job.csv`)})`,
+        partitionKeys: [],
+        encoding: 'csv',
+      }),
+    );
+    await host.endJobTarget('job-1');
+    expect(e.message).toContain(
+      `query: reading "http://127.0.0.1:${port}/job.csv" is not allowed: add it as a source first`,
+    );
+  });
+
   it('the listener was never asked anything', () => {
     expect(requests).toEqual([]);
   });
@@ -296,5 +309,3 @@ describe('the runtime hooks’ version guard', () => {
     );
   });
 });
-
-void fixturePath;

@@ -111,6 +111,29 @@ describe('DuckDB reads presigned S3 objects by range GETs, never a HEAD', () => 
     remote.drop(engine.s.db, 'r-sales.csv');
   });
 
+  it('lets SQL read the URL of a registered source by ranges, and no other URL', async () => {
+    await stack.reset();
+    const key = 'sales/year=2024/month=01/part-0.csv';
+    const f = await remoteFile(key);
+    remote.register(engine.s.db, 'r-source.csv', f);
+    const count = (url: string) =>
+      Number(engine.s.rows(`SELECT count(*) AS n FROM read_csv(${quoteLiteral(url)})`)[0]?.n);
+    expect(count(f.url)).toBe(2);
+    const log = await stack.log();
+    expect(log.length).toBeGreaterThan(0);
+    expect(log.filter((e) => e.method !== 'GET' || e.status !== 206)).toEqual([]);
+    // Another object of the same bucket, never added: refused before any request.
+    await stack.reset();
+    const other = await remoteFile('sales/year=2024/month=02/part-0.csv');
+    expect(() => count(other.url)).toThrow(
+      /query: reading "http:\/\/127\.0\.0\.1:\d+\/lake\/sales\/year=2024\/month=02\/part-0\.csv" is not allowed: add it as a source first/,
+    );
+    expect(await stack.log()).toEqual([]);
+    // Once the source is gone, so is its URL.
+    remote.drop(engine.s.db, 'r-source.csv');
+    expect(() => count(f.url)).toThrow(/is not allowed: add it as a source first/);
+  });
+
   it('reads a Parquet footer by ranges: schema and row count, a few kB of a few MB', async () => {
     await stack.reset();
     const f = await remoteFile('misc/big.parquet');
