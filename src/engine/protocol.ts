@@ -1,6 +1,7 @@
 /**
  * The typed boundary between the page and the workers. Types only: imported by both sides.
- * Plain data crosses; Arrow IPC bytes are transferred, never copied.
+ * Plain data crosses; Arrow IPC bytes are transferred, never copied. Longer than most modules on
+ * purpose: the whole boundary and its contracts in one place, imports from `core` only.
  */
 import type { BadRowPolicy, ColumnInfo, CsvDialect, RaggedLine } from '../core/csv/dialect';
 import type { CsvClassifierSettings, CustomCsvVerdict } from '../core/csv/custom-classifier';

@@ -80,6 +80,27 @@ describe('EngineHost on the Node bundle', () => {
     await expect(host.inspect('1')).rejects.toThrow(/^engine: no file with id 1/);
   });
 
+  it('crawls dropped files through the host', async () => {
+    const paths = ['year=2024/month=01/part-0.csv', 'year=2024/month=02/part-0.csv'];
+    const progress: number[] = [];
+    const got = await host.crawlFiles(
+      'crawl-1',
+      paths.map((path) => {
+        const file = fixtureFile(`sales/${path}`);
+        return { path, size: file.size, lastModified: file.lastModified, kind: 'csv', file };
+      }),
+      {},
+      (p) => progress.push(p.done),
+    );
+    expect(got.skipped).toEqual([]);
+    expect(got.files.map((f) => [f.path, f.classification, f.rowCount])).toEqual([
+      ['year=2024/month=01/part-0.csv', 'csv', 2],
+      ['year=2024/month=02/part-0.csv', 'csv', 1],
+    ]);
+    expect(got.files[0]?.columns.map((c) => c.type)).toEqual(['BIGINT', 'VARCHAR', 'DOUBLE']);
+    expect(progress.at(-1)).toBe(2);
+  });
+
   it('attaches a CSV, a JSON and a Parquet table through one call, and detaches them', async () => {
     await host.attachTable({
       database: 'shop',

@@ -28,8 +28,8 @@ import { DecantError } from '../../src/core/errors';
 import { AttachedTables } from './attached-tables';
 import { castFailures } from './cast-failures';
 import { columnStatistics } from './column-statistics';
-import { crawlFiles, type CrawlItem } from './crawl-files';
-import { classifyCsvCustom, customCsvStep } from './custom-csv';
+import { crawlRequests } from './crawl-requests';
+import { classifyCsvCustom } from './custom-csv';
 import { inspectCsv, type CsvSource } from './inspect-csv';
 import { inspectJson, jsonTooLarge, MAX_JSON_BYTES } from './inspect-json';
 import { inspectParquet } from './inspect-parquet';
@@ -360,37 +360,14 @@ export class EngineHost implements EngineApi {
     onProgress: (p: CrawlProgress) => void,
   ): Promise<CrawlOutcome> {
     try {
-      return await this.ownConnection(async (s, { db, remote }) => {
-        // Files are registered only while read (see CrawlItem); whatever is left, is dropped.
-        const names = new Set<string>();
-        const drop = (n: string) => {
-          if (!names.delete(n)) return;
-          if (remote.has(n)) remote.drop(db, n);
-          else db.dropFile(n);
-        };
-        try {
-          const items: CrawlItem[] = requests.map((r, i) => {
-            const gzip = isGzip(r.path);
-            const registered = `crawl-${taskId}-${i}${gzip ? '.csv.gz' : '.csv'}`;
-            const file = r.file instanceof File ? r.file : remoteFileFrom(r.file);
-            const register = (n: string, bytes?: Uint8Array) => {
-              if (bytes) db.registerFileBuffer(n, bytes);
-              else if (file instanceof RemoteFile) remote.register(db, n, file);
-              else this.options.registerFile(db, n, file);
-              names.add(n);
-            };
-            return { ...r, registered, gzip, io: fileIo(file, gzip), register, drop };
-          });
-          return await crawlFiles(s, items, {
-            sampleSize: opts.sampleSize,
-            customCsv: customCsvStep(s, opts.classifiers ?? []),
-            cancelled: () => this.cancelled.has(taskId),
-            onProgress: (p) => void onProgress(p),
-          });
-        } finally {
-          for (const n of [...names]) drop(n);
-        }
-      });
+      return await this.ownConnection((s, { db, remote }) =>
+        crawlRequests(s, { db, remote, registerFile: this.options.registerFile }, requests, {
+          taskId,
+          ...opts,
+          cancelled: () => this.cancelled.has(taskId),
+          onProgress,
+        }),
+      );
     } finally {
       this.cancelled.delete(taskId);
     }
