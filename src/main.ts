@@ -1,3 +1,4 @@
+import './platform/frame-guard';
 import { mount } from 'svelte';
 import App from './ui/App.svelte';
 import './ui/global.css';

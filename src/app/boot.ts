@@ -3,7 +3,7 @@
  * class, made here once and handed to the UI by Svelte context (src/app/context.ts). Nothing
  * else in the app makes a singleton. Readiness is a promise (`ready`), never a poll.
  */
-import { EngineClient } from '../engine/client';
+import { connectEngine, type EngineClient } from '../engine/client';
 import { connectStorage, type StorageConnection } from '../storage';
 import { CatalogState } from './catalog.svelte';
 import { ClassifiersState } from './classifiers.svelte';
@@ -38,7 +38,7 @@ export function bootApp(): DecantApp {
   const router = new Router();
   const storage = connectStorage();
   const db = storage.db;
-  const engine = new EngineClient();
+  const engine = connectEngine();
   const catalog = new CatalogState(engine, db);
   const jobs = new JobsState({ db, engine, catalog });
   const schedule = new ScheduleState(engine, catalog, clockFromSearch(location.search), db);

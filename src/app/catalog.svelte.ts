@@ -137,8 +137,6 @@ export class CatalogState {
       if (!t) {
         this.setAttachment(k, null);
         void this.engine.detachTable(change.database, change.table).catch(() => undefined);
-        void this.engine.detachJsonTable(change.database, change.table).catch(() => undefined);
-        void this.engine.detachParquetTable(change.database, change.table).catch(() => undefined);
       } else if (this.attachments.has(k)) void this.attach(t);
     } else if (change.op === 'delete') {
       // Its tables are gone from the mirror; their views would answer with stale files.
@@ -186,10 +184,10 @@ export class CatalogState {
     let a: Attachment;
     try {
       if (t.classification === 'json') {
-        await this.engine.attachJsonTable(await jsonTableFrom(t));
+        await this.engine.attachTable(await jsonTableFrom(t));
       } else if (t.classification === 'parquet') {
         const partitions = await this.need().listPartitions(t.database, t.name);
-        await this.engine.attachParquetTable(await parquetTableFrom(t, partitions));
+        await this.engine.attachTable(await parquetTableFrom(t, partitions));
       } else {
         const partitions = await this.need().listPartitions(t.database, t.name);
         await this.engine.attachTable(await attachedTableFrom(t, partitions));

@@ -165,7 +165,7 @@ export async function jsonTableFrom(t: CatalogTable): Promise<JsonTable> {
   const files = await Promise.all(
     t.sources.map(async (src) => ({ path: src.path, file: await fileFromSource(src) })),
   );
-  return { database: t.database, name: t.name, files };
+  return { database: t.database, name: t.name, classification: 'json', files };
 }
 
 /** A Parquet table's schema and files, for the engine to read as `database.table` on first use. */
@@ -176,6 +176,7 @@ export async function parquetTableFrom(
   return {
     database: t.database,
     name: t.name,
+    classification: 'parquet',
     columns: t.columns.map((c) => ({ name: c.name, type: c.type })),
     partitionKeys: t.partitionKeys.map((c) => ({ name: c.name, type: c.type })),
     files: await filesWithPartitionValues(t, partitions),

@@ -1,9 +1,6 @@
 import * as Comlink from 'comlink';
-import { DecantError, type DecantErrorCode } from '../core/errors';
-import type { ColumnStatistics } from '../catalog/model';
-import type { CsvClassifierSettings, CustomCsvVerdict } from '../core/csv/custom-classifier';
+import { DecantError } from '../core/errors';
 import type {
-  AttachedTable,
   CrawlOutcome,
   CrawlProgress,
   CrawlRequest,
@@ -12,39 +9,16 @@ import type {
   EncodeProgress,
   EncodeResult,
   EngineApi,
-  FileSchema,
-  InspectOptions,
   JobStreamProgress,
   JobTargetPlan,
   JobTargetSpec,
-  JsonTable,
-  ParquetTable,
-  CsvInspection,
   ParquetApi,
   ScanPlan,
   ScanProgress,
   ScanResult,
-  SqlResult,
   TextEncodeOptions,
-  UrlFile,
-  WireError,
 } from './protocol';
-import type { CsvDialect } from '../core/csv/dialect';
-
-/** Rebuilds the error a worker threw (a WireError) as a DecantError. */
-export function errorFromWire(e: unknown): DecantError {
-  if (e instanceof DecantError) return e;
-  if (e && typeof e === 'object' && 'message' in e) {
-    const w = e as WireError;
-    return new DecantError(w.message, {
-      code: w.code as DecantErrorCode | undefined,
-      line: w.line,
-      column: w.column,
-      sql: w.sql,
-    });
-  }
-  return new DecantError(String(e));
-}
+import { registerErrorTransfer } from './error-transfer';
 
 /** How a job target's files are encoded (src/jobs' TargetWriteFormat has this shape). */
 export type JobOutputFormat =
@@ -76,67 +50,52 @@ export interface ConvertOutcome {
   encode: EncodeResult;
 }
 
+/** Calls of EngineApi that only the operations below make (they take a task id and ports). */
+type InternalCall =
+  'init' | 'scan' | 'cancel' | 'crawlFiles' | 'prepareJobTarget' | 'streamJobPart' | 'endJobTarget';
+const INTERNAL = new Set<string>([
+  'init',
+  'scan',
+  'cancel',
+  'crawlFiles',
+  'prepareJobTarget',
+  'streamJobPart',
+  'endJobTarget',
+]);
+
 /**
- * The page's handle on the two workers: DuckDB (scan) and parquet-wasm (encode). Batches flow from
- * one worker to the other over their own channel; the page sees only progress and the result.
+ * The page's handle on the engine: every EngineApi call straight through comlink (errors arrive
+ * as DecantErrors with all their fields, see error-transfer.ts), plus the operations below that
+ * span both workers or take an AbortSignal.
  */
-export class EngineClient {
-  private engineWorker: Worker;
-  private parquetWorker: Worker;
-  private engine: Comlink.Remote<EngineApi>;
-  private parquet: Comlink.Remote<ParquetApi>;
-  private tasks = 0;
+export type EngineClient = Omit<Comlink.Remote<EngineApi>, InternalCall> & EngineOperations;
+
+/**
+ * The calls that are more than one message: batches flow from the engine worker to the encoder
+ * worker over their own channel, and the page sees only progress and the result.
+ */
+class EngineOperations {
+  readonly #engine: Comlink.Remote<EngineApi>;
+  readonly #parquet: Comlink.Remote<ParquetApi>;
+  readonly #terminate: () => void;
+  #tasks = 0;
+  /** Resolves with DuckDB's version once both workers started. */
   readonly ready: Promise<string>;
 
-  constructor() {
-    this.engineWorker = new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), {
-      type: 'module',
-      name: 'decant-engine',
-    });
-    this.parquetWorker = new Worker(new URL('../../workers/parquet.worker.ts', import.meta.url), {
-      type: 'module',
-      name: 'decant-parquet',
-    });
-    this.engine = Comlink.wrap<EngineApi>(this.engineWorker);
-    this.parquet = Comlink.wrap<ParquetApi>(this.parquetWorker);
+  constructor(
+    engine: Comlink.Remote<EngineApi>,
+    parquet: Comlink.Remote<ParquetApi>,
+    terminate: () => void,
+  ) {
+    this.#engine = engine;
+    this.#parquet = parquet;
+    this.#terminate = terminate;
     // Start both engines at once, off the first paint: instantiation takes seconds.
-    this.ready = Promise.all([this.engine.init(), this.parquet.init()]).then(
-      ([version]) => version,
-      (e) => Promise.reject(errorFromWire(e)),
-    );
+    this.ready = Promise.all([engine.init(), parquet.init()]).then(([version]) => version);
   }
 
-  private async call<T>(f: () => Promise<T>): Promise<T> {
-    try {
-      return await f();
-    } catch (e) {
-      throw errorFromWire(e);
-    }
-  }
-
-  addFile(fileId: string, file: File): Promise<void> {
-    return this.call(() => this.engine.addFile(fileId, file));
-  }
-
-  /** See EngineApi.addUrl: a remote file, read by range GETs under `fileId`. */
-  addUrl(fileId: string, file: UrlFile): Promise<void> {
-    return this.call(() => this.engine.addUrl(fileId, file));
-  }
-
-  removeFile(fileId: string): Promise<void> {
-    return this.call(() => this.engine.removeFile(fileId));
-  }
-
-  inspect(fileId: string, opts?: InspectOptions): Promise<CsvInspection> {
-    return this.call(() => this.engine.inspect(fileId, opts));
-  }
-
-  /** See EngineApi.validateCsv. */
-  validateCsv(
-    fileId: string,
-    plan: Pick<ScanPlan, 'dialect' | 'columns' | 'badRows'>,
-  ): Promise<number> {
-    return this.call(() => this.engine.validateCsv(fileId, plan));
+  #taskId(): string {
+    return `t${++this.#tasks}`;
   }
 
   /**
@@ -149,20 +108,20 @@ export class EngineClient {
     onProgress: (p: ConvertProgress) => void,
     signal?: AbortSignal,
   ): Promise<ConvertOutcome> {
-    const taskId = `t${++this.tasks}`;
+    const taskId = this.#taskId();
     const channel = new MessageChannel();
     let scanP: ScanProgress = { bytesRead: 0, bytesTotal: 0, rowsRead: 0 };
     let encP: EncodeProgress = { rowsWritten: 0, bytesWritten: 0 };
     const report = () => onProgress({ ...scanP, ...encP });
-    const onAbort = () => void this.engine.cancel(taskId);
+    const onAbort = () => void this.#engine.cancel(taskId);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const encoding = this.parquet.encode(
+      const encoding = this.#parquet.encode(
         Comlink.transfer(channel.port2, [channel.port2]),
         opts,
         Comlink.proxy((p: EncodeProgress) => ((encP = p), report())),
       );
-      const scanning = this.engine.scan(
+      const scanning = this.#engine.scan(
         taskId,
         plan,
         Comlink.transfer(channel.port1, [channel.port1]),
@@ -170,8 +129,8 @@ export class EngineClient {
       );
       // The scan's error is the cause; the encoder only echoes it, so report the scan's first.
       const [scan, encode] = await Promise.allSettled([scanning, encoding]);
-      if (scan.status === 'rejected') throw errorFromWire(scan.reason);
-      if (encode.status === 'rejected') throw errorFromWire(encode.reason);
+      if (scan.status === 'rejected') throw scan.reason;
+      if (encode.status === 'rejected') throw encode.reason;
       const s = scan.value;
       const e = encode.value;
       if (s.rowsRead !== e.rowsWritten || e.rowsInFooter !== s.rowsRead) {
@@ -187,80 +146,6 @@ export class EngineClient {
     }
   }
 
-  /** See EngineApi.attachTable: serves the table as the view `database.name`. */
-  attachTable(t: AttachedTable): Promise<void> {
-    return this.call(() => this.engine.attachTable(t));
-  }
-
-  detachTable(database: string, name: string): Promise<void> {
-    return this.call(() => this.engine.detachTable(database, name));
-  }
-
-  /** See EngineApi.runSql; errors are DecantErrors with `line` and `column` in `sql`. */
-  runSql(sql: string): Promise<SqlResult> {
-    return this.call(() => this.engine.runSql(sql));
-  }
-
-  /** An Arrow IPC stream of rows `[offset, offset + limit)`; the caller owns the bytes. */
-  page(resultId: string, offset: number, limit: number): Promise<Uint8Array> {
-    return this.call(() => this.engine.page(resultId, offset, limit));
-  }
-
-  dropResult(resultId: string): Promise<void> {
-    return this.call(() => this.engine.dropResult(resultId));
-  }
-
-  columnStatistics(
-    database: string,
-    name: string,
-  ): Promise<{ rowCount: number; columns: ColumnStatistics[] }> {
-    return this.call(() => this.engine.columnStatistics(database, name));
-  }
-
-  /** Call before changing a column's type: how many values would fail the cast, with examples. */
-  castFailures(
-    database: string,
-    name: string,
-    column: string,
-    type: string,
-  ): Promise<{ failures: number; examples: string[] }> {
-    return this.call(() => this.engine.castFailures(database, name, column, type));
-  }
-
-  /** See EngineApi.inspectJson: columns from every record, exact row count. */
-  inspectJson(fileId: string): Promise<FileSchema> {
-    return this.call(() => this.engine.inspectJson(fileId));
-  }
-
-  /** See EngineApi.inspectParquet: schema and row count from the footer only. */
-  inspectParquet(fileId: string): Promise<FileSchema> {
-    return this.call(() => this.engine.inspectParquet(fileId));
-  }
-
-  /** See EngineApi.classifyCsvCustom: fits, with columns and rows, or does not, with why. */
-  classifyCsvCustom(fileId: string, classifier: CsvClassifierSettings): Promise<CustomCsvVerdict> {
-    // Comlink's Remote makes the union a union of promises; awaiting joins it again.
-    return this.call(async () => await this.engine.classifyCsvCustom(fileId, classifier));
-  }
-
-  /** See EngineApi.attachJsonTable: the table `database.name`, built from all its files. */
-  attachJsonTable(t: JsonTable): Promise<void> {
-    return this.call(() => this.engine.attachJsonTable(t));
-  }
-
-  detachJsonTable(database: string, name: string): Promise<void> {
-    return this.call(() => this.engine.detachJsonTable(database, name));
-  }
-
-  /** See EngineApi.attachParquetTable: `database.name`, read when a query first names it. */
-  attachParquetTable(t: ParquetTable): Promise<void> {
-    return this.call(() => this.engine.attachParquetTable(t));
-  }
-
-  detachParquetTable(database: string, name: string): Promise<void> {
-    return this.call(() => this.engine.detachParquetTable(database, name));
-  }
-
   /** See EngineApi.crawlFiles; `signal` cancels between files (rejects with code 'cancelled'). */
   async crawlFiles(
     files: CrawlRequest[],
@@ -268,24 +153,14 @@ export class EngineClient {
     onProgress: (p: CrawlProgress) => void,
     signal?: AbortSignal,
   ): Promise<CrawlOutcome> {
-    const taskId = `t${++this.tasks}`;
-    const onAbort = () => void this.engine.cancel(taskId);
+    const taskId = this.#taskId();
+    const onAbort = () => void this.#engine.cancel(taskId);
     signal?.addEventListener('abort', onAbort);
     try {
-      return await this.call(() =>
-        this.engine.crawlFiles(taskId, files, opts, Comlink.proxy(onProgress)),
-      );
+      return await this.#engine.crawlFiles(taskId, files, opts, Comlink.proxy(onProgress));
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
-  }
-
-  /** See EngineApi.tableScan: a CSV table's dialect and registered file names, in order. */
-  tableScan(
-    database: string,
-    name: string,
-  ): Promise<{ dialect: CsvDialect; registered: string[] }> {
-    return this.call(() => this.engine.tableScan(database, name));
   }
 
   /**
@@ -300,8 +175,8 @@ export class EngineClient {
     onProgress: (p: JobTargetProgress) => void,
     signal?: AbortSignal,
   ): Promise<JobTargetOutput> {
-    const taskId = `t${++this.tasks}`;
-    const onAbort = () => void this.engine.cancel(taskId);
+    const taskId = this.#taskId();
+    const onAbort = () => void this.#engine.cancel(taskId);
     if (signal?.aborted) throw new DecantError('job: cancelled', { code: 'cancelled' });
     signal?.addEventListener('abort', onAbort, { once: true });
     const progress: JobTargetProgress = {
@@ -312,7 +187,7 @@ export class EngineClient {
       bytesWritten: 0,
     };
     try {
-      const plan = await this.call(() => this.engine.prepareJobTarget(taskId, spec));
+      const plan = await this.#engine.prepareJobTarget(taskId, spec);
       progress.parts = plan.parts.length;
       onProgress({ ...progress });
       const files: JobTargetOutput['files'] = [];
@@ -328,17 +203,17 @@ export class EngineClient {
         });
         const encoding: Promise<{ blob: Blob; rowsWritten: number }> =
           format.kind === 'parquet'
-            ? this.parquet.encode(
+            ? this.#parquet.encode(
                 port,
                 { compression: format.compression, rowGroupSize: format.rowGroupSize },
                 onEncode,
               )
-            : this.parquet.encodeText(
+            : this.#parquet.encodeText(
                 port,
                 format.kind === 'csv' ? format : { ...format, numericText: plan.numericText },
                 onEncode,
               );
-        const streaming = this.engine.streamJobPart(
+        const streaming = this.#engine.streamJobPart(
           taskId,
           i,
           Comlink.transfer(channel.port1, [channel.port1]),
@@ -350,8 +225,8 @@ export class EngineClient {
         );
         // The engine's error is the cause; the encoder only echoes it.
         const [sent, encoded] = await Promise.allSettled([streaming, encoding]);
-        if (sent.status === 'rejected') throw errorFromWire(sent.reason);
-        if (encoded.status === 'rejected') throw errorFromWire(encoded.reason);
+        if (sent.status === 'rejected') throw sent.reason;
+        if (encoded.status === 'rejected') throw encoded.reason;
         if (sent.value.rows !== encoded.value.rowsWritten)
           throw new DecantError(
             `job: rows streamed (${sent.value.rows}) and encoded (${encoded.value.rowsWritten}) ` +
@@ -373,12 +248,55 @@ export class EngineClient {
       return { plan, files };
     } finally {
       signal?.removeEventListener('abort', onAbort);
-      await this.engine.endJobTarget(taskId).catch(() => undefined);
+      await this.#engine.endJobTarget(taskId).catch(() => undefined);
     }
   }
 
+  /** Stops both workers; every call after this rejects or never settles. */
   terminate(): void {
-    this.engineWorker.terminate();
-    this.parquetWorker.terminate();
+    this.#terminate();
   }
+}
+
+/**
+ * An EngineClient over two comlink endpoints: the engine host's and the encoder host's. Reads of
+ * `then` give undefined, so the client is never mistaken for a promise.
+ */
+export function engineClientOf(
+  engine: Comlink.Remote<EngineApi>,
+  parquet: Comlink.Remote<ParquetApi>,
+  terminate: () => void = () => undefined,
+): EngineClient {
+  registerErrorTransfer();
+  const operations = new EngineOperations(engine, parquet, terminate);
+  return new Proxy(operations, {
+    get(target, prop) {
+      if (prop in target) {
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
+      if (typeof prop === 'symbol' || prop === 'then' || INTERNAL.has(prop)) return undefined;
+      return (engine as unknown as Record<string, unknown>)[prop];
+    },
+  }) as unknown as EngineClient;
+}
+
+/** Starts the page's two workers (DuckDB, and parquet-wasm for encoding) and connects to them. */
+export function connectEngine(): EngineClient {
+  const engineWorker = new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'decant-engine',
+  });
+  const parquetWorker = new Worker(new URL('../../workers/parquet.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'decant-parquet',
+  });
+  return engineClientOf(
+    Comlink.wrap<EngineApi>(engineWorker),
+    Comlink.wrap<ParquetApi>(parquetWorker),
+    () => {
+      engineWorker.terminate();
+      parquetWorker.terminate();
+    },
+  );
 }

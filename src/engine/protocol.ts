@@ -1,11 +1,10 @@
 /**
  * The typed boundary between the page and the workers. Types only: imported by both sides.
- * Plain data crosses; Arrow IPC bytes are transferred, never copied.
+ * Plain data crosses; Arrow IPC bytes are transferred, never copied. Longer than most modules on
+ * purpose: the whole boundary and its contracts in one place, imports from `core` only.
  */
 import type { BadRowPolicy, ColumnInfo, CsvDialect, RaggedLine } from '../core/csv/dialect';
 import type { CsvClassifierSettings, CustomCsvVerdict } from '../core/csv/custom-classifier';
-import type { ColumnStatistics, CsvClassifier } from '../catalog/model';
-import type { ClassifiedFile } from '../crawler/crawl-file';
 
 export type ParquetCompression = 'zstd' | 'snappy' | 'gzip' | 'none';
 
@@ -88,16 +87,6 @@ export type BatchMessage =
 /** Messages back: the Parquet worker grants room for `n` more batches (backpressure). */
 export type CreditMessage = { t: 'credit'; n: number };
 
-/** An error as it crosses a worker boundary; rebuilt as a DecantError on the page. */
-export interface WireError {
-  name: string;
-  message: string;
-  code?: string;
-  line?: number;
-  column?: string;
-  sql?: string;
-}
-
 /**
  * A file behind an HTTP(S) URL (public, or presigned S3 GET), read by range requests only: never
  * a HEAD, never a whole download. `url` is a credential when presigned: it appears in no message.
@@ -123,11 +112,10 @@ export interface AttachedFile {
   columns?: string[];
 }
 
-/** A catalog table as the engine serves it: a view `database.table` over its files. */
+/** A CSV catalog table as the engine serves it: a view `database.table` over its files. */
 export interface AttachedTable {
   database: string;
   name: string;
-  /** json and parquet come later. */
   classification: 'csv';
   dialect: CsvDialect;
   /** Data columns, read with read_csv's `columns=…` (types are DuckDB type names). */
@@ -136,6 +124,24 @@ export interface AttachedTable {
   partitionKeys: ColumnInfo[];
   files: AttachedFile[];
 }
+
+/** Glue's column statistics of one column (the catalog's ColumnStatistics has this shape). */
+export interface ColumnStatistics {
+  column: string;
+  type: string;
+  nulls: number;
+  /** approx_count_distinct: an estimate. */
+  distinct: number;
+  min?: string;
+  max?: string;
+  maxLength?: number;
+  avgLength?: number;
+  trues?: number;
+  falses?: number;
+}
+
+/** Any catalog table the engine serves, by its classification. */
+export type TableAttachment = AttachedTable | JsonTable | ParquetTable;
 
 /** The outcome of a SQL console run: the last statement's result. */
 export interface SqlResult {
@@ -178,7 +184,7 @@ export interface CrawlRequestOptions {
   /** Files read per leaf folder (Glue's SampleSize); default: all. */
   sampleSize?: number;
   /** Custom CSV classifiers, tried in this order before the built-in sniffer. */
-  classifiers?: CsvClassifier[];
+  classifiers?: CsvClassifierSettings[];
 }
 
 export interface CrawlProgress {
@@ -188,8 +194,18 @@ export interface CrawlProgress {
   bytes: number;
 }
 
-/** A classified file, with how to read it. */
-export interface CrawledFile extends ClassifiedFile {
+/** A classified file, with how to read it (the crawler's ClassifiedFile has these fields). */
+export interface CrawledFile {
+  /** Relative to the crawl root, '/'-separated, e.g. `sales/year=2024/month=01/part-0.csv`. */
+  path: string;
+  size: number;
+  lastModified: number;
+  classification: 'csv' | 'json' | 'parquet';
+  /** DuckDB type names; `NULL` for a column the sample never filled. */
+  columns: { name: string; type: string }[];
+  /** The reader options as a stable string: files with different keys never share a table. */
+  formatKey: string;
+  rowCount?: number;
   kind: 'csv' | 'json' | 'parquet';
   /** Folder part of `path` ('' at the root). */
   folder: string;
@@ -217,6 +233,7 @@ export interface CrawlOutcome {
 export interface ParquetTable {
   database: string;
   name: string;
+  classification: 'parquet';
   /**
    * The table's columns: each file's column of that name (exactly, else ignoring ASCII case)
    * cast to `type`, NULL in a file without it. A file's other columns are not read.
@@ -231,6 +248,7 @@ export interface ParquetTable {
 export interface JsonTable {
   database: string;
   name: string;
+  classification: 'json';
   /** `path` is relative to the table root, for messages (`year=2024/orders.ndjson`). */
   files: { path: string; file: File | UrlFile }[];
 }
@@ -280,6 +298,10 @@ export interface TextEncodeResult {
   rowsWritten: number;
 }
 
+/**
+ * The engine worker's calls (workers/engine/engine-host.ts). Errors reject as DecantErrors with
+ * every field kept (src/engine/error-transfer.ts).
+ */
 export interface EngineApi {
   /** Starts DuckDB; resolves with its version. Idempotent. */
   init(): Promise<string>;
@@ -303,7 +325,7 @@ export interface EngineApi {
   ): Promise<number>;
   /**
    * Streams the whole file as Arrow record batches into `port` (to the Parquet worker).
-   * Rejects with a WireError-shaped error; on cancel with code 'cancelled'.
+   * Rejects with a DecantError; on cancel with code 'cancelled'.
    */
   scan(
     taskId: string,
@@ -314,19 +336,29 @@ export interface EngineApi {
   cancel(taskId: string): Promise<void>;
 
   /**
-   * Serves a catalog table as the view `"database"."name"` (queryable as `database.name`) over
-   * its files, registered lazily (read in slices, never copied). Re-attaching replaces the view
-   * and drops files it no longer uses; on failure the previous view stays. Rejects with
-   * `catalog:` errors (bad type name, partition value that doesn't cast, names DuckDB would
-   * confuse because it ignores case).
+   * Serves a catalog table as `"database"."name"` (queryable as `database.name`), replacing
+   * whatever table of another classification had that name:
+   * - csv: a VIEW over its files, registered lazily (read in slices, never copied). Re-attaching
+   *   replaces the view and drops files it no longer uses; on failure the previous view stays.
+   * - json: a TABLE (a copy: JSON has no lazy reader), built from all its files with their columns
+   *   unioned by name, swapped in only once complete. Rejects with `json:` errors naming the file
+   *   (`db.table/path`).
+   * - parquet: a TABLE read (all its files, partition values appended) the first time `runSql`
+   *   names it or `columnStatistics` asks for it; attaching checks names, types and partition
+   *   values only. A re-attach is read again on next use and swapped in only once complete. The
+   *   read rejects with `parquet: "database.name/path": …` errors naming the file and row group.
+   * All reject with `catalog:` errors (bad type name, partition value that doesn't cast, names
+   * DuckDB would confuse because it ignores case).
    */
-  attachTable(t: AttachedTable): Promise<void>;
-  /** Drops the view and its files; a table that is not attached is ignored. */
+  attachTable(t: TableAttachment): Promise<void>;
+  /** Drops the table, whatever its classification, and its files; one not attached is ignored. */
   detachTable(database: string, name: string): Promise<void>;
   /**
    * Runs a script (statements separated by `;`); the last statement's rows are materialized
    * once, for `page`. Rejects with `sql: line n: …` errors carrying `line` and `column` (1-based,
-   * in `sql`). INSTALL/LOAD and settings that would let the engine reach the network are refused.
+   * in `sql`). INSTALL/LOAD and settings that would let the engine reach the network are refused,
+   * and so is any read of a URL that is not a registered remote file (`query: reading "https://host/path"
+   * is not allowed: add it as a source first`), before a request is made.
    */
   runSql(sql: string): Promise<SqlResult>;
   /** Rows `[offset, offset + limit)` of a result as an Arrow IPC stream (transferred). */
@@ -375,28 +407,6 @@ export interface EngineApi {
    * `classifier "name": field: …` error).
    */
   classifyCsvCustom(fileId: string, classifier: CsvClassifierSettings): Promise<CustomCsvVerdict>;
-  /**
-   * Serves a JSON catalog table as the TABLE `"database"."name"` (a copy: JSON has no lazy
-   * reader), built from all its files with their columns unioned by name. Replaces an earlier
-   * JSON table of that name only once the new one is complete; on failure the old one stays.
-   * Rejects with `json:` errors naming the file (`db.table/path`) or `catalog:` errors.
-   */
-  attachJsonTable(t: JsonTable): Promise<void>;
-  /** Drops a JSON table attached by attachJsonTable; one that is not there is ignored. */
-  detachJsonTable(database: string, name: string): Promise<void>;
-  /**
-   * Serves a Parquet catalog table as the TABLE `"database"."name"`, read (all its files,
-   * partition values appended) the first time `runSql` names it or `columnStatistics` asks for
-   * it. Attaching checks names, types and partition values only, and replaces a CSV view of that
-   * name. A re-attach is read again on next use and swapped in only once complete: until then,
-   * and after a failure, the earlier table stays. The read rejects (through runSql or
-   * columnStatistics) with `parquet: "database.name/path": …` errors naming the file and row
-   * group (not Parquet, cut short, corrupt pages, a value that does not cast), or `catalog:` ones.
-   */
-  attachParquetTable(t: ParquetTable): Promise<void>;
-  /** Drops a Parquet table; one that is not attached is ignored. */
-  detachParquetTable(database: string, name: string): Promise<void>;
-
   /**
    * The crawler's classifier pass over many files in one call (see workers/engine/crawl-files.ts):
    * every CSV read whole with its sniffed types, JSON parsed, Parquet footers read. Files that

@@ -10,7 +10,7 @@ import { asyncBufferFromBlob, inspectParquet } from '../../workers/engine/inspec
 import {
   blobFromRanges,
   ParquetTables,
-  type ParquetHost,
+  type ParquetReaderHost,
   type ParquetTableBlobs,
 } from '../../workers/engine/parquet-tables';
 import { readRange, RemoteFile } from '../../workers/engine/remote-files';
@@ -29,7 +29,7 @@ const dir = mkdtempSync(join(tmpdir(), 'decant-parquet-tables-'));
  * are uncaught exceptions. vitest counts every uncaught exception as a failure of the run, so
  * while a read is watched its listeners step aside and get anything that is not a trap.
  */
-const host: ParquetHost = {
+const host: ParquetReaderHost = {
   parquetWasm: () => import('parquet-wasm/node'),
   watchTraps(onTrap) {
     const others = process.listeners('uncaughtException');
@@ -89,6 +89,7 @@ async function tableOf(
 ): Promise<ParquetTableBlobs> {
   const full = files.map(([p]) => join(dir, root, p));
   return {
+    classification: 'parquet',
     database,
     name,
     columns: await crawledColumns(full),

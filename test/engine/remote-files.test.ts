@@ -10,8 +10,8 @@ import { AttachedTables } from '../../workers/engine/attached-tables';
 import { inspectCsv } from '../../workers/engine/inspect-csv';
 import { inspectJson, MAX_JSON_BYTES } from '../../workers/engine/inspect-json';
 import { inspectParquet } from '../../workers/engine/inspect-parquet';
-import { activeRuntime } from '../../workers/engine/read-tracker';
-import { RemoteFile, RemoteReads, remoteIo } from '../../workers/engine/remote-files';
+import { activeRuntime, RemoteReads } from '../../workers/engine/runtime-hooks';
+import { RemoteFile, remoteIo } from '../../workers/engine/remote-files';
 import { SqlConsole } from '../../workers/engine/sql-console';
 import { validateCsv } from '../../workers/engine/validate-csv';
 import { expected, fixturePath } from '../support/fixtures';
@@ -109,6 +109,29 @@ describe('DuckDB reads presigned S3 objects by range GETs, never a HEAD', () => 
     expect(log.filter((e) => !e.range || e.status !== 206)).toEqual([]);
     expect(remote.stats.requests).toBeGreaterThan(0);
     remote.drop(engine.s.db, 'r-sales.csv');
+  });
+
+  it('lets SQL read the URL of a registered source by ranges, and no other URL', async () => {
+    await stack.reset();
+    const key = 'sales/year=2024/month=01/part-0.csv';
+    const f = await remoteFile(key);
+    remote.register(engine.s.db, 'r-source.csv', f);
+    const count = (url: string) =>
+      Number(engine.s.rows(`SELECT count(*) AS n FROM read_csv(${quoteLiteral(url)})`)[0]?.n);
+    expect(count(f.url)).toBe(2);
+    const log = await stack.log();
+    expect(log.length).toBeGreaterThan(0);
+    expect(log.filter((e) => e.method !== 'GET' || e.status !== 206)).toEqual([]);
+    // Another object of the same bucket, never added: refused before any request.
+    await stack.reset();
+    const other = await remoteFile('sales/year=2024/month=02/part-0.csv');
+    expect(() => count(other.url)).toThrow(
+      /query: reading "http:\/\/127\.0\.0\.1:\d+\/lake\/sales\/year=2024\/month=02\/part-0\.csv" is not allowed: add it as a source first/,
+    );
+    expect(await stack.log()).toEqual([]);
+    // Once the source is gone, so is its URL.
+    remote.drop(engine.s.db, 'r-source.csv');
+    expect(() => count(f.url)).toThrow(/is not allowed: add it as a source first/);
   });
 
   it('reads a Parquet footer by ranges: schema and row count, a few kB of a few MB', async () => {

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as Blocking from '@duckdb/duckdb-wasm/blocking';
 import { SqlSession } from '../../workers/engine/sql-session';
-import { ReadTracker } from '../../workers/engine/read-tracker';
+import { ReadTracker } from '../../workers/engine/runtime-hooks';
 
 const require = createRequire(import.meta.url);
 const duckdb = require('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs') as typeof Blocking & {

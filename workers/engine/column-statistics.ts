@@ -1,4 +1,4 @@
-import type { ColumnStatistics } from '../../src/catalog/model';
+import type { ColumnStatistics } from '../../src/engine/protocol';
 import type { ColumnInfo } from '../../src/core/csv/dialect';
 import { DecantError } from '../../src/core/errors';
 import { columnStatisticsSql } from '../../src/core/sql/column-stats';

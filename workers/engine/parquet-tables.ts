@@ -24,7 +24,7 @@ import { checkServable, mainCatalog, tableLabel } from './table-views';
 export type ParquetWasmReader = Pick<typeof ParquetWasm, 'ParquetFile'>;
 
 /** What the engine worker (or a test) provides. */
-export interface ParquetHost {
+export interface ParquetReaderHost {
   /** parquet-wasm, instantiated; first called when a table is first read. */
   parquetWasm(): Promise<ParquetWasmReader>;
   /**
@@ -101,7 +101,7 @@ export class ParquetTables {
 
   constructor(
     private readonly s: SqlSession,
-    private readonly host: ParquetHost,
+    private readonly host: ParquetReaderHost,
   ) {}
 
   /**

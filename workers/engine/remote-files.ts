@@ -1,4 +1,3 @@
-import type { DuckDBRuntime } from '@duckdb/duckdb-wasm/blocking';
 import {
   changedError,
   errorFromResponse,
@@ -6,14 +5,12 @@ import {
   failedRequestError,
   hasExpired,
   noRangeError,
-  RemoteError,
   signatureOf,
   type UrlSignature,
 } from '../../src/core/remote';
 import type { UrlFile } from '../../src/engine/protocol';
 import { asyncBufferFromBlob, type CountingBuffer } from './inspect-parquet';
 import { HEAD_BYTES, readHead, type Head } from './read-head';
-import { activeRuntime } from './read-tracker';
 import { readWhole } from './read-whole';
 
 /**
@@ -117,110 +114,6 @@ function checked(
   if (status === 200) throw noRangeError(url);
   const text = new TextDecoder().decode(body.subarray(0, 64 * 1024));
   throw errorFromResponse(url, { status, body: text, range }, f.signature, Date.now());
-}
-
-/** The parts of the wasm module a runtime hook touches. */
-interface WasmModule {
-  _malloc(n: number): number;
-  HEAPF64: Float64Array;
-  HEAPU8: Uint8Array;
-  ccall(name: string, ret: null, types: string[], args: unknown[]): void;
-}
-
-type Hooked = DuckDBRuntime & {
-  _fileInfoCache?: Map<number, unknown>;
-  getFileInfo?: (mod: unknown, fileId: number) => { fileName?: string } | null;
-  resolveFileInfo?: (mod: unknown, fileId: number) => { fileName?: string } | null;
-};
-
-const FILE_FLAGS_WRITE = 2;
-
-/**
- * Makes DuckDB read RemoteFiles registered through `register` by range GETs: hooks openFile
- * (the size is known, so no HEAD), readFile (one ranged GET per read; a failure becomes DuckDB's
- * error with the RemoteError's message) and the modification time on the runtime DuckDB's wasm
- * calls (globalThis.DUCKDB_RUNTIME, like ReadTracker). Other files pass through untouched.
- * Create it after instantiate() and before a ReadTracker, so the tracker counts remote reads too.
- */
-export class RemoteReads {
-  private files = new Map<string, RemoteFile>();
-  /** Ranged GETs made and bytes they returned, since start (for tests and diagnostics). */
-  readonly stats = { requests: 0, bytes: 0 };
-
-  constructor(runtime: DuckDBRuntime = activeRuntime(), get: SyncGet = xhrGet) {
-    const rt = runtime as Hooked;
-    const info = (rt.getFileInfo ?? rt.resolveFileInfo)?.bind(rt);
-    if (!info) throw new Error('engine: this DuckDB runtime cannot name its files');
-    const fileOf = (mod: unknown, fileId: number) => {
-      const name = info(mod, fileId)?.fileName;
-      return name === undefined ? undefined : this.files.get(name);
-    };
-    const open = rt.openFile.bind(rt);
-    const read = rt.readFile.bind(rt);
-    const modified = rt.getLastFileModificationTime.bind(rt);
-    rt.openFile = (mod, fileId, flags) => {
-      // File ids are reused: forget what the runtime cached for this one.
-      rt._fileInfoCache?.delete(fileId);
-      const f = fileOf(mod, fileId);
-      if (!f) return open(mod, fileId, flags);
-      const m = mod as unknown as WasmModule;
-      if (flags & FILE_FLAGS_WRITE) {
-        failWith(m, `remote: "${f.name}" is read-only`);
-        return 0 as unknown as void;
-      }
-      const result = m._malloc(3 * 8);
-      m.HEAPF64[(result >> 3) + 0] = f.size;
-      m.HEAPF64[(result >> 3) + 1] = 0;
-      m.HEAPF64[(result >> 3) + 2] = f.lastModified / 1000;
-      return result as unknown as void;
-    };
-    rt.readFile = (mod, fileId, buffer, bytes, location) => {
-      const f = fileOf(mod, fileId);
-      if (!f) return read(mod, fileId, buffer, bytes, location);
-      if (bytes <= 0) return 0;
-      const m = mod as unknown as WasmModule;
-      try {
-        const data = readRangeSync(f, location, location + bytes - 1, get);
-        this.stats.requests++;
-        this.stats.bytes += data.length;
-        m.HEAPU8.set(data, buffer);
-        return data.length;
-      } catch (e) {
-        failWith(m, e instanceof RemoteError ? e.message : `remote: "${f.name}": ${String(e)}`);
-        return 0;
-      }
-    };
-    rt.getLastFileModificationTime = (mod, fileId) => {
-      const f = fileOf(mod, fileId);
-      return f ? f.lastModified / 1000 : modified(mod, fileId);
-    };
-  }
-
-  /** Registers `f` with DuckDB under `name`, to be read lazily by ranges. */
-  register(
-    db: {
-      registerFileHandle(name: string, handle: unknown, protocol: number, direct: boolean): void;
-    },
-    name: string,
-    f: RemoteFile,
-  ): void {
-    // Protocol BROWSER_FILEREADER (2): a name DuckDB reads through the runtime, never over HTTP.
-    db.registerFileHandle(name, f, 2, true);
-    this.files.set(name, f);
-  }
-
-  drop(db: { dropFile(name: string): void }, name: string): void {
-    this.files.delete(name);
-    db.dropFile(name);
-  }
-
-  has(name: string): boolean {
-    return this.files.has(name);
-  }
-}
-
-function failWith(m: WasmModule, message: string): void {
-  m.ccall('duckdb_web_fail_with', null, ['string'], [message]);
 }
 
 /** How a crawl or an inspection reads a file's bytes outside DuckDB. */

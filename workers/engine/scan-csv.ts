@@ -3,7 +3,7 @@ import { CLEAR_REJECTS_SQL, COUNT_REJECTS_SQL, readCsvSql } from '../../src/core
 import { DecantError } from '../../src/core/errors';
 import { explainScanError } from './explain-error';
 import { nextBatch, type SqlSession } from './sql-session';
-import type { ReadTracker } from './read-tracker';
+import type { ReadTracker } from './runtime-hooks';
 
 /** Where record batches go: the Parquet worker's port, or an array in tests. */
 export interface BatchSink {

@@ -1,12 +1,21 @@
 import { csvErrorFacts, DecantError, type DecantErrorCode } from '../../src/core/errors';
 import { errorOffset, errorSummary, lineColumnAt } from '../../src/core/sql/error-position';
 import type { SqlStatement } from '../../src/core/sql/split-statements';
+import { redactUrl } from '../../src/core/remote/redact';
 import type { SqlSession } from './sql-session';
 
 /** Turns a registered file name in a message into what the user knows (table and path). */
 export type Relabel = (text: string) => string;
 
 const CSV_ERROR = /CSV Error on Line: \d+/;
+/** The runtime hooks' refusal of a URL that is not a source (see refusedUrlMessage). */
+const URL_REFUSED = /query: reading "[^"]*" is not allowed: add it as a source first/;
+/** URLs in DuckDB's text (it echoes the path it was given): shown without their query string. */
+const URL_TEXT = /\b(?:https?|s3|gcs|gs|r2|az|abfss?|hf):\/\/[^\s'"]+/gi;
+
+function withoutCredentials(text: string): string {
+  return text.replace(URL_TEXT, (url) => redactUrl(url));
+}
 
 /**
  * What went wrong, in a user's words: a CSV read error names the file (relabelled), its line
@@ -17,15 +26,17 @@ export function engineErrorText(
   message: string,
   relabel: Relabel,
 ): { text: string; code?: DecantErrorCode } {
+  const refused = URL_REFUSED.exec(message);
+  if (refused) return { text: refused[0] };
   if (CSV_ERROR.test(message)) {
     const f = csvErrorFacts(message);
     const file = /\n\s*file = ([^\n]+)/.exec(message)?.[1]?.trim();
     const where = file ? `file ${JSON.stringify(relabel(file))}: ` : '';
     const at = f.line !== undefined ? `line ${f.line}: ` : '';
     const code: DecantErrorCode = f.kind === 'other' ? 'engine' : f.kind;
-    return { text: `${where}${at}${f.summary}`, code };
+    return { text: withoutCredentials(`${where}${at}${f.summary}`), code };
   }
-  return { text: relabel(errorSummary(message)) };
+  return { text: withoutCredentials(relabel(errorSummary(message))) };
 }
 
 /** Where a statement ran, to place DuckDB's error in the user's script. */

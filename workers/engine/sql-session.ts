@@ -51,6 +51,14 @@ export class SqlSession {
       .map((r) => plain(r.toJSON()) as Record<string, unknown>);
   }
 
+  /**
+   * Imports a complete Arrow IPC stream (schema, batches, end marker) into `"main".name`,
+   * creating the table when `create`, else appending to it.
+   */
+  insertIpc(bytes: Uint8Array, name: string, create: boolean): void {
+    this.conn.insertArrowFromIPCStream(bytes, { schema: 'main', name, create });
+  }
+
   /** Starts a streaming query and hands out its raw IPC bytes without decoding them. */
   stream(sql: string): IpcStream {
     return this.conn.useUnsafe((db, conn) => {

@@ -8,12 +8,15 @@ const KEEP_BLOCKS = 20;
 export class RowWindow {
   private blocks = new Map<number, Row[]>();
   private pending = new Map<number, Promise<void>>();
+  /** Blocks whose fetch failed, with the message: not asked again until `retry()`. */
+  private failed = new Map<number, string>();
   private readonly fetchRows: (offset: number, limit: number) => Promise<Row[]>;
   private readonly onLoaded: (error?: string) => void;
 
   /**
    * `fetchRows` is the engine call; `onLoaded` tells the view to redraw, with the message when a
-   * block could not be fetched (the block is asked again when next in view).
+   * block could not be fetched. A failed block is not fetched again (a redraw would ask forever)
+   * until `retry()`; meanwhile `failure(i)` says why its rows are missing.
    */
   constructor(
     fetchRows: (offset: number, limit: number) => Promise<Row[]>,
@@ -37,18 +40,34 @@ export class RowWindow {
     return undefined;
   }
 
+  /** Why row `i` could not be fetched, or undefined when it is loaded or still on its way. */
+  failure(i: number): string | undefined {
+    return this.failed.get(Math.floor(i / BLOCK_ROWS));
+  }
+
+  /** Forgets failures: their blocks are fetched again when next in view. */
+  retry(): void {
+    this.failed.clear();
+    this.onLoaded();
+  }
+
   private request(b: number): void {
-    if (this.pending.has(b)) return;
-    const p = this.fetchRows(b * BLOCK_ROWS, BLOCK_ROWS)
-      .then((rows) => {
+    if (this.pending.has(b) || this.failed.has(b)) return;
+    const p = this.fetchRows(b * BLOCK_ROWS, BLOCK_ROWS).then(
+      (rows) => {
         this.blocks.set(b, rows);
         while (this.blocks.size > KEEP_BLOCKS) this.blocks.delete(this.blocks.keys().next().value!);
         this.onLoaded();
-      })
-      .finally(() => this.pending.delete(b));
+      },
+      (e: unknown) => {
+        const message = e instanceof Error ? e.message : String(e);
+        this.failed.set(b, message);
+        this.onLoaded(message);
+      },
+    );
     this.pending.set(
       b,
-      p.catch(() => undefined),
+      p.finally(() => this.pending.delete(b)),
     );
   }
 }

@@ -115,11 +115,7 @@ export async function prepareSources(
   }
   const release = async () => {
     for (const l of loaded)
-      await (
-        l.kind === 'parquet'
-          ? deps.engine.detachParquetTable(SUBSET_DATABASE, l.name)
-          : deps.engine.detachJsonTable(SUBSET_DATABASE, l.name)
-      ).catch(() => undefined);
+      await deps.engine.detachTable(SUBSET_DATABASE, l.name).catch(() => undefined);
   };
   return { tables, stamps, processed, bookmarks, recordCounts, release };
 }
@@ -149,13 +145,13 @@ async function loadSubset(
   const name = `subset_${++subsets}_${Date.now().toString(36)}`;
   const part = { ...t, sources };
   if (t.classification === 'parquet')
-    await engine.attachParquetTable({
+    await engine.attachTable({
       ...(await parquetTableFrom(part, partitions)),
       database: SUBSET_DATABASE,
       name,
     });
   else
-    await engine.attachJsonTable({
+    await engine.attachTable({
       ...(await jsonTableFrom(part)),
       database: SUBSET_DATABASE,
       name,

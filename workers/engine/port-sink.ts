@@ -1,0 +1,43 @@
+import type { BatchMessage, CreditMessage } from '../../src/engine/protocol';
+import type { BatchSink } from './scan-csv';
+
+/** Sends batches over the port, waiting for the encoder worker's credit before each one. */
+export function portSink(port: MessagePort): BatchSink {
+  let credit = 0;
+  let wake: (() => void) | null = null;
+  port.onmessage = (e: MessageEvent<CreditMessage>) => {
+    credit += e.data.n;
+    wake?.();
+    wake = null;
+  };
+  return {
+    send(msg: BatchMessage) {
+      if (msg.t === 'batch') credit--;
+      port.postMessage(msg, msg.t === 'batch' || msg.t === 'schema' ? [msg.bytes.buffer] : []);
+    },
+    async room() {
+      // Yield even with credit in hand, so a cancel message gets its turn.
+      await new Promise<void>((r) => {
+        const ch = new MessageChannel();
+        ch.port1.onmessage = () => {
+          ch.port1.close();
+          r();
+        };
+        ch.port2.postMessage(0);
+      });
+      while (credit <= 0) await new Promise<void>((r) => (wake = r));
+    },
+  };
+}
+
+/** Calls `f` at most every 50 ms (about 20 times a second), and always when `final`. */
+export function throttled<P>(f: (p: P) => void, final: (p: P) => boolean = () => false) {
+  let last = 0;
+  return (p: P) => {
+    const now = performance.now();
+    if (now - last > 50 || final(p)) {
+      last = now;
+      f(p);
+    }
+  };
+}
