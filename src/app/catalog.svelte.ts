@@ -28,7 +28,7 @@ import {
   parquetTableFrom,
   SourceUnavailable,
 } from '../catalog/table-files';
-import { copyToOpfs, storageUse, type StorageUse } from '../platform/opfs';
+import { copyToOpfs, removeFromOpfs, storageUse, type StorageUse } from '../platform/opfs';
 import type { FileEntry } from './quick-convert.svelte';
 
 /** How a table stands with the engine: queryable, waiting for a click, or broken (and why). */
@@ -295,7 +295,9 @@ export class CatalogState {
 
   /**
    * Registers a Quick-convert file as a catalog table. The file is kept by its handle when the
-   * browser gave one, else (with `keepCopy`) as a copy in this browser's storage (OPFS).
+   * browser gave one, else (with `keepCopy`) as a copy in this browser's storage (OPFS). A failed
+   * add stores nothing: the names are checked before the copy is written, the database (if new)
+   * and the table are committed in one transaction, and the copy is removed if that fails.
    */
   async addFromQuickConvert(
     entry: FileEntry,
@@ -304,29 +306,12 @@ export class CatalogState {
     const found = entry.inspection;
     if (!found) throw new DecantError(`catalog: "${entry.file.name}" has not been read yet`);
     const s = this.need();
-    if (!this.databases.some((d) => d.name === target.database))
-      await s.createDatabase(target.database);
     const f = entry.file;
-    let source: TableSource;
-    if (entry.handle) {
-      source = {
-        kind: 'file-handle',
-        path: f.name,
-        handle: entry.handle,
-        size: f.size,
-        lastModified: f.lastModified,
-      };
-    } else if (target.keepCopy) {
-      const opfsPath = await copyToOpfs(f, `${Date.now().toString(36)}`);
-      source = { kind: 'opfs', path: f.name, opfsPath, size: f.size, lastModified: f.lastModified };
-      void this.refreshStorage();
-    } else {
+    if (!entry.handle && !target.keepCopy)
       throw new DecantError(
         `catalog: "${f.name}" cannot be found again after a reload: keep a copy in this browser to add it`,
       );
-    }
-    const d = found.dialect;
-    return s.createTable({
+    const draftWith = (source: TableSource): TableDraft => ({
       database: target.database,
       name: target.table,
       description: '',
@@ -338,10 +323,31 @@ export class CatalogState {
         recordCount: found.rowCountExact ? found.rowCount : undefined,
         sizeBytes: f.size,
         objectCount: 1,
-        ...parametersFromDialect(d),
+        ...parametersFromDialect(found.dialect),
       },
       updatedBy: { kind: 'user' },
     });
+    const kept = { path: f.name, size: f.size, lastModified: f.lastModified };
+    if (entry.handle)
+      return s.createTable(draftWith({ kind: 'file-handle', handle: entry.handle, ...kept }), {
+        createDatabase: true,
+      });
+    await s.checkNewTable(draftWith({ kind: 'opfs', opfsPath: '', ...kept }));
+    const opfsPath = await copyToOpfs(f, `${Date.now().toString(36)}`).catch((e: unknown) => {
+      throw new DecantError(`catalog: ${e instanceof Error ? e.message : String(e)}`, {
+        cause: e,
+      });
+    });
+    try {
+      return await s.createTable(draftWith({ kind: 'opfs', opfsPath, ...kept }), {
+        createDatabase: true,
+      });
+    } catch (e) {
+      await removeFromOpfs(opfsPath);
+      throw e;
+    } finally {
+      void this.refreshStorage();
+    }
   }
 
   /** A crawler's commit: tables and their partitions in one transaction (see CatalogStore). */
@@ -372,8 +378,9 @@ export class CatalogState {
     return JSON.stringify(catalogExport(dbs, tables), null, 2);
   }
 
-  planImport(doc: unknown): ImportPlan {
-    return planImport(doc, { databases: this.databases, tables: this.tables });
+  /** `renames`: document database name → the name to import it as (see ImportPlan.needsRename). */
+  planImport(doc: unknown, renames: Record<string, string> = {}): ImportPlan {
+    return planImport(doc, { databases: this.databases, tables: this.tables }, Date.now(), renames);
   }
 
   applyImport(plan: ImportPlan, overwrite: string[]): Promise<ImportResult> {
