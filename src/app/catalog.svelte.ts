@@ -22,12 +22,14 @@ import { DecantError } from '../core/errors';
 import type { EngineClient } from '../engine/client';
 import {
   attachedTableFrom,
+  fileFromSource,
   grantAccess,
   jsonTableFrom,
   parametersFromDialect,
   parquetTableFrom,
   SourceUnavailable,
 } from '../catalog/table-files';
+import { jsonLayoutFromHead, type JsonLayout } from '../catalog/json-layout';
 import { copyToOpfs, removeFromOpfs, storageUse, type StorageUse } from '../platform/opfs';
 import type { FileEntry } from './quick-convert.svelte';
 
@@ -41,6 +43,9 @@ export interface TrashItem {
   label: string;
   trash: CatalogTrash;
 }
+
+/** Bytes read to judge a JSON file's layout: many lines of any sane writer. */
+const HEAD_BYTES = 64 * 1024;
 
 const key = (database: string, table: string) => `${database}\u0000${table}`;
 
@@ -284,6 +289,42 @@ export class CatalogState {
       rowCount,
       columns,
     });
+  }
+
+  /**
+   * How a JSON table's first file lays out its records (see json-layout.ts), read from its first
+   * 64 KiB (gunzipped when it ends in .gz); undefined when that file cannot be read here without
+   * a request (URL sources) or a click (a handle waiting for permission), or is not JSON.
+   */
+  async jsonLayout(t: CatalogTable): Promise<JsonLayout | undefined> {
+    const src = t.sources[0];
+    if (t.classification !== 'json' || !src || src.kind === 'url') return undefined;
+    try {
+      const file = await fileFromSource(src);
+      if (!(file instanceof Blob)) return undefined;
+      let stream = file.slice(0, HEAD_BYTES).stream() as ReadableStream<Uint8Array>;
+      if (/\.gz(ip)?$/i.test(src.path))
+        stream = file.stream().pipeThrough(new DecompressionStream('gzip'));
+      const reader = stream.getReader();
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      while (size < HEAD_BYTES) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        size += value.length;
+      }
+      void reader.cancel().catch(() => undefined);
+      const head = new Uint8Array(size);
+      let at = 0;
+      for (const c of chunks) {
+        head.set(c, at);
+        at += c.length;
+      }
+      return jsonLayoutFromHead(head.subarray(0, HEAD_BYTES));
+    } catch {
+      return undefined;
+    }
   }
 
   /** How many values of a column would not survive a change to `type`. */
