@@ -30,6 +30,7 @@ import type {
   WireError,
 } from './protocol';
 import type { CsvDialect } from '../core/csv/dialect';
+import type { CastCheck } from '../core/sql/cast-check';
 
 /** Rebuilds the error a worker threw (a WireError) as a DecantError. */
 export function errorFromWire(e: unknown): DecantError {
@@ -218,12 +219,7 @@ export class EngineClient {
   }
 
   /** Call before changing a column's type: how many values would fail the cast, with examples. */
-  castFailures(
-    database: string,
-    name: string,
-    column: string,
-    type: string,
-  ): Promise<{ failures: number; examples: string[] }> {
+  castFailures(database: string, name: string, column: string, type: string): Promise<CastCheck> {
     return this.call(() => this.engine.castFailures(database, name, column, type));
   }
 
