@@ -18,6 +18,7 @@ import type {
   TableSource,
 } from '../catalog/model';
 import { SvelteMap } from 'svelte/reactivity';
+import { formatBytes } from '../core/format';
 import { DecantError } from '../core/errors';
 import type { EngineClient } from '../engine/client';
 import {
@@ -375,9 +376,14 @@ export class CatalogState {
       });
     await s.checkNewTable(draftWith({ kind: 'opfs', opfsPath: '', ...kept }));
     const opfsPath = await copyToOpfs(f, `${Date.now().toString(36)}`).catch((e: unknown) => {
-      throw new DecantError(`catalog: ${e instanceof Error ? e.message : String(e)}`, {
-        cause: e,
-      });
+      const cause = e instanceof Error && e.cause instanceof DOMException ? e.cause : e;
+      const full = cause instanceof DOMException && cause.name === 'QuotaExceededError';
+      throw new DecantError(
+        full
+          ? `catalog: the browser's storage is full: no room for a copy of "${f.name}" (${formatBytes(f.size)}); nothing was added`
+          : `catalog: ${e instanceof Error ? e.message : String(e)}; nothing was added`,
+        { cause: e },
+      );
     });
     try {
       return await s.createTable(draftWith({ kind: 'opfs', opfsPath, ...kept }), {
