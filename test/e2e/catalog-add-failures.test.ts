@@ -16,6 +16,12 @@ beforeAll(async () => {
   let text = 'id,name\n';
   for (let i = 0; i < 80_000; i++) text += `${i},name number ${i}\n`;
   writeFileSync(big, text);
+  const movies = [
+    { title: 'Alien', year: 1979 },
+    { title: 'Heat', year: 1995 },
+  ];
+  writeFileSync(join(tmp, 'movies.json'), JSON.stringify(movies, null, 2));
+  writeFileSync(join(tmp, 'films.ndjson'), movies.map((m) => JSON.stringify(m)).join('\n'));
   app = await openApp();
   await app.page
     .getByTestId('file-input')
@@ -163,5 +169,45 @@ describe('Query chips', () => {
     await expect
       .poll(() => page.getByTestId('virtual-grid').locator('[data-row="0"]').innerText())
       .toMatch(/^1\s+30001$/);
+  });
+});
+
+describe('JSON tables and Athena', () => {
+  async function crawlFile(page: Page, file: string) {
+    await page.goto(`${app.url}/#/crawl`);
+    await page.getByTestId('crawl-files-input').setInputFiles(join(tmp, file));
+    await page.getByTestId('crawl-found').waitFor();
+    await page.getByTestId('crawl-database').fill('lake');
+    await page.getByTestId('run-crawl').click();
+    await page.getByTestId('commit-crawl').waitFor({ timeout: 60_000 });
+    await page.getByTestId('commit-crawl').click();
+    await page.getByTestId('crawl-committed').waitFor();
+  }
+
+  it('says a JSON-array table cannot be read by Athena, on its page and in the DDL, and offers a rewrite job', async () => {
+    const { page } = app;
+    await crawlFile(page, 'movies.json');
+    await page.goto(`${app.url}/#/catalog/lake/movies`);
+    const warning = page.getByTestId('athena-json-warning');
+    await warning.waitFor();
+    expect(await warning.innerText()).toContain('these files hold a JSON array');
+    await page.getByTestId('tab-export').click();
+    const ddl = await page.getByTestId('athena-ddl').innerText();
+    expect(ddl).toMatch(/^-- WARNING: Athena's JSON SerDe reads one JSON object per line/);
+    expect(ddl).toContain('CREATE EXTERNAL TABLE `lake`.`movies`');
+
+    await page.getByTestId('rewrite-ndjson').click();
+    await page.waitForURL(/#\/jobs\//);
+    expect(decodeURIComponent(page.url())).toContain('rewrite lake.movies as NDJSON');
+  });
+
+  it('says nothing of the kind for an NDJSON table', async () => {
+    const { page } = app;
+    await crawlFile(page, 'films.ndjson');
+    await page.goto(`${app.url}/#/catalog/lake/films`);
+    await page.getByTestId('table-detail').waitFor();
+    await page.getByTestId('tab-export').click();
+    expect(await page.getByTestId('athena-ddl').innerText()).toMatch(/^CREATE EXTERNAL TABLE/);
+    expect(await page.getByTestId('athena-json-warning').count()).toBe(0);
   });
 });
