@@ -24,6 +24,7 @@ import type {
 } from './model';
 import type { CatalogSearchHit } from './search-index';
 import { tableWithColumnEdit } from './table-edits';
+import { commitTables, type CommitEntry, type GoneTables } from './commit-tables';
 import { TABLE_STORES, type WriteTx } from './table-records';
 import * as tableWrites from './table-writes';
 import type { TableDraft } from './table-writes';
@@ -236,16 +237,8 @@ export class CatalogStore {
    */
   async commitTables(
     database: string,
-    entries: readonly {
-      draft: TableDraft;
-      partitions: readonly CatalogPartition[];
-    }[],
-    gone: {
-      /** Tables whose files are all gone, deleted (Glue's DELETE_FROM_DATABASE). */
-      delete?: readonly string[];
-      /** Tables whose files are all gone, kept and marked (Glue's DEPRECATE_IN_DATABASE). */
-      deprecate?: readonly string[];
-    } = {},
+    entries: readonly CommitEntry[],
+    gone: GoneTables = {},
   ): Promise<CatalogTable[]> {
     checkName('database', database);
     for (const e of entries) checkTable(e.draft);
@@ -253,40 +246,7 @@ export class CatalogStore {
     return this.#write(
       action,
       ['databases', 'tables', 'tableVersions', 'partitions', 'statistics'],
-      async (tx, log) => {
-        if (!(await tx.objectStore('databases').get(database)))
-          await databaseWrites.createDatabase(tx, log, database, '');
-        const saved: CatalogTable[] = [];
-        for (const { draft, partitions } of entries) {
-          const current = await tx.objectStore('tables').get([draft.database, draft.name]);
-          const table = current
-            ? await tableWrites.putTable(
-                tx,
-                log,
-                { ...current, ...draft, version: current.version, createdAt: current.createdAt },
-                undefined,
-              )
-            : await tableWrites.createTable(tx, log, draft);
-          await tableWrites.putPartitions(tx, log, draft.database, draft.name, partitions);
-          saved.push(table);
-        }
-        for (const name of gone.delete ?? [])
-          await tableWrites.deleteTable(tx, log, database, name);
-        for (const name of gone.deprecate ?? []) {
-          const current = await tx.objectStore('tables').get([database, name]);
-          if (!current) throw tableMissing(database, name);
-          await tableWrites.putTable(
-            tx,
-            log,
-            {
-              ...current,
-              parameters: { ...current.parameters, DEPRECATED_BY_CRAWLER: Date.now() },
-            },
-            'its files are gone: marked deprecated by the crawler',
-          );
-        }
-        return saved;
-      },
+      (tx, log) => commitTables(tx, log, database, entries, gone),
     );
   }
 
