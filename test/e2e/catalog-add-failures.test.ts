@@ -211,3 +211,48 @@ describe('JSON tables and Athena', () => {
     expect(await page.getByTestId('athena-json-warning').count()).toBe(0);
   });
 });
+
+describe('Glue import of a reserved database name', () => {
+  it('offers a rename, then imports under the chosen name', async () => {
+    const { page } = app;
+    const path = join(tmp, 'reserved.json');
+    writeFileSync(
+      path,
+      JSON.stringify({
+        DatabaseList: [{ Name: 'information_schema', Description: 'from Glue' }],
+        TableList: [
+          {
+            DatabaseName: 'information_schema',
+            TableInput: {
+              Name: 'columns',
+              Parameters: { classification: 'csv' },
+              StorageDescriptor: { Columns: [{ Name: 'a', Type: 'string' }] },
+            },
+          },
+        ],
+      }),
+    );
+    await page.goto(`${app.url}/#/catalog`);
+    await page.getByTestId('import-input').setInputFiles(path);
+    const renames = page.getByTestId('import-renames');
+    await renames.waitFor();
+    expect(await renames.innerText()).toContain('database name "information_schema" is reserved');
+    expect(await page.getByTestId('import-plan').innerText()).toContain(
+      '0 database(s) and 0 table(s) to create',
+    );
+    await page.getByLabel('New name for information_schema').fill('glue_info');
+    await page.getByTestId('import-rename').click();
+    await expect
+      .poll(() => page.getByTestId('import-plan').innerText())
+      .toContain('1 database(s) and 1 table(s) to create');
+    await page.getByTestId('apply-import').click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Imported 1 database(s), 1 table(s)' })
+      .waitFor();
+    const { databases, tables } = await stored(page);
+    expect(databases).toContain('glue_info');
+    expect(databases).not.toContain('information_schema');
+    expect(tables).toContain('glue_info.columns');
+  });
+});
