@@ -30,6 +30,7 @@ import {
   parquetTableFrom,
   SourceUnavailable,
 } from '../catalog/table-files';
+import { addTableWithCopy } from '../catalog/add-table';
 import { jsonLayoutFromHead, type JsonLayout } from '../catalog/json-layout';
 import { copyToOpfs, removeFromOpfs, storageUse, type StorageUse } from '../platform/opfs';
 import type { FileEntry } from './quick-convert.svelte';
@@ -374,24 +375,23 @@ export class CatalogState {
       return s.createTable(draftWith({ kind: 'file-handle', handle: entry.handle, ...kept }), {
         createDatabase: true,
       });
-    await s.checkNewTable(draftWith({ kind: 'opfs', opfsPath: '', ...kept }));
-    const opfsPath = await copyToOpfs(f, `${Date.now().toString(36)}`).catch((e: unknown) => {
-      const cause = e instanceof Error && e.cause instanceof DOMException ? e.cause : e;
-      const full = cause instanceof DOMException && cause.name === 'QuotaExceededError';
-      throw new DecantError(
-        full
-          ? `catalog: the browser's storage is full: no room for a copy of "${f.name}" (${formatBytes(f.size)}); nothing was added`
-          : `catalog: ${e instanceof Error ? e.message : String(e)}; nothing was added`,
-        { cause: e },
-      );
-    });
-    try {
-      return await s.createTable(draftWith({ kind: 'opfs', opfsPath, ...kept }), {
-        createDatabase: true,
+    const copy = () =>
+      copyToOpfs(f, `${Date.now().toString(36)}`).catch((e: unknown) => {
+        const cause = e instanceof Error && e.cause instanceof DOMException ? e.cause : e;
+        const full = cause instanceof DOMException && cause.name === 'QuotaExceededError';
+        throw new DecantError(
+          full
+            ? `catalog: the browser's storage is full: no room for a copy of "${f.name}" (${formatBytes(f.size)}); nothing was added`
+            : `catalog: ${e instanceof Error ? e.message : String(e)}; nothing was added`,
+          { cause: e },
+        );
       });
-    } catch (e) {
-      await removeFromOpfs(opfsPath);
-      throw e;
+    try {
+      return await addTableWithCopy(
+        s,
+        (opfsPath) => draftWith({ kind: 'opfs', opfsPath, ...kept }),
+        { write: copy, remove: removeFromOpfs },
+      );
     } finally {
       void this.refreshStorage();
     }
