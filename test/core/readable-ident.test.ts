@@ -1,6 +1,7 @@
 // Names the app inserts into SQL for people: bare where DuckDB reads them so, quoted otherwise.
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  keywordNameHint,
   KEYWORDS_NEEDING_QUOTES,
   readableIdent,
   readableTableName,
@@ -46,5 +47,24 @@ describe('readableIdent', () => {
       expect(rows.map((r) => Number(r.v))).toEqual([names.indexOf(n)]);
     }
     expect(() => e.s.rows('SELECT v FROM default.default')).toThrow();
+  });
+
+  it('hints at quotes when DuckDB stumbles on a keyword used as a name, and only then', () => {
+    const messageOf = (sql: string) => {
+      try {
+        e.s.rows(sql);
+        return '';
+      } catch (err) {
+        return (err as Error).message;
+      }
+    };
+    const sql = 'SELECT *\nFROM Default.airports';
+    expect(keywordNameHint(sql, messageOf(sql))).toBe(
+      'default is an SQL keyword: as a database or table name it goes in double quotes, e.g. "default".airports',
+    );
+    const join = 'SELECT * FROM sales.orders o JOIN order.x ON true';
+    expect(keywordNameHint(join, messageOf(join))).toMatch(/^order is an SQL keyword/);
+    for (const other of ['SELECT FROM WHERE', 'SELECT * FROM "default".nope', 'SELECT 1 +'])
+      expect(keywordNameHint(other, messageOf(other))).toBeUndefined();
   });
 });

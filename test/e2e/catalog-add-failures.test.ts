@@ -169,6 +169,13 @@ describe('Query chips', () => {
     await expect
       .poll(() => page.getByTestId('virtual-grid').locator('[data-row="0"]').innerText())
       .toMatch(/^1\s+30001$/);
+    // Typed bare, DuckDB cannot read it; the app says why and how.
+    await page.getByTestId('sql-editor').fill('SELECT count(*) FROM default.events');
+    await page.getByTestId('run-sql').click();
+    await page.getByTestId('sql-hint').waitFor();
+    expect(await page.getByTestId('sql-hint').innerText()).toContain(
+      'default is an SQL keyword: as a database or table name it goes in double quotes',
+    );
   });
 });
 

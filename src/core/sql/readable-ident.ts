@@ -137,3 +137,17 @@ export function readableIdent(name: string): string {
 export function readableTableName(database: string, table: string): string {
   return `${readableIdent(database)}.${readableIdent(table)}`;
 }
+
+/**
+ * For DuckDB's `syntax error at or near "default"` where the SQL uses that keyword as a name
+ * (`default.airports`): a hint saying to quote it. Undefined for any other error.
+ */
+export function keywordNameHint(sql: string, message: string): string | undefined {
+  const near = /syntax error at or near "([^"]+)"/.exec(message)?.[1];
+  if (near === undefined) return undefined;
+  const word = near.toLowerCase();
+  if (!KEYWORDS_NEEDING_QUOTES.has(word)) return undefined;
+  const usedAsName = new RegExp(`(^|[^\\w".])${word}\\s*\\.`, 'i').test(sql);
+  if (!usedAsName) return undefined;
+  return `${word} is an SQL keyword: as a database or table name it goes in double quotes, e.g. "${word}".${word === 'default' ? 'airports' : 'orders'}`;
+}
