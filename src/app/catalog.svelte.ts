@@ -17,18 +17,22 @@ import type {
   TableSource,
 } from '../catalog/model';
 import { SvelteMap } from 'svelte/reactivity';
+import { formatBytes } from '../core/format';
 import { DecantError } from '../core/errors';
 import type { EngineClient } from '../engine/client';
 import type { CatalogDb } from '../storage';
 import {
   attachedTableFrom,
+  fileFromSource,
   grantAccess,
   jsonTableFrom,
   parametersFromDialect,
   parquetTableFrom,
   SourceUnavailable,
 } from '../catalog/table-files';
-import { copyToOpfs, storageUse, type StorageUse } from '../platform/opfs';
+import { addTableWithCopy } from '../catalog/add-table';
+import { jsonLayoutFromHead, type JsonLayout } from '../catalog/json-layout';
+import { copyToOpfs, removeFromOpfs, storageUse, type StorageUse } from '../platform/opfs';
 import type { FileEntry } from './quick-convert.svelte';
 
 /** How a table stands with the engine: queryable, waiting for a click, or broken (and why). */
@@ -41,6 +45,9 @@ export interface TrashItem {
   label: string;
   trash: CatalogTrash;
 }
+
+/** Bytes read to judge a JSON file's layout: many lines of any sane writer. */
+const HEAD_BYTES = 64 * 1024;
 
 const key = (database: string, table: string) => `${database}\u0000${table}`;
 
@@ -287,6 +294,42 @@ export class CatalogState {
     });
   }
 
+  /**
+   * How a JSON table's first file lays out its records (see json-layout.ts), read from its first
+   * 64 KiB (gunzipped when it ends in .gz); undefined when that file cannot be read here without
+   * a request (URL sources) or a click (a handle waiting for permission), or is not JSON.
+   */
+  async jsonLayout(t: CatalogTable): Promise<JsonLayout | undefined> {
+    const src = t.sources[0];
+    if (t.classification !== 'json' || !src || src.kind === 'url') return undefined;
+    try {
+      const file = await fileFromSource(src);
+      if (!(file instanceof Blob)) return undefined;
+      let stream = file.slice(0, HEAD_BYTES).stream() as ReadableStream<Uint8Array>;
+      if (/\.gz(ip)?$/i.test(src.path))
+        stream = file.stream().pipeThrough(new DecompressionStream('gzip'));
+      const reader = stream.getReader();
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      while (size < HEAD_BYTES) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        size += value.length;
+      }
+      void reader.cancel().catch(() => undefined);
+      const head = new Uint8Array(size);
+      let at = 0;
+      for (const c of chunks) {
+        head.set(c, at);
+        at += c.length;
+      }
+      return jsonLayoutFromHead(head.subarray(0, HEAD_BYTES));
+    } catch {
+      return undefined;
+    }
+  }
+
   /** How many values of a column would not survive a change to `type`. */
   async castFailures(t: CatalogTable, column: string, type: string) {
     if (this.attachment(t)?.kind !== 'attached' && (await this.attach(t)).kind !== 'attached')
@@ -296,7 +339,9 @@ export class CatalogState {
 
   /**
    * Registers a Quick-convert file as a catalog table. The file is kept by its handle when the
-   * browser gave one, else (with `keepCopy`) as a copy in this browser's storage (OPFS).
+   * browser gave one, else (with `keepCopy`) as a copy in this browser's storage (OPFS). A failed
+   * add stores nothing: the names are checked before the copy is written, the database (if new)
+   * and the table are committed in one transaction, and the copy is removed if that fails.
    */
   async addFromQuickConvert(
     entry: FileEntry,
@@ -305,29 +350,12 @@ export class CatalogState {
     const found = entry.inspection;
     if (!found) throw new DecantError(`catalog: "${entry.file.name}" has not been read yet`);
     const s = this.need();
-    if (!this.databases.some((d) => d.name === target.database))
-      await s.createDatabase(target.database);
     const f = entry.file;
-    let source: TableSource;
-    if (entry.handle) {
-      source = {
-        kind: 'file-handle',
-        path: f.name,
-        handle: entry.handle,
-        size: f.size,
-        lastModified: f.lastModified,
-      };
-    } else if (target.keepCopy) {
-      const opfsPath = await copyToOpfs(f, `${Date.now().toString(36)}`);
-      source = { kind: 'opfs', path: f.name, opfsPath, size: f.size, lastModified: f.lastModified };
-      void this.refreshStorage();
-    } else {
+    if (!entry.handle && !target.keepCopy)
       throw new DecantError(
         `catalog: "${f.name}" cannot be found again after a reload: keep a copy in this browser to add it`,
       );
-    }
-    const d = found.dialect;
-    return s.createTable({
+    const draftWith = (source: TableSource): TableDraft => ({
       database: target.database,
       name: target.table,
       description: '',
@@ -339,10 +367,35 @@ export class CatalogState {
         recordCount: found.rowCountExact ? found.rowCount : undefined,
         sizeBytes: f.size,
         objectCount: 1,
-        ...parametersFromDialect(d),
+        ...parametersFromDialect(found.dialect),
       },
       updatedBy: { kind: 'user' },
     });
+    const kept = { path: f.name, size: f.size, lastModified: f.lastModified };
+    if (entry.handle)
+      return s.createTable(draftWith({ kind: 'file-handle', handle: entry.handle, ...kept }), {
+        createDatabase: true,
+      });
+    const copy = () =>
+      copyToOpfs(f, `${Date.now().toString(36)}`).catch((e: unknown) => {
+        const cause = e instanceof Error && e.cause instanceof DOMException ? e.cause : e;
+        const full = cause instanceof DOMException && cause.name === 'QuotaExceededError';
+        throw new DecantError(
+          full
+            ? `catalog: the browser's storage is full: no room for a copy of "${f.name}" (${formatBytes(f.size)}); nothing was added`
+            : `catalog: ${e instanceof Error ? e.message : String(e)}; nothing was added`,
+          { cause: e },
+        );
+      });
+    try {
+      return await addTableWithCopy(
+        s,
+        (opfsPath) => draftWith({ kind: 'opfs', opfsPath, ...kept }),
+        { write: copy, remove: removeFromOpfs },
+      );
+    } finally {
+      void this.refreshStorage();
+    }
   }
 
   /** A crawler's commit: tables and their partitions in one transaction (see CatalogStore). */
@@ -373,8 +426,9 @@ export class CatalogState {
     return JSON.stringify(catalogExport(dbs, tables), null, 2);
   }
 
-  planImport(doc: unknown): ImportPlan {
-    return planImport(doc, { databases: this.databases, tables: this.tables });
+  /** `renames`: document database name → the name to import it as (see ImportPlan.needsRename). */
+  planImport(doc: unknown, renames: Record<string, string> = {}): ImportPlan {
+    return planImport(doc, { databases: this.databases, tables: this.tables }, Date.now(), renames);
   }
 
   applyImport(plan: ImportPlan, overwrite: string[]): Promise<ImportResult> {

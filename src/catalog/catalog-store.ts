@@ -4,7 +4,8 @@
  * are the search index and `onChange` told. Errors are DecantErrors starting `catalog: `.
  */
 import { quotedName } from '../core/quoted-name';
-import { catalogError, tableLabel, tableMissing } from './catalog-errors';
+import { catalogError, tableExists, tableLabel, tableMissing } from './catalog-errors';
+import { checkDatabaseClash, checkDatabaseNameFree, checkTableClash } from './name-rules';
 import * as databaseWrites from './database-writes';
 import type { CatalogDb, CatalogStoreName } from '../storage/schema';
 import type { ImportPlan } from './glue-import';
@@ -23,6 +24,7 @@ import type {
 } from './model';
 import type { CatalogSearchHit } from './search-index';
 import { tableWithColumnEdit } from './table-edits';
+import { commitTables, type CommitEntry, type GoneTables } from './commit-tables';
 import { TABLE_STORES, type WriteTx } from './table-records';
 import * as tableWrites from './table-writes';
 import type { TableDraft } from './table-writes';
@@ -120,13 +122,42 @@ export class CatalogStore {
     return this.db.get('tables', [database, name]);
   }
 
-  /** Stores a new table as version 1; throws if its database is missing or the name is taken. */
-  async createTable(draft: TableDraft): Promise<CatalogTable> {
+  /**
+   * Stores a new table as version 1; throws if the name is taken (or differs from a stored one
+   * only in case) or its database is missing, unless `createDatabase`: then a missing database
+   * is created in the same transaction, so a refused table leaves no empty database behind.
+   */
+  async createTable(
+    draft: TableDraft,
+    options: { createDatabase?: boolean } = {},
+  ): Promise<CatalogTable> {
     checkTable(draft);
     const action = `creating table ${tableLabel(draft.database, draft.name)}`;
-    return this.#write(action, ['databases', 'tables'], (tx, log) =>
-      tableWrites.createTable(tx, log, draft),
-    );
+    return this.#write(action, ['databases', 'tables'], async (tx, log) => {
+      if (options.createDatabase && !(await tx.objectStore('databases').get(draft.database)))
+        await databaseWrites.createDatabase(tx, log, draft.database, '');
+      return tableWrites.createTable(tx, log, draft);
+    });
+  }
+
+  /**
+   * Throws the error `createTable(draft, { createDatabase: true })` would throw for its names
+   * (invalid, reserved, taken, or differing only in case), writing nothing: lets a caller refuse
+   * before it copies a file for the table.
+   */
+  async checkNewTable(draft: TableDraft): Promise<void> {
+    checkTable(draft);
+    const action = `checking table ${tableLabel(draft.database, draft.name)}`;
+    await runWrite(this.db, action, ['databases', 'tables'], async (tx) => {
+      if (!(await tx.objectStore('databases').get(draft.database))) {
+        checkDatabaseNameFree(draft.database);
+        await checkDatabaseClash(tx, draft.database);
+        return;
+      }
+      if (await tx.objectStore('tables').get([draft.database, draft.name]))
+        throw tableExists(draft.database, draft.name);
+      await checkTableClash(tx, draft.database, draft.name);
+    });
   }
 
   /**
@@ -206,16 +237,8 @@ export class CatalogStore {
    */
   async commitTables(
     database: string,
-    entries: readonly {
-      draft: TableDraft;
-      partitions: readonly CatalogPartition[];
-    }[],
-    gone: {
-      /** Tables whose files are all gone, deleted (Glue's DELETE_FROM_DATABASE). */
-      delete?: readonly string[];
-      /** Tables whose files are all gone, kept and marked (Glue's DEPRECATE_IN_DATABASE). */
-      deprecate?: readonly string[];
-    } = {},
+    entries: readonly CommitEntry[],
+    gone: GoneTables = {},
   ): Promise<CatalogTable[]> {
     checkName('database', database);
     for (const e of entries) checkTable(e.draft);
@@ -223,40 +246,7 @@ export class CatalogStore {
     return this.#write(
       action,
       ['databases', 'tables', 'tableVersions', 'partitions', 'statistics'],
-      async (tx, log) => {
-        if (!(await tx.objectStore('databases').get(database)))
-          await databaseWrites.createDatabase(tx, log, database, '');
-        const saved: CatalogTable[] = [];
-        for (const { draft, partitions } of entries) {
-          const current = await tx.objectStore('tables').get([draft.database, draft.name]);
-          const table = current
-            ? await tableWrites.putTable(
-                tx,
-                log,
-                { ...current, ...draft, version: current.version, createdAt: current.createdAt },
-                undefined,
-              )
-            : await tableWrites.createTable(tx, log, draft);
-          await tableWrites.putPartitions(tx, log, draft.database, draft.name, partitions);
-          saved.push(table);
-        }
-        for (const name of gone.delete ?? [])
-          await tableWrites.deleteTable(tx, log, database, name);
-        for (const name of gone.deprecate ?? []) {
-          const current = await tx.objectStore('tables').get([database, name]);
-          if (!current) throw tableMissing(database, name);
-          await tableWrites.putTable(
-            tx,
-            log,
-            {
-              ...current,
-              parameters: { ...current.parameters, DEPRECATED_BY_CRAWLER: Date.now() },
-            },
-            'its files are gone: marked deprecated by the crawler',
-          );
-        }
-        return saved;
-      },
+      (tx, log) => commitTables(tx, log, database, entries, gone),
     );
   }
 

@@ -3,6 +3,7 @@
  * DecantErrors to abort; they log what they changed.
  */
 import { databaseExists, databaseMissing } from './catalog-errors';
+import { checkDatabaseClash, checkDatabaseNameFree, foldedName } from './name-rules';
 import type { CatalogDatabase } from './model';
 import { addRecords, relocatedRecords, takeRecords, type WriteTx } from './table-records';
 import type { CatalogTrash } from './trash';
@@ -16,6 +17,8 @@ export async function createDatabase(
 ): Promise<CatalogDatabase> {
   const store = tx.objectStore('databases');
   if (await store.get(name)) throw databaseExists(name);
+  checkDatabaseNameFree(name);
+  await checkDatabaseClash(tx, name);
   const now = Date.now();
   const record = { name, description, createdAt: now, updatedAt: now };
   await store.add(record);
@@ -49,6 +52,8 @@ export async function renameDatabase(
   if (!current) throw databaseMissing(from);
   if (from === to) return current;
   if (await databases.get(to)) throw databaseExists(to);
+  if (foldedName(from) !== foldedName(to)) checkDatabaseNameFree(to);
+  await checkDatabaseClash(tx, to, from);
   const renamed = { ...current, name: to, updatedAt: Date.now() };
   await databases.delete(from);
   await databases.add(renamed);

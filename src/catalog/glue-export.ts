@@ -3,6 +3,7 @@
  * catalog export document, and Athena `CREATE EXTERNAL TABLE` DDL. Pure functions of the model.
  */
 import { quoteHiveIdent, quoteHiveLiteral } from '../core/sql/hive-quote';
+import { athenaJsonWarning, type JsonLayout } from './json-layout';
 import { canonicalDuckDbType, duckDbTypeToGlue, glueTypeToDuckDb } from './glue-types';
 import type { CatalogColumn, CatalogDatabase, CatalogTable, TableParameters } from './model';
 
@@ -122,11 +123,19 @@ export function catalogExport(
 /**
  * Athena DDL for `t` reading from `location` (an `s3://` folder). Names are backquoted with
  * backquotes doubled; literals are Hive-escaped (see hive-quote.ts), so any name or comment is safe.
+ * For a JSON table whose files Athena's SerDe cannot read (`jsonLayout`, see json-layout.ts), the
+ * DDL opens with a comment saying so.
  */
-export function athenaDdl(t: CatalogTable, location: string): string {
+export function athenaDdl(
+  t: CatalogTable,
+  location: string,
+  options: { jsonLayout?: JsonLayout } = {},
+): string {
   const input = tableInputFromTable(t, location);
   const sd = input.StorageDescriptor;
+  const warning = t.classification === 'json' ? athenaJsonWarning(options.jsonLayout) : undefined;
   const lines = [
+    ...(warning ? commentLines(`WARNING: ${warning}`) : []),
     `CREATE EXTERNAL TABLE ${quoteHiveIdent(t.database)}.${quoteHiveIdent(t.name)} (`,
     columnList(sd.Columns),
     ')',
@@ -146,6 +155,21 @@ export function athenaDdl(t: CatalogTable, location: string): string {
     ')',
   );
   return lines.join('\n');
+}
+
+/** `text` as `-- ` comment lines of at most ~100 characters; line breaks in it cannot escape. */
+function commentLines(text: string): string[] {
+  const out: string[] = [];
+  let line = '--';
+  for (const word of text.split(/\s+/)) {
+    if (line.length + word.length > 100 && line !== '--') {
+      out.push(line);
+      line = '--';
+    }
+    line += ` ${word}`;
+  }
+  out.push(line);
+  return out;
 }
 
 function columnList(columns: GlueColumn[]): string {

@@ -18,6 +18,7 @@ import {
 import { duckDbTypeToGlue, glueTypeToDuckDb } from './glue-types';
 import { tableLabel } from './catalog-errors';
 import { checkTable } from './validate';
+import { caseClash, foldedName, reservedDatabaseReason } from './name-rules';
 import type {
   CatalogColumn,
   CatalogDatabase,
@@ -46,6 +47,11 @@ export interface ImportPlan {
   unchanged: { database: string; table?: string }[];
   /** In the document but not importable (an ORC table, a type DuckDB lacks…), and why. */
   skipped: { database: string; table?: string; reason: string }[];
+  /**
+   * Databases (as the document names them) whose name is reserved or differs from another only
+   * in case: left out with their tables until planned again with a rename (see `renames`).
+   */
+  needsRename: { database: string; reason: string; suggestion: string }[];
 }
 
 /** The key a conflict is chosen by: unambiguous for any names. */
@@ -69,16 +75,63 @@ export function planImport(
   doc: unknown,
   existing: { databases: readonly CatalogDatabase[]; tables: readonly CatalogTable[] },
   now = Date.now(),
+  /** Document database name → the name to import it as (the user's answer to `needsRename`). */
+  renames: Readonly<Record<string, string>> = {},
 ): ImportPlan {
-  const { databases, tables } = readDocument(doc);
+  const document = readDocument(doc);
+  const renamed = (name: string) => (Object.hasOwn(renames, name) ? renames[name]! : name);
   const plan: ImportPlan = {
     create: { databases: [], tables: [] },
     conflicts: [],
     unchanged: [],
     skipped: [],
+    needsRename: [],
   };
   const knownDatabases = new Map(existing.databases.map((d) => [d.name, d]));
   const knownTables = new Map(existing.tables.map((t) => [importKey(t.database, t.name), t]));
+  // Table names as DuckDB compares them, per database: the stored name each folds from.
+  const foldedKey = (database: string, table: string) => importKey(database, foldedName(table));
+  const foldedTables = new Map(
+    existing.tables.map((t) => [foldedKey(t.database, t.name), t.name] as const),
+  );
+
+  // Names checked as the store will check them, so applying the plan does not fail on them.
+  const refused = new Set<string>();
+  const documentNames = [
+    ...new Set([
+      ...document.databases.map((d) => d.Name),
+      ...document.tables.map((t) => t.DatabaseName),
+    ]),
+  ];
+  const claimed: string[] = [...knownDatabases.keys()];
+  for (const original of documentNames) {
+    const name = renamed(original);
+    const clash = caseClash(claimed, name);
+    const reason =
+      reservedDatabaseReason(name) ??
+      (clash === undefined
+        ? undefined
+        : `database name ${quotedName(name)} differs from ${quotedName(clash)} only in case, which SQL cannot tell apart`);
+    if (reason === undefined) {
+      claimed.push(name);
+      continue;
+    }
+    refused.add(original);
+    let suggestion = `${foldedName(name)}_imported`;
+    for (
+      let i = 2;
+      caseClash(claimed, suggestion) !== undefined || claimed.includes(suggestion);
+      i++
+    )
+      suggestion = `${foldedName(name)}_imported_${i}`;
+    plan.needsRename.push({ database: original, reason, suggestion });
+  }
+  const databases = document.databases
+    .filter((d) => !refused.has(d.Name))
+    .map((d) => ({ ...d, Name: renamed(d.Name) }));
+  const tables = document.tables
+    .filter((t) => !refused.has(t.DatabaseName))
+    .map((t) => ({ ...t, DatabaseName: renamed(t.DatabaseName) }));
 
   const planDatabase = (name: string, description: string) => {
     const incoming: CatalogDatabase = { name, description, createdAt: now, updatedAt: now };
@@ -111,8 +164,14 @@ export function planImport(
     }
     const key = importKey(database, incoming.name);
     const current = knownTables.get(key);
-    if (!current) plan.create.tables.push(incoming);
-    else {
+    const twin = current ? undefined : foldedTables.get(foldedKey(database, incoming.name));
+    if (twin !== undefined) {
+      const reason = `differs from table ${tableLabel(database, twin)} only in case, which SQL cannot tell apart`;
+      plan.skipped.push({ database, table: input.Name, reason });
+    } else if (!current) {
+      plan.create.tables.push(incoming);
+      foldedTables.set(foldedKey(database, incoming.name), incoming.name);
+    } else {
       const difference = tableDifference(current, incoming);
       if (!difference) plan.unchanged.push({ database, table: incoming.name });
       else

@@ -7,6 +7,7 @@ import { describeChanges, diffSchemas } from './schema-diff';
 import { catalogError, tableLabel } from './catalog-errors';
 import type { ImportPlan } from './glue-import';
 import { versionOf, type WriteTx } from './table-records';
+import { checkDatabaseClash, checkDatabaseNameFree, checkTableClash } from './name-rules';
 import type { WriteLog } from './write-log';
 
 export interface ImportResult {
@@ -39,6 +40,8 @@ export async function applyImportPlan(
 
   for (const d of plan.create.databases) {
     if (await databases.get(d.name)) throw replanned(`database ${quotedName(d.name)}`);
+    checkDatabaseNameFree(d.name);
+    await checkDatabaseClash(tx, d.name);
     await databases.add({ ...d, createdAt: now, updatedAt: now });
     log.putDatabase(d.name);
   }
@@ -52,6 +55,7 @@ export async function applyImportPlan(
   for (const t of plan.create.tables) {
     if (await tables.get([t.database, t.name]))
       throw replanned(`table ${tableLabel(t.database, t.name)}`);
+    await checkTableClash(tx, t.database, t.name);
     const created = { ...t, version: 1, createdAt: now, updatedAt: now };
     await tables.add(created);
     log.putTable(created);

@@ -22,6 +22,7 @@ import {
   type WriteTx,
 } from './table-records';
 import type { CatalogTrash } from './trash';
+import { checkTableClash } from './name-rules';
 import { checkPartitions } from './validate';
 import type { WriteLog } from './write-log';
 
@@ -37,6 +38,7 @@ export async function createTable(
     throw databaseMissing(draft.database);
   const tables = tx.objectStore('tables');
   if (await tables.get([draft.database, draft.name])) throw tableExists(draft.database, draft.name);
+  await checkTableClash(tx, draft.database, draft.name);
   const now = Date.now();
   const table: CatalogTable = { ...draft, version: 1, createdAt: now, updatedAt: now };
   await tables.add(table);
@@ -81,6 +83,7 @@ export async function renameTable(
   if (!current) throw tableMissing(database, from);
   if (from === to) return current;
   if (await tables.get([database, to])) throw tableExists(database, to);
+  await checkTableClash(tx, database, to, from);
   const moved = relocatedRecords(await takeRecords(tx, [database, from]), database, to);
   moved.tables = moved.tables.map((t) => ({ ...t, updatedAt: Date.now() }));
   await addRecords(tx, moved);

@@ -6,6 +6,7 @@ import { quotedName } from '../core/quoted-name';
 import { catalogError, tableLabel } from './catalog-errors';
 import type { CatalogDatabase } from './model';
 import { addRecords, type TableRecords, type WriteTx } from './table-records';
+import { checkDatabaseClash, checkTableClash } from './name-rules';
 import type { WriteLog } from './write-log';
 
 /** The undo token of `deleteDatabase` / `deleteTable`: everything they deleted. */
@@ -22,6 +23,7 @@ export async function restoreTrash(tx: WriteTx, trash: CatalogTrash, log: WriteL
       throw catalogError(
         `cannot restore database ${quotedName(name)}: a database of that name was created since; rename or delete it first`,
       );
+    await checkDatabaseClash(tx, name);
     await databases.add(trash.database);
     await addRecords(tx, trash);
     log.putDatabase(name);
@@ -37,6 +39,7 @@ export async function restoreTrash(tx: WriteTx, trash: CatalogTrash, log: WriteL
     throw catalogError(
       `cannot restore table ${label}: a table of that name was created since; rename or delete it first`,
     );
+  await checkTableClash(tx, trash.database, trash.table);
   await addRecords(tx, trash);
   for (const t of trash.tables) log.putTable(t);
 }

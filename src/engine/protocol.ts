@@ -5,6 +5,7 @@
  */
 import type { BadRowPolicy, ColumnInfo, CsvDialect, RaggedLine } from '../core/csv/dialect';
 import type { CsvClassifierSettings, CustomCsvVerdict } from '../core/csv/custom-classifier';
+import type { CastCheck } from '../core/sql/cast-check';
 
 export type ParquetCompression = 'zstd' | 'snappy' | 'gzip' | 'none';
 
@@ -380,12 +381,7 @@ export interface EngineApi {
    * will read them after the change (a BOOLEAN `true` fails as INTEGER, though TRY_CAST(true AS
    * INTEGER) is 1). `type` must look like a DuckDB type name.
    */
-  castFailures(
-    database: string,
-    name: string,
-    column: string,
-    type: string,
-  ): Promise<{ failures: number; examples: string[] }>;
+  castFailures(database: string, name: string, column: string, type: string): Promise<CastCheck>;
 
   /**
    * The JSON classifier: reads the whole file (UTF-8, BOM or not; `.gz` inflated), an array of

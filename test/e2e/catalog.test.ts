@@ -102,15 +102,22 @@ describe('Data Catalog in Chromium', () => {
   it('warns before a type change that would lose values, and computes statistics', async () => {
     const { page } = app;
     await openTable(page, DB, TABLE);
-    await page.getByLabel('Type of column ts').fill('DATE');
+    await page.getByLabel('Type of column ts').selectOption('DATE');
     await page.getByTestId('save-column').first().click();
-    // Timestamps with a time of day do cast to DATE: no warning, a new version.
+    // Timestamps with a time of day do cast to DATE, but lose the time: said before the save.
+    const cut = page.getByTestId('cast-changes');
+    await cut.waitFor();
+    expect(await page.getByTestId('cast-failures').count()).toBe(0);
+    expect(await cut.innerText()).toMatch(/^\d+ value\(s\) would change/);
+    expect(await cut.innerText()).toMatch(/2024-03-0\d \d\d:\d\d:\d\d → 2024-03-0\d/);
+    expect(await page.getByTestId('table-version').innerText()).toBe('3');
+    await page.getByTestId('confirm-type').click();
     await expect.poll(() => page.getByTestId('table-version').innerText()).toBe('4');
-    await page.getByLabel('Type of column active').fill('VARCHAR');
+    await page.getByLabel('Type of column active').selectOption('VARCHAR');
     await page.getByTestId('save-column').nth(2).click();
     await expect.poll(() => page.getByTestId('table-version').innerText()).toBe('5');
     // 'true'/'false' are not dates: the user is told before anything changes.
-    await page.getByLabel('Type of column active').fill('DATE');
+    await page.getByLabel('Type of column active').selectOption('DATE');
     await page.getByTestId('save-column').nth(2).click();
     const warning = page.getByTestId('cast-warning');
     await warning.waitFor();

@@ -1,10 +1,12 @@
 import { csvErrorFacts, DecantError } from '../../src/core/errors';
 import { quotedName } from '../../src/core/quoted-name';
 import {
+  changedValuesSql,
   failingPartitionValuesSql,
   readAsTypeSql,
   rowsInFilesSql,
   textRowCountSql,
+  type CastCheck as CastFailures,
   type CsvFiles,
 } from '../../src/core/sql/cast-check';
 import { CLEAR_REJECTS_SQL, REJECTED_CASTS_SQL } from '../../src/core/sql/read-csv';
@@ -17,11 +19,7 @@ import { tableLabel, type TableViewInput } from './table-views';
 /** How many distinct failing values castFailures reports. */
 export const CAST_EXAMPLES = 5;
 
-export interface CastFailures {
-  failures: number;
-  /** Up to 5 distinct values that would fail, as text, in the order the files hold them. */
-  examples: string[];
-}
+export type { CastCheck as CastFailures } from '../../src/core/sql/cast-check';
 
 /**
  * How many non-NULL values of `column` would not survive a change to `type`: the values as the
@@ -74,9 +72,26 @@ export function castFailures(
   s.run(...CLEAR_REJECTS_SQL);
   const read = Number(rows(readAsTypeSql(files, column, type))[0]?.n ?? 0);
   const failures = total - read;
-  if (failures === 0) return { failures, examples: [] };
+  const changed = changedValues(files, column, type, rows);
+  if (failures === 0) return { failures, examples: [], ...changed };
   const values = rows(REJECTED_CASTS_SQL)
     .map((r) => csvErrorFacts(String(r.error_message)).value)
     .filter((v): v is string => v !== undefined);
-  return { failures, examples: [...new Set(values)].slice(0, CAST_EXAMPLES) };
+  return { failures, examples: [...new Set(values)].slice(0, CAST_EXAMPLES), ...changed };
+}
+
+/** `{ changed }` for castFailures when some values of `column` convert to `type` but change. */
+function changedValues(
+  files: CsvFiles,
+  column: string,
+  type: string,
+  rows: (sql: string) => Record<string, unknown>[],
+): Pick<CastFailures, 'changed'> {
+  const oldType = files.columns.find((c) => c.name === column)?.type;
+  const sql = oldType === undefined ? null : changedValuesSql(files, column, oldType, type);
+  const found = sql ? rows(sql) : [];
+  if (found.length === 0) return {};
+  const seen = new Map(found.map((r) => [String(r.before), String(r.after)]));
+  const examples = [...seen].map(([before, after]) => ({ before, after }));
+  return { changed: { count: Number(found[0]!.n), examples } };
 }

@@ -11,6 +11,19 @@ import { HIVE_NULL_PARTITION, typeSql } from './table-view';
  * casts to INTEGER 1, but the reader cannot read the text `true` as an INTEGER.
  */
 
+/** What a type change would do to a column's values, found before it is saved. */
+export interface CastCheck {
+  /** Non-NULL values that would not convert (and read as NULL). */
+  failures: number;
+  /** Up to 5 distinct values that would fail, as text, in the order the files hold them. */
+  examples: string[];
+  /**
+   * Present when values would convert but change (12.8 → 13, a timestamp losing its time):
+   * how many, and up to 5 distinct examples as text before and after.
+   */
+  changed?: { count: number; examples: { before: string; after: string }[] };
+}
+
 /** The files of a table as read_csv takes them: a glob matching exactly the files, or their list. */
 export interface CsvFiles {
   paths: string | readonly string[];
@@ -72,5 +85,48 @@ export function rowsInFilesSql(f: CsvFiles, fileColumn: string, paths: readonly 
   return (
     `SELECT count(*) AS n FROM ${scan} AS d JOIN (VALUES ${list}) AS p(f) ` +
     `ON d.${quoteIdent(fileColumn)} = p.f`
+  );
+}
+
+/** Numeric type names: between them values are compared as numbers. */
+const NUMERIC_TYPE =
+  /^(U?(TINYINT|SMALLINT|INTEGER|INT|BIGINT|HUGEINT)|INT[1248]|FLOAT[48]?|REAL|DOUBLE|DECIMAL|NUMERIC)\b/i;
+const TEXT_TYPE = /^(VARCHAR|TEXT|STRING|CHAR|BPCHAR)$/i;
+
+/** Changed values `examples` of changedValuesSql returns at most. */
+export const CHANGED_EXAMPLES = 5;
+
+/**
+ * Rows `n, before, after` (at most CHANGED_EXAMPLES, `n` the count of all) of the values of
+ * `column` that read under `type` but as a different value than under `oldType`: rounding
+ * (12.8 → 13), truncation (a timestamp's time of day, digits past a DECIMAL's scale, a FLOAT's
+ * precision). Values that do not convert at all are readAsTypeSql's to count. Each value is read
+ * as the table reads it now, then cast; from text, only a change to a number is judged (by the
+ * number the text holds), as a new text form of the same value (`2024-1-2` → `2024-01-02`) is no
+ * loss. Null when there is nothing to judge (same type, text to a non-number, or to text).
+ */
+export function changedValuesSql(
+  f: CsvFiles,
+  column: string,
+  oldType: string,
+  type: string,
+): string | null {
+  const from = typeSql(oldType);
+  const to = typeSql(type);
+  if (from.toUpperCase() === to.toUpperCase() || TEXT_TYPE.test(to)) return null;
+  const fromText = TEXT_TYPE.test(from);
+  if (fromText && !NUMERIC_TYPE.test(to)) return null;
+  const columns = f.columns.map((c) =>
+    c.name === column ? { name: c.name, type: from } : { name: c.name, type: 'VARCHAR' },
+  );
+  const scan = readCsvSql(f.paths, f.dialect, columns, 'skip');
+  const o = quoteIdent(column);
+  const differs = fromText
+    ? `TRY_CAST(o AS DOUBLE) IS DISTINCT FROM TRY_CAST(v AS DOUBLE)`
+    : `TRY_CAST(v AS ${from}) IS DISTINCT FROM o`;
+  return (
+    `SELECT count(*) OVER () AS n, CAST(o AS VARCHAR) AS before, CAST(v AS VARCHAR) AS after ` +
+    `FROM (SELECT ${o} AS o, TRY_CAST(${o} AS ${to}) AS v FROM ${scan}) ` +
+    `WHERE o IS NOT NULL AND v IS NOT NULL AND ${differs} LIMIT ${CHANGED_EXAMPLES}`
   );
 }
