@@ -11,12 +11,9 @@ import { DecantError } from '../../core/errors';
 import { quotedName } from '../../core/quoted-name';
 import type { NodeId } from '../model';
 import { downloadBlob } from '../../platform/download';
+import type { OutputPlaces, StagedFile } from './ports';
 
-/** A file a run made, waiting to be written: `path` is relative to the target's folder. */
-export interface StagedFile {
-  path: string;
-  blob: Blob;
-}
+export type { StagedFile } from './ports';
 
 /** A written file; `handle` is absent for downloads. */
 export interface PublishedFile {
@@ -145,6 +142,15 @@ export async function removeStagedFiles(
 /** The top folder of this origin's private file system, where OPFS targets write. */
 export function opfsRoot(): Promise<FileSystemDirectoryHandle> {
   return navigator.storage.getDirectory();
+}
+
+/** The browser's places for outputs: OPFS, folders picked (handles kept in `db`), downloads. */
+export function browserOutputPlaces(db: CatalogDb): OutputPlaces {
+  return {
+    opfsRoot,
+    pickedFolder: (job, nodeId, targetName) => targetFolder(db, job, nodeId, targetName),
+    download: downloadFiles,
+  };
 }
 
 /**
