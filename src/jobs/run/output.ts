@@ -154,21 +154,28 @@ export function browserOutputPlaces(db: CatalogDb): OutputPlaces {
 }
 
 /**
- * Saves the run's files through the browser's download: one file as itself, several (a
- * partitioned target) as `<name>.zip` holding the partition folders.
+ * What a download of the run's files saves: one file as itself, several (a partitioned
+ * target) as `<name>.zip` holding the partition folders.
  */
-export async function downloadFiles(name: string, files: readonly StagedFile[]): Promise<string> {
+export async function downloadOf(
+  name: string,
+  files: readonly StagedFile[],
+): Promise<{ name: string; blob: Blob }> {
   if (files.length === 1 && !files[0]!.path.includes('/')) {
     const ext = files[0]!.path.slice(files[0]!.path.indexOf('.'));
-    const fileName = name.endsWith(ext) ? name : `${name}${ext}`;
-    downloadBlob(files[0]!.blob, fileName);
-    return fileName;
+    return { name: name.endsWith(ext) ? name : `${name}${ext}`, blob: files[0]!.blob };
   }
   const zip = await downloadZip(
     files.map((f) => ({ name: `${name}/${f.path}`, input: f.blob, lastModified: new Date() })),
   ).blob();
-  downloadBlob(zip, `${name}.zip`);
-  return `${name}.zip`;
+  return { name: `${name}.zip`, blob: zip };
+}
+
+/** Saves the run's files through the browser's download (see downloadOf); resolves with the name. */
+export async function downloadFiles(name: string, files: readonly StagedFile[]): Promise<string> {
+  const d = await downloadOf(name, files);
+  downloadBlob(d.blob, d.name);
+  return d.name;
 }
 
 // ---- folders picked for `folder` targets, kept in the catalog's IndexedDB ---------------------
