@@ -188,3 +188,29 @@ export function jobAsSql(job: Job, ctx: CompileContext): Job {
   }
   return next;
 }
+
+/**
+ * `job` with Dropped file node `id` reading the file registered in the engine as `path`, with
+ * the dialect and columns found in it; the node takes the file's name unless it was renamed.
+ */
+export function withDroppedFile(
+  job: Job,
+  id: NodeId,
+  file: { name: string; path: string },
+  found: Pick<Extract<JobNode, { kind: 'file-source' }>['options'], 'dialect' | 'columns'>,
+): Job {
+  return updateNode(job, id, (n) =>
+    n.kind === 'file-source'
+      ? {
+          ...n,
+          name: n.name === 'Dropped file' ? file.name : n.name,
+          options: {
+            ...n.options,
+            path: file.path,
+            dialect: found.dialect,
+            columns: found.columns,
+          },
+        }
+      : n,
+  );
+}

@@ -48,3 +48,12 @@ export type {
   TargetOutput,
   TargetProgress,
 } from './run/ports';
+export {
+  afterEdit,
+  COALESCE_MS,
+  emptyHistory,
+  redoStep,
+  undoStep,
+  type EditHistory,
+} from './edit-history';
+export { editorSources, type EditorCatalog } from './editor-sources';
