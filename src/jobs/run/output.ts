@@ -172,7 +172,7 @@ export async function downloadOf(
 }
 
 /** Saves the run's files through the browser's download (see downloadOf); resolves with the name. */
-export async function downloadFiles(name: string, files: readonly StagedFile[]): Promise<string> {
+async function downloadFiles(name: string, files: readonly StagedFile[]): Promise<string> {
   const d = await downloadOf(name, files);
   downloadBlob(d.blob, d.name);
   return d.name;
@@ -213,7 +213,7 @@ export async function targetFolderName(
  * The folder picked for a target, with write permission (asked for again when it lapsed: this
  * works only close to a click). Throws a `job:` DecantError saying what to do.
  */
-export async function targetFolder(
+async function targetFolder(
   db: CatalogDb,
   job: string,
   nodeId: NodeId,

@@ -152,7 +152,7 @@ function runTargetOf(p: Pending): RunTarget {
 }
 
 /** The files of one target, with their paths in its folder (`year=2024/part-….parquet`). */
-export function stagedFiles(t: CompiledTarget, out: TargetOutput, runId: string): StagedFile[] {
+function stagedFiles(t: CompiledTarget, out: TargetOutput, runId: string): StagedFile[] {
   const keys = t.write.partitionKeys;
   return out.files.map((f, i) => {
     const name = partFileName(runId, i, t.write.format);

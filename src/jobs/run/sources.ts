@@ -182,7 +182,7 @@ export async function nextFilesOf(
 }
 
 /** Files of the partitions a source reads that its bookmark skips. */
-export function skippedByBookmark(
+function skippedByBookmark(
   s: { nodeId: NodeId; table?: { database: string; name: string }; partitions: string[] | null },
   p: { processed: ReadonlyMap<NodeId, string[]>; tables: readonly SourceTable[] },
 ): number {
