@@ -1,8 +1,8 @@
 /**
- * Runs saved jobs in this tab: compiles the job against the catalog (only the files the
- * partition predicate and the bookmark leave), runs each target in the engine, writes the
- * files where the targets say once every target succeeded, registers outputs in the catalog,
- * and commits bookmarks with the run record. Each run holds a Web Lock named after it while it
+ * Runs saved jobs in this tab, in four stages: prepare the sources (sources.ts: the catalog
+ * tables attached, only the files the partition predicate and the bookmark leave), run the
+ * targets in the engine (run-targets.ts), publish their files once every target succeeded and
+ * register outputs (publish.ts), record the run with its bookmarks (record.ts). Each run holds a Web Lock named after it while it
  * runs (see JobStore.markInterrupted), keeps to its timeout and is retried as the job says.
  */
 import { DecantError } from '../../core/errors';
