@@ -1,15 +1,26 @@
 /**
- * ETL jobs as the UI sees them: saved jobs with their history, runs (live and past) and
- * bookmarks. One instance per page: `jobs()`. Runs execute in this tab (see job-runner.ts);
- * each holds a Web Lock, so a run whose tab closed is found and marked interrupted on load.
+ * ETL jobs as the UI sees them: reactive state (the saved jobs, live runs, a change counter)
+ * over src/jobs' JobService, which saves, runs, cancels and keeps the history. One instance per
+ * page: `jobs()`. Other tabs' changes arrive over a BroadcastChannel.
  */
 import { SvelteMap } from 'svelte/reactivity';
-import { openCatalogDb } from '../storage/schema';
+import { openCatalogDb, type CatalogDb } from '../storage/schema';
+import type { EngineClient } from '../engine/client';
+import type { CatalogState } from './catalog.svelte';
 import { DecantError } from '../core/errors';
-import type { BookmarkMode, Job, NodeId } from '../jobs/model';
-import type { FileStamp, JobBookmark, JobRun, JobVersion, SavedJob } from '../jobs/run-model';
-import { JobService, type NextFiles } from '../jobs';
-import { browserOutputPlaces } from '../jobs/run/output';
+import {
+  browserOutputPlaces,
+  JobService,
+  type BookmarkMode,
+  type FileStamp,
+  type Job,
+  type JobBookmark,
+  type JobRun,
+  type JobVersion,
+  type NextFiles,
+  type NodeId,
+  type SavedJob,
+} from '../jobs';
 import { catalog, engine } from './instances';
 import { jobCatalogOf } from './job-catalog';
 
@@ -24,8 +35,8 @@ export type {
   NodeId,
   SavedJob,
 };
-export type { JobRunState, RunLogLine, RunProgress, RunTarget, RunSource } from '../jobs/run-model';
-export { isFinal } from '../jobs/run-model';
+export type { JobRunState, RunLogLine, RunProgress, RunTarget, RunSource } from '../jobs';
+export { isFinal } from '../jobs';
 
 export class JobsState {
   /** Saved jobs (current versions), by name. */
@@ -39,6 +50,12 @@ export class JobsState {
   private service: JobService | null = null;
   private loading: Promise<void> | null = null;
   private channel: BroadcastChannel | null = null;
+  private readonly deps: { db: Promise<CatalogDb>; engine: EngineClient; catalog: CatalogState };
+
+  /** `db` is the page's one connection. */
+  constructor(deps: { db: Promise<CatalogDb>; engine: EngineClient; catalog: CatalogState }) {
+    this.deps = deps;
+  }
 
   /**
    * Opens the store, lists the jobs and marks runs interrupted whose tab is gone (their Web Lock
@@ -47,12 +64,12 @@ export class JobsState {
   load(): Promise<void> {
     this.loading ??= (async () => {
       try {
-        const db = await openCatalogDb();
+        const db = await this.deps.db;
         const service = new JobService(
           {
             db,
-            engine: engine(),
-            catalog: jobCatalogOf(catalog(), engine()),
+            engine: this.deps.engine,
+            catalog: jobCatalogOf(this.deps.catalog, this.deps.engine),
             places: browserOutputPlaces(db),
             locks: globalThis.navigator?.locks,
             onRun: (run, stateChanged) => this.runChanged(run, stateChanged),
@@ -209,7 +226,7 @@ let state: JobsState | null = null;
 /** The page's one jobs state, loading on first use. */
 export function jobs(): JobsState {
   if (!state) {
-    state = new JobsState();
+    state = new JobsState({ db: openCatalogDb(), engine: engine(), catalog: catalog() });
     void state.load();
   }
   return state;
