@@ -73,10 +73,19 @@ export class CatalogState {
   private engine: EngineClient;
   private db: Promise<CatalogDb>;
 
+  /** Settles when `open()` has: resolved once the mirror is loaded, rejected with loadError. */
+  readonly opened: Promise<void>;
+  #settleOpen!: (error?: DecantError) => void;
+
   /** `db` is the page's one connection (src/app/boot.ts). */
   constructor(engine: EngineClient, db: Promise<CatalogDb>) {
     this.engine = engine;
     this.db = db;
+    this.opened = new Promise<void>((resolve, reject) => {
+      this.#settleOpen = (error) => (error ? reject(error) : resolve());
+    });
+    // A page that never waits on it must not report an unhandled rejection.
+    this.opened.catch(() => undefined);
   }
 
   async open(): Promise<void> {
@@ -93,12 +102,14 @@ export class CatalogState {
       };
       await this.refresh();
       this.ready = true;
+      this.#settleOpen();
       void this.refreshStorage();
     } catch (e) {
       this.loadError =
         e instanceof DecantError
           ? e
           : new DecantError(`catalog: cannot open the catalog: ${String(e)}`);
+      this.#settleOpen(this.loadError);
     }
   }
 

@@ -4,35 +4,37 @@
  * (output columns, problems), plus the data preview of the selected node.
  */
 import {
+  afterEdit,
   compileJob,
+  describeJob,
+  editorSources,
+  emptyHistory,
+  engineErrorText,
   JobError,
   nodeLabel,
   previewSql,
+  redoStep,
+  undoStep,
   validateJob,
+  withDroppedFile,
   type CompileContext,
+  type EditHistory,
+  type EditorCatalog,
+  type EngineAnswer,
+  type EngineFindings,
   type Job,
   type JobIssue,
   type NodeColumn,
   type NodeId,
-  type SourceTable,
 } from '../jobs';
 import type { EngineClient } from '../engine/client';
 import type { SqlResult } from '../engine/protocol';
 import { gridFromIpc } from '../engine/preview';
 import type { CatalogState } from './catalog.svelte';
-import {
-  describeJob,
-  engineErrorText,
-  type EngineAnswer,
-  type EngineFindings,
-} from '../jobs/node-schemas';
-import { updateNode } from '../jobs/edits';
 import type { Row } from '../core/rows/row-window';
 
 let fileCount = 0;
 
-/** Edits with the same key this close together are one step of undo (typing in a field). */
-const COALESCE_MS = 1500;
 /** Rows each source contributes to a data preview. */
 export const PREVIEW_SAMPLE = 100_000;
 
@@ -49,10 +51,7 @@ export class JobEditor {
   selected = $state<NodeId | null>(null);
   /** The job as last saved (or loaded): `dirty` compares with it. */
   private savedText = $state('');
-  private past = $state.raw<Job[]>([]);
-  private future = $state.raw<Job[]>([]);
-  private lastKey: string | null = null;
-  private lastAt = 0;
+  private history = $state.raw<EditHistory<Job>>(emptyHistory());
 
   /** The catalog part of the compile context (tables the sources read). */
   context = $state.raw<CompileContext>({});
@@ -70,19 +69,24 @@ export class JobEditor {
   private generation = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly engine: EngineClient;
-  private readonly catalog: CatalogState;
+  private readonly catalog: EditorCatalog;
 
   constructor(job: Job, engine: EngineClient, catalog: CatalogState) {
     this.job = job;
     this.savedText = JSON.stringify(job);
     this.engine = engine;
-    this.catalog = catalog;
+    this.catalog = {
+      table: (database, name) => catalog.table(database, name),
+      listPartitions: (database, name) => catalog.listPartitions(database, name),
+      ensureAttached: async (t) =>
+        catalog.attachment(t)?.kind === 'attached' ? { kind: 'attached' } : catalog.attach(t),
+    };
     this.schedule();
   }
 
   readonly dirty = $derived(JSON.stringify(this.job) !== this.savedText);
-  readonly canUndo = $derived(this.past.length > 0);
-  readonly canRedo = $derived(this.future.length > 0);
+  readonly canUndo = $derived(this.history.past.length > 0);
+  readonly canRedo = $derived(this.history.future.length > 0);
 
   /** The full compile context: catalog tables and what the engine found for this very job. */
   readonly fullContext = $derived.by((): CompileContext => {
@@ -128,37 +132,27 @@ export class JobEditor {
   /** Makes `next` the job; one undo step, or part of the last one when `key` repeats soon. */
   edit(next: Job, key?: string): void {
     if (next === this.job) return;
-    const now = Date.now();
-    const coalesce = key !== undefined && key === this.lastKey && now - this.lastAt < COALESCE_MS;
-    if (!coalesce) this.past = [...this.past, this.job].slice(-200);
-    this.future = [];
-    this.lastKey = key ?? null;
-    this.lastAt = now;
+    this.history = afterEdit(this.history, this.job, key, Date.now());
     this.setJob(next);
   }
 
   undo(): void {
-    const prev = this.past.at(-1);
-    if (!prev) return;
-    this.past = this.past.slice(0, -1);
-    this.future = [...this.future, this.job];
-    this.lastKey = null;
-    this.setJob(prev);
+    const step = undoStep(this.history, this.job);
+    if (!step) return;
+    this.history = step.history;
+    this.setJob(step.value);
   }
 
   redo(): void {
-    const next = this.future.at(-1);
-    if (!next) return;
-    this.future = this.future.slice(0, -1);
-    this.past = [...this.past, this.job];
-    this.lastKey = null;
-    this.setJob(next);
+    const step = redoStep(this.history, this.job);
+    if (!step) return;
+    this.history = step.history;
+    this.setJob(step.value);
   }
 
   /** Replaces the job without an undo step (a version restored, the job reloaded). */
   reset(job: Job): void {
-    this.past = [];
-    this.future = [];
+    this.history = emptyHistory();
     this.savedText = JSON.stringify(job);
     this.setJob(job);
   }
@@ -229,30 +223,8 @@ export class JobEditor {
 
   /** The catalog tables the job's sources read, attached to the engine, with their partitions. */
   private async catalogContext(job: Job): Promise<void> {
-    const cat = this.catalog;
-    const tables: SourceTable[] = [];
-    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- built here, then replaced whole
-    const problems = new Map<NodeId, string>();
-    for (const n of job.nodes) {
-      if (n.kind !== 'catalog-source') continue;
-      const t = cat.table(n.options.database, n.options.table);
-      if (!t) continue; // validateJob says the table is not in the catalog
-      if (!tables.some((x) => x.database === t.database && x.name === t.name)) {
-        const partitions =
-          t.partitionKeys.length > 0 ? await cat.listPartitions(t.database, t.name) : [];
-        tables.push({
-          database: t.database,
-          name: t.name,
-          columns: t.columns,
-          partitionKeys: t.partitionKeys,
-          partitions,
-        });
-      }
-      const a = cat.attachment(t)?.kind === 'attached' ? null : await cat.attach(t);
-      if (a && a.kind !== 'attached')
-        problems.set(n.id, `${nodeLabel(n)}: its files cannot be read now: ${a.message}`);
-    }
-    this.context = { tables };
+    const { context, problems } = await editorSources(job, this.catalog);
+    this.context = context;
     this.sourceProblems = problems;
   }
 
@@ -267,17 +239,7 @@ export class JobEditor {
     const found = await this.engine.inspect(fileId);
     // The name the engine worker registers a file under (engine.worker.ts, addFile).
     const path = `f${fileId}${/\.(gz|gzip)$/i.test(file.name) ? '.csv.gz' : '.csv'}`;
-    this.edit(
-      updateNode(this.job, id, (n) =>
-        n.kind === 'file-source'
-          ? {
-              ...n,
-              name: n.name === 'Dropped file' ? file.name : n.name,
-              options: { ...n.options, path, dialect: found.dialect, columns: found.columns },
-            }
-          : n,
-      ),
-    );
+    this.edit(withDroppedFile(this.job, id, { name: file.name, path }, found));
   }
 
   /** Shows the first 100 rows of node `id` (and keeps following it while the preview is open). */

@@ -1,4 +1,4 @@
-import type { CatalogPartition, CatalogTable } from '../catalog/model';
+import type { CatalogPartition, CatalogTable } from '../catalog';
 import type { CsvDialect } from '../core/csv/dialect';
 import type { NodeColumn } from './columns';
 import type { NodeId } from './model';

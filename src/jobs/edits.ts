@@ -2,17 +2,18 @@
  * Edits of a job as the canvas makes them: pure functions from one job to the next (the old
  * one is never changed), so the editor can keep every step for undo and redo.
  */
+import { analyzeJob } from './analyze';
+import type { CompileContext } from './context';
+import { createNode } from './create-node';
+import { withAncestors } from './graph';
 import {
-  analyzeJob,
-  createNode,
   newNodeId,
-  type CompileContext,
   type Job,
   type JobEdge,
   type JobNode,
   type NodeId,
   type NodeKind,
-} from '.';
+} from './model';
 import { NODE_MODULES } from './nodes';
 import { DecantError } from '../core/errors';
 import { quoteIdent } from '../core/sql/quote';
@@ -155,7 +156,7 @@ export function jobAsSql(job: Job, ctx: CompileContext): Job {
   };
   for (const t of targets) {
     const input = job.edges.find((e) => e.to === t.id)!.from;
-    const ancestors = ancestorsOf(job, input);
+    const ancestors = withAncestors(job, [input]);
     const sources = a.order.filter((id) => ancestors.has(id) && isSource(id));
     const steps = a.order.filter((id) => ancestors.has(id) && !isSource(id));
     const ctes = steps.map((id) => `  ${quoteIdent(id)} AS (\n    ${a.built.get(id)!.sql}\n  )`);
@@ -188,14 +189,28 @@ export function jobAsSql(job: Job, ctx: CompileContext): Job {
   return next;
 }
 
-function ancestorsOf(job: Job, id: NodeId): Set<NodeId> {
-  const out = new Set<NodeId>();
-  const stack = [id];
-  while (stack.length > 0) {
-    const at = stack.pop()!;
-    if (out.has(at)) continue;
-    out.add(at);
-    for (const e of job.edges) if (e.to === at) stack.push(e.from);
-  }
-  return out;
+/**
+ * `job` with Dropped file node `id` reading the file registered in the engine as `path`, with
+ * the dialect and columns found in it; the node takes the file's name unless it was renamed.
+ */
+export function withDroppedFile(
+  job: Job,
+  id: NodeId,
+  file: { name: string; path: string },
+  found: Pick<Extract<JobNode, { kind: 'file-source' }>['options'], 'dialect' | 'columns'>,
+): Job {
+  return updateNode(job, id, (n) =>
+    n.kind === 'file-source'
+      ? {
+          ...n,
+          name: n.name === 'Dropped file' ? file.name : n.name,
+          options: {
+            ...n.options,
+            path: file.path,
+            dialect: found.dialect,
+            columns: found.columns,
+          },
+        }
+      : n,
+  );
 }

@@ -22,3 +22,38 @@ export type { SourceReads } from './nodes/node-module';
 export type { TargetWriteFormat } from './nodes/target';
 export { DEFAULT_ROW_GROUP_SIZE } from './nodes/target';
 export { DEFAULT_RIGHT_PREFIX } from './nodes/join';
+export { withAncestors } from './graph';
+export * from './edits';
+export {
+  describeJob,
+  engineErrorText,
+  rowsOf,
+  type EngineAnswer,
+  type EngineFindings,
+  type SqlRunner,
+} from './node-schemas';
+export * from './run-model';
+export { argumentsFromText, argumentsText } from './run-arguments';
+export { JobStore } from './store';
+export { JobService, type JobServiceDeps } from './job-service';
+export { JobRunner, jobLockName, type RunnerDeps } from './run/job-runner';
+export { browserOutputPlaces } from './run/output';
+export { nextFilesOf, type NextFiles } from './run/sources';
+export type {
+  JobCatalog,
+  JobEngine,
+  OutputPlaces,
+  SourceAccess,
+  StagedFile,
+  TargetOutput,
+  TargetProgress,
+} from './run/ports';
+export {
+  afterEdit,
+  COALESCE_MS,
+  emptyHistory,
+  redoStep,
+  undoStep,
+  type EditHistory,
+} from './edit-history';
+export { editorSources, type EditorCatalog } from './editor-sources';

@@ -3,19 +3,12 @@
  * the node's SQL) and, when DuckDB refuses it, why — in words placed on that node.
  */
 import { tableFromIPC } from 'apache-arrow';
-import {
-  describeSql,
-  columnsFromDescribe,
-  factsFromProbe,
-  JobError,
-  nodeLabel,
-  probesFor,
-  type CompileContext,
-  type Job,
-  type NodeColumn,
-  type NodeFacts,
-  type NodeId,
-} from '.';
+import { nodeLabel } from './analyze';
+import type { NodeColumn } from './columns';
+import type { CompileContext, NodeFacts } from './context';
+import { columnsFromDescribe, describeSql, factsFromProbe, probesFor } from './describe';
+import { JobError } from './errors';
+import type { Job, NodeId } from './model';
 import { topologicalOrder } from './graph';
 import type { SqlResult } from '../engine/protocol';
 

@@ -2,7 +2,7 @@
  * Where a job target's files go inside its output folder, and the catalog table that describes
  * them afterwards. Pure functions: the app writes the files and commits the table.
  */
-import type { CatalogPartition, CatalogTable, TableSource } from '../catalog/model';
+import type { CatalogPartition, CatalogTable, TableSource } from '../catalog';
 import type { TargetWriteFormat } from './nodes/target';
 
 /** Hive's name for a NULL (or empty) partition value; the crawler reads it back as NULL. */

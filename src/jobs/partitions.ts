@@ -1,4 +1,4 @@
-import type { CatalogPartition } from '../catalog/model';
+import type { CatalogPartition } from '../catalog';
 import { HIVE_NULL_PARTITION } from '../core/sql/table-view';
 import { findColumn, isIntegerType, isTextType } from './columns';
 import { constantOf, isGroup, isNumber } from './filter-sql';

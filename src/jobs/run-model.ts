@@ -11,8 +11,24 @@ export type JobRunState =
 /** States a run never leaves. */
 export const FINAL_STATES: readonly JobRunState[] = ['STOPPED', 'SUCCEEDED', 'FAILED', 'TIMEOUT'];
 
+/** True for a state a run never leaves. */
 export function isFinal(state: JobRunState): boolean {
   return FINAL_STATES.includes(state);
+}
+
+/** Why a run that did not succeed ended: its stop, its timeout, or an error. */
+export function endStateOf(
+  reason: 'cancel' | 'timeout' | null,
+  errorCode?: string,
+): 'STOPPED' | 'TIMEOUT' | 'FAILED' {
+  if (reason === 'timeout') return 'TIMEOUT';
+  if (reason === 'cancel' || errorCode === 'cancelled') return 'STOPPED';
+  return 'FAILED';
+}
+
+/** A run log line, stamped now. */
+export function logLine(level: RunLogLine['level'], message: string, at = Date.now()): RunLogLine {
+  return { at, level, message };
 }
 
 /** A file as a bookmark remembers it: a changed size or time makes it a new file. */

@@ -1,53 +1,33 @@
 /**
- * Runs saved jobs in this tab: compiles the job against the catalog (only the files the
- * partition predicate and the bookmark leave), runs each target in the engine, writes the
- * files where the targets say once every target succeeded, registers outputs in the catalog,
- * and commits bookmarks with the run record. Each run holds a Web Lock named after it while it
+ * Runs saved jobs in this tab, in four stages: prepare the sources (sources.ts: the catalog
+ * tables attached, only the files the partition predicate and the bookmark leave), run the
+ * targets in the engine (run-targets.ts), publish their files once every target succeeded and
+ * register outputs (publish.ts), record the run with its bookmarks (record.ts). Each run holds a Web Lock named after it while it
  * runs (see JobStore.markInterrupted), keeps to its timeout and is retried as the job says.
  */
-import type { CatalogDb } from '../../storage/schema';
 import { DecantError } from '../../core/errors';
 import { formatDuration } from '../../core/format';
 import { quotedName } from '../../core/quoted-name';
-import type { EngineClient, JobTargetOutput } from '../../engine/client';
-import { mergeBookmark } from '../bookmarks';
-import { analyzeJob, nodeLabel } from '../analyze';
-import { compileJob, statementFor, type CompiledJob, type CompiledTarget } from '../compile';
-import type { SourceTable } from '../context';
-import { JobError } from '../errors';
-import type { Job, JobNode, NodeId } from '../model';
-import { partFileName, partitionFolder } from '../output-files';
-import {
-  runLockName,
-  type FileStamp,
-  type JobRun,
-  type RunLogLine,
-  type RunTarget,
-  type SavedJob,
-} from '../run-model';
-import { rowsInFromCatalog } from '../run-metrics';
+import { compileJob } from '../compile';
+import type { CompileContext } from '../context';
+import type { Job } from '../model';
+import { logLine, runLockName, type JobRun, type RunLogLine, type SavedJob } from '../run-model';
 import type { JobStore } from '../store';
-import type { CatalogState } from '../../app/catalog.svelte';
-import { registerOutput } from './register';
-import { prepareSources, skippedByBookmark } from './sources';
-import {
-  downloadFiles,
-  opfsRoot,
-  pickTargetFolder,
-  stageFiles,
-  targetFolder,
-  targetFolderName,
-  type PublishedFile,
-  type StagedFile,
-  type StagedFolder,
-} from './output';
+import type { JobCatalog, JobEngine, OutputPlaces } from './ports';
+import { publishOutputs } from './publish';
+import { endedRun, succeededRun } from './record';
+import { asDecantError, runTargets } from './run-targets';
+import { prepareSources, runSourcesOf } from './sources';
 
 export interface RunnerDeps {
-  store: JobStore;
-  engine: EngineClient;
-  catalog: CatalogState;
+  store: Pick<JobStore, 'putRun' | 'finishRun' | 'bookmarks'>;
+  engine: JobEngine;
+  catalog: JobCatalog;
+  places: OutputPlaces;
   /** Every change of a run: its latest record (written to the store at state changes only). */
   onRun(run: JobRun): void;
+  /** Web Locks (one run of a job at a time, in any tab); none in Node, where runs still run. */
+  locks?: LockManager;
 }
 
 interface Control {
@@ -82,22 +62,10 @@ export class JobRunner {
     const c = this.controls.get(runId);
     if (!c || c.abort.signal.aborted) return;
     c.reason = 'cancel';
-    c.run = { ...c.run, state: 'STOPPING', log: [...c.run.log, line('warn', 'stop requested')] };
+    c.run = { ...c.run, state: 'STOPPING', log: [...c.run.log, logLine('warn', 'stop requested')] };
     this.deps.onRun(c.run);
     void this.deps.store.putRun(c.run);
     c.abort.abort();
-  }
-
-  pickFolder(job: string, nodeId: NodeId): Promise<string> {
-    return pickTargetFolder(this.db, job, nodeId);
-  }
-
-  folderName(job: string, nodeId: NodeId): Promise<string | undefined> {
-    return targetFolderName(this.db, job, nodeId);
-  }
-
-  private get db(): CatalogDb {
-    return this.deps.store.db;
   }
 
   private startAttempt(
@@ -127,7 +95,7 @@ export class JobRunner {
       bytesWritten: 0,
       sql: '',
       log: [
-        line(
+        logLine(
           'info',
           `${attempt > 0 ? `retry ${attempt} of ${retriesOf(job)}: ` : ''}running version ` +
             `${saved.version}${argumentsText(args)}; bookmarks ${job.bookmarks}`,
@@ -151,7 +119,7 @@ export class JobRunner {
         this.controls.delete(id);
         this.deps.onRun(run);
       };
-      const locks = globalThis.navigator?.locks;
+      const locks = this.deps.locks;
       // One run of a job at a time, in any tab (Glue's MaxConcurrentRuns 1): the job's lock,
       // then the run's own (which the interrupted-run sweep looks for).
       const running = locks
@@ -175,7 +143,7 @@ export class JobRunner {
     });
   }
 
-  /** The run, from STARTING to a final state; never throws. */
+  /** The run, from STARTING to a final state: the stages, then its record; never throws. */
   private async execute(saved: SavedJob, c: Control): Promise<JobRun> {
     const job = saved.job;
     const update = (patch: Partial<JobRun>, persist = false) => {
@@ -184,30 +152,24 @@ export class JobRunner {
       if (persist) void this.deps.store.putRun(c.run).catch(() => undefined);
     };
     const log = (level: RunLogLine['level'], message: string) =>
-      update({ log: [...c.run.log, line(level, message)] });
+      update({ log: [...c.run.log, logLine(level, message)] });
     const timer = setTimeout(() => {
       if (c.abort.signal.aborted) return;
       c.reason = 'timeout';
       log('error', `timed out after ${formatDuration(timeoutMs(job))}`);
       c.abort.abort();
     }, timeoutMs(job));
-    const staged: StagedFolder[] = [];
     let release = () => Promise.resolve();
     try {
       const prepared = await prepareSources(job, this.deps, log);
       release = prepared.release;
-      const compiled = compile(job, prepared, c.run.arguments);
-      const sources = compiled.sources.map((s) => {
-        const stamps = prepared.stamps.get(s.nodeId);
-        const files = s.files && stamps ? s.files.map((p) => stamps.get(p)!).filter(Boolean) : null;
-        return {
-          nodeId: s.nodeId,
-          label: s.table ? `${s.table.database}.${s.table.name}` : (s.file ?? s.nodeId),
-          files,
-          skipped: files ? skippedByBookmark(s, prepared) : 0,
-          bytes: (files ?? [...(stamps?.values() ?? [])]).reduce((n, f) => n + f.size, 0),
-        };
-      });
+      const ctx: CompileContext = {
+        tables: prepared.tables,
+        processedFiles: prepared.processed,
+        arguments: c.run.arguments,
+      };
+      const compiled = compileJob(job, ctx);
+      const { sources, nodes } = runSourcesOf(compiled, prepared);
       for (const s of sources)
         if (s.files)
           log(
@@ -215,15 +177,6 @@ export class JobRunner {
             `source ${quotedName(s.label)}: ${s.files.length} file(s) to read` +
               (s.skipped > 0 ? `, ${s.skipped} skipped (bookmark)` : ''),
           );
-      const nodes: JobRun['nodes'] = {};
-      for (const s of compiled.sources) {
-        const t = prepared.tables.find(
-          (x) => x.database === s.table?.database && x.name === s.table?.name,
-        );
-        const key = JSON.stringify([s.table?.database, s.table?.name]);
-        const rows = t ? rowsInFromCatalog(s, t, prepared.recordCounts.get(key)) : undefined;
-        if (rows !== undefined) nodes[s.nodeId] = { rowsIn: rows, rowsOut: rows };
-      }
       update(
         {
           state: 'RUNNING',
@@ -236,210 +189,37 @@ export class JobRunner {
         true,
       );
 
-      const outputs: { target: CompiledTarget; out: JobTargetOutput }[] = [];
-      const targets = compiled.targets;
-      for (let ti = 0; ti < targets.length; ti++) {
-        const t = targets[ti]!;
-        const what = `target ${quotedName(t.name)}`;
-        log('info', `${what}: running`);
-        try {
-          const out = await this.deps.engine.runJobTarget(
-            { sql: t.sql, partitionKeys: t.write.partitionKeys, encoding: t.write.format.kind },
-            t.write.format,
-            (p) => {
-              // One file: how far DuckDB has read (its furthest byte in any file, against the
-              // sources' bytes); several: files done.
-              const within =
-                p.parts > 1
-                  ? p.partsDone / p.parts
-                  : Math.min(0.95, p.bytesRead / Math.max(1, c.run.bytesRead));
-              const rowsBefore = outputs.reduce(
-                (n, o) => n + o.out.files.reduce((m, f) => m + f.rows, 0),
-                0,
-              );
-              update({
-                progress: {
-                  fraction: (ti + within) / targets.length,
-                  phase:
-                    p.parts > 1
-                      ? `${what}: writing file ${Math.min(p.partsDone + 1, p.parts)} of ${p.parts}`
-                      : `${what}: running`,
-                  rowsWritten: rowsBefore + p.rows,
-                },
-              });
-            },
-            c.abort.signal,
-          );
-          // As Glue: no rows (nothing new since the bookmark…), no file.
-          const kept = { ...out, files: out.files.filter((f) => f.rows > 0) };
-          outputs.push({ target: t, out: kept });
-          const rows = kept.files.reduce((n, f) => n + f.rows, 0);
-          update({ nodes: { ...c.run.nodes, [t.nodeId]: { rowsIn: rows, rowsOut: rows } } });
-          log(
-            'info',
-            rows === 0
-              ? `${what}: no rows, so no file is written`
-              : `${what}: ${rows} row(s) in ${kept.files.length} file(s)`,
-          );
-        } catch (e) {
-          const err = e instanceof DecantError ? e : new DecantError(String(e), { cause: e });
-          if (err.code === 'engine' && !c.abort.signal.aborted) {
-            log('info', `${what} failed: finding the node where it fails`);
-            const culprit = await this.failingNode(job, prepared, c.run.arguments, t.nodeId);
-            if (culprit) throw atNode(err, job.name, culprit.id, nodeLabel(culprit));
-          }
-          throw atNode(err, job.name, t.nodeId, what);
-        }
-      }
-      if (c.abort.signal.aborted) throw new DecantError('job: cancelled', { code: 'cancelled' });
+      const results = await runTargets({
+        job,
+        targets: compiled.targets,
+        ctx,
+        engine: this.deps.engine,
+        signal: c.abort.signal,
+        bytesToRead: c.run.bytesRead,
+        onProgress: (progress) => update({ progress }),
+        onTargetDone: (nodeId, rows) =>
+          update({ nodes: { ...c.run.nodes, [nodeId]: { rowsIn: rows, rowsOut: rows } } }),
+        log,
+      });
 
-      // Every target succeeded: stage all files under temporary names, then rename them all.
       update({ progress: { ...c.run.progress!, phase: 'writing the output', fraction: 0.99 } });
-      const pending: { o: (typeof outputs)[number]; staged?: StagedFolder; files: StagedFile[] }[] =
-        [];
-      for (const o of outputs) {
-        const files = stagedFiles(o.target, o.out, c.run.id);
-        const dest = o.target.write.destination;
-        if (dest === 'download') {
-          pending.push({ o, files });
-          continue;
-        }
-        const root =
-          dest === 'opfs'
-            ? await opfsRoot()
-            : await targetFolder(this.db, job.name, o.target.nodeId, o.target.name);
-        const label = `${dest === 'opfs' ? 'opfs' : `folder:${root.name}`}:${o.target.write.path}/`;
-        try {
-          const s = await stageFiles(root, o.target.write.path, files, c.run.id, label);
-          staged.push(s);
-          pending.push({ o, staged: s, files });
-        } catch (e) {
-          throw atNode(e, job.name, o.target.nodeId, `target ${quotedName(o.target.name)}`);
-        }
-      }
-      if (c.abort.signal.aborted) throw new DecantError('job: cancelled', { code: 'cancelled' });
-      // Renames first (every folder complete at once), then catalog entries, then downloads,
-      // which cannot be taken back.
-      const written = new Map<NodeId, RunTarget>();
-      const published = new Map<NodeId, PublishedFile[]>();
-      for (const p of pending) {
-        const t = p.o.target;
-        written.set(t.nodeId, {
-          nodeId: t.nodeId,
-          name: t.name,
-          destination: p.staged?.label ?? '',
-          sql: t.sql,
-          rowsWritten: p.o.out.files.reduce((n, f) => n + f.rows, 0),
-          bytesWritten: p.files.reduce((n, f) => n + f.blob.size, 0),
-          files: p.files.map((f, i) => ({
-            path: f.path,
-            rows: p.o.out.files[i]!.rows,
-            bytes: f.blob.size,
-          })),
-        });
-        if (!p.staged) continue;
-        published.set(t.nodeId, await p.staged.commit());
-        staged.splice(staged.indexOf(p.staged), 1);
-        log('info', `target ${quotedName(t.name)}: wrote ${p.staged.label}`);
-      }
-      for (const p of pending) {
-        const t = p.o.target;
-        const files = published.get(t.nodeId);
-        if (!t.write.catalog || p.files.length === 0) continue;
-        if (!files) {
-          log(
-            'warn',
-            `target ${quotedName(t.name)}: a download cannot be registered in the catalog ` +
-              '(write to a folder or to the browser to register it)',
-          );
-          continue;
-        }
-        try {
-          written.get(t.nodeId)!.registered = await registerOutput(
-            this.deps.catalog,
-            job,
-            c.run,
-            t,
-            p.o.out,
-            files,
-            log,
-          );
-        } catch (e) {
-          const why = e instanceof Error ? e.message : String(e);
-          throw atNode(
-            new DecantError(
-              `the files were written to ${p.staged!.label} but not registered in the catalog: ${why}`,
-            ),
-            job.name,
-            t.nodeId,
-            `target ${quotedName(t.name)}`,
-          );
-        }
-      }
-      for (const p of pending) {
-        if (p.staged || p.files.length === 0) continue;
-        const t = p.o.target;
-        const name = await downloadFiles(t.write.path, p.files);
-        written.get(t.nodeId)!.destination = `download:${name}`;
-        log('info', `target ${quotedName(t.name)}: downloaded ${name}`);
-      }
+      const targets = await publishOutputs({
+        job,
+        runId: c.run.id,
+        results,
+        places: this.deps.places,
+        catalog: this.deps.catalog,
+        signal: c.abort.signal,
+        log,
+      });
 
       // Bookmarks move only now, with the SUCCEEDED record, in one transaction.
-      let bookmarks: Map<NodeId, FileStamp[]> | undefined;
-      let bookmarkAfter: JobRun['bookmarkAfter'];
-      if (job.bookmarks === 'enable') {
-        bookmarks = new Map();
-        for (const s of sources) {
-          if (!s.files) continue;
-          const before = prepared.bookmarks.get(s.nodeId)?.files ?? [];
-          bookmarks.set(s.nodeId, mergeBookmark(before, s.files));
-        }
-        bookmarkAfter = Object.fromEntries(
-          [...prepared.bookmarks].map(([k, b]) => [k, b.files] as [string, FileStamp[]]),
-        );
-        for (const [k, files] of bookmarks) bookmarkAfter[k] = files;
-      }
-      const end = Date.now();
-      const done: JobRun = {
-        ...c.run,
-        state: 'SUCCEEDED',
-        endedAt: end,
-        durationMs: end - c.run.startedAt,
-        targets: [...written.values()],
-        bytesWritten: [...written.values()].reduce((n, t) => n + t.bytesWritten, 0),
-        progress: undefined,
-        log: [...c.run.log, line('info', 'succeeded')],
-        ...(bookmarkAfter ? { bookmarkAfter } : {}),
-      };
-      await this.deps.store.finishRun(done, bookmarks);
-      c.run = done;
-      return done;
+      const done = succeededRun(c.run, targets, sources, job.bookmarks, prepared.bookmarks);
+      await this.deps.store.finishRun(done.run, done.bookmarks);
+      c.run = done.run;
+      return done.run;
     } catch (e) {
-      for (const s of staged) await s.discard().catch(() => undefined);
-      const err = e instanceof DecantError ? e : new DecantError(String(e), { cause: e });
-      const state =
-        c.reason === 'timeout'
-          ? 'TIMEOUT'
-          : c.reason === 'cancel' || err.code === 'cancelled'
-            ? 'STOPPED'
-            : 'FAILED';
-      const end = Date.now();
-      const message =
-        state === 'TIMEOUT'
-          ? `timed out after ${formatDuration(timeoutMs(job))}; nothing was written`
-          : state === 'STOPPED'
-            ? 'stopped; nothing was written'
-            : err.message;
-      const nodeId = (e as { nodeId?: NodeId }).nodeId;
-      const failed: JobRun = {
-        ...c.run,
-        state,
-        endedAt: end,
-        durationMs: end - c.run.startedAt,
-        progress: undefined,
-        error: state === 'FAILED' || state === 'TIMEOUT' ? { nodeId, message } : undefined,
-        log: [...c.run.log, line(state === 'STOPPED' ? 'warn' : 'error', message)],
-      };
+      const failed = endedRun(c.run, asDecantError(e), c.reason, timeoutMs(job));
       await this.deps.store.finishRun(failed).catch(() => undefined);
       c.run = failed;
       return failed;
@@ -449,59 +229,6 @@ export class JobRunner {
       void release();
     }
   }
-
-  /**
-   * The first node upstream of a failed target (in dependency order) whose own query fails when
-   * run to its end: where a runtime error (a value that does not convert…) comes from.
-   * Undefined when every upstream node runs (the target's own step failed).
-   */
-  private async failingNode(
-    job: Job,
-    p: { tables: SourceTable[]; processed: Map<NodeId, string[]> },
-    args: Record<string, string>,
-    targetId: NodeId,
-  ): Promise<JobNode | undefined> {
-    const ctx = { tables: p.tables, processedFiles: p.processed, arguments: args };
-    const a = analyzeJob(job, ctx, [targetId]);
-    for (const id of a.order) {
-      const built = a.built.get(id);
-      const node = a.nodes.get(id);
-      if (id === targetId || !built || !node) continue;
-      const sql = `SELECT count(*) FROM (${statementFor(job, a, id, built.sql)})`;
-      try {
-        const r = await this.deps.engine.runSql(sql);
-        if (r.resultId) await this.deps.engine.dropResult(r.resultId);
-      } catch {
-        return node;
-      }
-    }
-    return undefined;
-  }
-}
-
-function compile(
-  job: Job,
-  p: { tables: SourceTable[]; processed: Map<NodeId, string[]> },
-  args: Record<string, string>,
-): CompiledJob {
-  return compileJob(job, { tables: p.tables, processedFiles: p.processed, arguments: args });
-}
-
-/** The files of one target, with their paths in its folder (`year=2024/part-….parquet`). */
-function stagedFiles(t: CompiledTarget, out: JobTargetOutput, runId: string): StagedFile[] {
-  const keys = t.write.partitionKeys;
-  return out.files.map((f, i) => {
-    const name = partFileName(runId, i, t.write.format);
-    const folder = partitionFolder(keys, f.values);
-    return { path: folder ? `${folder}/${name}` : name, blob: f.blob };
-  });
-}
-
-/** The error as a JobError on the node (unless it already names one, or is a cancel). */
-function atNode(e: unknown, job: string, nodeId: NodeId, what: string): DecantError {
-  const err = e instanceof DecantError ? e : new DecantError(String(e), { cause: e });
-  if (err instanceof JobError || err.code === 'cancelled') return err;
-  return new JobError(job, [{ nodeId, message: `${what}: ${err.message.replace(/^job: /, '')}` }]);
 }
 
 /** The job's timeout; one that is not a positive number is Glue's default, 60 minutes. */
@@ -514,10 +241,6 @@ function timeoutMs(job: Job): number {
 function retriesOf(job: Job): number {
   const n = Math.floor(job.maxRetries);
   return Number.isFinite(n) ? Math.min(10, Math.max(0, n)) : 0;
-}
-
-function line(level: RunLogLine['level'], message: string): RunLogLine {
-  return { at: Date.now(), level, message };
 }
 
 function argumentsText(args: Record<string, string>): string {

@@ -11,12 +11,9 @@ import { DecantError } from '../../core/errors';
 import { quotedName } from '../../core/quoted-name';
 import type { NodeId } from '../model';
 import { downloadBlob } from '../../platform/download';
+import type { OutputPlaces, StagedFile } from './ports';
 
-/** A file a run made, waiting to be written: `path` is relative to the target's folder. */
-export interface StagedFile {
-  path: string;
-  blob: Blob;
-}
+export type { StagedFile } from './ports';
 
 /** A written file; `handle` is absent for downloads. */
 export interface PublishedFile {
@@ -147,22 +144,38 @@ export function opfsRoot(): Promise<FileSystemDirectoryHandle> {
   return navigator.storage.getDirectory();
 }
 
+/** The browser's places for outputs: OPFS, folders picked (handles kept in `db`), downloads. */
+export function browserOutputPlaces(db: CatalogDb): OutputPlaces {
+  return {
+    opfsRoot,
+    pickedFolder: (job, nodeId, targetName) => targetFolder(db, job, nodeId, targetName),
+    download: downloadFiles,
+  };
+}
+
 /**
- * Saves the run's files through the browser's download: one file as itself, several (a
- * partitioned target) as `<name>.zip` holding the partition folders.
+ * What a download of the run's files saves: one file as itself, several (a partitioned
+ * target) as `<name>.zip` holding the partition folders.
  */
-export async function downloadFiles(name: string, files: readonly StagedFile[]): Promise<string> {
+export async function downloadOf(
+  name: string,
+  files: readonly StagedFile[],
+): Promise<{ name: string; blob: Blob }> {
   if (files.length === 1 && !files[0]!.path.includes('/')) {
     const ext = files[0]!.path.slice(files[0]!.path.indexOf('.'));
-    const fileName = name.endsWith(ext) ? name : `${name}${ext}`;
-    downloadBlob(files[0]!.blob, fileName);
-    return fileName;
+    return { name: name.endsWith(ext) ? name : `${name}${ext}`, blob: files[0]!.blob };
   }
   const zip = await downloadZip(
     files.map((f) => ({ name: `${name}/${f.path}`, input: f.blob, lastModified: new Date() })),
   ).blob();
-  downloadBlob(zip, `${name}.zip`);
-  return `${name}.zip`;
+  return { name: `${name}.zip`, blob: zip };
+}
+
+/** Saves the run's files through the browser's download (see downloadOf); resolves with the name. */
+async function downloadFiles(name: string, files: readonly StagedFile[]): Promise<string> {
+  const d = await downloadOf(name, files);
+  downloadBlob(d.blob, d.name);
+  return d.name;
 }
 
 // ---- folders picked for `folder` targets, kept in the catalog's IndexedDB ---------------------
@@ -200,7 +213,7 @@ export async function targetFolderName(
  * The folder picked for a target, with write permission (asked for again when it lapsed: this
  * works only close to a click). Throws a `job:` DecantError saying what to do.
  */
-export async function targetFolder(
+async function targetFolder(
   db: CatalogDb,
   job: string,
   nodeId: NodeId,

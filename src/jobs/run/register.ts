@@ -2,26 +2,25 @@
 import type { CompiledTarget } from '../compile';
 import type { Job } from '../model';
 import { HIVE_NULL, outputTableDraft, type WrittenFile } from '../output-files';
-import type { JobRun, RunLogLine } from '../run-model';
+import type { RunLogLine } from '../run-model';
 import { quotedName } from '../../core/quoted-name';
-import type { JobTargetOutput } from '../../engine/client';
-import type { CatalogState } from '../../app/catalog.svelte';
+import type { JobCatalog, TargetOutput } from './ports';
 
 /**
  * Registers (or appends to) the target's catalog table over the files just published; returns
  * `database.table`. One catalog transaction (commitTables): a failure changes nothing.
  */
 export async function registerOutput(
-  catalog: CatalogState,
+  catalog: Pick<JobCatalog, 'getTable' | 'listPartitions' | 'commitTables'>,
   job: Job,
-  run: JobRun,
+  runId: string,
   t: CompiledTarget,
-  out: JobTargetOutput,
+  out: TargetOutput,
   published: { path: string; handle?: FileSystemFileHandle }[],
   log: (l: RunLogLine['level'], m: string) => void,
 ): Promise<string> {
   const { database, table } = t.write.catalog!;
-  const current = await catalog.records.getTable(database, table);
+  const current = await catalog.getTable(database, table);
   const files: WrittenFile[] = [];
   for (const [i, p] of published.entries()) {
     const f = out.files[i]!;
@@ -53,6 +52,6 @@ export async function registerOutput(
       : undefined,
   });
   await catalog.commitTables(database, [{ draft, partitions }]);
-  log('info', `target ${quotedName(t.name)}: registered ${database}.${table} (run ${run.id})`);
+  log('info', `target ${quotedName(t.name)}: registered ${database}.${table} (run ${runId})`);
   return `${database}.${table}`;
 }

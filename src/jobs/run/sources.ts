@@ -3,19 +3,19 @@
  * its files with their stamps (path, size, lastModified), and the files its bookmark skips;
  * and, for the job page, the files the next run will read.
  */
-import type { CatalogPartition, CatalogTable } from '../../catalog/model';
+import type { CatalogTable } from '../../catalog';
 import { quoteIdent } from '../../core/sql/quote';
 import { typeSql } from '../../core/sql/table-view';
+import { quotedName } from '../../core/quoted-name';
 import { processedPaths, unprocessedFiles } from '../bookmarks';
 import type { SourceTable } from '../context';
 import { JobError } from '../errors';
 import type { BookmarkMode, CatalogSourceNode, Job, NodeId } from '../model';
-import type { FileStamp, JobBookmark, RunLogLine } from '../run-model';
-import { DecantError } from '../../core/errors';
-import { quotedName } from '../../core/quoted-name';
-import type { CatalogState } from '../../app/catalog.svelte';
-import type { RunnerDeps } from './job-runner';
-import { dialectFromParameters, jsonTableFrom, parquetTableFrom } from '../../catalog/table-files';
+import type { CompiledJob } from '../compile';
+import type { FileStamp, JobBookmark, JobRun, RunLogLine, RunSource } from '../run-model';
+import { rowsInFromCatalog } from '../run-metrics';
+import type { JobStore } from '../store';
+import type { JobCatalog, JobEngine } from './ports';
 
 /** Per catalog source of a job: the files its next run reads, as its bookmark mode says. */
 export interface NextFiles {
@@ -51,17 +51,24 @@ export interface PreparedSources {
 const SUBSET_DATABASE = '__decant_job_subsets';
 let subsets = 0;
 
+/** What preparing a run's sources reads from. */
+export interface SourceDeps {
+  catalog: JobCatalog;
+  engine: Pick<JobEngine, 'tableScan'>;
+  store: Pick<JobStore, 'bookmarks'>;
+}
+
 /**
  * The catalog tables the job's sources read, each attached in the engine afresh, with their
  * files and bookmarks. Throws a JobError on the source whose table cannot be read now.
  */
 export async function prepareSources(
   job: Job,
-  deps: Pick<RunnerDeps, 'catalog' | 'engine' | 'store'>,
+  deps: SourceDeps,
   log: (l: RunLogLine['level'], m: string) => void,
 ): Promise<PreparedSources> {
   const catalog = deps.catalog;
-  await catalogReady(catalog);
+  await catalog.whenReady();
   const bookmarks =
     job.bookmarks === 'disable'
       ? new Map<NodeId, JobBookmark>()
@@ -70,11 +77,11 @@ export async function prepareSources(
   const stamps = new Map<NodeId, Map<string, FileStamp>>();
   const processed = new Map<NodeId, string[]>();
   const recordCounts = new Map<string, number | undefined>();
-  const loaded: { kind: 'parquet' | 'json'; name: string }[] = [];
+  const loaded: (() => Promise<void>)[] = [];
   for (const n of job.nodes) {
     if (n.kind !== 'catalog-source') continue;
     const { database, table } = n.options;
-    const t = await catalog.records.getTable(database, table);
+    const t = await catalog.getTable(database, table);
     if (!t) continue; // compileJob says so, on the node
     const a = await catalog.attach(t);
     if (a.kind !== 'attached')
@@ -88,10 +95,10 @@ export async function prepareSources(
     recordCounts.set(JSON.stringify([database, table]), t.parameters.recordCount);
     let scan: SourceTable['scan'];
     if (t.classification === 'csv') {
-      const { registered } = await deps.engine.tableScan(database, table);
+      const { dialect, registered } = await deps.engine.tableScan(database, table);
       if (registered.length === t.sources.length)
         scan = {
-          dialect: dialectFromParameters(t),
+          dialect,
           files: t.sources.map((s, i) => ({ path: s.path, registered: registered[i]! })),
         };
     }
@@ -101,7 +108,7 @@ export async function prepareSources(
       const done = processedPaths(files, bookmarks.get(n.id)?.files ?? []);
       processed.set(n.id, done);
       if (!scan) {
-        subset = await loadSubset(t, partitions, done, deps.engine, loaded);
+        subset = await loadSubset(t, done, catalog, loaded);
         if (done.length > 0)
           log(
             'info',
@@ -114,8 +121,7 @@ export async function prepareSources(
     else tables[i] = { ...tables[i]!, ...(scan ? { scan } : {}), ...(subset ? { subset } : {}) };
   }
   const release = async () => {
-    for (const l of loaded)
-      await deps.engine.detachTable(SUBSET_DATABASE, l.name).catch(() => undefined);
+    for (const drop of loaded) await drop().catch(() => undefined);
   };
   return { tables, stamps, processed, bookmarks, recordCounts, release };
 }
@@ -127,10 +133,9 @@ export async function prepareSources(
  */
 async function loadSubset(
   t: CatalogTable,
-  partitions: readonly CatalogPartition[],
   done: readonly string[],
-  engine: RunnerDeps['engine'],
-  loaded: { kind: 'parquet' | 'json'; name: string }[],
+  catalog: JobCatalog,
+  loaded: (() => Promise<void>)[],
 ): Promise<NonNullable<SourceTable['subset']>> {
   const skip = new Set(done);
   const sources = t.sources.filter((s) => !skip.has(s.path));
@@ -143,36 +148,23 @@ async function loadSubset(
     return { ref: `(SELECT ${typed.join(', ')} WHERE false)`, files };
   }
   const name = `subset_${++subsets}_${Date.now().toString(36)}`;
-  const part = { ...t, sources };
-  if (t.classification === 'parquet')
-    await engine.attachTable({
-      ...(await parquetTableFrom(part, partitions)),
-      database: SUBSET_DATABASE,
-      name,
-    });
-  else
-    await engine.attachTable({
-      ...(await jsonTableFrom(part)),
-      database: SUBSET_DATABASE,
-      name,
-    });
-  loaded.push({ kind: t.classification === 'parquet' ? 'parquet' : 'json', name });
+  loaded.push(await catalog.attachCopy({ ...t, sources }, { database: SUBSET_DATABASE, name }));
   return { ref: `${quoteIdent(SUBSET_DATABASE)}.${quoteIdent(name)}`, files };
 }
 
 /** Per catalog source, the files the next run will read. */
 export async function nextFilesOf(
   job: Job,
-  catalog: CatalogState,
+  catalog: Pick<JobCatalog, 'whenReady' | 'getTable'>,
   bookmarks: ReadonlyMap<NodeId, JobBookmark>,
 ): Promise<NextFiles[]> {
-  await catalogReady(catalog);
+  await catalog.whenReady();
   const out: NextFiles[] = [];
   for (const n of job.nodes) {
     if (n.kind !== 'catalog-source') continue;
     const { database, table } = n.options;
     const base = { nodeId: n.id, name: n.name, table: `${database}.${table}`, mode: job.bookmarks };
-    const t = await catalog.records.getTable(database, table);
+    const t = await catalog.getTable(database, table);
     if (!t) {
       out.push({ ...base, files: null, total: 0, skipped: 0, note: 'not in the catalog' });
       continue;
@@ -190,7 +182,7 @@ export async function nextFilesOf(
 }
 
 /** Files of the partitions a source reads that its bookmark skips. */
-export function skippedByBookmark(
+function skippedByBookmark(
   s: { nodeId: NodeId; table?: { database: string; name: string }; partitions: string[] | null },
   p: { processed: ReadonlyMap<NodeId, string[]>; tables: readonly SourceTable[] },
 ): number {
@@ -225,11 +217,33 @@ function label(n: CatalogSourceNode): string {
   return `source ${quotedName(n.name)}`;
 }
 
-/** Waits (up to 30 s) for the catalog mirror to open. */
-async function catalogReady(catalog: CatalogState): Promise<void> {
-  for (let i = 0; i < 300 && !catalog.ready; i++) {
-    if (catalog.loadError) throw catalog.loadError;
-    await new Promise((r) => setTimeout(r, 100));
+/**
+ * What the run record says about its sources once the job is compiled: each source's files (with
+ * their stamps) and bytes, files the bookmark skipped, and rows in where the catalog knows them.
+ */
+export function runSourcesOf(
+  compiled: Pick<CompiledJob, 'sources'>,
+  prepared: PreparedSources,
+): { sources: RunSource[]; nodes: JobRun['nodes'] } {
+  const sources = compiled.sources.map((s): RunSource => {
+    const stamps = prepared.stamps.get(s.nodeId);
+    const files = s.files && stamps ? s.files.map((p) => stamps.get(p)!).filter(Boolean) : null;
+    return {
+      nodeId: s.nodeId,
+      label: s.table ? `${s.table.database}.${s.table.name}` : (s.file ?? s.nodeId),
+      files,
+      skipped: files ? skippedByBookmark(s, prepared) : 0,
+      bytes: (files ?? [...(stamps?.values() ?? [])]).reduce((n, f) => n + f.size, 0),
+    };
+  });
+  const nodes: JobRun['nodes'] = {};
+  for (const s of compiled.sources) {
+    const t = prepared.tables.find(
+      (x) => x.database === s.table?.database && x.name === s.table?.name,
+    );
+    const key = JSON.stringify([s.table?.database, s.table?.name]);
+    const rows = t ? rowsInFromCatalog(s, t, prepared.recordCounts.get(key)) : undefined;
+    if (rows !== undefined) nodes[s.nodeId] = { rowsIn: rows, rowsOut: rows };
   }
-  if (!catalog.ready) throw new DecantError('job: the catalog did not open');
+  return { sources, nodes };
 }

@@ -1,0 +1,88 @@
+/**
+ * What a job run needs from outside the jobs domain, as narrow interfaces: the engine (run a
+ * target, run a query), the catalog (read tables, attach them, register outputs) and the places
+ * outputs go (OPFS, a picked folder, a download). The app implements them over its engine
+ * client, catalog and browser; the Node tests over the worker modules and fake-indexeddb.
+ */
+import type { CsvDialect } from '../../core/csv/dialect';
+import type { CatalogPartition, CatalogTable, TableDraft } from '../../catalog';
+import type { JobTargetPlan, JobTargetSpec, SqlResult } from '../../engine/protocol';
+import type { TargetWriteFormat } from '../nodes/target';
+import type { NodeId } from '../model';
+
+/** Progress of one target: files done of `parts`, rows streamed, furthest byte read. */
+export interface TargetProgress {
+  partsDone: number;
+  parts: number;
+  rows: number;
+  bytesRead: number;
+  bytesWritten: number;
+}
+
+/** A target's files, encoded and held in memory until the run publishes them. */
+export interface TargetOutput {
+  plan: JobTargetPlan;
+  files: { values: (string | null)[]; blob: Blob; rows: number }[];
+}
+
+/** The engine as a run uses it (the page's EngineClient has this shape). */
+export interface JobEngine {
+  /**
+   * Runs one compiled target into encoded files; nothing is written anywhere. Rejects with a
+   * DecantError: code 'cancelled' once `signal` aborts, 'engine' for DuckDB's errors.
+   */
+  runJobTarget(
+    spec: JobTargetSpec,
+    format: TargetWriteFormat,
+    onProgress: (p: TargetProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<TargetOutput>;
+  /** Runs a query to its end (to find the node whose query fails); rejects with its error. */
+  runSql(sql: string): Promise<SqlResult>;
+  dropResult(resultId: string): Promise<void>;
+  /** An attached CSV table's dialect and the names its files are registered under, in order. */
+  tableScan(database: string, name: string): Promise<{ dialect: CsvDialect; registered: string[] }>;
+}
+
+/** Whether a catalog table can be read now; `message` says why not. */
+export type SourceAccess =
+  { kind: 'attached' } | { kind: 'needs-permission' | 'unavailable'; message: string };
+
+/** The catalog as a run uses it. */
+export interface JobCatalog {
+  /** Resolves once the catalog can be read; rejects (a DecantError) when it cannot open. */
+  whenReady(): Promise<void>;
+  getTable(database: string, table: string): Promise<CatalogTable | undefined>;
+  listPartitions(database: string, table: string): Promise<CatalogPartition[]>;
+  /** Makes `database.table` queryable in the engine (afresh); never throws, says why not. */
+  attach(t: CatalogTable): Promise<SourceAccess>;
+  /**
+   * Serves `t` with the files it lists (a bookmark's subset of a Parquet or JSON table) as the
+   * view `as.database`.`as.name`; resolves with the call that drops it again.
+   */
+  attachCopy(t: CatalogTable, as: { database: string; name: string }): Promise<() => Promise<void>>;
+  /** One catalog transaction: a failure changes nothing. */
+  commitTables(
+    database: string,
+    entries: { draft: TableDraft; partitions: CatalogPartition[] }[],
+  ): Promise<unknown>;
+}
+
+/** A file a run made, waiting to be written: `path` is relative to the target's folder. */
+export interface StagedFile {
+  path: string;
+  blob: Blob;
+}
+
+/** Where targets write. */
+export interface OutputPlaces {
+  /** The folder `opfs` targets write under (the origin's private file system). */
+  opfsRoot(): Promise<FileSystemDirectoryHandle>;
+  /**
+   * The folder picked for a `folder` target, with write permission. Throws a `job:` DecantError
+   * saying what to do when none was picked or permission is refused.
+   */
+  pickedFolder(job: string, nodeId: NodeId, targetName: string): Promise<FileSystemDirectoryHandle>;
+  /** Hands the files to a download (several as a zip); resolves with the name saved. */
+  download(name: string, files: readonly StagedFile[]): Promise<string>;
+}
