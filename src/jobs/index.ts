@@ -22,3 +22,6 @@ export type { SourceReads } from './nodes/node-module';
 export type { TargetWriteFormat } from './nodes/target';
 export { DEFAULT_ROW_GROUP_SIZE } from './nodes/target';
 export { DEFAULT_RIGHT_PREFIX } from './nodes/join';
+export { JobStore } from './store';
+export { argumentsFromText, argumentsText } from './run-arguments';
+export { INTERRUPTED_MESSAGE, isFinal, runLockName, type JobRunState } from './run-model';
