@@ -2,9 +2,9 @@
  * The Runs page's model: every run of crawlers, jobs and workflows as one list, and opt-in
  * browser notifications when one fails (asked for on a click; shown by the tab that leads, once).
  */
-import type { CatalogDb } from '../storage/schema';
 import { openCatalogDb } from '../storage/schema';
-import type { FailedRun } from './schedule.svelte';
+import type { FailedRun } from '../scheduler/ports';
+import { SchedulerStore } from '../scheduler/store';
 
 export interface RunRow {
   kind: 'crawler' | 'job' | 'workflow';
@@ -25,23 +25,19 @@ export class RunsState {
   /** The user asked for notifications and the browser allowed them. */
   notify = $state(false);
   notifyProblem = $state('');
-  #db: Promise<CatalogDb> | null = null;
+  readonly #store: () => Promise<SchedulerStore>;
 
-  constructor() {
+  /** `store` opens the records once, on the first load. */
+  constructor(store: () => Promise<SchedulerStore>) {
+    let opened: Promise<SchedulerStore> | null = null;
+    this.#store = () => (opened ??= store());
     this.notify = readSetting() && notificationPermission() === 'granted';
   }
 
   /** Reads the newest runs of each kind (at most `limit` of each). */
   async load(limit = 500): Promise<void> {
     try {
-      this.#db ??= openCatalogDb();
-      const db = await this.#db;
-      // The newest `limit` of each, by the by-started index (ascending).
-      const [crawls, jobs, workflows] = await Promise.all([
-        db.getAllFromIndex('crawlerRuns', 'by-started').then((r) => r.slice(-limit)),
-        db.getAllFromIndex('jobRuns', 'by-started').then((r) => r.slice(-limit)),
-        db.getAllFromIndex('workflowRuns', 'by-started').then((r) => r.slice(-limit)),
-      ]);
+      const { crawls, jobs, workflows } = await (await this.#store()).newestRuns(limit);
       const rows: RunRow[] = [
         ...crawls.map((r) => ({
           kind: 'crawler' as const,
@@ -128,6 +124,6 @@ function notificationPermission(): NotificationPermission | 'unsupported' {
 let state: RunsState | null = null;
 
 export function runsState(): RunsState {
-  state ??= new RunsState();
+  state ??= new RunsState(async () => new SchedulerStore(await openCatalogDb()));
   return state;
 }

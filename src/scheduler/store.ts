@@ -237,6 +237,16 @@ export class SchedulerStore implements FiringStore {
     return this.#newest('crawlerRuns', limit);
   }
 
+  /** The newest crawler, job and workflow runs (at most `limit` of each), newest first. */
+  async newestRuns(limit: number) {
+    const [crawls, jobs, workflows] = await Promise.all([
+      this.newestCrawlerRuns(limit),
+      this.newestJobRuns(limit),
+      this.listWorkflowRuns(limit),
+    ]);
+    return { crawls, jobs, workflows };
+  }
+
   /** Whether a crawler run with this id is recorded. */
   async hasCrawlerRun(id: string): Promise<boolean> {
     return (await this.db.getKey('crawlerRuns', id)) !== undefined;
