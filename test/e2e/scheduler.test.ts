@@ -344,7 +344,7 @@ describe('The scheduler in Chromium', () => {
 
     await page.goto(`${url}/#/schedule`);
     await page.getByTestId('workflow-name').fill('nightly etl');
-    await page.getByTestId('workflow-properties').fill('day=2026-11-25');
+    await page.getByTestId('workflow-properties').fill('--day 2026-11-25');
     await page.getByTestId('add-workflow').click();
     await page.getByRole('link', { name: 'nightly etl' }).waitFor();
 
@@ -495,7 +495,7 @@ describe('The scheduler in Chromium', () => {
     await page.reload();
     await expect.poll(() => leaderOf(page), { timeout: 30_000 }).toBe('leader');
     await page.getByTestId('workflow-name').fill('jobflow');
-    await page.getByTestId('workflow-properties').fill('min_id=1\nmax_id=9');
+    await page.getByTestId('workflow-properties').fill('--min_id 1 --max_id 9');
     await page.getByTestId('add-workflow').click();
     await page.getByRole('link', { name: 'jobflow' }).waitFor();
     await newTrigger(page, 'jl start', 'ON_DEMAND');
@@ -509,7 +509,7 @@ describe('The scheduler in Chromium', () => {
     await page.getByTestId('condition-name').selectOption('jl crawler');
     await page.locator('[data-testid=action-job][value="copy job"]').check();
     // The action's own argument wins over the run property of the same name.
-    await page.getByTestId('action-job-arguments').fill('max_id=4');
+    await page.getByTestId('action-job-arguments').fill('--max_id 4');
     await page.getByTestId('action-job-arguments').blur();
     await page.getByTestId('save-trigger').click();
     await page.getByTestId('trigger-row').filter({ hasText: 'jl then' }).waitFor();
