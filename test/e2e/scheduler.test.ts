@@ -627,8 +627,9 @@ describe('The scheduler in Chromium', () => {
     await first.getByTestId('save-trigger').click();
     await first.getByTestId('trigger-row').filter({ hasText: 'after slow fails' }).waitFor();
 
-    // The job on a schedule, once a day, a few scheduled minutes from now.
-    const at = new Date(Math.ceil((schedulerNow() + 5 * 60_000) / 60_000) * 60_000);
+    // The job on a schedule, once a day, some twenty scheduled minutes (real seconds) from now:
+    // time enough to fill in the form on a busy machine.
+    const at = new Date(Math.ceil((schedulerNow() + 20 * 60_000) / 60_000) * 60_000);
     await newTrigger(first, 'slow daily', 'SCHEDULED');
     await first
       .getByTestId('trigger-schedule')
