@@ -3,8 +3,7 @@
  * browser notifications when one fails (asked for on a click; shown by the tab that leads, once).
  */
 import { openCatalogDb } from '../storage/schema';
-import type { FailedRun } from '../scheduler/ports';
-import { SchedulerStore } from '../scheduler/store';
+import { SchedulerStore, type FailedRun } from '../scheduler';
 
 export interface RunRow {
   kind: 'crawler' | 'job' | 'workflow';

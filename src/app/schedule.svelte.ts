@@ -8,24 +8,23 @@ import type { EngineClient } from '../engine/client';
 import { openCatalogDb } from '../storage/schema';
 import { openTabBus } from '../platform/tab-bus';
 import { JobStore, isFinal, type JobRunState } from '../jobs';
-import type {
-  LeaderState,
-  Trigger,
-  TriggerFiring,
-  TriggerProblem,
-  Workflow,
-  WorkflowRun,
+import {
+  eventSources,
+  SchedulerService,
+  SchedulerStore,
+  type FailedRun,
+  type FinishedJobRun,
+  type JobLauncher,
+  type LeaderState,
+  type SchedulerLocks,
+  type SchedulerMessage,
+  type Trigger,
+  type TriggerFiring,
+  type TriggerProblem,
+  type WatchedSourceRecord,
+  type Workflow,
+  type WorkflowRun,
 } from '../scheduler';
-import { SchedulerService } from '../scheduler/service';
-import type {
-  FailedRun,
-  FinishedJobRun,
-  JobLauncher,
-  SchedulerLocks,
-  SchedulerMessage,
-} from '../scheduler/ports';
-import { SchedulerStore, type WatchedSourceRecord } from '../scheduler/store';
-import { eventSources } from '../scheduler/event-sources';
 import { launchCrawler } from '../scheduler/launch-runs';
 import type { CatalogState } from './catalog.svelte';
 import { jobs } from './jobs.svelte';

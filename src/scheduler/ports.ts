@@ -3,7 +3,7 @@
  * ones (IndexedDB store, Web Locks, BroadcastChannel, the Jobs area, the crawl session), tests
  * pass in-memory ones with the same semantics.
  */
-import type { CrawlerRun } from '../catalog/model';
+import type { CrawlerRun } from '../catalog';
 import type { LeaderState, LockManagerLike } from './leader';
 import type { RunOutcome, Trigger, TriggerFiring, Workflow, WorkflowRun } from './model';
 import type { EventSources, SchedulerClock, TriggerProblem } from './scheduler';

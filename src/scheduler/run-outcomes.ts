@@ -3,7 +3,7 @@
  * and which runs a firing or a workflow started that may have lost their tab. Pure functions over
  * the records the store reads.
  */
-import type { CrawlerRun } from '../catalog/model';
+import type { CrawlerRun } from '../catalog';
 import type { RunOutcome, TriggerFiring, WorkflowRun } from './model';
 
 /** The part of a job run record the scheduler reads (src/jobs' JobRun). */

@@ -8,17 +8,12 @@
 import type { IDBPTransaction } from 'idb';
 import type { StoreNames } from 'idb';
 import type { CatalogDb, CatalogDbSchema, WorkflowRunRecord } from '../storage/schema';
-import type { CrawlerRun } from '../catalog/model';
+import type { CrawlerRun } from '../catalog';
 import { DecantError } from '../core/errors';
-import {
-  triggerProblems,
-  type EventWatchState,
-  type FiringStore,
-  type Trigger,
-  type TriggerFiring,
-  type Workflow,
-  type WorkflowRun,
-} from '.';
+import { triggerProblems } from './validate';
+import type { EventWatchState } from './event-batching';
+import type { FiringStore } from './scheduler';
+import type { Trigger, TriggerFiring, Workflow, WorkflowRun } from './model';
 
 /** Where an EVENT trigger looks: a folder handle (picked, or in OPFS) or a ListObjectsV2 URL. */
 export type WatchedSourceRecord =
