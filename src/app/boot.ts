@@ -11,7 +11,7 @@ import { JobEditors } from './job-editor.svelte';
 import { JobsState } from './jobs.svelte';
 import { Router } from './router.svelte';
 import { RunsState } from './runs.svelte';
-import { jobLauncherOf, ScheduleState } from './schedule.svelte';
+import { createScheduleState, type ScheduleState } from './schedule.svelte';
 import { clockFromSearch } from './scheduler-clock';
 import { StorageStatusState } from './storage-status.svelte';
 
@@ -41,8 +41,8 @@ export function bootApp(): DecantApp {
   const engine = connectEngine();
   const catalog = new CatalogState(engine, db);
   const jobs = new JobsState({ db, engine, catalog });
-  const schedule = new ScheduleState(engine, catalog, clockFromSearch(location.search), db);
-  schedule.jobLauncher = jobLauncherOf(jobs);
+  const clock = clockFromSearch(location.search);
+  const schedule = createScheduleState({ engine, catalog, jobs, db, clock });
   const runs = new RunsState(db);
   schedule.onFailedRun = (run) => runs.notifyFailure(run);
   const ready = Promise.all([

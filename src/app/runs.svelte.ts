@@ -3,7 +3,7 @@
  * browser notifications when one fails (asked for on a click; shown by the tab that leads, once).
  */
 import type { CatalogDb } from '../storage';
-import type { FailedRun } from './schedule.svelte';
+import { SchedulerStore, type FailedRun } from '../scheduler';
 
 export interface RunRow {
   kind: 'crawler' | 'job' | 'workflow';
@@ -24,24 +24,18 @@ export class RunsState {
   /** The user asked for notifications and the browser allowed them. */
   notify = $state(false);
   notifyProblem = $state('');
-  readonly #db: Promise<CatalogDb>;
+  readonly #store: Promise<SchedulerStore>;
 
   /** `db` is the page's one connection (src/app/boot.ts). */
   constructor(db: Promise<CatalogDb>) {
-    this.#db = db;
+    this.#store = db.then((d) => new SchedulerStore(d));
     this.notify = readSetting() && notificationPermission() === 'granted';
   }
 
   /** Reads the newest runs of each kind (at most `limit` of each). */
   async load(limit = 500): Promise<void> {
     try {
-      const db = await this.#db;
-      // The newest `limit` of each, by the by-started index (ascending).
-      const [crawls, jobs, workflows] = await Promise.all([
-        db.getAllFromIndex('crawlerRuns', 'by-started').then((r) => r.slice(-limit)),
-        db.getAllFromIndex('jobRuns', 'by-started').then((r) => r.slice(-limit)),
-        db.getAllFromIndex('workflowRuns', 'by-started').then((r) => r.slice(-limit)),
-      ]);
+      const { crawls, jobs, workflows } = await (await this.#store).newestRuns(limit);
       const rows: RunRow[] = [
         ...crawls.map((r) => ({
           kind: 'crawler' as const,

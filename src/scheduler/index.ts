@@ -1,7 +1,8 @@
 /**
  * Glue's triggers and workflows, run by one tab: schedules, missed runs, conditions, file events,
- * the leader election and the scheduler that fires. Pure logic; the clock, the lock manager, the
- * firing store, listings and `start` are passed in.
+ * the leader election, the scheduler that fires, workflow-run transitions, and the service that
+ * runs it all in a page. The clock, the lock manager, the store, the tab bus, listings and the job
+ * and crawler launchers are passed in (see ports.ts).
  */
 export type * from './model';
 export { WATCHED_CRAWL_STATES, WATCHED_JOB_STATES } from './model';
@@ -68,3 +69,21 @@ export {
   type WorkflowGraph,
   type WorkflowNode,
 } from './workflow-graph';
+export {
+  ENDED_BADLY,
+  newWorkflowRun,
+  nextWorkflowRun,
+  nodeIdOf,
+  resumedWorkflowRun,
+  type WorkflowRunEvent,
+} from './workflow-runs';
+export {
+  outcomeOfCrawlerRun,
+  outcomeOfJobRun,
+  outcomesOf,
+  type JobRunRecord,
+} from './run-outcomes';
+export { SchedulerService } from './service';
+export { SchedulerStore, type WatchedSourceRecord } from './store';
+export { eventSources } from './event-sources';
+export type * from './ports';

@@ -8,18 +8,12 @@ import { CrawlSession } from '../app/crawl.svelte';
 import type { Crawler, CrawlerRun, CrawlerSource } from '../catalog/model';
 import { DecantError } from '../core/errors';
 import type { EngineClient } from '../engine/client';
-import type { RunOutcome } from '.';
+import type { CrawlerLaunch } from './ports';
 import { sourceLabel } from '../crawler/crawl-sources';
 
 type WithPermission = { queryPermission?: (d: { mode: 'read' }) => Promise<PermissionState> };
 
-/** A crawler run the scheduler started: cancel it, or wait for its record. */
-export interface CrawlerLaunch {
-  runId: string;
-  cancel(): void;
-  /** The run as recorded (SUCCEEDED, FAILED or CANCELLED); never rejects. */
-  done: Promise<CrawlerRun>;
-}
+export type { CrawlerLaunch } from './ports';
 
 /**
  * Checks that the saved crawler exists and can read its folders without asking (a scheduled run
@@ -121,38 +115,3 @@ async function fail(
   await catalog.recordCrawlerRun(run).catch(() => undefined);
   return run;
 }
-
-/** A finished crawler run as conditions see it, in the scheduler's time. */
-export function outcomeOfCrawlerRun(
-  run: CrawlerRun,
-  fromWall: (t: number) => number,
-  workflowRunId?: string,
-): RunOutcome {
-  return {
-    kind: 'crawler',
-    name: run.crawler,
-    runId: run.id,
-    state: run.state,
-    endedAt: fromWall(run.endedAt),
-    ...(workflowRunId === undefined ? {} : { workflowRunId }),
-  };
-}
-
-/** The part of a job run record conditions read (see src/jobs); undefined while it runs. */
-export function outcomeOfJobRun(
-  run: { id: string; job: string; state: string; endedAt?: number },
-  fromWall: (t: number) => number,
-  workflowRunId?: string,
-): RunOutcome | undefined {
-  if (run.endedAt === undefined || !FINAL_JOB_STATES.has(run.state)) return undefined;
-  return {
-    kind: 'job',
-    name: run.job,
-    runId: run.id,
-    state: run.state,
-    endedAt: fromWall(run.endedAt),
-    ...(workflowRunId === undefined ? {} : { workflowRunId }),
-  };
-}
-
-const FINAL_JOB_STATES = new Set(['SUCCEEDED', 'FAILED', 'TIMEOUT', 'STOPPED', 'ERROR']);

@@ -2,20 +2,18 @@
  * The scheduler's records in the catalog's IndexedDB (stores of schema v4): triggers, their
  * firings (added only if absent: the guard that keeps any occasion from firing twice across tabs),
  * EVENT triggers' watch states and watched sources, workflows and workflow runs. Each write is one
- * readwrite transaction. Errors are DecantErrors starting `scheduler: `.
+ * readwrite transaction. Errors are DecantErrors starting `scheduler: `. It also reads (never
+ * writes) the job and crawler runs and names the scheduler and the Runs page look at.
  */
 import type { IDBPTransaction } from 'idb';
+import type { StoreNames } from 'idb';
 import type { CatalogDb, CatalogDbSchema, WorkflowRunRecord } from '../storage/schema';
+import type { CrawlerRun } from '../catalog';
 import { DecantError } from '../core/errors';
-import {
-  triggerProblems,
-  type EventWatchState,
-  type FiringStore,
-  type Trigger,
-  type TriggerFiring,
-  type Workflow,
-  type WorkflowRun,
-} from '.';
+import { triggerProblems } from './validate';
+import type { EventWatchState } from './event-batching';
+import type { FiringStore } from './scheduler';
+import type { Trigger, TriggerFiring, Workflow, WorkflowRun } from './model';
 
 /** Where an EVENT trigger looks: a folder handle (picked, or in OPFS) or a ListObjectsV2 URL. */
 export type WatchedSourceRecord =
@@ -144,6 +142,10 @@ export class SchedulerStore implements FiringStore {
     return (await this.db.getAll('workflows')).sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  getWorkflow(name: string): Promise<Workflow | undefined> {
+    return this.db.get('workflows', name);
+  }
+
   async putWorkflow(workflow: Workflow): Promise<Workflow> {
     const name = workflow.name.trim();
     if (name === '') throw new DecantError('scheduler: give the workflow a name');
@@ -201,23 +203,64 @@ export class SchedulerStore implements FiringStore {
 
   /** The newest runs first, of one workflow or of all; at most `limit`. */
   async listWorkflowRuns(limit = 100, workflowName?: string): Promise<WorkflowRun[]> {
-    if (workflowName === undefined) {
-      const out: WorkflowRun[] = [];
-      let cursor = await this.db
-        .transaction('workflowRuns')
-        .store.index('by-started')
-        .openCursor(null, 'prev');
-      while (cursor && out.length < limit) {
-        out.push(runOf(cursor.value));
-        cursor = await cursor.continue();
-      }
-      return out;
-    }
+    if (workflowName === undefined) return (await this.#newest('workflowRuns', limit)).map(runOf);
     const all = await this.db.getAllFromIndex('workflowRuns', 'by-workflow', workflowName);
     return all
       .sort((a, b) => b.startedAt - a.startedAt)
       .slice(0, limit)
       .map(runOf);
+  }
+
+  // What the scheduler reads of the other domains' records
+
+  /** The names of the saved crawlers and jobs, sorted. */
+  async actionNames(): Promise<{ crawlers: string[]; jobs: string[] }> {
+    const [crawlers, jobs] = await Promise.all([
+      this.db.getAllKeys('crawlers'),
+      this.db.getAllKeys('jobs'),
+    ]);
+    return { crawlers: crawlers.map(String).sort(), jobs: jobs.map(String).sort() };
+  }
+
+  /** The newest job runs first, by the by-started index, reading no more than `limit`. */
+  newestJobRuns(limit: number): Promise<CatalogDbSchema['jobRuns']['value'][]> {
+    return this.#newest('jobRuns', limit);
+  }
+
+  /** The newest crawler runs first, reading no more than `limit`. */
+  newestCrawlerRuns(limit: number): Promise<CrawlerRun[]> {
+    return this.#newest('crawlerRuns', limit);
+  }
+
+  /** The newest crawler, job and workflow runs (at most `limit` of each), newest first. */
+  async newestRuns(limit: number) {
+    const [crawls, jobs, workflows] = await Promise.all([
+      this.newestCrawlerRuns(limit),
+      this.newestJobRuns(limit),
+      this.listWorkflowRuns(limit),
+    ]);
+    return { crawls, jobs, workflows };
+  }
+
+  /** Whether a crawler run with this id is recorded. */
+  async hasCrawlerRun(id: string): Promise<boolean> {
+    return (await this.db.getKey('crawlerRuns', id)) !== undefined;
+  }
+
+  async #newest<S extends 'jobRuns' | 'crawlerRuns' | 'workflowRuns'>(
+    store: S,
+    limit: number,
+  ): Promise<CatalogDbSchema[S]['value'][]> {
+    const out: CatalogDbSchema[S]['value'][] = [];
+    let cursor = await this.db
+      .transaction(store as StoreNames<CatalogDbSchema>)
+      .store.index('by-started' as never)
+      .openCursor(null, 'prev');
+    while (cursor && out.length < limit) {
+      out.push(cursor.value as CatalogDbSchema[S]['value']);
+      cursor = await cursor.continue();
+    }
+    return out;
   }
 
   async #tx<T>(action: string, stores: Store[], work: (tx: Tx) => Promise<T>): Promise<T> {

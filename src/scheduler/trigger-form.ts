@@ -1,5 +1,5 @@
 /**
- * The trigger form's pure parts: a blank trigger of each kind, `key=value` argument lines, and
+ * The trigger form's pure parts: a blank trigger of each kind, `--name value` arguments, and
  * what the schedule field shows as the user types (the next five times, or the error at its
  * character).
  */
@@ -48,24 +48,12 @@ export function blankTrigger(kind: TriggerKind, from?: Trigger): Trigger {
   }
 }
 
-/** `key=value` lines (or Glue's `--key value`) → arguments; throws naming the line that is neither. */
-export function argumentsFromText(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  text.split('\n').forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === '') return;
-    const m = /^--?([^\s=]+)(?:\s+|=)(.*)$/.exec(line) ?? /^([^=]+)=(.*)$/.exec(line);
-    if (!m) throw new Error(`line ${i + 1}: write key=value (or --key value), not "${line}"`);
-    out[m[1]!.trim()] = m[2]!.trim();
-  });
-  return out;
-}
-
-export function textFromArguments(args: Record<string, string>): string {
-  return Object.entries(args)
-    .map(([k, v]) => `${k}=${v}`)
-    .join('\n');
-}
+/**
+ * Run arguments and run properties are typed as the Jobs area and Glue's console take them:
+ * `--name value`, quoted when they hold spaces. Saved triggers keep them as objects, so triggers
+ * saved when the form took `key=value` lines read and show the same.
+ */
+export { argumentsFromText, argumentsText } from '../jobs';
 
 export type SchedulePreview =
   | { kind: 'times'; times: number[] }

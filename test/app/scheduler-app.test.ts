@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { listObjects } from '../../src/scheduler/event-sources';
-import { argumentsFromText, previewSchedule } from '../../src/scheduler/trigger-form';
+import {
+  argumentsFromText,
+  argumentsText,
+  previewSchedule,
+} from '../../src/scheduler/trigger-form';
 import { clockFromSearch, wallClock } from '../../src/app/scheduler-clock';
 import { applyPoll, emptyWatchState } from '../../src/scheduler';
 
@@ -127,13 +131,24 @@ describe('listObjects (EVENT triggers on a ListObjectsV2 URL)', () => {
 });
 
 describe('the trigger form', () => {
-  it('reads key=value and --key value lines, naming a line that is neither', () => {
-    expect(argumentsFromText('day=2026-01-01\n\n--region eu-west-1\n -x=1 ')).toEqual({
+  it('reads arguments as the Jobs area does (--name value), naming the column of what does not fit', () => {
+    expect(argumentsFromText('--day 2026-01-01\n\n--region eu-west-1\n --x 1 ')).toEqual({
       day: '2026-01-01',
       region: 'eu-west-1',
       x: '1',
     });
-    expect(() => argumentsFromText('ok=1\njust words')).toThrow('line 2: write key=value');
+    expect(() => argumentsFromText('--ok 1\njust words')).toThrow(
+      'job: arguments: expected --name at column 8, found "just"',
+    );
+    // The old form's `key=value` lines are refused with where, not misread.
+    expect(() => argumentsFromText('day=2026-01-01')).toThrow(/column 1/);
+  });
+
+  it("shows a trigger saved from key=value lines in the jobs' grammar, and reads it back the same", () => {
+    const saved = { day: '2026-01-01', note: 'two words', empty: '' };
+    const text = argumentsText(saved);
+    expect(text).toBe('--day 2026-01-01 --note "two words" --empty ""');
+    expect(argumentsFromText(text)).toEqual(saved);
   });
 
   it('previews the next five times, or the error at its character', () => {

@@ -344,7 +344,7 @@ describe('The scheduler in Chromium', () => {
 
     await page.goto(`${url}/#/schedule`);
     await page.getByTestId('workflow-name').fill('nightly etl');
-    await page.getByTestId('workflow-properties').fill('day=2026-11-25');
+    await page.getByTestId('workflow-properties').fill('--day 2026-11-25');
     await page.getByTestId('add-workflow').click();
     await page.getByRole('link', { name: 'nightly etl' }).waitFor();
 
@@ -495,7 +495,7 @@ describe('The scheduler in Chromium', () => {
     await page.reload();
     await expect.poll(() => leaderOf(page), { timeout: 30_000 }).toBe('leader');
     await page.getByTestId('workflow-name').fill('jobflow');
-    await page.getByTestId('workflow-properties').fill('min_id=1\nmax_id=9');
+    await page.getByTestId('workflow-properties').fill('--min_id 1 --max_id 9');
     await page.getByTestId('add-workflow').click();
     await page.getByRole('link', { name: 'jobflow' }).waitFor();
     await newTrigger(page, 'jl start', 'ON_DEMAND');
@@ -509,7 +509,7 @@ describe('The scheduler in Chromium', () => {
     await page.getByTestId('condition-name').selectOption('jl crawler');
     await page.locator('[data-testid=action-job][value="copy job"]').check();
     // The action's own argument wins over the run property of the same name.
-    await page.getByTestId('action-job-arguments').fill('max_id=4');
+    await page.getByTestId('action-job-arguments').fill('--max_id 4');
     await page.getByTestId('action-job-arguments').blur();
     await page.getByTestId('save-trigger').click();
     await page.getByTestId('trigger-row').filter({ hasText: 'jl then' }).waitFor();
@@ -551,5 +551,131 @@ describe('The scheduler in Chromium', () => {
     });
     expect(written).toHaveLength(1);
     expect(written[0]!.trim().split('\n')).toEqual(['id,amount', '2,20', '3,30']);
+  });
+
+  it('a job run whose leader tab closes mid-run is marked interrupted by the tab that takes over, whose Runs page shows it and whose CONDITIONAL on FAILED fires', async () => {
+    const app = await openApp();
+    apps.push(app);
+    const { page: first, url } = app;
+    await putOpfs(first, 'il', { 'orders.csv': 'id,amount\n1,10\n2,20\n' });
+    await saveCrawler(first, url, 'il crawler', 'il', 'iw');
+    // Slow enough to be going when its tab closes: 30 million hashed rows into Parquet.
+    const slow: Job = {
+      ...newJob('slow sched'),
+      nodes: [
+        {
+          id: 'src',
+          kind: 'catalog-source',
+          name: 'orders',
+          options: { database: 'iw', table: 'il' },
+        },
+        {
+          id: 'many',
+          kind: 'sql-query',
+          name: 'many rows',
+          options: {
+            query: 'SELECT i, md5(i::VARCHAR) AS h FROM range(30000000) t(i)',
+            aliases: {},
+          },
+        },
+        {
+          id: 'out',
+          kind: 'target',
+          name: 'slow out',
+          options: {
+            format: { kind: 'parquet' },
+            partitionKeys: [],
+            destination: 'opfs',
+            path: 'il-out',
+          },
+        },
+      ],
+      edges: [
+        { from: 'src', to: 'many', port: 0 },
+        { from: 'many', to: 'out', port: 0 },
+      ],
+    } as Job;
+    await saveJobInPage(first, slow);
+
+    // A clock 60 times faster in both tabs: one scheduled minute is one real second.
+    const anchor = Date.now();
+    const schedulerNow = () => anchor + (Date.now() - anchor) * 60;
+    const hooked = `${url}/?clock=${anchor}x60#/schedule`;
+    await first.goto(hooked);
+    await first.reload();
+    await expect.poll(() => leaderOf(first), { timeout: 30_000 }).toBe('leader');
+    const second = await first.context().newPage();
+    await second.goto(hooked);
+    await expect.poll(() => leaderOf(second), { timeout: 20_000 }).toBe('follower');
+
+    // The job's source table, by a crawl fired by hand.
+    await newTrigger(first, 'il prep', 'ON_DEMAND');
+    await checkAction(first, 'il crawler');
+    await first.getByTestId('save-trigger').click();
+    const prep = first.getByTestId('trigger-row').filter({ hasText: 'il prep' });
+    await prep.getByTestId('run-now').click();
+    const crawls = async () =>
+      (await records<CrawlerRun>(second, 'crawlerRuns')).filter((r) => r.state === 'SUCCEEDED');
+    await expect.poll(async () => (await crawls()).length, { timeout: 60_000 }).toBe(1);
+
+    // On the job's FAILED, crawl again.
+    await newTrigger(first, 'after slow fails', 'CONDITIONAL');
+    await first.getByTestId('add-job-condition').click();
+    await first.getByTestId('condition-name').selectOption('slow sched');
+    await first.getByTestId('condition-state').selectOption('FAILED');
+    await checkAction(first, 'il crawler');
+    await first.getByTestId('save-trigger').click();
+    await first.getByTestId('trigger-row').filter({ hasText: 'after slow fails' }).waitFor();
+
+    // The job on a schedule, once a day, some twenty scheduled minutes (real seconds) from now:
+    // time enough to fill in the form on a busy machine.
+    const at = new Date(Math.ceil((schedulerNow() + 20 * 60_000) / 60_000) * 60_000);
+    await newTrigger(first, 'slow daily', 'SCHEDULED');
+    await first
+      .getByTestId('trigger-schedule')
+      .fill(`cron(${at.getUTCMinutes()} ${at.getUTCHours()} * * ? *)`);
+    await first.locator('[data-testid=action-job][value="slow sched"]').check();
+    await first.getByTestId('save-trigger').click();
+    await first.getByTestId('trigger-row').filter({ hasText: 'slow daily' }).waitFor();
+
+    // The follower watches the Runs page (no reload from here on).
+    await second.evaluate(() => (location.hash = '#/runs'));
+    const jobRuns = () =>
+      records<{ id: string; job: string; state: string; error?: { message: string } }>(
+        second,
+        'jobRuns',
+      );
+    await expect
+      .poll(async () => (await jobRuns()).map((r) => r.state), { timeout: 60_000 })
+      .toEqual(['RUNNING']);
+    const [run] = await jobRuns();
+    // The leader fired it, so it runs there.
+    const fired = (await records<Firing>(second, 'triggerFirings')).find(
+      (f) => f.triggerName === 'slow daily',
+    );
+    expect(fired?.started).toEqual([{ kind: 'job', name: 'slow sched', runId: run!.id }]);
+
+    await first.close();
+    await expect.poll(() => leaderOf(second), { timeout: 5_000 }).toBe('leader');
+    const row = second
+      .locator('[data-testid=run-row][data-kind=job]')
+      .filter({ hasText: 'slow sched' });
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 10_000 }).toBe('FAILED');
+    expect(await row.innerText()).toContain('interrupted (the tab was closed)');
+    expect((await jobRuns()).map((r) => [r.id, r.state, r.error?.message])).toEqual([
+      [run!.id, 'FAILED', 'interrupted (the tab was closed)'],
+    ]);
+
+    // The condition on FAILED fired in the tab that took over, and its crawl ran.
+    await expect
+      .poll(
+        async () =>
+          (await records<Firing>(second, 'triggerFirings'))
+            .filter((f) => f.triggerName === 'after slow fails')
+            .map((f) => [f.outcome, f.why.kind, f.started.map((s) => s.name)]),
+        { timeout: 10_000 },
+      )
+      .toEqual([['started', 'condition', ['il crawler']]]);
+    await expect.poll(async () => (await crawls()).length, { timeout: 60_000 }).toBe(2);
   });
 });

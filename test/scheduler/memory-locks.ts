@@ -179,6 +179,11 @@ export class MemoryLocks implements LockManagerLike {
     });
   }
 
+  /** `navigator.locks.query()`: what every tab of the origin holds or waits for. */
+  query(): Promise<LockSnapshot> {
+    return Promise.resolve(this.origin.query());
+  }
+
   /** The tab closes: the browser releases everything it held or waited for. */
   close(): void {
     this.closed = true;

@@ -142,4 +142,50 @@ describe('SchedulerStore', () => {
     expect(new Set(times).size).toBe(6);
     expect((await a.listFirings(100, 't1')).every((f) => f.outcome === 'started')).toBe(true);
   });
+
+  it('reads the newest runs of each kind first, no more than asked, and the action names sorted', async () => {
+    const { a } = await twoTabs();
+    const db = a.db;
+    for (const [i, started] of [30, 10, 20].entries()) {
+      await db.put('crawlerRuns', {
+        id: `c${i}`,
+        crawler: 'cr',
+        state: 'SUCCEEDED',
+        startedAt: started,
+        endedAt: started + 1,
+        database: 'd',
+        sources: [],
+        tablesCreated: [],
+        tablesUpdated: [],
+        partitions: 0,
+        filesRead: 0,
+        bytesRead: 0,
+        skipped: [],
+      });
+      await db.put('jobRuns', {
+        id: `j${i}`,
+        job: 'j',
+        state: 'RUNNING',
+        startedAt: started,
+      } as never);
+    }
+    await a.putWorkflowRun({
+      id: 'w1',
+      workflowName: 'wf',
+      properties: {},
+      state: 'RUNNING',
+      startedAt: 5,
+      startedBy: 'k',
+      nodes: [],
+    });
+    await db.put('crawlers', { name: 'zeta' } as never);
+    await db.put('crawlers', { name: 'alpha' } as never);
+    const runs = await a.newestRuns(2);
+    expect(runs.crawls.map((r) => r.id)).toEqual(['c0', 'c2']);
+    expect(runs.jobs.map((r) => r.id)).toEqual(['j0', 'j2']);
+    expect(runs.workflows.map((r) => [r.id, r.workflowName])).toEqual([['w1', 'wf']]);
+    expect(await a.hasCrawlerRun('c1')).toBe(true);
+    expect(await a.hasCrawlerRun('c9')).toBe(false);
+    expect(await a.actionNames()).toEqual({ crawlers: ['alpha', 'zeta'], jobs: [] });
+  });
 });
