@@ -375,7 +375,7 @@ export class CatalogState {
       columns: entry.columns.map((c) => ({ name: c.name, type: c.type, comment: '' })),
       partitionKeys: [],
       parameters: {
-        recordCount: found.rowCountExact ? found.rowCount : undefined,
+        recordCount: found.rowCountExact ? (found.rowCount ?? undefined) : undefined,
         sizeBytes: f.size,
         objectCount: 1,
         ...parametersFromDialect(found.dialect),

@@ -18,8 +18,12 @@ export interface CsvInspection {
   /** e.g. "UTF-8 (with BOM)", "Latin-1 (ISO-8859-1), transcoded". */
   encodingLabel: string;
   columns: ColumnInfo[];
-  /** Exact when the whole file was in the sample, otherwise an estimate from the sample. */
-  rowCount: number;
+  /**
+   * Exact when the whole file was in the sample, otherwise an estimate from the sample; null for
+   * a compressed file too large to count at once (its start's ratio says little about the rest:
+   * an estimate was once 8.3M for 537M rows), counted when it is converted.
+   */
+  rowCount: number | null;
   rowCountExact: boolean;
   /** First rows as an Arrow IPC stream (transferred). */
   preview: Uint8Array;

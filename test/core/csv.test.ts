@@ -102,6 +102,10 @@ describe('estimateRows', () => {
     expect(estimateRows('h\n1\n2\n', 6, 6, true)).toBe(2);
     expect(estimateRows('h\n1\n2\n', 6, 600, true)).toBe(200);
   });
+  it('does not guess from a sample with no whole data row (was 0 for a file with rows)', () => {
+    expect(estimateRows('h\n', 262_144, 400_000, true)).toBeNull();
+    expect(estimateRows('h\n', 2, 2, true)).toBe(0);
+  });
 });
 
 describe('csvErrorFacts', () => {

@@ -1,6 +1,7 @@
 import type { ColumnInfo, CsvEncoding } from '../../src/core/csv/dialect';
 import { delimiterLabel } from '../../src/core/csv/dialect';
 import { classifyHead, type HeadVerdict } from '../../src/core/csv/head-bytes';
+import { firstLineProblem } from '../../src/core/csv/line-limits';
 import {
   classifierProblems,
   dialectFromClassifier,
@@ -58,6 +59,8 @@ export function classifyCsvCustom(
   const verdict = classifyHead(src.head, src.headIsWhole);
   if (verdict.kind === 'empty') return no('the file is empty');
   if (verdict.kind === 'binary') return no(verdict.reason);
+  const tooLong = firstLineProblem(verdict.text, src.headIsWhole, src.head.length);
+  if (tooLong) return no(tooLong, 1);
   const enc = encodingFor(c, verdict, src.head);
   if (!enc.ok) return no(enc.reason);
   const encoding = enc.value;

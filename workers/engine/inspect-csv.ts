@@ -1,5 +1,6 @@
 import type { BadRowPolicy, ColumnInfo, CsvDialect, RaggedLine } from '../../src/core/csv/dialect';
 import { classifyHead } from '../../src/core/csv/head-bytes';
+import { firstLineProblem } from '../../src/core/csv/line-limits';
 import { estimateRows, suspectDelimiter } from '../../src/core/csv/delimiter-check';
 import {
   CLEAR_REJECTS_SQL,
@@ -63,6 +64,9 @@ export function inspectCsv(
     throw new DecantError(`csv: "${src.name}" is not a text file: ${verdict.reason}`, {
       code: 'binary',
     });
+  const tooLong = firstLineProblem(verdict.text, src.headIsWhole, src.head.length);
+  if (tooLong)
+    throw new DecantError(`csv: "${src.name}": ${tooLong}`, { code: 'dialect', line: 1 });
 
   const notes: string[] = verdict.note ? [verdict.note] : [];
   const hints: SniffHints = { encoding: verdict.encoding };
@@ -125,7 +129,7 @@ export function inspectCsv(
     throw explainScanError(e, src.name, previewSql);
   }
 
-  let rowCount: number;
+  let rowCount: number | null;
   const exact = src.headIsWhole;
   if (exact) {
     const countSql = `SELECT count(*) AS n FROM ${scan}`;
@@ -135,7 +139,7 @@ export function inspectCsv(
       throw explainScanError(e, src.name, countSql);
     }
   } else {
-    rowCount = estimateRows(verdict.text, src.headSpan, src.size, dialect.header);
+    rowCount = src.gzip ? null : estimateRows(verdict.text, src.headSpan, src.size, dialect.header);
   }
 
   return {

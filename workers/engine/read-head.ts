@@ -1,3 +1,5 @@
+import { MAX_LINE_BYTES } from '../../src/core/csv/line-limits';
+
 /** Bytes of content a sniff looks at: enough for DuckDB's sample and the encoding check. */
 export const HEAD_BYTES = 256 * 1024;
 
@@ -52,4 +54,15 @@ export async function readHead(file: Blob, gzip: boolean, limit = HEAD_BYTES): P
   }
   const bytes = all.length > limit ? all.subarray(0, limit) : all;
   return { bytes, span: consumed, whole: ended && all.length <= limit };
+}
+
+/**
+ * The head, read again up to MAX_LINE_BYTES when its HEAD_BYTES hold no line break: so a first
+ * line too long for DuckDB is named before DuckDB spends seconds failing on it. `read(limit)`
+ * reads the first `limit` bytes of content.
+ */
+export async function headThroughFirstLine(read: (limit: number) => Promise<Head>): Promise<Head> {
+  const head = await read(HEAD_BYTES);
+  if (head.whole || head.bytes.includes(0x0a)) return head;
+  return read(MAX_LINE_BYTES);
 }

@@ -10,7 +10,7 @@ import {
 } from '../../src/core/remote';
 import type { UrlFile } from '../../src/engine/protocol';
 import { asyncBufferFromBlob, type CountingBuffer } from './inspect-parquet';
-import { HEAD_BYTES, readHead, type Head } from './read-head';
+import { headThroughFirstLine, readHead, type Head } from './read-head';
 import { readWhole } from './read-whole';
 
 /**
@@ -128,7 +128,7 @@ export interface FileIo {
 export function fileIo(file: File | RemoteFile, gzip: boolean): FileIo {
   if (file instanceof RemoteFile) return remoteIo(file, gzip);
   return {
-    head: () => readHead(file, gzip),
+    head: () => headThroughFirstLine((limit) => readHead(file, gzip, limit)),
     whole: (limit) => readWhole(file, gzip, limit),
     buffer: () => asyncBufferFromBlob(file),
   };
@@ -137,15 +137,16 @@ export function fileIo(file: File | RemoteFile, gzip: boolean): FileIo {
 /** FileIo for a remote object: every read a ranged GET, gzip inflated piece by piece. */
 export function remoteIo(f: RemoteFile, gzip: boolean): FileIo {
   return {
-    async head() {
-      if (!gzip) {
-        const bytes = await readRange(f, 0, HEAD_BYTES - 1);
-        return { bytes, span: bytes.length, whole: f.size <= HEAD_BYTES };
-      }
-      const r = await inflate(f, 64 * 1024, HEAD_BYTES);
-      const bytes = r.bytes.length > HEAD_BYTES ? r.bytes.subarray(0, HEAD_BYTES) : r.bytes;
-      return { bytes, span: r.consumed, whole: r.ended && r.bytes.length <= HEAD_BYTES };
-    },
+    head: () =>
+      headThroughFirstLine(async (limit) => {
+        if (!gzip) {
+          const bytes = await readRange(f, 0, limit - 1);
+          return { bytes, span: bytes.length, whole: f.size <= limit };
+        }
+        const r = await inflate(f, 64 * 1024, limit);
+        const bytes = r.bytes.length > limit ? r.bytes.subarray(0, limit) : r.bytes;
+        return { bytes, span: r.consumed, whole: r.ended && r.bytes.length <= limit };
+      }),
     async whole(limit) {
       if (!gzip) return f.size > limit ? null : readRange(f, 0, f.size - 1);
       const r = await inflate(f, 8 * 1024 * 1024, limit + 1);

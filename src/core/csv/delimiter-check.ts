@@ -38,16 +38,18 @@ export function suspectDelimiter(sample: string, sniffedColumns: number): string
 /**
  * Rows per byte of a text sample, scaled to the file: a quick estimate that needs no scan.
  * `sampleBytes` is how many bytes of the file `sample` stands for (compressed, for gzip).
+ * Null when the sample holds no whole data row to scale from.
  */
 export function estimateRows(
   sample: string,
   sampleBytes: number,
   totalBytes: number,
   header: boolean,
-): number {
+): number | null {
   const lines = sample.split('\n').filter((l) => l.trim() !== '').length;
-  if (sampleBytes <= 0 || lines === 0) return 0;
   const dataLines = Math.max(0, lines - (header ? 1 : 0));
   if (sampleBytes >= totalBytes) return dataLines;
+  // No whole data row in the sample (a very long line): nothing to scale from, so unknown.
+  if (sampleBytes <= 0 || dataLines === 0) return null;
   return Math.round((dataLines * totalBytes) / sampleBytes);
 }
