@@ -60,6 +60,28 @@ async function overflowX(): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 }
 
+/** The outermost elements that reach past the window's right edge, to say what overflows. */
+async function overflowing(): Promise<string> {
+  return page.evaluate(() => {
+    const past = (el: Element) => el.getBoundingClientRect().right > window.innerWidth + 1;
+    const name = (el: Element) =>
+      `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${[...el.classList].join('.')}` +
+      `[${el.getAttribute('data-testid') ?? ''}] ${Math.round(el.getBoundingClientRect().width)}px`;
+    const found = [...document.body.querySelectorAll('*')].filter(
+      (el) => past(el) && !(el.parentElement && past(el.parentElement)),
+    );
+    return found.slice(0, 5).map(name).join(' · ');
+  });
+}
+
+async function expectNoOverflow(where: string) {
+  const over = await overflowX();
+  // Soft: one run names every area that overflows.
+  expect
+    .soft(over, `${where} overflows: ${over > 0 ? await overflowing() : ''}`)
+    .toBeLessThanOrEqual(0);
+}
+
 /** The canvas's box, its zoom, and each node's title with the smallest font size in the node. */
 async function canvasFacts() {
   return page.evaluate(() => {
@@ -122,7 +144,9 @@ describe('Layout in Chromium', () => {
     await page.getByLabel('Search nodes').fill('');
     await palette('Aggregate').click();
     await settledEditor();
-    await panel().getByRole('checkbox', { name: /^origin( |$)/ }).check();
+    await panel()
+      .getByRole('checkbox', { name: /^origin( |$)/ })
+      .check();
     await panel().getByRole('button', { name: 'Add an aggregation' }).click();
     await panel().getByLabel('Column', { exact: true }).fill('delay');
     await palette('Target').click();
@@ -138,8 +162,8 @@ describe('Layout in Chromium', () => {
       await page.setViewportSize(size);
       await page.goto(`${app.url}/#/convert`);
       await card(page, 'wide.csv').waitFor();
-      expect(await overflowX()).toBeLessThanOrEqual(0);
       await page.screenshot({ path: join(shots, `quick-convert-${at}.png`) });
+      await expectNoOverflow('quick convert');
 
       await page.goto(`${app.url}/#/catalog/layout/wide`);
       await page.getByTestId('table-detail').waitFor();
@@ -148,7 +172,7 @@ describe('Layout in Chromium', () => {
       await expect
         .poll(() => page.getByTestId('virtual-grid').innerText())
         .toContain('long_column_name_number_1 holds');
-      expect(await overflowX()).toBeLessThanOrEqual(0);
+      await expectNoOverflow('catalog data');
       // The grid scrolls sideways inside its own box instead.
       const grid = await page
         .getByTestId('virtual-grid')
@@ -159,7 +183,7 @@ describe('Layout in Chromium', () => {
       for (const area of ['crawl', 'schedule', 'runs']) {
         await page.goto(`${app.url}/#/${area}`);
         await page.waitForTimeout(300);
-        expect(await overflowX(), area).toBeLessThanOrEqual(0);
+        await expectNoOverflow(area);
       }
 
       await page.goto(`${app.url}/#/query`);
@@ -167,7 +191,7 @@ describe('Layout in Chromium', () => {
       await page.getByTestId('run-sql').click();
       await page.locator('[data-testid=sql-meta], [data-testid=sql-error]').first().waitFor();
       expect(await page.getByTestId('sql-error').count()).toBe(0);
-      expect(await overflowX(), 'query').toBeLessThanOrEqual(0);
+      await expectNoOverflow('query');
     });
 
     it(`opens the job editor at ${at} with the canvas filling the window, its text readable`, async () => {
@@ -180,8 +204,10 @@ describe('Layout in Chromium', () => {
       await expect.poll(() => page.getByTestId('job-node').count()).toBe(4);
       await settledEditor();
       await page.waitForTimeout(500);
-      expect(await overflowX()).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: join(shots, `job-editor-${at}.png`) });
+      await expectNoOverflow('job editor');
       const facts = await canvasFacts();
+      console.log(at, JSON.stringify(facts));
       expect(facts.titles).toEqual(['flights', 'delay > 15', 'by origin', 'Parquet → download']);
       expect(facts.width).toBeGreaterThanOrEqual(0.6 * size.width);
       expect(facts.height).toBeGreaterThanOrEqual(0.5 * size.height);
@@ -194,7 +220,6 @@ describe('Layout in Chromium', () => {
         expect(b.x).toBeGreaterThanOrEqual(box.x - 1);
         expect(b.x + b.width).toBeLessThanOrEqual(box.x + box.width + 1);
       }
-      await page.screenshot({ path: join(shots, `job-editor-${at}.png`) });
     });
   }
 });
