@@ -204,10 +204,8 @@ describe('Layout in Chromium', () => {
       await expect.poll(() => page.getByTestId('job-node').count()).toBe(4);
       await settledEditor();
       await page.waitForTimeout(500);
-      await page.screenshot({ path: join(shots, `job-editor-${at}.png`) });
       await expectNoOverflow('job editor');
       const facts = await canvasFacts();
-      console.log(at, JSON.stringify(facts));
       expect(facts.titles).toEqual(['flights', 'delay > 15', 'by origin', 'Parquet → download']);
       expect(facts.width).toBeGreaterThanOrEqual(0.6 * size.width);
       expect(facts.height).toBeGreaterThanOrEqual(0.5 * size.height);
@@ -220,6 +218,12 @@ describe('Layout in Chromium', () => {
         expect(b.x).toBeGreaterThanOrEqual(box.x - 1);
         expect(b.x + b.width).toBeLessThanOrEqual(box.x + box.width + 1);
       }
+      // As a user sees it: the filter selected, its data previewed.
+      await page.getByTestId('node-title').filter({ hasText: 'delay > 15' }).click();
+      await page.getByTestId('preview-selected').click();
+      await page.getByTestId('preview-meta').waitFor({ timeout: 60_000 });
+      await page.mouse.move(0, 0);
+      await page.screenshot({ path: join(shots, `job-editor-${at}.png`) });
     });
   }
 });
