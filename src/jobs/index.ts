@@ -22,4 +22,4 @@ export type { SourceReads } from './nodes/node-module';
 export type { TargetWriteFormat } from './nodes/target';
 export { DEFAULT_ROW_GROUP_SIZE } from './nodes/target';
 export { DEFAULT_RIGHT_PREFIX } from './nodes/join';
-export { HEADING_MAX, kindsMatching, nodeHeading, PALETTE_KINDS, type NodeHeading, type PaletteKind } from './node-titles';
+export { kindsMatching, nodeHeading, type NodeHeading } from './node-titles';

@@ -162,6 +162,7 @@ describe('Layout in Chromium', () => {
       await page.setViewportSize(size);
       await page.goto(`${app.url}/#/convert`);
       await card(page, 'wide.csv').waitFor();
+      await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: join(shots, `quick-convert-${at}.png`) });
       await expectNoOverflow('quick convert');
 
