@@ -185,6 +185,7 @@ describe('Layout in Chromium', () => {
         await page.goto(`${app.url}/#/${area}`);
         await page.waitForTimeout(300);
         await expectNoOverflow(area);
+        await page.screenshot({ path: join(shots, `${area}-${at}.png`) });
       }
 
       await page.goto(`${app.url}/#/query`);
@@ -193,6 +194,7 @@ describe('Layout in Chromium', () => {
       await page.locator('[data-testid=sql-meta], [data-testid=sql-error]').first().waitFor();
       expect(await page.getByTestId('sql-error').count()).toBe(0);
       await expectNoOverflow('query');
+      await page.screenshot({ path: join(shots, `query-${at}.png`) });
     });
 
     it(`opens the job editor at ${at} with the canvas filling the window, its text readable`, async () => {
