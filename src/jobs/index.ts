@@ -57,3 +57,4 @@ export {
   type EditHistory,
 } from './edit-history';
 export { editorSources, type EditorCatalog } from './editor-sources';
+export { kindsMatching, nodeHeading, type NodeHeading } from './node-titles';
