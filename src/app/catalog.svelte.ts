@@ -29,6 +29,8 @@ import {
   SourceUnavailable,
 } from '../catalog/table-files';
 import { copyToOpfs, storageUse, type StorageUse } from '../platform/opfs';
+import { crawlHousekeeping, keptCopyUse } from '../crawler/housekeeping';
+import type { CopyUse } from '../crawler/kept-copies';
 import type { FileEntry } from './quick-convert.svelte';
 
 /** How a table stands with the engine: queryable, waiting for a click, or broken (and why). */
@@ -61,6 +63,8 @@ export class CatalogState {
   /** Deleted this session; each can be put back. */
   trash = $state.raw<TrashItem[]>([]);
   storage = $state.raw<StorageUse | null>(null);
+  /** Kept copies in the browser's storage, by table or crawler, and orphans. */
+  copyUse = $state.raw<CopyUse | null>(null);
   private store: CatalogStore | null = null;
   private channel: BroadcastChannel | null = null;
   private engine: EngineClient;
@@ -83,6 +87,8 @@ export class CatalogState {
       };
       await this.refresh();
       this.ready = true;
+      // Before the storage panel counts: runs a closed tab left RUNNING, copies nobody uses.
+      await crawlHousekeeping(db, this.store).catch(() => undefined);
       void this.refreshStorage();
     } catch (e) {
       this.loadError =
@@ -146,6 +152,8 @@ export class CatalogState {
 
   async refreshStorage(): Promise<void> {
     this.storage = await storageUse().catch(() => null);
+    const store = this.store;
+    this.copyUse = store ? await keptCopyUse(store.db).catch(() => null) : null;
   }
 
   table(database: string, name: string): CatalogTable | undefined {

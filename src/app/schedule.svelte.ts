@@ -445,7 +445,8 @@ export class ScheduleState {
     void launch.done.finally(release);
     void launch.done.then(async (run) => {
       this.#launches.delete(runId);
-      await this.#finished(outcomeOfCrawlerRun(run, this.clock.fromWall, workflowRunId), run.error);
+      const outcome = outcomeOfCrawlerRun(run, this.clock.fromWall, workflowRunId);
+      if (outcome) await this.#finished(outcome, run.error);
     });
     return { kind: 'crawler', name, runId };
   }
@@ -614,7 +615,9 @@ export class ScheduleState {
     for (const entry of started) {
       const id = entry[0];
       if (this.#recorded.has(id) || this.#launches.has(id)) continue;
-      if (await this.#db!.getKey('crawlerRuns', id)) this.#recorded.add(id);
+      // A RUNNING record is the run's own start: ended only when its state says so.
+      const record = await this.#db!.get('crawlerRuns', id);
+      if (record && record.state !== 'RUNNING') this.#recorded.add(id);
       else missing.push(entry);
     }
     if (missing.length === 0) return;
@@ -625,7 +628,8 @@ export class ScheduleState {
     for (const [id, { name }] of missing) {
       if (live.has(runLock(id))) continue;
       // Read again: it may have ended while the locks were asked about.
-      if (await this.#db!.getKey('crawlerRuns', id)) continue;
+      const again = await this.#db!.get('crawlerRuns', id);
+      if (again && again.state !== 'RUNNING') continue;
       const now = Date.now();
       await this.catalog.records
         .recordCrawlerRun({

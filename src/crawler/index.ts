@@ -22,3 +22,20 @@ export { csvFormatKey } from './format-key';
 export { sampledFolders } from './sample-files';
 export { applyPolicies, splitNewFolders, CRAWLER_PARAMETER, type CrawlDecisions } from './policies';
 export { summarizeNotes } from './summarize-notes';
+export {
+  commitCrawl,
+  crawlerRunRecord,
+  crawlFailure,
+  ownedTables,
+  planCrawl,
+  runCrawl,
+  type CopyStore,
+  type CrawlCatalog,
+  type CrawlEngine,
+  type CrawlExtras,
+  type CrawlPorts,
+  type CrawlStep,
+  type PlannedCrawl,
+  type RunIdentity,
+} from './run-crawl';
+export { browserCrawlPorts } from './browser-ports';
