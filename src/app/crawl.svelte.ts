@@ -154,8 +154,7 @@ export class CrawlSession {
     if (p.kind === 'listing') this.state = p;
     else if (p.kind === 'classifying' && (now === 'listing' || now === 'classifying'))
       this.state = p;
-    else if (p.kind === 'committing' && (now === 'planned' || now === 'committing'))
-      this.state = p;
+    else if (p.kind === 'committing' && (now === 'planned' || now === 'committing')) this.state = p;
   };
 
   /** What this session adds to the crawler's saved sources: drops and pasted URLs. */

@@ -6,7 +6,13 @@
 import type { CatalogDb } from '../storage/schema';
 import { listOpfsCopies, removeFromOpfs } from '../platform/opfs';
 import { crawlLockName, failInterruptedCrawls, type RunRecords } from './interrupted-runs';
-import { copyOwners, copyUse, sweepOrphanCopies, type CopyOwners, type CopyUse } from './kept-copies';
+import {
+  copyOwners,
+  copyUse,
+  sweepOrphanCopies,
+  type CopyOwners,
+  type CopyUse,
+} from './kept-copies';
 
 export async function ownersIn(db: CatalogDb): Promise<CopyOwners> {
   const [tables, versions, crawlers] = await Promise.all([

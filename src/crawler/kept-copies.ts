@@ -27,10 +27,12 @@ export function copyOwners(
     owners.set(name, list);
   };
   for (const t of tables)
-    for (const s of t.sources) if (s.kind === 'opfs') add(s.opfsPath, `table ${t.database}.${t.name}`);
+    for (const s of t.sources)
+      if (s.kind === 'opfs') add(s.opfsPath, `table ${t.database}.${t.name}`);
   for (const v of versions)
     for (const s of v.snapshot.sources)
-      if (s.kind === 'opfs') add(s.opfsPath, `table ${v.database}.${v.table} (version ${v.version})`);
+      if (s.kind === 'opfs')
+        add(s.opfsPath, `table ${v.database}.${v.table} (version ${v.version})`);
   for (const c of crawlers)
     for (const s of c.sources) if (s.kind === 'opfs') add(s.opfsPath, `crawler ${c.name}`);
   return owners;

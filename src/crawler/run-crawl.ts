@@ -65,7 +65,9 @@ export interface CrawlPorts {
   catalog: CrawlCatalog;
   copies: CopyStore;
   /** Lists saved sources into files; a source that cannot be read is a problem, not a failure. */
-  list(sources: readonly CrawlerSource[]): Promise<{ inputs: CrawlInput[]; problems: SourceProblem[] }>;
+  list(
+    sources: readonly CrawlerSource[],
+  ): Promise<{ inputs: CrawlInput[]; problems: SourceProblem[] }>;
 }
 
 /** What a crawl reads besides the crawler's saved sources: files just dropped or pasted. */
@@ -298,8 +300,12 @@ export function crawlerRunRecord(
     sources: [...crawler.sources.map(sourceLabel), ...labels],
     tablesCreated: ok ? written.filter((w) => !w.existing).map((w) => w.plan.name) : [],
     tablesUpdated: ok ? written.filter((w) => w.existing).map((w) => w.plan.name) : [],
-    tablesDeprecated: ok ? (d?.gone.filter((g) => g.action === 'deprecate').map((g) => g.table) ?? []) : [],
-    tablesDeleted: ok ? (d?.gone.filter((g) => g.action === 'delete').map((g) => g.table) ?? []) : [],
+    tablesDeprecated: ok
+      ? (d?.gone.filter((g) => g.action === 'deprecate').map((g) => g.table) ?? [])
+      : [],
+    tablesDeleted: ok
+      ? (d?.gone.filter((g) => g.action === 'delete').map((g) => g.table) ?? [])
+      : [],
     logged: [...(d?.log ?? []), ...(planned?.notes ?? [])],
     partitions: plan?.tables.reduce((n, t) => n + t.partitions.length, 0) ?? 0,
     filesRead: plan?.tables.reduce((n, t) => n + t.files.length, 0) ?? 0,
@@ -312,7 +318,9 @@ export function crawlerRunRecord(
 /** A crawl's error as a DecantError, and the state its run is recorded in. */
 export function crawlFailure(e: unknown): { error: DecantError; state: CrawlerRun['state'] } {
   const error =
-    e instanceof DecantError ? e : new DecantError(`crawler: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    e instanceof DecantError
+      ? e
+      : new DecantError(`crawler: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   return { error, state: error.code === 'cancelled' ? 'CANCELLED' : 'FAILED' };
 }
 
@@ -341,6 +349,8 @@ export async function runCrawl(
     return await record(crawlerRunRecord(id, crawler, extras.labels, 'SUCCEEDED', planned));
   } catch (e) {
     const { error, state } = crawlFailure(e);
-    return await record(crawlerRunRecord(id, crawler, extras.labels, state, planned, error.message));
+    return await record(
+      crawlerRunRecord(id, crawler, extras.labels, state, planned, error.message),
+    );
   }
 }

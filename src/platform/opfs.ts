@@ -72,6 +72,7 @@ export async function listOpfsCopies(): Promise<{ name: string; size: number }[]
   };
   const out: { name: string; size: number }[] = [];
   for await (const h of folder.values())
-    if (h.kind === 'file') out.push({ name: h.name, size: (await (h as FileSystemFileHandle).getFile()).size });
+    if (h.kind === 'file')
+      out.push({ name: h.name, size: (await (h as FileSystemFileHandle).getFile()).size });
   return out;
 }

@@ -1,0 +1,238 @@
+// The crawl service end to end in Node: DuckDB-WASM's Node bundle classifies real fixture files
+// (the worker's own crawlFiles), fake-indexeddb holds the catalog, a temp folder holds kept copies.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { crawlFiles, type CrawlItem } from '../../workers/engine/crawl-files';
+import { fileIo } from '../../workers/engine/remote-files';
+import { newCrawler } from '../../src/crawler/crawl-drafts';
+import type { LocalInput } from '../../src/crawler/crawl-input';
+import {
+  commitCrawl,
+  planCrawl,
+  runCrawl,
+  type CrawlEngine,
+  type CrawlExtras,
+  type CrawlPorts,
+  type CrawlStep,
+} from '../../src/crawler';
+import type { Crawler } from '../../src/catalog/model';
+import { startNodeEngine, type NodeEngine } from '../support/node-engine';
+import { FIXTURES } from '../support/fixtures';
+import { freshCatalog } from '../catalog/catalog-fixtures';
+
+let node: NodeEngine;
+let n = 0;
+beforeAll(async () => {
+  node = await startNodeEngine();
+});
+
+/** Every file under test/fixtures/<folder>, as a drop of that folder gives them (no handles). */
+function dropped(folder: string): { inputs: LocalInput[]; disk: Map<string, string> } {
+  const disk = new Map<string, string>();
+  const inputs: LocalInput[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else {
+        const path = relative(FIXTURES, full).replaceAll('\\', '/');
+        const file = new File([readFileSync(full)], name, { lastModified: 1_700_000_000_000 });
+        disk.set(path, full);
+        inputs.push({
+          kind: 'local',
+          path,
+          size: file.size,
+          lastModified: file.lastModified,
+          file,
+        });
+      }
+    }
+  };
+  walk(join(FIXTURES, folder));
+  return { inputs, disk };
+}
+
+/** The engine port on the Node bundle: the worker's crawlFiles, files read from disk. */
+function nodeEngine(disk: Map<string, string>): CrawlEngine {
+  return {
+    crawlFiles: (requests, opts, onProgress, signal) => {
+      const items: CrawlItem[] = requests.map((r) => ({
+        ...r,
+        registered: `run-crawl-${++n}.csv`,
+        gzip: false,
+        io: fileIo(r.file as File, false),
+        register: (name, bytes) => {
+          if (bytes) node.s.db.registerFileBuffer(name, bytes);
+          else node.register(name, disk.get(r.path)!);
+        },
+        drop: (name) => node.drop(name),
+      }));
+      return crawlFiles(node.s, items, {
+        sampleSize: opts.sampleSize,
+        cancelled: () => signal?.aborted ?? false,
+        onProgress,
+      });
+    },
+  };
+}
+
+/** Ports over a fresh catalog; kept copies go to a temp folder the test can look into. */
+async function ports(disk: Map<string, string>) {
+  const { store } = await freshCatalog();
+  const shelf = mkdtempSync(join(tmpdir(), 'decant-copies-'));
+  const p: CrawlPorts = {
+    engine: nodeEngine(disk),
+    catalog: store,
+    copies: {
+      copy: async (file, id) => {
+        const name = `${id}-${file.name}`;
+        writeFileSync(join(shelf, name), new Uint8Array(await file.arrayBuffer()));
+        return name;
+      },
+      remove: async (name) => rmSync(join(shelf, name)),
+    },
+    list: async () => ({ inputs: [], problems: [] }),
+  };
+  return { p, store, copiesLeft: () => readdirSync(shelf) };
+}
+
+function both(): { extras: CrawlExtras; disk: Map<string, string> } {
+  const sales = dropped('sales');
+  const logs = dropped('logs');
+  return {
+    extras: { inputs: [...sales.inputs, ...logs.inputs], labels: ['sales', 'logs'] },
+    disk: new Map([...sales.disk, ...logs.disk]),
+  };
+}
+
+const crawler = (over: Partial<Crawler> = {}): Crawler => ({
+  ...newCrawler(),
+  name: 'lake',
+  database: 'lake',
+  ...over,
+});
+
+describe('runCrawl (the crawl service the page and the scheduler share)', () => {
+  it('crawls the sales and logs folders into partitioned tables, recorded SUCCEEDED', async () => {
+    const { extras, disk } = both();
+    const { p, store, copiesLeft } = await ports(disk);
+    const states: string[] = [];
+    const recorded: string[] = [];
+    const catalog = p.catalog;
+    p.catalog = {
+      listAllTables: () => catalog.listAllTables(),
+      listClassifiers: () => catalog.listClassifiers(),
+      commitTables: (...a) => catalog.commitTables(...a),
+      recordCrawlerRun: async (run) => {
+        recorded.push(run.state);
+        await catalog.recordCrawlerRun(run);
+      },
+    };
+    const run = await runCrawl(
+      p,
+      crawler(),
+      { runId: 'r1', startedAt: 1 },
+      new AbortController().signal,
+      extras,
+      (s: CrawlStep) => states.push(s.kind),
+    );
+    expect(run.error).toBeUndefined();
+    expect(run.state).toBe('SUCCEEDED');
+    expect(recorded).toEqual(['RUNNING', 'SUCCEEDED']);
+    expect(states).toContain('classifying');
+    expect(states.at(-1)).toBe('committing');
+    expect(run.tablesCreated.sort()).toEqual(['logs', 'sales']);
+    expect(run.filesRead).toBe(5);
+    const sales = await store.getTable('lake', 'sales');
+    expect(sales?.partitionKeys.map((k) => k.name)).toEqual(['year', 'month']);
+    expect(sales?.parameters.UPDATED_BY_CRAWLER).toBe('lake');
+    expect((await store.listPartitions('lake', 'sales')).map((x) => x.values)).toEqual([
+      ['2024', '01'],
+      ['2024', '02'],
+      ['2025', '01'],
+    ]);
+    expect((await store.listPartitions('lake', 'logs')).length).toBe(2);
+    // Dropped files have no handle: each is kept as a copy the tables point at.
+    const kept = sales!.sources.map((s) => (s.kind === 'opfs' ? s.opfsPath : ''));
+    expect(copiesLeft().sort()).toEqual(
+      expect.arrayContaining(kept.filter((k) => k !== '').sort()),
+    );
+    expect(copiesLeft()).toHaveLength(5);
+    const [stored] = await store.listCrawlerRuns();
+    expect(stored).toMatchObject({ id: 'r1', state: 'SUCCEEDED', crawler: 'lake' });
+  });
+
+  it('aborted mid-commit: no table, no copy left, the run recorded CANCELLED', async () => {
+    const { extras, disk } = both();
+    const { p, store, copiesLeft } = await ports(disk);
+    const abort = new AbortController();
+    let copied = 0;
+    const copy = p.copies.copy;
+    p.copies = {
+      ...p.copies,
+      copy: async (file, id) => {
+        const name = await copy(file, id);
+        // Stop once two copies exist: the commit is half way through its files.
+        if (++copied === 2) abort.abort();
+        return name;
+      },
+    };
+    const run = await runCrawl(p, crawler(), { runId: 'r2', startedAt: 2 }, abort.signal, extras);
+    expect(copied).toBe(2);
+    expect(run.state).toBe('CANCELLED');
+    expect(run.error).toMatch(/^crawler: .*cancelled/);
+    expect(run.tablesCreated).toEqual([]);
+    expect(await store.listAllTables()).toEqual([]);
+    expect(await store.listDatabases()).toEqual([]);
+    expect(copiesLeft()).toEqual([]);
+    const runs = await store.listCrawlerRuns();
+    expect(runs.map((r) => [r.id, r.state])).toEqual([['r2', 'CANCELLED']]);
+  });
+
+  it('aborted while classifying: nothing read further, nothing written, CANCELLED', async () => {
+    const { extras, disk } = both();
+    const { p, store, copiesLeft } = await ports(disk);
+    const abort = new AbortController();
+    const run = await runCrawl(
+      p,
+      crawler(),
+      { runId: 'r3', startedAt: 3 },
+      abort.signal,
+      extras,
+      (s) => {
+        if (s.kind === 'classifying' && s.done >= 1) abort.abort();
+      },
+    );
+    expect(run.state).toBe('CANCELLED');
+    expect(await store.listAllTables()).toEqual([]);
+    expect(copiesLeft()).toEqual([]);
+  });
+
+  it('a commit that fails in the catalog removes the copies it made', async () => {
+    const { extras, disk } = both();
+    const { p, store, copiesLeft } = await ports(disk);
+    const planned = await planCrawl(p, crawler(), extras, new AbortController().signal);
+    expect(planned.plan.tables.map((t) => t.name).sort()).toEqual(['logs', 'sales']);
+    const failing: CrawlPorts = {
+      ...p,
+      catalog: {
+        ...p.catalog,
+        listAllTables: () => store.listAllTables(),
+        commitTables: async () => {
+          throw new Error('disk full');
+        },
+      },
+    };
+    await expect(
+      commitCrawl(failing, crawler(), planned, new AbortController().signal),
+    ).rejects.toThrow('disk full');
+    expect(copiesLeft()).toEqual([]);
+    expect(await store.listAllTables()).toEqual([]);
+    // The inputs forget the removed copies: a second commit copies again and succeeds.
+    const tables = await commitCrawl(p, crawler(), planned, new AbortController().signal);
+    expect(tables.map((t) => t.name).sort()).toEqual(['logs', 'sales']);
+    expect(copiesLeft()).toHaveLength(5);
+  });
+});
