@@ -27,9 +27,22 @@ export type CrawlState =
   | { kind: 'idle' }
   | { kind: 'listing' }
   | { kind: 'classifying'; done: number; total: number; bytes: number }
-  | { kind: 'planned'; plan: CrawlPlan; decisions: CrawlDecisions; ms: number; bytes: number }
+  | {
+      kind: 'planned';
+      plan: CrawlPlan;
+      decisions: CrawlDecisions;
+      database: string;
+      ms: number;
+      bytes: number;
+    }
   | { kind: 'committing'; done: number; total: number }
-  | { kind: 'committed'; plan: CrawlPlan; decisions: CrawlDecisions; tables: CatalogTable[] }
+  | {
+      kind: 'committed';
+      plan: CrawlPlan;
+      decisions: CrawlDecisions;
+      database: string;
+      tables: CatalogTable[];
+    }
   | { kind: 'failed'; error: DecantError };
 
 /**
@@ -40,8 +53,13 @@ export type CrawlState =
  */
 export class CrawlSession {
   state = $state.raw<CrawlState>({ kind: 'idle' });
-  /** The crawler being edited; saved under its name. */
+  /** The crawler in the form: a new crawl, or the saved crawler being edited. */
   crawler = $state<Crawler>(newCrawler());
+  /**
+   * The saved crawler the form edits (chosen with its Edit action, or just saved), or null for a
+   * new crawl: a new crawl reads only what is dropped now and never adds to a saved crawler.
+   */
+  editing = $state<string | null>(null);
   /** Saved crawlers, by name. */
   saved = $state.raw<Crawler[]>([]);
   /** Dropped or picked this session, not yet made into the crawler's sources. */
@@ -101,6 +119,7 @@ export class CrawlSession {
   }
 
   edit(c: Crawler | null): void {
+    this.editing = c?.name ?? null;
     this.crawler = c ? structuredClone($state.snapshot(c) as Crawler) : newCrawler();
     // Handles do not survive structuredClone of a $state snapshot in every browser: keep them.
     if (c) this.crawler.sources = [...c.sources];
@@ -115,6 +134,7 @@ export class CrawlSession {
   async save(): Promise<Crawler> {
     const c = this.crawler;
     if (!c.name.trim()) throw new DecantError('crawler: give the crawler a name to save it');
+    this.refuseTakenName();
     const added = await sourcesFromFound(this.found, c.keepCopies);
     const remote = this.remoteSources;
     const now = Date.now();
@@ -130,6 +150,7 @@ export class CrawlSession {
     this.crawler.sources = saved.sources;
     this.crawler.name = saved.name;
     this.crawler.createdAt = saved.createdAt;
+    this.editing = saved.name;
     this.found = [];
     this.setRemote([], []);
     await this.loadSaved();
@@ -138,8 +159,29 @@ export class CrawlSession {
 
   async remove(name: string): Promise<void> {
     await this.catalog.records.deleteCrawler(name);
-    if (this.crawler.name === name) this.edit(null);
+    if (this.editing === name) this.edit(null);
     await this.loadSaved();
+  }
+
+  /**
+   * A new crawl (or an edit renamed) must not take a saved crawler's name: its runs would own that
+   * crawler's tables (and deprecate those whose files it does not read) without saying so.
+   */
+  private refuseTakenName(): void {
+    const name = this.crawler.name.trim();
+    if (name && name !== this.editing && this.saved.some((x) => x.name === name))
+      throw new DecantError(
+        `crawler: a crawler named "${name}" is saved already: press Edit on it under Crawlers to run it, or give this crawl another name`,
+      );
+  }
+
+  /** After a new crawl is written, the form starts clean; its result stays shown. */
+  private startClean(): void {
+    this.editing = null;
+    this.crawler = newCrawler();
+    this.found = [];
+    this.remote = [];
+    this.remoteSources = [];
   }
 
   removeSource(index: number): void {
@@ -175,6 +217,12 @@ export class CrawlSession {
     c.sources = [...this.crawler.sources];
     // First, inside the click: handles that lost permission with the last session ask again.
     await requestAccess(c.sources);
+    try {
+      this.refuseTakenName();
+    } catch (e) {
+      this.state = { kind: 'failed', error: crawlFailure(e).error };
+      return;
+    }
     this.run_ = { runId: newRunId(), startedAt: Date.now() };
     this.abort = new AbortController();
     this.notes = [];
@@ -185,7 +233,14 @@ export class CrawlSession {
       this.planned = planned;
       this.notes = planned.notes;
       const { plan, decisions } = planned;
-      this.state = { kind: 'planned', plan, decisions, ms: planned.ms, bytes: planned.bytesRead };
+      this.state = {
+        kind: 'planned',
+        plan,
+        decisions,
+        database: c.database.trim(),
+        ms: planned.ms,
+        bytes: planned.bytesRead,
+      };
     } catch (e) {
       const { error, state } = crawlFailure(e);
       this.state = { kind: 'failed', error };
@@ -214,11 +269,15 @@ export class CrawlSession {
       const tables = await holdCrawlLock(id.runId, () =>
         commitCrawl(this.ports, c, planned, signal, this.step),
       );
-      this.state = { kind: 'committed', plan: s.plan, decisions: s.decisions, tables };
+      const { plan, decisions, database } = s;
+      this.state = { kind: 'committed', plan, decisions, database, tables };
       await this.record(crawlerRunRecord(id, c, labels, 'SUCCEEDED', planned));
-      // A saved crawler keeps what was dropped as its sources, for the next run.
+      const wasNew = this.editing === null;
+      // A named crawler keeps what was dropped as its sources, for the next run.
       if (c.name.trim() && (this.found.length > 0 || this.remote.length > 0))
         await this.save().catch(() => undefined);
+      // A new crawl is done: the next folder chosen is a new crawl too, not an addition to it.
+      if (wasNew) this.startClean();
     } catch (e) {
       const { error, state } = crawlFailure(e);
       this.state = { kind: 'failed', error };
