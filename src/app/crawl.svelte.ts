@@ -151,8 +151,10 @@ export class CrawlSession {
     this.crawler.name = saved.name;
     this.crawler.createdAt = saved.createdAt;
     this.editing = saved.name;
+    // Not setRemote: a save right after a commit must leave the written result on screen.
     this.found = [];
-    this.setRemote([], []);
+    this.remote = [];
+    this.remoteSources = [];
     await this.loadSaved();
     return saved;
   }

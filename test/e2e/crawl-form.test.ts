@@ -36,7 +36,12 @@ async function plan(page: Page) {
 
 async function write(page: Page) {
   await page.getByTestId('commit-crawl').click();
-  await page.getByTestId('crawl-committed').waitFor();
+  await page
+    .locator('[data-testid=crawl-committed], [data-testid=crawl-error]')
+    .first()
+    .waitFor({ timeout: 60_000 });
+  if (await page.getByTestId('crawl-error').count())
+    throw new Error(await page.getByTestId('crawl-error').innerText());
 }
 
 describe('The Crawlers form in Chromium', () => {
@@ -70,7 +75,7 @@ describe('The Crawlers form in Chromium', () => {
     await plan(page);
     const rows = page.getByTestId('plan-table');
     expect(await rows.count()).toBe(1);
-    expect(await rows.first().innerText()).toMatch(/^web\.second_logs\t/);
+    expect(await rows.first().innerText()).toMatch(/^web\.second\t/);
     expect(await page.getByTestId('plan-gone').count()).toBe(0);
     await write(page);
 
