@@ -63,6 +63,8 @@ export class CatalogState {
   /** Deleted this session; each can be put back. */
   trash = $state.raw<TrashItem[]>([]);
   storage = $state.raw<StorageUse | null>(null);
+  /** Bumped when start-up rewrote crawler run records (interrupted runs): views read them again. */
+  crawlRunsChanged = $state(0);
   /** Kept copies in the browser's storage, by table or crawler, and orphans. */
   copyUse = $state.raw<CopyUse | null>(null);
   private store: CatalogStore | null = null;
@@ -88,7 +90,8 @@ export class CatalogState {
       await this.refresh();
       this.ready = true;
       // Before the storage panel counts: runs a closed tab left RUNNING, copies nobody uses.
-      await crawlHousekeeping(db, this.store).catch(() => undefined);
+      const kept = await crawlHousekeeping(db, this.store).catch(() => null);
+      if (kept && kept.interrupted > 0) this.crawlRunsChanged++;
       void this.refreshStorage();
     } catch (e) {
       this.loadError =
