@@ -280,6 +280,7 @@ export class CrawlSession {
         await this.save().catch(() => undefined);
       // A new crawl is done: the next folder chosen is a new crawl too, not an addition to it.
       if (wasNew) this.startClean();
+      void this.catalog.refreshStorage();
     } catch (e) {
       const { error, state } = crawlFailure(e);
       this.state = { kind: 'failed', error };

@@ -1,6 +1,7 @@
 /**
- * The crawler's pure heart: which files to skip, which tables and partitions the rest make. No
- * I/O here: listing sources and classifying files happen elsewhere and hand over plain data.
+ * The crawler: its pure heart (which files to skip, which tables and partitions the rest make,
+ * the policies) and the crawl service (run-crawl) that lists, classifies, plans, commits and
+ * records through ports it is given; browser-ports makes those ports for the page.
  */
 export type { ClassifiedFile, CrawlFile } from './crawl-file';
 export type { CrawlOptions, CrawlPlan, PartitionPlan, TablePlan } from './crawl-plan';
