@@ -2,7 +2,7 @@
  * A crawl holds a Web Lock named after its run while it runs; a RUNNING run record whose lock no
  * tab holds was left by a closed tab (or a crash), and is recorded FAILED "interrupted".
  */
-import type { CrawlerRun } from '../catalog/model';
+import type { CrawlerRun } from '../catalog';
 
 export const crawlLockName = (runId: string): string => `decant-crawl:${runId}`;
 

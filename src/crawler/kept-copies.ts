@@ -4,7 +4,7 @@
  * by a closed tab mid-commit, or by a table deleted in an earlier session) is an orphan, removed
  * at start-up. The storage panel shows the same accounting.
  */
-import type { CatalogTable, Crawler, TableVersion } from '../catalog/model';
+import type { CatalogTable, Crawler, TableVersion } from '../catalog';
 
 export interface StoredCopy {
   name: string;

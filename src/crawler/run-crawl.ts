@@ -12,8 +12,8 @@ import type {
   CrawlerRun,
   CrawlerSource,
   CsvClassifier,
-} from '../catalog/model';
-import type { TableDraft } from '../catalog/table-writes';
+  TableDraft,
+} from '../catalog';
 import type { CsvDialect } from '../core/csv/dialect';
 import { DecantError } from '../core/errors';
 import type {
