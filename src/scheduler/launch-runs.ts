@@ -12,6 +12,7 @@ import {
   runCrawl,
   type CrawlCatalog,
   type CrawlEngine,
+  type CrawlPorts,
 } from '../crawler';
 import { sourceLabel } from '../crawler/crawl-sources';
 import { holdCrawlLock } from '../crawler/interrupted-runs';
@@ -40,11 +41,11 @@ export async function launchCrawler(
   catalog: LaunchCatalog,
   name: string,
   runId: string,
+  ports: CrawlPorts = browserCrawlPorts(engine, () => catalog.records),
 ): Promise<CrawlerLaunch> {
   const crawler = await catalog.records.getCrawler(name);
   if (!crawler) throw new DecantError(`scheduler: there is no saved crawler "${name}"`);
   await needNoPrompt(crawler);
-  const ports = browserCrawlPorts(engine, () => catalog.records);
   const abort = new AbortController();
   const id = { runId, startedAt: Date.now() };
   const done = holdCrawlLock(runId, () => runCrawl(ports, crawler, id, abort.signal)).catch(
