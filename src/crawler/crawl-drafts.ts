@@ -10,9 +10,7 @@ import type {
   TableSource,
 } from '../catalog/model';
 import type { CsvDialect } from '../core/csv/dialect';
-import { csvFormatKey } from './format-key';
-import { CRAWLER_PARAMETER } from './policies';
-import type { TablePlan } from './crawl-plan';
+import { csvFormatKey, CRAWLER_PARAMETER, type TablePlan } from '.';
 import type { CrawlRequest } from '../engine/protocol';
 import { dialectFromParameters, parametersFromDialect } from '../catalog/table-files';
 
