@@ -1,3 +1,5 @@
+import { crawlHousekeeping, keptCopyUse } from '../crawler/housekeeping';
+import type { CopyUse } from '../crawler/kept-copies';
 import {
   CatalogStore,
   catalogExport,
@@ -29,8 +31,6 @@ import {
   SourceUnavailable,
 } from '../catalog/table-files';
 import { copyToOpfs, storageUse, type StorageUse } from '../platform/opfs';
-import { crawlHousekeeping, keptCopyUse } from '../crawler/housekeeping';
-import type { CopyUse } from '../crawler/kept-copies';
 import type { FileEntry } from './quick-convert.svelte';
 
 /** How a table stands with the engine: queryable, waiting for a click, or broken (and why). */
