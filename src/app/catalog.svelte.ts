@@ -1,5 +1,4 @@
-import { crawlHousekeeping, keptCopyUse } from '../crawler/housekeeping';
-import type { CopyUse } from '../crawler/kept-copies';
+import { crawlHousekeeping, keptCopyUse, type CopyUse } from '../crawler';
 import {
   CatalogStore,
   catalogExport,

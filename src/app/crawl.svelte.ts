@@ -1,11 +1,19 @@
 import { DecantError } from '../core/errors';
-import type { CatalogTable, Crawler, CrawlerRun, CrawlerSource } from '../catalog/model';
+import type { CatalogTable, Crawler, CrawlerRun, CrawlerSource } from '../catalog';
 import {
   browserCrawlPorts,
   commitCrawl,
   crawlerRunRecord,
   crawlFailure,
+  holdCrawlLock,
+  localInput,
+  newCrawler,
   planCrawl,
+  requestAccess,
+  sourceLabel,
+  sourcesFromFound,
+  type CrawlInput,
+  type RemoteInput,
   type CrawlDecisions,
   type CrawlEngine,
   type CrawlPlan,
@@ -15,13 +23,9 @@ import {
   type RunIdentity,
 } from '../crawler';
 import type { CatalogState } from './catalog.svelte';
-import { localInput, type CrawlInput, type RemoteInput } from '../crawler/crawl-input';
-import { requestAccess, sourceLabel, sourcesFromFound } from '../crawler/crawl-sources';
 import type { FoundFile } from '../platform/folder-files';
-import { holdCrawlLock } from '../crawler/interrupted-runs';
-import { newCrawler } from '../crawler/crawl-drafts';
 
-export { newCrawler, UNSAVED } from '../crawler/crawl-drafts';
+export { newCrawler, UNSAVED } from '../crawler';
 
 export type CrawlState =
   | { kind: 'idle' }

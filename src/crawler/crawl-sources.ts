@@ -3,7 +3,7 @@
  * a pick becomes when a crawler is saved (folder handles kept, files without a handle copied into
  * OPFS), and what a table records to find each file again after a reload.
  */
-import type { CrawlerSource, TableSource } from '../catalog/model';
+import type { CrawlerSource, TableSource } from '../catalog';
 import { DecantError } from '../core/errors';
 import { localInput, type CrawlInput } from './crawl-input';
 import { filesFromDirectory, type FoundFile } from '../platform/folder-files';

@@ -40,3 +40,35 @@ export {
   type RunIdentity,
 } from './run-crawl';
 export { browserCrawlPorts } from './browser-ports';
+export {
+  listSources,
+  requestAccess,
+  sourceLabel,
+  sourcesFromFound,
+  tableSourceFor,
+  type KeepCopy,
+  type SourceProblem,
+} from './crawl-sources';
+export { localInput, type CrawlInput, type LocalInput, type RemoteInput } from './crawl-input';
+export {
+  findRemoteFiles,
+  textOfSources,
+  type FindOptions,
+  type RemoteFound,
+  type RemoteProblem,
+} from './remote-files';
+export {
+  crawlLockName,
+  failInterruptedCrawls,
+  holdCrawlLock,
+  interruptedRuns,
+} from './interrupted-runs';
+export {
+  copyOwners,
+  copyUse,
+  sweepOrphanCopies,
+  type CopyUse,
+  type StoredCopy,
+} from './kept-copies';
+export { crawlHousekeeping, keptCopyUse } from './housekeeping';
+export { newCrawler, UNSAVED } from './crawl-drafts';

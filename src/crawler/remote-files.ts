@@ -1,4 +1,4 @@
-import type { CrawlerSource } from '../catalog/model';
+import type { CrawlerSource } from '../catalog';
 import {
   corsError,
   errorFromResponse,

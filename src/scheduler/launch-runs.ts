@@ -3,7 +3,7 @@
  * service (src/crawler runCrawl: list, classify, plan, commit, record), under a run id chosen
  * before it starts, so a firing and a workflow node can name the run while it is still going.
  */
-import type { Crawler, CrawlerRun, CrawlerSource } from '../catalog/model';
+import type { Crawler, CrawlerRun, CrawlerSource } from '../catalog';
 import { DecantError } from '../core/errors';
 import type { RunOutcome } from '.';
 import {
@@ -12,10 +12,10 @@ import {
   runCrawl,
   type CrawlCatalog,
   type CrawlEngine,
+  holdCrawlLock,
+  sourceLabel,
   type CrawlPorts,
 } from '../crawler';
-import { sourceLabel } from '../crawler/crawl-sources';
-import { holdCrawlLock } from '../crawler/interrupted-runs';
 
 type WithPermission = { queryPermission?: (d: { mode: 'read' }) => Promise<PermissionState> };
 
