@@ -66,6 +66,7 @@ export class CatalogState {
   crawlRunsChanged = $state(0);
   /** Kept copies in the browser's storage, by table or crawler, and orphans. */
   copyUse = $state.raw<CopyUse | null>(null);
+  private housekept = false;
   private store: CatalogStore | null = null;
   private channel: BroadcastChannel | null = null;
   private engine: EngineClient;
@@ -88,9 +89,6 @@ export class CatalogState {
       };
       await this.refresh();
       this.ready = true;
-      // Before the storage panel counts: runs a closed tab left RUNNING, copies nobody uses.
-      const kept = await crawlHousekeeping(db, this.store).catch(() => null);
-      if (kept && kept.interrupted > 0) this.crawlRunsChanged++;
       void this.refreshStorage();
     } catch (e) {
       this.loadError =
@@ -153,8 +151,14 @@ export class CatalogState {
   }
 
   async refreshStorage(): Promise<void> {
-    this.storage = await storageUse().catch(() => null);
     const store = this.store;
+    if (store && !this.housekept) {
+      // Once, before the first count: runs a closed tab left RUNNING, copies nobody uses.
+      this.housekept = true;
+      const kept = await crawlHousekeeping(store.db, store).catch(() => null);
+      if (kept && kept.interrupted > 0) this.crawlRunsChanged++;
+    }
+    this.storage = await storageUse().catch(() => null);
     this.copyUse = store ? await keptCopyUse(store.db).catch(() => null) : null;
   }
 
