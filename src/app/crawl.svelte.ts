@@ -276,7 +276,6 @@ export class CrawlSession {
         commitCrawl(this.ports, c, planned, signal, this.step),
       );
       const { plan, decisions, database } = s;
-      this.state = { kind: 'committed', plan, decisions, database, tables };
       await this.record(crawlerRunRecord(id, c, labels, 'SUCCEEDED', planned));
       const wasNew = this.editing === null;
       // A named crawler keeps what was dropped as its sources, for the next run.
@@ -284,6 +283,8 @@ export class CrawlSession {
         await this.save().catch(() => undefined);
       // A new crawl is done: the next folder chosen is a new crawl too, not an addition to it.
       if (wasNew) this.startClean();
+      // Shown last, so the form is already what the next crawl starts from.
+      this.state = { kind: 'committed', plan, decisions, database, tables };
       void this.catalog.refreshStorage();
     } catch (e) {
       const { error, state } = crawlFailure(e);
