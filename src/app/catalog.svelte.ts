@@ -1,3 +1,4 @@
+import { crawlHousekeeping, keptCopyUse, type CopyUse } from '../crawler';
 import {
   CatalogStore,
   catalogExport,
@@ -68,6 +69,11 @@ export class CatalogState {
   /** Deleted this session; each can be put back. */
   trash = $state.raw<TrashItem[]>([]);
   storage = $state.raw<StorageUse | null>(null);
+  /** Bumped when start-up rewrote crawler run records (interrupted runs): views read them again. */
+  crawlRunsChanged = $state(0);
+  /** Kept copies in the browser's storage, by table or crawler, and orphans. */
+  copyUse = $state.raw<CopyUse | null>(null);
+  private housekept = false;
   private store: CatalogStore | null = null;
   private channel: BroadcastChannel | null = null;
   private engine: EngineClient;
@@ -164,7 +170,15 @@ export class CatalogState {
   }
 
   async refreshStorage(): Promise<void> {
+    const store = this.store;
+    if (store && !this.housekept) {
+      // Once, before the first count: runs a closed tab left RUNNING, copies nobody uses.
+      this.housekept = true;
+      const kept = await crawlHousekeeping(store.db, store).catch(() => null);
+      if (kept && kept.interrupted > 0) this.crawlRunsChanged++;
+    }
     this.storage = await storageUse().catch(() => null);
+    this.copyUse = store ? await keptCopyUse(store.db).catch(() => null) : null;
   }
 
   table(database: string, name: string): CatalogTable | undefined {

@@ -136,8 +136,10 @@ export type SchemaChange =
 export interface CrawlerRun {
   id: string;
   crawler: string;
-  state: 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+  /** RUNNING from its start (a closed tab leaves it so, until the start-up sweep fails it). */
+  state: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
   startedAt: number;
+  /** Equal to startedAt while RUNNING. */
   endedAt: number;
   database: string;
   /** The dropped folders and files, by name. */

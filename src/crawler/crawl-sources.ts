@@ -3,7 +3,7 @@
  * a pick becomes when a crawler is saved (folder handles kept, files without a handle copied into
  * OPFS), and what a table records to find each file again after a reload.
  */
-import type { CrawlerSource, TableSource } from '../catalog/model';
+import type { CrawlerSource, TableSource } from '../catalog';
 import { DecantError } from '../core/errors';
 import { localInput, type CrawlInput } from './crawl-input';
 import { filesFromDirectory, type FoundFile } from '../platform/folder-files';
@@ -134,14 +134,24 @@ export async function sourcesFromFound(
   return out;
 }
 
-/** Where a table finds one of its files after a reload: its handle, or a copy in OPFS. */
-export async function tableSourceFor(f: CrawlInput, keepCopies: boolean): Promise<TableSource> {
+/** Keeps a copy of `file` in the browser's storage under a fresh name made from `id`; returns the name. */
+export type KeepCopy = (file: File, id: string) => Promise<string>;
+
+/**
+ * Where a table finds one of its files after a reload: its handle, a copy already kept, or a copy
+ * made now through `keep` (OPFS in the app).
+ */
+export async function tableSourceFor(
+  f: CrawlInput,
+  keepCopies: boolean,
+  keep: KeepCopy = copyToOpfs,
+): Promise<TableSource> {
   const meta = { path: f.path, size: f.size, lastModified: f.lastModified };
   if (f.kind === 'remote') return { kind: 'url', url: f.url, ...meta };
   if (f.handle) return { kind: 'file-handle', handle: f.handle, ...meta };
   if (f.opfsPath) return { kind: 'opfs', opfsPath: f.opfsPath, ...meta };
   if (!keepCopies) throw noWayBack(f.path);
-  f.opfsPath = await copyToOpfs(f.file, copyId());
+  f.opfsPath = await keep(f.file, copyId());
   return { kind: 'opfs', opfsPath: f.opfsPath, ...meta };
 }
 

@@ -1,6 +1,7 @@
 /**
- * The crawler's pure heart: which files to skip, which tables and partitions the rest make. No
- * I/O here: listing sources and classifying files happen elsewhere and hand over plain data.
+ * The crawler: its pure heart (which files to skip, which tables and partitions the rest make,
+ * the policies) and the crawl service (run-crawl) that lists, classifies, plans, commits and
+ * records through ports it is given; browser-ports makes those ports for the page.
  */
 export type { ClassifiedFile, CrawlFile } from './crawl-file';
 export type { CrawlOptions, CrawlPlan, PartitionPlan, TablePlan } from './crawl-plan';
@@ -22,3 +23,52 @@ export { CHECKED_CHARS, csvFormatKey, mergeFormatKeys, tableCsvDialect } from '.
 export { sampledFolders } from './sample-files';
 export { applyPolicies, splitNewFolders, CRAWLER_PARAMETER, type CrawlDecisions } from './policies';
 export { summarizeNotes } from './summarize-notes';
+export {
+  commitCrawl,
+  crawlerRunRecord,
+  crawlFailure,
+  ownedTables,
+  planCrawl,
+  runCrawl,
+  type CopyStore,
+  type CrawlCatalog,
+  type CrawlEngine,
+  type CrawlExtras,
+  type CrawlPorts,
+  type CrawlStep,
+  type PlannedCrawl,
+  type RunIdentity,
+} from './run-crawl';
+export { browserCrawlPorts } from './browser-ports';
+export {
+  listSources,
+  requestAccess,
+  sourceLabel,
+  sourcesFromFound,
+  tableSourceFor,
+  type KeepCopy,
+  type SourceProblem,
+} from './crawl-sources';
+export { localInput, type CrawlInput, type LocalInput, type RemoteInput } from './crawl-input';
+export {
+  findRemoteFiles,
+  textOfSources,
+  type FindOptions,
+  type RemoteFound,
+  type RemoteProblem,
+} from './remote-files';
+export {
+  crawlLockName,
+  failInterruptedCrawls,
+  holdCrawlLock,
+  interruptedRuns,
+} from './interrupted-runs';
+export {
+  copyOwners,
+  copyUse,
+  sweepOrphanCopies,
+  type CopyUse,
+  type StoredCopy,
+} from './kept-copies';
+export { crawlHousekeeping, keptCopyUse } from './housekeeping';
+export { newCrawler, UNSAVED } from './crawl-drafts';

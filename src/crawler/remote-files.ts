@@ -1,4 +1,4 @@
-import type { CrawlerSource } from '../catalog/model';
+import type { CrawlerSource } from '../catalog';
 import {
   corsError,
   errorFromResponse,
@@ -10,7 +10,8 @@ import {
   listingBase,
   noRangeError,
   objectUrlUnder,
-  parseListPage,
+  listingPages,
+  ListingTooLong,
   parseUrlList,
   pathOfObject,
   redactUrl,
@@ -277,11 +278,11 @@ async function listAll(
     objects: new Map(),
     matched: new Map(),
   };
-  let url = target.url;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    let res: Response;
+  // A presigned listing's next page needs its own signature: S3 refuses it, and the problem
+  // says which token to sign; the pages read so far are kept.
+  const fetchPage = async (url: URL, page: number): Promise<string | null> => {
     try {
-      res = await ask({ ...target, url });
+      return await (await ask({ ...target, url })).text();
     } catch (e) {
       if (page === 0 || !(e instanceof RemoteError) || e.reason !== 'signature') throw e;
       const token = url.searchParams.get('continuation-token') ?? url.searchParams.get('marker');
@@ -295,22 +296,19 @@ async function listAll(
         'next-page',
       );
       l.stopped = problemOf(line, target.url, stop);
-      return l;
+      return null;
     }
-    let p;
-    try {
-      p = parseListPage(await res.text());
-    } catch (e) {
-      if (e instanceof ListError)
-        throw new RemoteError(target.url, `not an S3 listing: ${e.message}`, 'not-listing');
-      throw e;
-    }
-    for (const o of p.objects) if (!o.key.endsWith('/')) l.objects.set(o.key, o);
-    if (!p.next) return l;
-    url = new URL(url);
-    url.searchParams.set(p.next.param, p.next.value);
+  };
+  try {
+    for await (const { page } of listingPages(target.url, fetchPage, { maxPages: MAX_PAGES }))
+      for (const o of page.objects) if (!o.key.endsWith('/')) l.objects.set(o.key, o);
+  } catch (e) {
+    if (e instanceof ListError)
+      throw new RemoteError(target.url, `not an S3 listing: ${e.message}`, 'not-listing');
+    if (e instanceof ListingTooLong) throw new RemoteError(target.url, e.message, 'http');
+    throw e;
   }
-  throw new RemoteError(target.url, `the listing goes on past ${MAX_PAGES} pages`, 'http');
+  return l;
 }
 
 /** Size and time of one object from a one-byte ranged GET (the listing's, when it gave them). */

@@ -64,3 +64,15 @@ export async function listOpfsFolders(): Promise<FileSystemDirectoryHandle[]> {
     if (h.kind === 'directory' && h.name !== ROOT) out.push(h as FileSystemDirectoryHandle);
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
+
+/** Decant's own kept copies: name and bytes of each file in its OPFS folder. */
+export async function listOpfsCopies(): Promise<{ name: string; size: number }[]> {
+  const folder = (await dir()) as FileSystemDirectoryHandle & {
+    values(): AsyncIterable<FileSystemHandle>;
+  };
+  const out: { name: string; size: number }[] = [];
+  for await (const h of folder.values())
+    if (h.kind === 'file')
+      out.push({ name: h.name, size: (await (h as FileSystemFileHandle).getFile()).size });
+  return out;
+}

@@ -170,10 +170,8 @@ export class ActionLauncher {
     void launch.done.finally(release);
     void launch.done.then(async (run) => {
       this.#launches.delete(runId);
-      await this.hooks.finished(
-        outcomeOfCrawlerRun(run, this.p.clock.fromWall, workflowRunId),
-        run.error,
-      );
+      const outcome = outcomeOfCrawlerRun(run, this.p.clock.fromWall, workflowRunId);
+      if (outcome) await this.hooks.finished(outcome, run.error);
     });
     return { kind: 'crawler', name, runId };
   }

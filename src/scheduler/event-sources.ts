@@ -10,7 +10,8 @@ import {
   expiredError,
   hasExpired,
   ListError,
-  parseListPage,
+  listingPages,
+  ListingTooLong,
   redactUrl,
   signatureOf,
 } from '../core/remote';
@@ -110,17 +111,14 @@ export async function listObjects(
     );
   const prefix = url.searchParams.get('prefix') ?? '';
   const files: ListedFile[] = [];
-  let page = url;
-  for (let i = 0; i < MAX_PAGES; i++) {
+  const fetchPage = async (page: URL): Promise<string> => {
     let res: Response;
     try {
       res = await doFetch(page.href);
     } catch (e) {
       throw new DecantError(
         say(`no answer (${(e as Error).message}); is CORS allowed for this origin?`),
-        {
-          cause: e,
-        },
+        { cause: e },
       );
     }
     const body = await res.text();
@@ -128,23 +126,25 @@ export async function listObjects(
       throw new DecantError(
         `trigger "${triggerName}": ${errorFromResponse(page, { status: res.status, body }, signature, now).message}`,
       );
-    let parsed;
-    try {
-      parsed = parseListPage(body);
-    } catch (e) {
-      if (e instanceof ListError) throw new DecantError(say(`not an S3 listing: ${e.message}`));
-      throw e;
-    }
-    for (const o of parsed.objects) {
-      if (o.key.endsWith('/')) continue;
-      const path = o.key.startsWith(prefix) ? o.key.slice(prefix.length).replace(/^\//, '') : o.key;
-      files.push({ path, size: o.size, lastModified: o.lastModified });
-    }
-    if (!parsed.next || signature) return files;
-    page = new URL(page);
-    page.searchParams.set(parsed.next.param, parsed.next.value);
+    return body;
+  };
+  try {
+    const pages = listingPages(url, fetchPage, { maxPages: MAX_PAGES, firstPageOnly: !!signature });
+    for await (const { page } of pages)
+      for (const o of page.objects) {
+        if (o.key.endsWith('/')) continue;
+        const path = o.key.startsWith(prefix)
+          ? o.key.slice(prefix.length).replace(/^\//, '')
+          : o.key;
+        files.push({ path, size: o.size, lastModified: o.lastModified });
+      }
+  } catch (e) {
+    if (e instanceof ListError) throw new DecantError(say(`not an S3 listing: ${e.message}`));
+    if (e instanceof ListingTooLong)
+      throw new DecantError(
+        say(`the listing goes on past ${MAX_PAGES} pages: watch a narrower prefix`),
+      );
+    throw e;
   }
-  throw new DecantError(
-    say(`the listing goes on past ${MAX_PAGES} pages: watch a narrower prefix`),
-  );
+  return files;
 }

@@ -29,7 +29,9 @@ export function outcomeOfCrawlerRun(
   run: CrawlerRun,
   fromWall: (t: number) => number,
   workflowRunId?: string,
-): RunOutcome {
+): RunOutcome | undefined {
+  // A crawl records RUNNING when it starts (src/crawler run-crawl); it has no outcome yet.
+  if (run.state === 'RUNNING') return undefined;
   return {
     kind: 'crawler',
     name: run.crawler,

@@ -243,8 +243,10 @@ export class SchedulerStore implements FiringStore {
   }
 
   /** Whether a crawler run with this id is recorded. */
+  /** Whether the crawler run has ended on record (a RUNNING record, written at its start, has not). */
   async hasCrawlerRun(id: string): Promise<boolean> {
-    return (await this.db.getKey('crawlerRuns', id)) !== undefined;
+    const run = await this.db.get('crawlerRuns', id);
+    return run !== undefined && run.state !== 'RUNNING';
   }
 
   async #newest<S extends 'jobRuns' | 'crawlerRuns' | 'workflowRuns'>(

@@ -21,6 +21,7 @@ export {
   type ListPage,
   type S3ErrorBody,
 } from './list-objects';
+export { listingPages, ListingTooLong, type ListingStep, type PageOptions } from './paginate';
 export { corsRuleFor, corsRuleJson, corsRuleXml, type CorsRule } from './cors-rule';
 export {
   changedError,

@@ -1,0 +1,18 @@
+/**
+ * The crawl's ports in the browser: kept copies in OPFS, saved sources listed through their
+ * handles, OPFS copies and URLs. The catalog is asked for when used (it opens after the page).
+ */
+import { copyToOpfs, removeFromOpfs } from '../platform/opfs';
+import { listSources } from './crawl-sources';
+import type { CrawlCatalog, CrawlEngine, CrawlPorts } from './run-crawl';
+
+export function browserCrawlPorts(engine: CrawlEngine, catalog: () => CrawlCatalog): CrawlPorts {
+  return {
+    engine,
+    get catalog() {
+      return catalog();
+    },
+    copies: { copy: copyToOpfs, remove: removeFromOpfs },
+    list: listSources,
+  };
+}
