@@ -16,6 +16,7 @@ export default defineConfig({
             'test/jobs/**/*.test.ts',
             'test/scheduler/**/*.test.ts',
             'test/tooling/**/*.test.ts',
+            'test/share/**/*.test.ts',
           ],
           testTimeout: 60_000,
         },

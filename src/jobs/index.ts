@@ -22,3 +22,5 @@ export type { SourceReads } from './nodes/node-module';
 export type { TargetWriteFormat } from './nodes/target';
 export { DEFAULT_ROW_GROUP_SIZE } from './nodes/target';
 export { DEFAULT_RIGHT_PREFIX } from './nodes/join';
+export { filterSql, isGroup, type ConditionScope } from './filter-sql';
+export { partFileName, partitionFolder } from './output-files';
