@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CatalogColumn } from '../../src/catalog';
 import type { FilterGroup } from '../../src/jobs';
 import {
   compileShare,
@@ -10,39 +9,15 @@ import {
   shareIssues,
   shareTargetSpec,
   type ShareRules,
-  type ShareSource,
 } from '../../src/share/share-rules';
 import { decantErrorFrom } from '../support/decant-error';
 import { fixturePath } from '../support/fixtures';
 import { nativeRead, parquetAt } from '../support/native-duckdb';
 import { startNodeEngine, type NodeEngine } from '../support/node-engine';
-import { attachSalesFolder, SALES_COLUMNS, SALES_KEYS } from '../jobs/job-support';
+import { attachSalesFolder } from '../jobs/job-support';
+import { PEOPLE, PEOPLE_CSV, SALES } from './share-fixtures';
 import { attachCsv, scratchDir, tablesOf, writeParquet } from './share-support';
 
-const col = (name: string, type: string, comment = ''): CatalogColumn => ({ name, type, comment });
-const PEOPLE: ShareSource = {
-  database: 'hr',
-  name: 'people',
-  columns: [
-    col('id', 'BIGINT'),
-    col('name', 'VARCHAR'),
-    col('email', 'VARCHAR'),
-    col('ssn', 'VARCHAR', 'social security number'),
-    col('phone', 'VARCHAR'),
-    col('x"; DROP', 'VARCHAR'),
-    col('region', 'VARCHAR'),
-    col('amount', 'DOUBLE'),
-  ],
-  partitionKeys: [],
-};
-const CSV_TEXT = [
-  'id,name,email,ssn,phone,"x""; DROP",region,amount',
-  '1,Ada,ada@example.org,SENTINEL-SSN-1,SENTINEL-PHONE-1,SENTINEL-X-1,north,10.5',
-  '2,Bo,bo@example.org,SENTINEL-SSN-2,SENTINEL-PHONE-2,SENTINEL-X-2,south,20',
-  '3,Cy,ada@example.org,SENTINEL-SSN-3,SENTINEL-PHONE-3,SENTINEL-X-3,north,30',
-  '4,Di,di@example.org,SENTINEL-SSN-4,SENTINEL-PHONE-4,SENTINEL-X-4,north,40',
-  '',
-].join('\n');
 const NORTH_OVER_15: FilterGroup = {
   combine: 'AND',
   clauses: [
@@ -63,7 +38,7 @@ const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 let engine: NodeEngine;
 beforeAll(async () => {
   engine = await startNodeEngine();
-  attachCsv(engine, 'hr', 'people', [...PEOPLE.columns], CSV_TEXT);
+  attachCsv(engine, 'hr', 'people', [...PEOPLE.columns], PEOPLE_CSV);
   attachSalesFolder(tablesOf(engine), fixturePath('sales'), 'shop', 'sales');
 });
 
@@ -161,12 +136,7 @@ describe('compileShare', () => {
   });
 
   it('keeps partition keys as folders unless left out or redacted', async () => {
-    const sales: ShareSource = {
-      database: 'shop',
-      name: 'sales',
-      columns: SALES_COLUMNS.map((c) => col(c.name, c.type)),
-      partitionKeys: SALES_KEYS.map((c) => col(c.name, c.type)),
-    };
+    const sales = SALES;
     expect(compileShare(sales, {}).partitionKeys).toEqual(['year', 'month']);
     expect(compileShare(sales, { omit: ['month'] }).partitionKeys).toEqual(['year']);
     expect(compileShare(sales, { redact: ['year'] }).partitionKeys).toEqual(['month']);

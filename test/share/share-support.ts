@@ -1,6 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as pw from 'parquet-wasm/node';
 import type { JobTargetSpec, ParquetCompression } from '../../src/engine/protocol';
 import { JobTarget } from '../../workers/engine/job-target';
@@ -10,6 +11,14 @@ import { CSV, nodeTables } from '../engine/catalog-support';
 import type { NodeEngine } from '../support/node-engine';
 import type { AttachedTables } from '../../workers/engine/attached-tables';
 import type { CatalogColumn } from '../../src/catalog';
+import type { PackagedFile, PackagedTable } from '../../src/share/datapackage';
+import { partPath, tableFolder } from '../../src/share/package-paths';
+import {
+  compileShare,
+  shareTargetSpec,
+  type ShareRules,
+  type ShareSource,
+} from '../../src/share/share-rules';
 
 export interface WrittenPart {
   /** Partition values as DuckDB's text, in key order ([] unpartitioned). */
@@ -93,4 +102,36 @@ export function attachCsv(
 /** A fresh temporary folder for files a test writes. */
 export function scratchDir(): string {
   return mkdtempSync(join(tmpdir(), 'decant-share-out-'));
+}
+
+/** A shared table written to `root` as the package lays it out, hashed by Node's own SHA-256. */
+export async function writePackagedTable(
+  engine: NodeEngine,
+  root: string,
+  table: ShareSource & { description?: string; primaryKey?: string[] },
+  rules: ShareRules,
+  resourceName: string,
+): Promise<PackagedTable> {
+  const share = compileShare(table, rules);
+  const parts = await writeParquet(engine, shareTargetSpec(share));
+  const whole = createHash('sha256');
+  const files: PackagedFile[] = parts.map((p, i) => {
+    const path = partPath(tableFolder(resourceName), share.partitionKeys, p.values, i);
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), p.bytes);
+    whole.update(p.bytes);
+    const sha256 = createHash('sha256').update(p.bytes).digest('hex');
+    return { path, bytes: p.bytes.length, sha256, rows: p.rows };
+  });
+  return {
+    database: table.database,
+    name: table.name,
+    description: table.description ?? '',
+    columns: share.columns,
+    withheld: share.withheld,
+    partitionKeys: share.partitionKeys,
+    primaryKey: table.primaryKey,
+    files,
+    sha256: whole.digest('hex'),
+  };
 }
