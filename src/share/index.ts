@@ -37,3 +37,13 @@ export {
   type PackageTableInput,
   type SharedPart,
 } from './package-files';
+export {
+  S3Uploader,
+  MIN_PART_SIZE,
+  type S3Bucket,
+  type S3Transport,
+  type TemporaryCredentials,
+  type UploadOptions,
+} from './s3-upload';
+export { uploadCorsRule, type S3Action } from './s3-errors';
+export { uploadPackage } from './package-upload';
