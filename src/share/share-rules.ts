@@ -45,6 +45,7 @@ export interface SharedColumn {
   type: string;
   comment: string;
   treatment: ColumnTreatment;
+  /** Its values make the files' `key=value/` folders (a table's partition key, not redacted). */
   partitionKey: boolean;
 }
 
@@ -141,7 +142,8 @@ export function compileShare(table: ShareSource, rules: ShareRules, from?: Sql):
       type: treatment === 'hashed' ? 'VARCHAR' : c.type,
       comment: c.comment,
       treatment,
-      partitionKey: keys.has(c.name),
+      // A redacted key is all NULL: no folders of it, it stays a column of the files.
+      partitionKey: keys.has(c.name) && treatment !== 'redacted',
     });
   }
   const source = from ?? ident(table.database, table.name);
@@ -155,9 +157,7 @@ export function compileShare(table: ShareSource, rules: ShareRules, from?: Sql):
   return {
     sql: query,
     columns,
-    partitionKeys: columns
-      .filter((c) => c.partitionKey && c.treatment !== 'redacted')
-      .map((c) => c.name),
+    partitionKeys: columns.filter((c) => c.partitionKey).map((c) => c.name),
     withheld: {
       omitted: names(rules.omit),
       hashed: names(rules.hash),

@@ -146,6 +146,11 @@ describe('compileShare', () => {
     expect(parts.map((p) => p.rows).reduce((a, b) => a + b, 0)).toBe(all);
     expect(new Set(parts.map((p) => p.values.length))).toEqual(new Set([1]));
     expect(share.columns.find((c) => c.name === 'year')).toMatchObject({ partitionKey: true });
+    const redacted = compileShare(sales, { redact: ['year'] });
+    expect(redacted.columns.find((c) => c.name === 'year')).toMatchObject({
+      partitionKey: false,
+      treatment: 'redacted',
+    });
   });
 });
 
