@@ -47,3 +47,4 @@ export {
 } from './s3-upload';
 export { uploadCorsRule, type S3Action } from './s3-errors';
 export { uploadPackage } from './package-upload';
+export { insidePackage, listedFiles, verifyFile, type ListedFile } from './verify-package';
