@@ -48,3 +48,12 @@ export {
 export { uploadCorsRule, type S3Action } from './s3-errors';
 export { uploadPackage } from './package-upload';
 export { insidePackage, listedFiles, verifyFile, type ListedFile } from './verify-package';
+export {
+  fileUrl,
+  linkFragment,
+  linkFromFragment,
+  linkWarning,
+  presignPackage,
+  MAX_LINK_SECONDS,
+  type PackageLink,
+} from './share-link';
