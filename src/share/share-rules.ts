@@ -163,7 +163,9 @@ export function compileShare(table: ShareSource, rules: ShareRules, from?: Sql):
       hashed: names(rules.hash),
       redacted: names(rules.redact),
       rowFilter:
-        rules.rowFilter && rules.rowFilter.clauses.length ? filterWords(rules.rowFilter) : null,
+        rules.rowFilter && rules.rowFilter.clauses.length
+          ? filterWords(rules.rowFilter, (name) => treatmentOf(name) !== 'kept')
+          : null,
     },
   };
 }
@@ -192,18 +194,25 @@ const OP_WORDS = {
   REGEX: 'matches the pattern',
 } as const;
 
-/** A row filter in plain words: `"price" is greater than "10" and not ("region" is empty)`. */
-export function filterWords(group: FilterGroup): string {
-  const parts = group.clauses.map(clauseWords);
+/**
+ * A row filter in plain words: `"price" is greater than "10" and not ("region" is empty)`. A
+ * constant compared with a column `hidden` says is withheld is not written out (it would be a
+ * value of that column): `"ssn" is a value that is not shared`.
+ */
+export function filterWords(
+  group: FilterGroup,
+  hidden: (column: string) => boolean = () => false,
+): string {
+  const parts = group.clauses.map((c) => clauseWords(c, hidden));
   const body =
     parts.length === 0 ? 'every row' : parts.join(group.combine === 'OR' ? ' or ' : ' and ');
   if (group.negated) return `not (${body})`;
   return body;
 }
 
-function clauseWords(c: FilterClause): string {
+function clauseWords(c: FilterClause, hidden: (column: string) => boolean): string {
   if (isGroup(c)) {
-    const inner = filterWords({ ...c, negated: false });
+    const inner = filterWords({ ...c, negated: false }, hidden);
     const wrapped = c.clauses.length > 1 ? `(${inner})` : inner;
     return c.negated ? `not ${wrapped}` : wrapped;
   }
@@ -213,7 +222,9 @@ function clauseWords(c: FilterClause): string {
     const right =
       c.value?.kind === 'column'
         ? `column ${quotedName(c.value.column)}`
-        : quotedName(c.value?.value ?? '');
+        : hidden(c.column)
+          ? 'a value that is not shared'
+          : quotedName(c.value?.value ?? '');
     text = `${quotedName(c.column)} ${OP_WORDS[c.op]} ${right}`;
   }
   return c.negated ? `not (${text})` : text;

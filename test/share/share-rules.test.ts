@@ -121,6 +121,23 @@ describe('compileShare', () => {
     expect(share.withheld).toEqual({ omitted: [], hashed: [], redacted: [], rowFilter: null });
   });
 
+  it('keeps a row filter on a withheld column from spelling out its value', async () => {
+    const share = compileShare(PEOPLE, {
+      omit: ['ssn'],
+      rowFilter: {
+        combine: 'OR',
+        clauses: [
+          { column: 'ssn', op: 'EQ', value: { kind: 'constant', value: 'SENTINEL-SSN-3' } },
+          { column: 'region', op: 'EQ', value: { kind: 'constant', value: 'south' } },
+        ],
+      },
+    });
+    expect(engine.s.rows(share.sql.text).map((r) => r.id)).toEqual([2, 3]);
+    expect(share.withheld.rowFilter).toBe(
+      '"ssn" is a value that is not shared or "region" is "south"',
+    );
+  });
+
   it('hashes deterministically per salt: equal values join, another salt gives other tokens', () => {
     const tokens = (salt: string) =>
       engine.s
