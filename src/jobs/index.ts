@@ -23,4 +23,4 @@ export type { TargetWriteFormat } from './nodes/target';
 export { DEFAULT_ROW_GROUP_SIZE } from './nodes/target';
 export { DEFAULT_RIGHT_PREFIX } from './nodes/join';
 export { filterSql, isGroup, type ConditionScope } from './filter-sql';
-export { partFileName, partitionFolder } from './output-files';
+export { partitionFolder } from './output-files';
