@@ -150,7 +150,7 @@ describe('dataPackageFromTables', () => {
     const redacted = dataPackageFromTables({ title: 't', created: CREATED }, [
       { ...people, primaryKey: ['phone'] },
     ]);
-    expect(redacted.resources[0]!.schema.primaryKey).toBeUndefined();
+    expect(redacted.resources![0]!.schema.primaryKey).toBeUndefined();
     const gone = dataPackageFromTables({ title: 't', created: CREATED }, [
       { ...people, primaryKey: ['ssn'] },
     ]);
@@ -164,27 +164,27 @@ describe('the official schema refuses what the standard does not allow', () => {
   const broken: [string, (d: Loose) => void, RegExp][] = [
     [
       'an upper-case resource name',
-      (d) => (d.resources[0]!.name = 'HR.People' as never),
+      (d) => (d.resources![0]!.name = 'HR.People' as never),
       /\/resources\/0\/name/,
     ],
     [
       'a hash that is not hex',
-      (d) => (d.resources[0]!.hash = 'sha256:zz' as never),
+      (d) => (d.resources![0]!.hash = 'sha256:zz' as never),
       /\/resources\/0\/hash/,
     ],
     [
       'an unknown field type',
-      (d) => (d.resources[1]!.schema!.fields![0]!.type = 'int64' as never),
+      (d) => (d.resources![1]!.schema!.fields![0]!.type = 'int64' as never),
       /\/resources\/1\/schema\/fields\/0/,
     ],
     [
       'no fields',
-      (d) => (d.resources[0]!.schema!.fields = [] as never),
+      (d) => (d.resources![0]!.schema!.fields = [] as never),
       /\/resources\/0\/schema\/fields/,
     ],
     ['no resources', (d) => (d.resources = [] as never), /\/resources/],
     ['a wrong profile', (d) => (d.profile = 'fiscal-data-package' as never), /\/profile/],
-    ['bytes as text', (d) => (d.resources[0]!.bytes = '12' as never), /\/resources\/0\/bytes/],
+    ['bytes as text', (d) => (d.resources![0]!.bytes = '12' as never), /\/resources\/0\/bytes/],
   ];
   it.each(broken)('%s', (_, breakIt, where) => {
     const copy = JSON.parse(JSON.stringify(doc));

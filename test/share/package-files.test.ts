@@ -63,7 +63,11 @@ async function tableInput(
   return {
     table: catalogTable(s, `The ${s.name} table`),
     share,
-    parts: parts.map((p) => ({ values: p.values, rows: p.rows, data: new Blob([p.bytes]) })),
+    parts: parts.map((p) => ({
+      values: p.values,
+      rows: p.rows,
+      data: new Blob([p.bytes as Uint8Array<ArrayBuffer>]),
+    })),
     ...extra,
   };
 }
