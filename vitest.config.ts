@@ -17,6 +17,7 @@ export default defineConfig({
             'test/scheduler/**/*.test.ts',
             'test/tooling/**/*.test.ts',
             'test/storage/**/*.test.ts',
+            'test/share/**/*.test.ts',
           ],
           testTimeout: 60_000,
         },

@@ -58,3 +58,5 @@ export {
 } from './edit-history';
 export { editorSources, type EditorCatalog } from './editor-sources';
 export { kindsMatching, nodeHeading, type NodeHeading } from './node-titles';
+export { filterSql, isGroup, type ConditionScope } from './filter-sql';
+export { partitionFolder } from './output-files';

@@ -20,6 +20,106 @@ export interface S3Proxy {
   close(): Promise<void>;
 }
 
+/**
+ * How the proxy judges header-signed (Authorization: AWS4-HMAC-SHA256) requests, beyond the
+ * signature: temporary credentials and their expiry, the buckets' region, writes denied under
+ * a prefix, and parts that fail once (a 500, as S3 sometimes answers) to test retries.
+ * The object is read at each request, so a test may change it between calls.
+ */
+export interface ProxyRules {
+  /** Access keys besides `secretFor`'s: their secret, STS session token and expiry (ms). */
+  credentials?: Record<string, { secret: string; token?: string; expiresAt?: number }>;
+  /** The buckets' region: a request signed for another gets AuthorizationHeaderMalformed. */
+  region?: string;
+  /** `bucket/prefix`es under which PUT and POST are refused with AccessDenied. */
+  denyWrites?: string[];
+  /** Part numbers whose first UploadPart gets a 500 InternalError. */
+  failPartsOnce?: number[];
+  /** Answers AbortMultipartUpload (s3rver has none): see S3Server.abortUpload. */
+  abortUpload?: (bucket: string, uploadId: string) => boolean;
+}
+
+interface Refusal {
+  status: number;
+  code: string;
+  message: string;
+  region?: string;
+}
+
+function errorXml(r: Refusal): string {
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${r.code}</Code><Message>${r.message}</Message>` +
+    (r.region ? `<Region>${r.region}</Region>` : '') +
+    '</Error>'
+  );
+}
+
+/** Why S3 would refuse this header-signed request (checked in S3's order), or null. */
+async function headerRefusal(
+  req: IncomingMessage,
+  url: URL,
+  secretFor: (id: string) => string | undefined,
+  rules: ProxyRules,
+): Promise<Refusal | null> {
+  const auth = String(req.headers.authorization);
+  const credential = /Credential=([^,]+)/.exec(auth)?.[1] ?? '';
+  const signedHeaders = (/SignedHeaders=([^,]+)/.exec(auth)?.[1] ?? '').split(';');
+  const given = /Signature=([0-9a-f]+)/.exec(auth)?.[1];
+  const [id, , region, service] = credential.split('/');
+  const temporary = id ? rules.credentials?.[id] : undefined;
+  const secret = temporary?.secret ?? (id ? secretFor(id) : undefined);
+  if (!secret)
+    return {
+      status: 403,
+      code: 'InvalidAccessKeyId',
+      message: 'The AWS Access Key Id you provided does not exist in our records.',
+    };
+  if (rules.region && region !== rules.region)
+    return {
+      status: 400,
+      code: 'AuthorizationHeaderMalformed',
+      message: `The authorization header is malformed; the region '${region}' is wrong; expecting '${rules.region}'`,
+      region: rules.region,
+    };
+  const headers: Record<string, string> = {};
+  for (const h of signedHeaders)
+    if (h !== 'host' && req.headers[h] !== undefined) headers[h] = String(req.headers[h]);
+  const signer = new AwsV4Signer({
+    method: req.method ?? 'GET',
+    url: url.href,
+    headers,
+    accessKeyId: id!,
+    secretAccessKey: secret,
+    region,
+    service,
+    datetime: String(req.headers['x-amz-date'] ?? ''),
+  });
+  const signed = (await signer.sign()).headers.get('authorization') ?? '';
+  if (/Signature=([0-9a-f]+)/.exec(signed)?.[1] !== given)
+    return {
+      status: 403,
+      code: 'SignatureDoesNotMatch',
+      message: 'The request signature we calculated does not match the signature you provided.',
+    };
+  if (temporary?.token !== undefined) {
+    if (req.headers['x-amz-security-token'] !== temporary.token)
+      return {
+        status: 403,
+        code: 'InvalidToken',
+        message: 'The provided token is malformed or otherwise invalid.',
+      };
+    if (temporary.expiresAt !== undefined && Date.now() > temporary.expiresAt)
+      return { status: 400, code: 'ExpiredToken', message: 'The provided token has expired.' };
+  }
+  const path = decodeURIComponent(url.pathname).slice(1);
+  if (
+    (req.method === 'PUT' || req.method === 'POST') &&
+    rules.denyWrites?.some((prefix) => path.startsWith(prefix))
+  )
+    return { status: 403, code: 'AccessDenied', message: 'Access Denied' };
+  return null;
+}
+
 const SIGNATURE_MISMATCH =
   '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SignatureDoesNotMatch</Code>' +
   '<Message>The request signature we calculated does not match the signature you provided. ' +
@@ -30,10 +130,17 @@ const SIGNATURE_MISMATCH =
  * it checks SigV4 query signatures (method, path and every query parameter are signed), so a HEAD
  * on a URL presigned for GET gets S3's 403 with no body, and a listing URL with a parameter added
  * after signing (a continuation token) gets 403 SignatureDoesNotMatch; and it answers ranges as S3
- * does (see rangeFix). Everything else goes to s3rver unchanged (expiry, CORS, listings). `GET /__proxy/log` answers the log as JSON and
+ * does (see rangeFix). Header-signed requests (uploads) are checked as S3 would (see ProxyRules and
+ * headerRefusal) and reach s3rver as anonymous ones. Everything else goes to s3rver unchanged
+ * (expiry, CORS, listings). `GET /__proxy/log` answers the log as JSON and
  * `POST /__proxy/reset` clears it, for a test whose proxy runs in another process.
  */
-export async function startS3Proxy(target: string, secretFor: (id: string) => string | undefined) {
+export async function startS3Proxy(
+  target: string,
+  secretFor: (id: string) => string | undefined,
+  rules: ProxyRules = {},
+) {
+  const failedParts = new Set<number>();
   const upstream = new URL(target);
   const log: ProxyEntry[] = [];
   const server: Server = createServer((req, res) => {
@@ -56,6 +163,65 @@ export async function startS3Proxy(target: string, secretFor: (id: string) => st
         ...(req.headers.range ? { range: String(req.headers.range) } : {}),
       };
       log.push(entry);
+      const forwarded = { ...req.headers };
+      if (req.method !== 'OPTIONS' && /^AWS4-HMAC-SHA256 /.test(req.headers.authorization ?? '')) {
+        const refusal = await headerRefusal(req, url, secretFor, rules).catch((): Refusal => ({
+          status: 403,
+          code: 'SignatureDoesNotMatch',
+          message: 'bad signature',
+        }));
+        const part = Number(url.searchParams.get('partNumber'));
+        const failing =
+          !refusal &&
+          req.method === 'PUT' &&
+          rules.failPartsOnce?.includes(part) &&
+          !failedParts.has(part);
+        if (failing) failedParts.add(part);
+        const answer =
+          refusal ??
+          (failing
+            ? {
+                status: 500,
+                code: 'InternalError',
+                message: 'We encountered an internal error. Please try again.',
+              }
+            : null);
+        if (answer) {
+          req.resume();
+          const body = errorXml(answer);
+          res.writeHead(answer.status, { 'content-type': 'application/xml' }).end(body);
+          entry.status = answer.status;
+          entry.bytes = Buffer.byteLength(body);
+          return;
+        }
+        const uploadId = url.searchParams.get('uploadId');
+        if (req.method === 'DELETE' && uploadId && rules.abortUpload) {
+          req.resume();
+          const bucket = decodeURIComponent(url.pathname).split('/')[1] ?? '';
+          const gone = rules.abortUpload(bucket, uploadId);
+          const body = gone
+            ? ''
+            : errorXml({
+                status: 404,
+                code: 'NoSuchUpload',
+                message: 'The specified upload does not exist.',
+              });
+          res
+            .writeHead(gone ? 204 : 404, gone ? {} : { 'content-type': 'application/xml' })
+            .end(body);
+          entry.status = gone ? 204 : 404;
+          entry.bytes = Buffer.byteLength(body);
+          return;
+        }
+        // s3rver checks no header signature of ours: it gets the request as an anonymous one.
+        for (const h of [
+          'authorization',
+          'x-amz-date',
+          'x-amz-content-sha256',
+          'x-amz-security-token',
+        ])
+          delete forwarded[h];
+      }
       if (req.method !== 'OPTIONS' && url.searchParams.has('X-Amz-Signature')) {
         const ok = await signatureHolds(req, url, secretFor).catch(() => false);
         if (!ok) {
@@ -68,7 +234,7 @@ export async function startS3Proxy(target: string, secretFor: (id: string) => st
           return;
         }
       }
-      const headers = { ...req.headers, host: upstream.host };
+      const headers = { ...forwarded, host: upstream.host };
       const up = request(
         {
           host: upstream.hostname,

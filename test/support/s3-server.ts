@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,13 @@ export interface S3Server {
   /** `http://127.0.0.1:<port>`; buckets are addressed path-style, `/<bucket>/<key>`. */
   endpoint: string;
   close(): Promise<void>;
+  /** Upload ids of multipart uploads begun and neither completed nor aborted: their parts are kept. */
+  uploadsInProgress(bucket: string): string[];
+  /**
+   * AbortMultipartUpload, which s3rver lacks (405): drops the upload and its parts; false when
+   * there is no such upload. The S3 proxy answers the request with it (ProxyRules.abortUpload).
+   */
+  abortUpload(bucket: string, uploadId: string): boolean;
 }
 
 /** A real S3-compatible server (s3rver) on loopback, in a fresh directory, with `buckets`. */
@@ -42,8 +49,18 @@ export async function startS3Server(buckets: BucketSpec[]): Promise<S3Server> {
     configureBuckets: buckets.map((b) => ({ name: b.name, configs: b.cors ? [b.cors] : [] })),
   });
   const { port } = await server.run();
+  // Where s3rver's filesystem store keeps a bucket's unfinished multipart uploads.
+  const uploads = (bucket: string) => join(directory, bucket, '._S3rver_uploads');
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    uploadsInProgress: (bucket) =>
+      existsSync(uploads(bucket)) ? readdirSync(uploads(bucket)).sort() : [],
+    abortUpload(bucket, uploadId) {
+      const dir = join(uploads(bucket), uploadId);
+      if (!/^[\w-]+$/.test(uploadId) || !existsSync(dir)) return false;
+      rmSync(dir, { recursive: true, force: true });
+      return true;
+    },
     async close() {
       await server.close();
       rmSync(directory, { recursive: true, force: true });

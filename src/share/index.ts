@@ -1,0 +1,59 @@
+// Sharing's public face: share rules, the data package, its README and files.
+export {
+  compileShare,
+  filterWords,
+  shareIssues,
+  shareTargetSpec,
+  type ColumnTreatment,
+  type CompiledShare,
+  type SharedColumn,
+  type ShareRules,
+  type ShareSource,
+  type Withheld,
+} from './share-rules';
+export {
+  dataPackageFromTables,
+  fieldTypeFromDuckDb,
+  type DataPackage,
+  type DataResource,
+  type PackagedFile,
+  type PackagedTable,
+  type PackageInfo,
+} from './datapackage';
+export { withheldSentences } from './withheld-words';
+export {
+  escapeMarkdown,
+  packageReadme,
+  shownStatistics,
+  type ReadmeStatistics,
+} from './package-readme';
+export {
+  packageEntries,
+  packageZip,
+  sharedCatalogTable,
+  PLACEHOLDER_LOCATION,
+  type PackageEntry,
+  type PackageInput,
+  type PackageTableInput,
+  type SharedPart,
+} from './package-files';
+export {
+  S3Uploader,
+  MIN_PART_SIZE,
+  type S3Bucket,
+  type S3Transport,
+  type TemporaryCredentials,
+  type UploadOptions,
+} from './s3-upload';
+export { uploadCorsRule, type S3Action } from './s3-errors';
+export { uploadPackage } from './package-upload';
+export { insidePackage, listedFiles, verifyFile, type ListedFile } from './verify-package';
+export {
+  fileUrl,
+  linkFragment,
+  linkFromFragment,
+  linkWarning,
+  presignPackage,
+  MAX_LINK_SECONDS,
+  type PackageLink,
+} from './share-link';
