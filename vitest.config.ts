@@ -20,6 +20,8 @@ export default defineConfig({
             'test/share/**/*.test.ts',
           ],
           testTimeout: 60_000,
+          // Engines start in beforeAll hooks; on a busy 2-core machine that can take over 10 s.
+          hookTimeout: 60_000,
         },
       },
       {

@@ -33,11 +33,18 @@ const ALLOWED = {
   workers: ['workers', 'core', 'engine-types'],
 };
 
-/** Why `from` may not import `target` (a resolved file), or null when it may. */
-export function layerViolation(from, target) {
+/** Layers whose types (only) a layer may import: the UI shows what the engine reports. */
+const TYPES_FROM = { ui: ['engine'] };
+
+/**
+ * Why `from` may not import `target` (a resolved file), or null when it may. `typeOnly`: an
+ * `import type`, which leaves no code behind.
+ */
+export function layerViolation(from, target, typeOnly = false) {
   const a = layerOf(from);
   const b = layerOf(target);
   if (!a || !b) return null;
+  if (typeOnly && (TYPES_FROM[a] ?? []).includes(b)) return null;
   const allowed = ALLOWED[a.startsWith('domain:') ? 'domain' : a];
   if (b.startsWith('domain:')) {
     if (a === b) return null;
@@ -46,8 +53,11 @@ export function layerViolation(from, target) {
     return rel === 'index.ts' ? null : `use src/${b.slice(7)}/index.ts, not its internals (${rel})`;
   }
   if (allowed.includes(b)) return null;
-  const protocol = path.join(root, 'src', 'engine', 'protocol.ts');
-  if (allowed.includes('engine-types') && target === protocol) return null;
+  // The boundary itself: its types, and the one handler that carries errors across it.
+  const boundary = ['protocol.ts', 'error-transfer.ts'].map((f) =>
+    path.join(root, 'src', 'engine', f),
+  );
+  if (allowed.includes('engine-types') && boundary.includes(target)) return null;
   return `${a} may not import ${b} (imports flow ui → app → domains → storage/platform/engine → core)`;
 }
 
@@ -68,7 +78,8 @@ export default {
         const file = context.filename;
         const check = (node, spec) => {
           if (typeof spec !== 'string' || !spec.startsWith('.')) return;
-          const why = layerViolation(file, resolve(file, spec));
+          const typeOnly = node.importKind === 'type' || node.exportKind === 'type';
+          const why = layerViolation(file, resolve(file, spec), typeOnly);
           if (why) context.report({ node, message: `layers: ${why}` });
         };
         return {

@@ -16,7 +16,7 @@ import type {
   CatalogTable,
   CrawlerRun,
   TableSource,
-} from '../catalog/model';
+} from '../catalog';
 import { SvelteMap } from 'svelte/reactivity';
 import { formatBytes } from '../core/format';
 import { DecantError } from '../core/errors';
@@ -30,9 +30,9 @@ import {
   parametersFromDialect,
   parquetTableFrom,
   SourceUnavailable,
-} from '../catalog/table-files';
-import { addTableWithCopy } from '../catalog/add-table';
-import { jsonLayoutFromHead, type JsonLayout } from '../catalog/json-layout';
+} from '../catalog';
+import { addTableWithCopy } from '../catalog';
+import { jsonLayoutFromHead, type JsonLayout } from '../catalog';
 import { copyToOpfs, removeFromOpfs, storageUse, type StorageUse } from '../platform/opfs';
 import type { FileEntry } from './quick-convert.svelte';
 

@@ -1,4 +1,4 @@
-import type { Crawler, CsvClassifier } from '../catalog/model';
+import type { Crawler, CsvClassifier } from '../catalog';
 import {
   classifierProblems,
   type ClassifierProblem,

@@ -1,6 +1,6 @@
 /** The catalog as a job run uses it (src/jobs' JobCatalog), over the page's catalog mirror. */
 import { DecantError } from '../core/errors';
-import { jsonTableFrom, parquetTableFrom } from '../catalog/table-files';
+import { jsonTableFrom, parquetTableFrom } from '../catalog';
 import type { EngineClient } from '../engine/client';
 import type { JobCatalog } from '../jobs';
 import type { CatalogState } from './catalog.svelte';

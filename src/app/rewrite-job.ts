@@ -3,7 +3,7 @@
  * Athena cannot read (a JSON array, pretty-printed objects), whose NDJSON or Parquet copy it can.
  */
 import { createNode, newJob, type Job } from '../jobs';
-import type { CatalogTable } from '../catalog/model';
+import type { CatalogTable } from '../catalog';
 
 export type RewriteFormat = 'ndjson' | 'parquet';
 

@@ -25,7 +25,7 @@ import {
   type Workflow,
   type WorkflowRun,
 } from '../scheduler';
-import { launchCrawler } from '../scheduler/launch-runs';
+import { launchCrawler } from '../scheduler';
 import type { CatalogState } from './catalog.svelte';
 import type { JobsState } from './jobs.svelte';
 import type { AppClock } from './scheduler-clock';

@@ -19,3 +19,24 @@ export {
 } from './glue-export';
 export { importKey, planImport, type ImportConflict, type ImportPlan } from './glue-import';
 export type * from './model';
+export {
+  attachedTableFrom,
+  dialectFromParameters,
+  fileFromSource,
+  grantAccess,
+  jsonTableFrom,
+  parametersFromDialect,
+  parquetTableFrom,
+  SourceUnavailable,
+} from './table-files';
+export { addTableWithCopy, type CopyKeeper } from './add-table';
+export { athenaJsonWarning, jsonLayoutFromHead, type JsonLayout } from './json-layout';
+export {
+  COLUMN_TYPE_CHOICES,
+  MAX_DECIMAL_PRECISION,
+  typeChoiceOf,
+  typeFromChoice,
+  type TypeChoice,
+} from './column-types';
+export { describeChanges, diffSchemas } from './schema-diff';
+export { runWrite } from './write-runner';

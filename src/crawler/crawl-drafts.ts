@@ -8,11 +8,11 @@ import type {
   Crawler,
   TableParameters,
   TableSource,
-} from '../catalog/model';
+} from '../catalog';
 import type { CsvDialect } from '../core/csv/dialect';
 import { csvFormatKey, CRAWLER_PARAMETER, tableCsvDialect, type TablePlan } from '.';
 import type { CrawlRequest } from '../engine/protocol';
-import { dialectFromParameters, parametersFromDialect } from '../catalog/table-files';
+import { dialectFromParameters, parametersFromDialect } from '../catalog';
 
 /** The name runs of an unsaved crawler are recorded under. */
 export const UNSAVED = 'folder crawl';

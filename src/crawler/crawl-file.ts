@@ -2,7 +2,7 @@
  * The crawler's view of a file: where it sits and what the classifier found in it. Plain data, so
  * a worker can hand it over; the bytes stay behind a handle or URL that the I/O layer keeps.
  */
-import type { Classification } from '../catalog/model';
+import type { Classification } from '../catalog';
 
 export interface CrawlFile {
   /**

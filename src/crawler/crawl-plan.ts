@@ -1,5 +1,5 @@
 /** What a crawl proposes to write to the catalog, before anything is written. */
-import type { Classification } from '../catalog/model';
+import type { Classification } from '../catalog';
 import type { ClassifiedFile } from './crawl-file';
 
 export interface CrawlOptions {

@@ -19,8 +19,13 @@ export {
 export { filterCrawlFiles, skipReason, skipRulesFor, type SkippedFile } from './skip-rules';
 export { tableNameFrom } from './table-names';
 export { widerType } from './widen-type';
-export { CHECKED_CHARS, csvFormatKey, mergeFormatKeys, tableCsvDialect } from './format-key';
-export { sampledFolders } from './sample-files';
+export {
+  CHECKED_CHARS,
+  csvFormatKey,
+  mergeFormatKeys,
+  tableCsvDialect,
+} from '../core/csv/format-key';
+export { sampledFolders } from '../core/paths/sample-files';
 export { applyPolicies, splitNewFolders, CRAWLER_PARAMETER, type CrawlDecisions } from './policies';
 export { summarizeNotes } from './summarize-notes';
 export {

@@ -2,8 +2,8 @@
  * Whether two files' schemas can be one table's, and the merged columns when they can: the
  * compatibility rule of Glue's CombineCompatibleSchemas, minus its silent merges.
  */
-import type { Classification } from '../catalog/model';
-import { mergeFormatKeys } from './format-key';
+import type { Classification } from '../catalog';
+import { mergeFormatKeys } from '../core/csv/format-key';
 import { widerType } from './widen-type';
 
 export interface Column {

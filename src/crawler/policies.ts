@@ -3,8 +3,8 @@
  * policy (update the catalog, or only log), the delete behaviour for tables whose files are gone
  * (log, delete, deprecate) and the recrawl policy (everything, or new folders only). Pure.
  */
-import type { CatalogColumn, CatalogTable, SchemaChangePolicy } from '../catalog/model';
-import { describeChanges, diffSchemas } from '../catalog/schema-diff';
+import type { CatalogColumn, CatalogTable, SchemaChangePolicy } from '../catalog';
+import { describeChanges, diffSchemas } from '../catalog';
 import type { ClassifiedFile } from './crawl-file';
 import type { CrawlPlan, TablePlan } from './crawl-plan';
 

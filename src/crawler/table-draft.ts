@@ -3,7 +3,7 @@ import type { ClassifiedFile } from './crawl-file';
 import type { PartitionPlan, TablePlan } from './crawl-plan';
 import type { FileSchema } from './merge-schemas';
 import { partitionFromPath, partitionKeysFor, partitionValue } from './partition-path';
-import { comparePaths } from './path-order';
+import { comparePaths } from '../core/paths/path-order';
 
 export interface TableDraft {
   /** Made into the table name: the path that says where the table came from. */

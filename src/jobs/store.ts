@@ -4,7 +4,7 @@
  * successful run's record and its bookmarks commit together or not at all.
  */
 import type { CatalogDb } from '../storage/schema';
-import { runWrite } from '../catalog/write-runner';
+import { runWrite } from '../catalog';
 import { DecantError } from '../core/errors';
 import { quotedName } from '../core/quoted-name';
 import { migrateJob, type Job, type NodeId } from './model';

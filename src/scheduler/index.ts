@@ -87,3 +87,14 @@ export { SchedulerService } from './service';
 export { SchedulerStore, type WatchedSourceRecord } from './store';
 export { eventSources } from './event-sources';
 export type * from './ports';
+export { launchCrawler, type LaunchCatalog } from './launch-runs';
+export {
+  argumentsFromText,
+  argumentsText,
+  blankTrigger,
+  formatTime,
+  previewSchedule,
+  problemsByField,
+  timeZones,
+  type SchedulePreview,
+} from './trigger-form';

@@ -3,7 +3,7 @@
  * service (src/crawler runCrawl: list, classify, plan, commit, record), under a run id chosen
  * before it starts, so a firing and a workflow node can name the run while it is still going.
  */
-import type { Crawler, CrawlerRun, CrawlerSource } from '../catalog';
+import type { Crawler, CrawlerSource } from '../catalog';
 import { DecantError } from '../core/errors';
 import type { CrawlerLaunch } from './ports';
 import {

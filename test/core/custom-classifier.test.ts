@@ -14,7 +14,7 @@ import {
   type CsvClassifierSettings,
 } from '../../src/core/csv/custom-classifier';
 import type { CsvDialect } from '../../src/core/csv/dialect';
-import { csvFormatKey } from '../../src/crawler/format-key';
+import { csvFormatKey } from '../../src/core/csv/format-key';
 import { readCsvSql, sniffCsvSql } from '../../src/core/sql/read-csv';
 import { dialectFromParameters, parametersFromDialect } from '../../src/catalog/table-files';
 import type { CatalogTable } from '../../src/catalog/model';

@@ -9,7 +9,7 @@ import {
   mergeFormatKeys,
   tableCsvDialect,
   tableFormatKey,
-} from '../../src/crawler/format-key';
+} from '../../src/core/csv/format-key';
 import { groupTables, type CrawlPlan } from '../../src/crawler/group-tables';
 import { cols, csvFile } from './crawl-files';
 

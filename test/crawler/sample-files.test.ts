@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sampledFolders } from '../../src/crawler/sample-files';
+import { sampledFolders } from '../../src/core/paths/sample-files';
 
 const listed = ['d/b/x.csv', 'd/a=10/x.csv', 'd/a=2/y.csv', 'd/a=2/x.csv'].map((path) => ({
   path,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { comparePaths } from '../../src/crawler/path-order';
+import { comparePaths } from '../../src/core/paths/path-order';
 import {
   commonWords,
   fileStem,

@@ -6,7 +6,7 @@
 import type { ColumnInfo, CsvDialect } from '../../src/core/csv/dialect';
 import { quoteIdent, quoteLiteral } from '../../src/core/sql/quote';
 import { readCsvSql } from '../../src/core/sql/read-csv';
-import { CHECKED_CHARS } from '../../src/crawler';
+import { CHECKED_CHARS } from '../../src/core/csv/format-key';
 import type { Head } from './read-head';
 import type { SqlSession } from './sql-session';
 

@@ -4,7 +4,8 @@ import { widenOnCastError } from '../../src/core/csv/widen-column';
 import { DecantError } from '../../src/core/errors';
 import { quoteIdent } from '../../src/core/sql/quote';
 import { readCsvSql } from '../../src/core/sql/read-csv';
-import { csvFormatKey, sampledFolders, type ClassifiedFile } from '../../src/crawler';
+import { csvFormatKey } from '../../src/core/csv/format-key';
+import { sampledFolders } from '../../src/core/paths/sample-files';
 import type { CrawledFile, CrawlOutcome, CrawlProgress } from '../../src/engine/protocol';
 import { absentChars, absentFromRow, hasLooseQuoting, presenceAggregates } from './absent-chars';
 import { explainScanError } from './explain-error';
@@ -394,7 +395,7 @@ async function classifyOther(s: SqlSession, item: CrawlItem): Promise<CrawledFil
     rowCount: schema.rowCount,
     kind: item.kind,
     folder: folderOf(item.path),
-  } satisfies ClassifiedFile & CrawledFile;
+  } satisfies CrawledFile;
 }
 
 function folderOf(path: string): string {

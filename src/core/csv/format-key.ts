@@ -4,7 +4,7 @@
  * the sniffer reports depend on whether a file happens to hold a quoted value, so they only
  * have to be *compatible*: a character that never occurs in a file reads it the same as none.
  */
-import type { CsvDialect } from '../core/csv/dialect';
+import type { CsvDialect } from './dialect';
 
 /** The quote and escape characters whose absence a classifier checks (DuckDB's candidates). */
 export const CHECKED_CHARS = ['"', "'", '\\'] as const;
