@@ -29,6 +29,8 @@ export class RunsState {
   /** `db` is the page's one connection (src/app/boot.ts). */
   constructor(db: Promise<CatalogDb>) {
     this.#store = db.then((d) => new SchedulerStore(d));
+    // A database that cannot open is reported by the storage banner and by load(), not here.
+    this.#store.catch(() => undefined);
     this.notify = readSetting() && notificationPermission() === 'granted';
   }
 
