@@ -23,32 +23,24 @@ import { DecantError } from '../core/errors';
 import type { EngineClient } from '../engine/client';
 import type { CatalogDb } from '../storage';
 import {
-  attachedTableFrom,
-  fileFromSource,
+  addTableWithCopy,
   grantAccess,
-  jsonTableFrom,
+  jsonLayoutOfTable,
   parametersFromDialect,
-  parquetTableFrom,
-  SourceUnavailable,
+  serveTable,
+  type Attachment,
+  type JsonLayout,
 } from '../catalog';
-import { addTableWithCopy } from '../catalog';
-import { jsonLayoutFromHead, type JsonLayout } from '../catalog';
 import { copyToOpfs, removeFromOpfs, storageUse, type StorageUse } from '../platform/opfs';
 import type { FileEntry } from './quick-convert.svelte';
 
 /** How a table stands with the engine: queryable, waiting for a click, or broken (and why). */
-export type Attachment =
-  | { kind: 'attached' }
-  | { kind: 'needs-permission'; message: string }
-  | { kind: 'unavailable'; message: string };
+export type { Attachment };
 
 export interface TrashItem {
   label: string;
   trash: CatalogTrash;
 }
-
-/** Bytes read to judge a JSON file's layout: many lines of any sane writer. */
-const HEAD_BYTES = 64 * 1024;
 
 const key = (database: string, table: string) => `${database}\u0000${table}`;
 
@@ -213,25 +205,10 @@ export class CatalogState {
   private readonly attaching = new Map<string, Promise<Attachment>>();
 
   private async attachNow(t: CatalogTable): Promise<Attachment> {
-    let a: Attachment;
-    try {
-      if (t.classification === 'json') {
-        await this.engine.attachTable(await jsonTableFrom(t));
-      } else if (t.classification === 'parquet') {
-        const partitions = await this.need().listPartitions(t.database, t.name);
-        await this.engine.attachTable(await parquetTableFrom(t, partitions));
-      } else {
-        const partitions = await this.need().listPartitions(t.database, t.name);
-        await this.engine.attachTable(await attachedTableFrom(t, partitions));
-      }
-      a = { kind: 'attached' };
-    } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      a =
-        e instanceof SourceUnavailable && e.needsPermission
-          ? { kind: 'needs-permission', message }
-          : { kind: 'unavailable', message };
-    }
+    const a = await serveTable(
+      { engine: this.engine, listPartitions: (d, n) => this.need().listPartitions(d, n) },
+      t,
+    );
     this.setAttachment(key(t.database, t.name), a);
     return a;
   }
@@ -319,40 +296,9 @@ export class CatalogState {
     });
   }
 
-  /**
-   * How a JSON table's first file lays out its records (see json-layout.ts), read from its first
-   * 64 KiB (gunzipped when it ends in .gz); undefined when that file cannot be read here without
-   * a request (URL sources) or a click (a handle waiting for permission), or is not JSON.
-   */
-  async jsonLayout(t: CatalogTable): Promise<JsonLayout | undefined> {
-    const src = t.sources[0];
-    if (t.classification !== 'json' || !src || src.kind === 'url') return undefined;
-    try {
-      const file = await fileFromSource(src);
-      if (!(file instanceof Blob)) return undefined;
-      let stream = file.slice(0, HEAD_BYTES).stream() as ReadableStream<Uint8Array>;
-      if (/\.gz(ip)?$/i.test(src.path))
-        stream = file.stream().pipeThrough(new DecompressionStream('gzip'));
-      const reader = stream.getReader();
-      const chunks: Uint8Array[] = [];
-      let size = 0;
-      while (size < HEAD_BYTES) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        chunks.push(value);
-        size += value.length;
-      }
-      void reader.cancel().catch(() => undefined);
-      const head = new Uint8Array(size);
-      let at = 0;
-      for (const c of chunks) {
-        head.set(c, at);
-        at += c.length;
-      }
-      return jsonLayoutFromHead(head.subarray(0, HEAD_BYTES));
-    } catch {
-      return undefined;
-    }
+  /** How a JSON table's first file lays out its records (see src/catalog json-layout.ts). */
+  jsonLayout(t: CatalogTable): Promise<JsonLayout | undefined> {
+    return jsonLayoutOfTable(t);
   }
 
   /** How many values of a column would not survive a change to `type`. */

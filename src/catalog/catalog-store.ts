@@ -2,6 +2,7 @@
  * The Data Catalog's reads and writes over the IndexedDB of db.ts. Every write is one readwrite
  * transaction: it commits whole or aborts whole (nothing changed), and only after the commit
  * are the search index and `onChange` told. Errors are DecantErrors starting `catalog: `.
+ * About 400 lines: every catalog write, each one transaction, in one place.
  */
 import { quotedName } from '../core/quoted-name';
 import { catalogError, tableExists, tableLabel, tableMissing } from './catalog-errors';

@@ -30,7 +30,13 @@ export {
   SourceUnavailable,
 } from './table-files';
 export { addTableWithCopy, type CopyKeeper } from './add-table';
-export { athenaJsonWarning, jsonLayoutFromHead, type JsonLayout } from './json-layout';
+export {
+  athenaJsonWarning,
+  jsonLayoutFromHead,
+  jsonLayoutOfTable,
+  type JsonLayout,
+} from './json-layout';
+export { serveTable, type Attachment, type ServeDeps } from './serve-table';
 export {
   COLUMN_TYPE_CHOICES,
   MAX_DECIMAL_PRECISION,

@@ -4,6 +4,9 @@
  * lines, reads as errors or NULL rows there, though Decant reads either.
  */
 
+import type { CatalogTable } from './model';
+import { fileFromSource } from './table-files';
+
 /** `ndjson`: one object per line; `array`: `[ {…}, … ]`; `multiline`: objects over several lines. */
 export type JsonLayout = 'ndjson' | 'array' | 'multiline';
 
@@ -49,4 +52,43 @@ export function athenaJsonWarning(layout: JsonLayout | undefined): string | unde
   if (layout === 'multiline')
     return "Athena's JSON SerDe reads one JSON object per line, but these files spread objects over several lines (pretty-printed): Athena cannot read them as they are. Rewrite them as NDJSON or Parquet first (a job with this table as source and an NDJSON or Parquet target does it).";
   return undefined;
+}
+
+/** Bytes of a JSON table's first file read to tell its layout. */
+const LAYOUT_HEAD_BYTES = 64 * 1024;
+
+/**
+ * How a JSON table's first file lays out its records, read from its first 64 KiB (gunzipped when
+ * it ends in .gz); undefined when that file cannot be read here without a request (URL sources)
+ * or a click (a handle waiting for permission), or is not JSON.
+ */
+export async function jsonLayoutOfTable(t: CatalogTable): Promise<JsonLayout | undefined> {
+  const src = t.sources[0];
+  if (t.classification !== 'json' || !src || src.kind === 'url') return undefined;
+  try {
+    const file = await fileFromSource(src);
+    if (!(file instanceof Blob)) return undefined;
+    let stream = file.slice(0, LAYOUT_HEAD_BYTES).stream() as ReadableStream<Uint8Array>;
+    if (/\.gz(ip)?$/i.test(src.path))
+      stream = file.stream().pipeThrough(new DecompressionStream('gzip'));
+    const reader = stream.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    while (size < LAYOUT_HEAD_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+    void reader.cancel().catch(() => undefined);
+    const head = new Uint8Array(size);
+    let at = 0;
+    for (const c of chunks) {
+      head.set(c, at);
+      at += c.length;
+    }
+    return jsonLayoutFromHead(head.subarray(0, LAYOUT_HEAD_BYTES));
+  } catch {
+    return undefined;
+  }
 }

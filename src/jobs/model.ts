@@ -3,6 +3,8 @@
  * joined by edges, with parameters, a bookmark mode, a timeout and retries. Plain,
  * structured-cloneable JSON: no classes, no functions, no handles. Node ids are stable for the
  * life of a node (CTEs, run metrics and bookmarks are keyed by them); names are what users see.
+ * Over 400 lines on purpose: the whole job format (every node kind's options, one union) and
+ * its migrations are read together whenever the format changes.
  */
 import type { BadRowPolicy, ColumnInfo, CsvDialect } from '../core/csv/dialect';
 import { DecantError } from '../core/errors';

@@ -7,6 +7,8 @@
  * racing (a hand-over, two tabs before the lock settles) still fire each occasion once.
  *
  * I/O is injected: the clock, the firing store, `start`, and the EVENT sources' listings and state.
+ * Over 400 lines on purpose: the wake-up loop and the exactly-once rules it relies on are one
+ * piece of reasoning.
  */
 import { DecantError } from '../core/errors';
 import { conditionFiring, watches } from './conditions';

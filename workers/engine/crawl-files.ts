@@ -1,3 +1,8 @@
+/**
+ * A crawl's classification in the engine: every file read (batched by header, checked whole)
+ * into a ClassifiedFile. About 400 lines: the batching and its fall-back to one file at a time
+ * are one piece of logic.
+ */
 import type { ColumnInfo, CsvDialect } from '../../src/core/csv/dialect';
 import { classifyHead } from '../../src/core/csv/head-bytes';
 import { widenOnCastError } from '../../src/core/csv/widen-column';

@@ -1,3 +1,8 @@
+/**
+ * The engine worker's host: every call the page makes of DuckDB (files, inspection, crawls, SQL,
+ * tables, job targets), on connections kept apart. About 400 lines on purpose: it only routes
+ * each call of EngineApi to the module that does the work, so the API reads in one place.
+ */
 import * as Comlink from 'comlink';
 import type { DuckDBBindings, DuckDBRuntime } from '@duckdb/duckdb-wasm/blocking';
 import type {
