@@ -109,8 +109,8 @@ export async function stageFiles(
  * Removes what run `runId` staged under `folder` and never renamed (its tab closed while it
  * wrote), and with `published`, also the files it had already renamed to their final names
  * (`part-<runId>-…`: its tab closed midway through the renames, so the folder holds part of an
- * output that would pass for a whole one). Partition folders it leaves empty go too. A folder
- * that is not there is fine. Resolves with the number of files removed.
+ * output that would pass for a whole one). Folders it leaves empty go too. A folder that is
+ * not there is fine. Resolves with the number of files removed.
  */
 export async function removeStagedFiles(
   root: FileSystemDirectoryHandle,
@@ -149,6 +149,9 @@ export async function removeStagedFiles(
     return 0;
   }
   await walk(top);
+  // The target's folder too, when the run was all it held.
+  if (removed > 0 && (await list(top)).length === 0)
+    await root.removeEntry(folder).catch(() => undefined);
   return removed;
 }
 

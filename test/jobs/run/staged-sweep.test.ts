@@ -40,6 +40,14 @@ describe('removeStagedFiles', () => {
     expect(readdirSync(join(root, 'out')).sort()).toEqual(['k=1']);
   });
 
+  it('removes the target folder when the run was all it held', async () => {
+    const root = rootWith(FILES.slice(1));
+    expect(await removeStagedFiles(diskDirectory(root), 'out', 'jr_b', { published: true })).toBe(
+      3,
+    );
+    expect(readdirSync(root)).toEqual([]);
+  });
+
   it('is fine with a folder that is not there', async () => {
     const root = mkdtempSync(join(tmpdir(), 'decant-sweep-'));
     expect(await removeStagedFiles(diskDirectory(root), 'out', 'jr_b', { published: true })).toBe(
