@@ -12,7 +12,7 @@ export interface StoredState {
   jobRuns: { id: string; job: string; state: string; error?: string }[];
   /** `job/source` of every bookmark, sorted. */
   bookmarks: string[];
-  /** Every file in OPFS as `folder/…/name size`, sorted. */
+  /** Every file in OPFS as `folder/…/name size`, and every folder as `folder/…/`, sorted. */
   opfs: string[];
 }
 
@@ -58,8 +58,10 @@ export function storedState(page: Page): Promise<StoredState> {
     };
     const walk = async (dir: Dir, prefix: string): Promise<void> => {
       for await (const [name, h] of dir.entries()) {
-        if (h.kind === 'directory') await walk(h as Dir, `${prefix}${name}/`);
-        else opfs.push(`${prefix}${name} ${(await (h as FileSystemFileHandle).getFile()).size}`);
+        if (h.kind === 'directory') {
+          opfs.push(`${prefix}${name}/`);
+          await walk(h as Dir, `${prefix}${name}/`);
+        } else opfs.push(`${prefix}${name} ${(await (h as FileSystemFileHandle).getFile()).size}`);
       }
     };
     await walk((await navigator.storage.getDirectory()) as Dir, '');
