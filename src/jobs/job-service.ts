@@ -20,6 +20,7 @@ import { jobLockName, JobRunner } from './run/job-runner';
 import { pickTargetFolder, removeStagedFiles, targetFolderName } from './run/output';
 import type { JobCatalog, JobEngine, OutputPlaces } from './run/ports';
 import { nextFilesOf, type NextFiles } from './run/sources';
+import { partFilePrefix } from './output-files';
 
 export interface JobServiceDeps {
   db: CatalogDb;
@@ -191,7 +192,11 @@ export class JobService {
     return marked;
   }
 
-  /** Files an interrupted run staged in OPFS (hidden, never renamed) are removed. */
+  /**
+   * Files an interrupted run staged in OPFS (hidden, never renamed) are removed, and so are those
+   * it renamed before its tab closed, unless the catalog already lists them: registration comes
+   * only after every rename, so a registered output is whole.
+   */
   private async removeStaged(run: JobRun): Promise<void> {
     const version = (await this.store.listVersions(run.job)).find(
       (v) => v.version === run.jobVersion,
@@ -202,6 +207,19 @@ export class JobService {
           await this.deps.places.opfsRoot(),
           n.options.path ?? n.name,
           run.id,
+          { published: !(await this.registered(run.id, n.options.catalog)) },
         );
+  }
+
+  /** Whether the catalog table a target registers into lists a file of run `runId`. */
+  private async registered(
+    runId: string,
+    into: { database: string; table: string } | undefined,
+  ): Promise<boolean> {
+    if (!into) return false;
+    await this.deps.catalog.whenReady();
+    const table = await this.deps.catalog.getTable(into.database, into.table);
+    const prefix = partFilePrefix(runId);
+    return (table?.sources ?? []).some((s) => s.path.split('/').pop()!.startsWith(prefix));
   }
 }

@@ -45,8 +45,11 @@ export function outputExtension(f: TargetWriteFormat): string {
  * adds files next to earlier ones (Glue's append) and never overwrites them.
  */
 export function partFileName(runId: string, index: number, f: TargetWriteFormat): string {
-  return `part-${runId}-${String(index).padStart(5, '0')}${outputExtension(f)}`;
+  return `${partFilePrefix(runId)}${String(index).padStart(5, '0')}${outputExtension(f)}`;
 }
+
+/** What every file name of run `runId` starts with: `part-<run>-`. */
+export const partFilePrefix = (runId: string) => `part-${runId}-`;
 
 /** A written file, for the catalog. */
 export interface WrittenFile {

@@ -10,6 +10,7 @@ import type { CatalogDb } from '../../storage/schema';
 import { DecantError } from '../../core/errors';
 import { quotedName } from '../../core/quoted-name';
 import type { NodeId } from '../model';
+import { partFilePrefix } from '../output-files';
 import { downloadBlob } from '../../platform/download';
 import type { OutputPlaces, StagedFile } from './ports';
 
@@ -106,24 +107,36 @@ export async function stageFiles(
 
 /**
  * Removes what run `runId` staged under `folder` and never renamed (its tab closed while it
- * wrote). A folder that is not there is fine. Resolves with the number of files removed.
+ * wrote), and with `published`, also the files it had already renamed to their final names
+ * (`part-<runId>-…`: its tab closed midway through the renames, so the folder holds part of an
+ * output that would pass for a whole one). Folders it leaves empty go too. A folder that is
+ * not there is fine. Resolves with the number of files removed.
  */
 export async function removeStagedFiles(
   root: FileSystemDirectoryHandle,
   folder: string,
   runId: string,
+  opts: { published?: boolean } = {},
 ): Promise<number> {
-  const prefix = tempName(runId, '');
+  const prefixes = [tempName(runId, ''), ...(opts.published ? [partFilePrefix(runId)] : [])];
   let removed = 0;
-  const walk = async (dir: FileSystemDirectoryHandle): Promise<void> => {
-    const entries = (
-      dir as FileSystemDirectoryHandle & { entries(): AsyncIterable<[string, FileSystemHandle]> }
-    ).entries();
+  type Listable = FileSystemDirectoryHandle & {
+    entries(): AsyncIterable<[string, FileSystemHandle]>;
+  };
+  const list = async (dir: FileSystemDirectoryHandle) => {
     const names: [string, FileSystemHandle][] = [];
-    for await (const e of entries) names.push(e);
-    for (const [name, h] of names) {
-      if (h.kind === 'directory') await walk(h as FileSystemDirectoryHandle);
-      else if (name.startsWith(prefix)) {
+    for await (const e of (dir as Listable).entries()) names.push(e);
+    return names;
+  };
+  const walk = async (dir: FileSystemDirectoryHandle): Promise<void> => {
+    for (const [name, h] of await list(dir)) {
+      if (h.kind === 'directory') {
+        const before = removed;
+        await walk(h as FileSystemDirectoryHandle);
+        // A partition folder only this run's files were in.
+        if (removed > before && (await list(h as FileSystemDirectoryHandle)).length === 0)
+          await dir.removeEntry(name).catch(() => undefined);
+      } else if (prefixes.some((p) => name.startsWith(p))) {
         await dir.removeEntry(name);
         removed++;
       }
@@ -136,6 +149,9 @@ export async function removeStagedFiles(
     return 0;
   }
   await walk(top);
+  // The target's folder too, when the run was all it held.
+  if (removed > 0 && (await list(top)).length === 0)
+    await root.removeEntry(folder).catch(() => undefined);
   return removed;
 }
 

@@ -1,9 +1,11 @@
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DecantError } from '../../../src/core/errors';
 import { JobService } from '../../../src/jobs/job-service';
 import { isFinal, type JobRun } from '../../../src/jobs/run-model';
 import type { NodeEngine } from '../../support/node-engine';
 import { jobOf, node } from '../job-support';
+import { filesUnder } from './disk-handles';
 import { runWorld, startNodeEngine } from './run-support';
 
 let engine: NodeEngine;
@@ -95,5 +97,52 @@ describe('JobService', () => {
     await s.resetBookmark('nightly');
     expect((await s.bookmarks('nightly')).size).toBe(0);
     expect((await s.nextFiles(saved))[0]).toMatchObject({ skipped: 0 });
+  });
+});
+
+describe('JobService.sweepInterrupted', () => {
+  /** A run that succeeded, recorded again as RUNNING: as if its tab closed after the renames. */
+  async function interruptedAfterRenames(registered: boolean) {
+    const w = await runWorld(engine);
+    const s = new JobService({
+      db: w.cat.db,
+      engine: w.jobEngine,
+      catalog: w.catalog,
+      places: w.places,
+    });
+    const j = job({
+      nodes: job().nodes.map((n) =>
+        n.kind === 'target' && registered
+          ? { ...n, options: { ...n.options, catalog: { database: 'out', table: 'copy' } } }
+          : n,
+      ),
+    });
+    const id = await s.start(await s.save(j));
+    let run: JobRun | undefined;
+    for (let i = 0; i < 600 && !(run && isFinal(run.state)); i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      run = s.live.get(id);
+    }
+    expect(run!.state).toBe('SUCCEEDED');
+    await s.store.putRun({ ...run!, state: 'RUNNING' });
+    // Every lock free: the run's tab is gone.
+    const locks = { query: async () => ({ held: [], pending: [] }) } as unknown as LockManager;
+    const sweeper = new JobService({
+      db: w.cat.db,
+      engine: w.jobEngine,
+      catalog: w.catalog,
+      places: w.places,
+      locks,
+    });
+    expect((await sweeper.sweepInterrupted()).map((r) => r.id)).toEqual([id]);
+    return filesUnder(join(w.dir, 'opfs', 'out'));
+  }
+
+  it('removes the files an interrupted run renamed that the catalog does not list', async () => {
+    expect(await interruptedAfterRenames(false)).toEqual([]);
+  });
+
+  it('keeps them once registered (registration follows the last rename: the output is whole)', async () => {
+    expect(await interruptedAfterRenames(true)).toHaveLength(1);
   });
 });
