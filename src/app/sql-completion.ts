@@ -1,0 +1,59 @@
+/**
+ * What the SQL editor knows of the language and the catalog: DuckDB's dialect for highlighting
+ * (PostgreSQL's, which DuckDB follows, with DuckDB's own words added), and the catalog's
+ * databases, tables and columns as completions that insert each name as DuckDB reads it
+ * (readableIdent: `sales`, `"default"`, `"Sales"`, `"my table"`).
+ */
+import type { Completion } from '@codemirror/autocomplete';
+import { PostgreSQL, SQLDialect, type SQLNamespace } from '@codemirror/lang-sql';
+import { readableIdent } from '../core/sql/readable-ident';
+
+/** DuckDB's words that PostgreSQL lacks, so they are highlighted too. */
+const DUCKDB_KEYWORDS =
+  'anti asof attach columns describe detach exclude glob install lambda load macro pivot ' +
+  'pivot_longer pivot_wider positional pragma qualify replace semi struct summarize try_cast ' +
+  'unpack unpivot';
+const DUCKDB_TYPES =
+  'blob hugeint uhugeint ubigint uinteger usmallint utinyint tinyint list map struct union ' +
+  'varchar timestamp_s timestamp_ms timestamp_ns varint bitstring';
+
+/** DuckDB's SQL as CodeMirror highlights it. */
+export const DUCKDB_DIALECT: SQLDialect = SQLDialect.define({
+  ...PostgreSQL.spec,
+  keywords: `${PostgreSQL.spec.keywords ?? ''} ${DUCKDB_KEYWORDS}`,
+  types: `${PostgreSQL.spec.types ?? ''} ${DUCKDB_TYPES}`,
+});
+
+export interface CompletableTable {
+  database: string;
+  name: string;
+  columns: readonly { name: string; type: string }[];
+  partitionKeys: readonly { name: string; type: string }[];
+}
+
+function named(name: string, type: string, detail?: string): Completion {
+  const apply = readableIdent(name);
+  return apply === name ? { label: name, type, detail } : { label: name, apply, type, detail };
+}
+
+/** lang-sql reads a `.` in a key as a path step; a name's own dots are escaped. */
+const pathKey = (name: string) => name.replaceAll('.', '\\.');
+
+/**
+ * The catalog as lang-sql's schema: database → table → columns (partition keys included, as the
+ * view has them). Each completion is labelled with the name and inserts it quoted where needed.
+ */
+export function completionSchema(tables: readonly CompletableTable[]): SQLNamespace {
+  const dbs: Record<string, { self: Completion; children: Record<string, SQLNamespace> }> = {};
+  for (const t of tables) {
+    const db = (dbs[pathKey(t.database)] ??= {
+      self: named(t.database, 'namespace', 'database'),
+      children: {},
+    });
+    db.children[pathKey(t.name)] = {
+      self: named(t.name, 'type', `table in ${t.database}`),
+      children: [...t.columns, ...t.partitionKeys].map((c) => named(c.name, 'property', c.type)),
+    };
+  }
+  return dbs;
+}
