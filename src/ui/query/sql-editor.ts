@@ -51,6 +51,24 @@ const theme = EditorView.theme({
   '.cm-placeholder': { color: 'var(--muted)' },
 });
 
+/**
+ * Text typed over a selection is replaced here rather than by the browser: Chromium keeps the
+ * look of highlighted text it overwrites by adding `style` attributes, which the page's CSP
+ * refuses (a console error on every such keystroke).
+ */
+const replaceSelectionTyping = EditorView.domEventHandlers({
+  beforeinput(e, view) {
+    if (e.inputType !== 'insertText' || !e.data || view.composing) return false;
+    if (view.state.selection.ranges.every((r) => r.empty)) return false;
+    e.preventDefault();
+    view.dispatch(view.state.replaceSelection(e.data), {
+      userEvent: 'input.type',
+      scrollIntoView: true,
+    });
+    return true;
+  },
+});
+
 /** Makes the editor in `parent` (inside `root`, a shadow root: see SqlEditor.svelte). */
 export function createSqlEditor(opts: {
   parent: HTMLElement;
@@ -118,6 +136,7 @@ export function createSqlEditor(opts: {
           autocorrect: 'off',
         }),
         EditorView.lineWrapping,
+        replaceSelectionTyping,
         theme,
         EditorView.updateListener.of((u) => {
           if (u.docChanged) hooks.onChange(u.state.doc.toString());
