@@ -1,28 +1,11 @@
 /**
- * What the SQL editor knows of the language and the catalog: DuckDB's dialect for highlighting
- * (PostgreSQL's, which DuckDB follows, with DuckDB's own words added), and the catalog's
- * databases, tables and columns as completions that insert each name as DuckDB reads it
- * (readableIdent: `sales`, `"default"`, `"Sales"`, `"my table"`).
+ * What the SQL editor knows of the catalog: its databases, tables and columns as completions
+ * that insert each name as DuckDB reads it (readableIdent: `sales`, `"default"`, `"Sales"`,
+ * `"my table"`). Types only from CodeMirror, so the page loads the editor only when it is shown.
  */
 import type { Completion } from '@codemirror/autocomplete';
-import { PostgreSQL, SQLDialect, type SQLNamespace } from '@codemirror/lang-sql';
+import type { SQLNamespace } from '@codemirror/lang-sql';
 import { readableIdent } from '../core/sql/readable-ident';
-
-/** DuckDB's words that PostgreSQL lacks, so they are highlighted too. */
-const DUCKDB_KEYWORDS =
-  'anti asof attach columns describe detach exclude glob install lambda load macro pivot ' +
-  'pivot_longer pivot_wider positional pragma qualify replace semi struct summarize try_cast ' +
-  'unpack unpivot';
-const DUCKDB_TYPES =
-  'blob hugeint uhugeint ubigint uinteger usmallint utinyint tinyint list map struct union ' +
-  'varchar timestamp_s timestamp_ms timestamp_ns varint bitstring';
-
-/** DuckDB's SQL as CodeMirror highlights it. */
-export const DUCKDB_DIALECT: SQLDialect = SQLDialect.define({
-  ...PostgreSQL.spec,
-  keywords: `${PostgreSQL.spec.keywords ?? ''} ${DUCKDB_KEYWORDS}`,
-  types: `${PostgreSQL.spec.types ?? ''} ${DUCKDB_TYPES}`,
-});
 
 export interface CompletableTable {
   database: string;

@@ -2,7 +2,8 @@ import { CompletionContext, type CompletionResult } from '@codemirror/autocomple
 import { schemaCompletionSource, sql } from '@codemirror/lang-sql';
 import { EditorState } from '@codemirror/state';
 import { describe, expect, it } from 'vitest';
-import { completionSchema, DUCKDB_DIALECT } from '../../src/app/sql-completion';
+import { DUCKDB_DIALECT } from '../../src/app/duckdb-dialect';
+import { completionSchema } from '../../src/app/sql-completion';
 
 const tables = [
   {

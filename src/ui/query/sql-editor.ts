@@ -16,7 +16,7 @@ import {
   lineNumbers,
   placeholder,
 } from '@codemirror/view';
-import { DUCKDB_DIALECT } from '../../app/sql-completion';
+import { DUCKDB_DIALECT } from '../../app/duckdb-dialect';
 
 export interface SqlEditorHooks {
   /** The text changed (typed, pasted, inserted). */
