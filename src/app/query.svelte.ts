@@ -3,22 +3,81 @@ import type { EngineClient } from '../engine/client';
 import type { SqlResult } from '../engine/protocol';
 import { gridFromIpc } from '../engine/preview';
 import type { Row } from '../core/rows/row-window';
+import { csvFromResult } from './query-export';
+import { historyWith, type QueryDraft, type QueryHistoryStore } from './query-history';
 
-/** The SQL console: one statement runs at a time; its result stays in the engine for paging. */
+export interface QueryConsoleOptions {
+  /** Runs before each statement, e.g. waiting until every catalog table is served. */
+  beforeRun?: () => Promise<unknown>;
+  /** Where every statement run is recorded (none: not kept). */
+  history?: QueryHistoryStore;
+  /** Where the text being edited is kept; its text is the console's first `sql`. */
+  draft?: QueryDraft;
+}
+
+/**
+ * The SQL console: one statement runs at a time; its result stays in the engine for paging.
+ * Every statement run goes into the history (newest first); the text is kept as it is edited.
+ */
 export class QueryConsole {
   sql = $state('');
   result = $state.raw<SqlResult | null>(null);
   error = $state.raw<DecantError | null>(null);
   running = $state(false);
+  /** Statements run, newest first. */
+  history = $state.raw<string[]>([]);
+  /** Why the history could not be read or written; '' when it can. */
+  historyProblem = $state('');
+  exporting = $state(false);
   private engine: EngineClient;
-
-  /** Runs before each statement, e.g. waiting until every catalog table is served. */
   private readonly beforeRun: () => Promise<unknown>;
+  private readonly store?: QueryHistoryStore;
+  private readonly draft?: QueryDraft;
+  /** The history entry the editor shows while browsing with Up/Down; -1 when not browsing. */
+  private recalled = -1;
 
-  constructor(engine: EngineClient, initialSql = '', beforeRun = () => Promise.resolve()) {
+  constructor(engine: EngineClient, options: QueryConsoleOptions = {}) {
     this.engine = engine;
-    this.sql = initialSql;
-    this.beforeRun = beforeRun;
+    this.beforeRun = options.beforeRun ?? (() => Promise.resolve());
+    this.store = options.history;
+    this.draft = options.draft;
+    this.sql = this.draft?.load() ?? '';
+  }
+
+  /** Reads the stored history. */
+  async loadHistory(): Promise<void> {
+    if (!this.store) return;
+    try {
+      this.history = await this.store.list();
+    } catch (e) {
+      this.historyProblem = `query: history cannot be read: ${String(e)}`;
+    }
+  }
+
+  /** The user's text changed: kept as the draft. */
+  edit(sql: string): void {
+    if (sql === this.sql) return;
+    this.sql = sql;
+    if (sql !== this.history[this.recalled]) this.recalled = -1;
+    this.draft?.save(sql);
+  }
+
+  /**
+   * For Up (`step` 1: older) and Down (`step` -1: newer) in the editor: the history entry next to
+   * the one shown. Undefined when there is none that way; newer than the newest is '' (empty).
+   */
+  recall(step: 1 | -1): string | undefined {
+    const at = this.recalled + step;
+    if (at < -1 || at >= this.history.length) return undefined;
+    this.recalled = at;
+    return at === -1 ? '' : this.history[at];
+  }
+
+  /** Whether Up/Down would browse the history now: the editor is empty or shows a recalled entry. */
+  get browsing(): boolean {
+    return (
+      this.sql.trim() === '' || (this.recalled >= 0 && this.sql === this.history[this.recalled])
+    );
   }
 
   async run(): Promise<void> {
@@ -26,14 +85,32 @@ export class QueryConsole {
     this.running = true;
     this.error = null;
     const previous = this.result;
+    const sql = this.sql;
+    this.remember(sql);
     try {
       await this.beforeRun();
-      this.result = await this.engine.runSql(this.sql);
+      this.result = await this.engine.runSql(sql);
       if (previous?.resultId) void this.engine.dropResult(previous.resultId).catch(() => undefined);
     } catch (e) {
       this.error = e instanceof DecantError ? e : new DecantError(String(e));
     } finally {
       this.running = false;
+    }
+  }
+
+  /** The current result as CSV: a header line, then every row (values as the grid shows them). */
+  async exportCsv(): Promise<Blob> {
+    const r = this.result;
+    if (!r || r.kind !== 'rows') throw new DecantError('query: there is no result to export');
+    this.exporting = true;
+    try {
+      const columns = r.columns.map((c) => c.name);
+      if (!r.resultId) return await csvFromResult(columns, 0, () => Promise.reject());
+      return await csvFromResult(columns, r.rowCount, (offset, limit) =>
+        this.engine.page(r.resultId, offset, limit),
+      );
+    } finally {
+      this.exporting = false;
     }
   }
 
@@ -43,4 +120,18 @@ export class QueryConsole {
     if (!r?.resultId) return [];
     return gridFromIpc(await this.engine.page(r.resultId, offset, limit), limit).rows;
   };
+
+  /** Records `sql` first in the history, shown at once and stored in the background. */
+  private remember(sql: string): void {
+    this.recalled = -1;
+    this.history = historyWith(this.history, sql);
+    if (!this.store) return;
+    this.store.add(sql).then(
+      (stored) => {
+        this.history = stored;
+        this.historyProblem = '';
+      },
+      (e: unknown) => (this.historyProblem = `query: history cannot be saved: ${String(e)}`),
+    );
+  }
 }

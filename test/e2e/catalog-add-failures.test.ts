@@ -161,7 +161,7 @@ describe('Query chips', () => {
     await page.getByTestId('sql-editor').fill('SELECT count(*) FROM ');
     await page.getByTestId('sql-editor').press('End');
     await chips.filter({ hasText: '"default".events' }).click();
-    expect(await page.getByTestId('sql-editor').inputValue()).toBe(
+    expect(await page.getByTestId('sql-editor').innerText()).toBe(
       'SELECT count(*) FROM "default".events',
     );
     await page.getByTestId('run-sql').click();
