@@ -1,96 +1,18 @@
-import type { BadRowPolicy, ColumnInfo } from '../core/csv/dialect';
+import type { BadRowPolicy } from '../core/csv/dialect';
 import { DecantError } from '../core/errors';
 import { parquetNameFromFileName } from '../core/format';
 import { widenOnCastError } from '../core/csv/widen-column';
-import type { ConvertProgress, EngineClient } from '../engine/client';
-import type { CsvInspection, FileTableInspection, ParquetCompression } from '../engine/protocol';
-import { gridFromIpc, type PreviewGrid } from '../engine/preview';
+import type { EngineClient } from '../engine/client';
+import type { ParquetCompression } from '../engine/protocol';
+import { gridFromIpc } from '../engine/preview';
 import type { DroppedFile } from '../platform/dropped-files';
 import { downloadUrl } from '../platform/download';
+import { FileEntry } from './file-entry.svelte';
+import { outNameOf } from './file-kinds';
 import type { CardShelf, ConvertTarget, KeptCard } from './kept-cards';
 
-/** What Quick convert reads, by the file's name; anything else is refused with a reason. */
-export type FileKind = 'csv' | 'json' | 'parquet';
-const KINDS: [RegExp, FileKind][] = [
-  [/\.(csv|tsv|txt|tab|psv|dat)(\.gz|\.gzip)?$/i, 'csv'],
-  [/\.(json|ndjson|jsonl)(\.gz|\.gzip)?$/i, 'json'],
-  [/\.parquet$/i, 'parquet'],
-];
-
-export function fileKindOf(name: string): FileKind | null {
-  return KINDS.find(([re]) => re.test(name))?.[1] ?? null;
-}
-
-/** `orders.ndjson.gz` → `orders.csv` (Parquet → CSV), `orders.parquet` for the rest. */
-export function outNameOf(name: string, target: ConvertTarget): string {
-  if (target === 'parquet' && fileKindOf(name) === 'csv') return parquetNameFromFileName(name);
-  const base = name.replace(/\.(gz|gzip)$/i, '').replace(/\.(json|ndjson|jsonl|parquet)$/i, '');
-  return `${base || 'data'}.${target}`;
-}
-
-export type EntryState =
-  | { kind: 'inspecting' }
-  | { kind: 'failed'; error: DecantError }
-  | { kind: 'ready' }
-  | { kind: 'queued' }
-  | { kind: 'converting'; progress: ConvertProgress }
-  | {
-      kind: 'done';
-      /** What was written: Parquet (of `codec`), or CSV (Parquet → CSV). */
-      format: ConvertTarget;
-      url: string;
-      outName: string;
-      codec: ParquetCompression;
-      rows: number;
-      bytes: number;
-      ms: number;
-      rowGroups: number;
-      skipped: number;
-    }
-  | { kind: 'cancelled' };
-
-let nextId = 0;
-
-/** One dropped file: what was found in it, and how its conversion went. */
-export class FileEntry {
-  readonly id = `${++nextId}`;
-  readonly file: File;
-  /** Present when the browser granted a File System Access handle (Chromium drops). */
-  readonly handle?: FileSystemFileHandle;
-  readonly kind: FileKind | null;
-  state = $state.raw<EntryState>({ kind: 'inspecting' });
-  /** CSV files only: the dialect found (JSON and Parquet have `fileTable`). */
-  inspection = $state.raw<CsvInspection | null>(null);
-  /** JSON and Parquet files: schema, exact count and first rows, the file read whole. */
-  fileTable = $state.raw<Omit<FileTableInspection, 'preview'> | null>(null);
-  /** Parquet files may become CSV; everything else becomes Parquet. */
-  target = $state<ConvertTarget>('parquet');
-  /** The card as kept for the next visit; null until kept (or when it could not be). */
-  kept: KeptCard | null = null;
-  /** Why the card will not be there after a reload, when keeping it failed. */
-  keptProblem = $state.raw<string | null>(null);
-  /** The last conversion before a reload (its download is gone). */
-  previous = $state.raw<KeptCard['result'] | null>(null);
-  preview = $state.raw<PreviewGrid | null>(null);
-  /** Columns as they will be written; widened from the inspection when a later row disagrees. */
-  columns = $state.raw<ColumnInfo[]>([]);
-  notes = $state.raw<string[]>([]);
-  badRows = $state<BadRowPolicy>('error');
-  controller: AbortController | null = null;
-
-  constructor(dropped: DroppedFile, kept?: KeptCard) {
-    this.file = dropped.file;
-    this.handle = dropped.handle;
-    this.kind = fileKindOf(dropped.file.name);
-    if (kept) {
-      this.kept = kept;
-      this.badRows = kept.badRows;
-      this.target = kept.target;
-      this.previous = kept.result ?? null;
-    }
-  }
-}
-
+export { FileEntry, type EntryState } from './file-entry.svelte';
+export { fileKindOf, outNameOf, type FileKind } from './file-kinds';
 /** The Quick convert screen's state: files in, Parquet out, one file at a time. */
 export class QuickConvert {
   entries = $state.raw<FileEntry[]>([]);
@@ -125,11 +47,11 @@ export class QuickConvert {
     } catch {
       return; // No storage: the storage banner says why; the page works without kept cards.
     }
-    const known = new Set(this.entries.map((e) => e.kept?.id));
+    const known = this.entries.map((e) => e.kept?.id);
     const back: FileEntry[] = [];
     const lost: string[] = [];
     for (const { card, file } of kept) {
-      if (known.has(card.id)) continue;
+      if (known.includes(card.id)) continue;
       if (file) back.push(new FileEntry({ file }, card));
       else {
         lost.push(card.name);
