@@ -24,6 +24,8 @@ export class QuickConvert {
   lost = $state.raw<string[]>([]);
   private engine: EngineClient;
   private shelf: CardShelf | null;
+  /** A card kept while the kept ones are listed would come back twice: keeping waits for this. */
+  private restoring: Promise<void> = Promise.resolve();
 
   /** Without a shelf, cards last until the page closes. */
   constructor(engine: EngineClient, shelf: CardShelf | null = null) {
@@ -39,7 +41,12 @@ export class QuickConvert {
   }
 
   /** Brings back the cards kept before a reload, each read again from its copy. */
-  async restore(): Promise<void> {
+  restore(): Promise<void> {
+    this.restoring = this.restoreKept();
+    return this.restoring;
+  }
+
+  private async restoreKept(): Promise<void> {
     if (!this.shelf) return;
     let kept: Awaited<ReturnType<CardShelf['list']>>;
     try {
@@ -66,6 +73,7 @@ export class QuickConvert {
   /** Keeps a copy of the file and its card; a failure is said on the card, nothing else. */
   private async keep(e: FileEntry): Promise<void> {
     if (!this.shelf || !e.kind) return;
+    await this.restoring;
     const id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
     const card: KeptCard = {
       id,
