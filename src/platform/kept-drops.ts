@@ -1,17 +1,15 @@
 /**
  * Quick convert's copies of dropped files in the Origin Private File System, so its cards can be
  * converted again after a reload (a dropped File cannot be read once the page is gone). They
- * live in a folder of their own under Decant's copies, which the crawler's orphan sweep and the
- * crawler's OPFS sources do not list: Quick convert removes its own copies.
+ * live in a folder of their own, apart from the catalog's copies (whose orphans the crawler
+ * sweeps) and not offered as a crawler source: Quick convert removes its own copies.
  */
 
-const ROOT = 'decant-files';
-const FOLDER = 'quick-convert';
+export const KEPT_DROPS_FOLDER = 'decant-quick-convert';
 
 async function dir(): Promise<FileSystemDirectoryHandle> {
   const root = await navigator.storage.getDirectory();
-  const files = await root.getDirectoryHandle(ROOT, { create: true });
-  return files.getDirectoryHandle(FOLDER, { create: true });
+  return root.getDirectoryHandle(KEPT_DROPS_FOLDER, { create: true });
 }
 
 /**

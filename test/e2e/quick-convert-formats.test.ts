@@ -49,13 +49,29 @@ async function convertAndDownload(fileName: string, outName: string): Promise<st
 function keptCopies(): Promise<string[]> {
   return app.page.evaluate(async () => {
     const root = await navigator.storage.getDirectory();
-    const files = await root.getDirectoryHandle('decant-files', { create: true });
-    const dir = (await files.getDirectoryHandle('quick-convert', {
+    const dir = (await root.getDirectoryHandle('decant-quick-convert', {
       create: true,
     })) as FileSystemDirectoryHandle & { keys(): AsyncIterable<string> };
     const out: string[] = [];
     for await (const k of dir.keys()) out.push(k);
     return out.sort();
+  });
+}
+
+/** How many entries the catalog's copies folder holds (0 when it does not exist). */
+function catalogCopies(): Promise<number> {
+  return app.page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    try {
+      const dir = (await root.getDirectoryHandle('decant-files')) as FileSystemDirectoryHandle & {
+        keys(): AsyncIterable<string>;
+      };
+      let n = 0;
+      for await (const _ of dir.keys()) n++;
+      return n;
+    } catch {
+      return 0;
+    }
   });
 }
 
@@ -116,6 +132,8 @@ describe('Quick convert: JSON, NDJSON and Parquet, kept across reloads', () => {
   it('after a reload the cards are back and convert; Remove deletes the kept copy', async () => {
     const { page } = app;
     expect((await keptCopies()).length).toBe(4);
+    // Apart from the catalog's copies, which the crawler's orphan sweep would remove.
+    expect(await catalogCopies()).toBe(0);
     await page.reload();
     for (const f of ['people.json', 'orders.ndjson', 'many.parquet'])
       expect(await settled(page, f, ['ready', 'failed'], 120_000)).toBe('ready');
