@@ -1,58 +1,18 @@
-import type { BadRowPolicy, ColumnInfo } from '../core/csv/dialect';
+import type { BadRowPolicy } from '../core/csv/dialect';
 import { DecantError } from '../core/errors';
 import { parquetNameFromFileName } from '../core/format';
 import { widenOnCastError } from '../core/csv/widen-column';
-import type { ConvertProgress, EngineClient } from '../engine/client';
-import type { CsvInspection, ParquetCompression } from '../engine/protocol';
-import { gridFromIpc, type PreviewGrid } from '../engine/preview';
+import type { EngineClient } from '../engine/client';
+import type { ParquetCompression } from '../engine/protocol';
+import { gridFromIpc } from '../engine/preview';
 import type { DroppedFile } from '../platform/dropped-files';
 import { downloadUrl } from '../platform/download';
+import { FileEntry } from './file-entry.svelte';
+import { outNameOf } from './file-kinds';
+import type { CardShelf, ConvertTarget, KeptCard } from './kept-cards';
 
-/** Extensions Quick convert reads; anything else is refused with a reason before the engine sees it. */
-const TEXT_FILE = /\.(csv|tsv|txt|tab|psv|dat)(\.gz|\.gzip)?$/i;
-
-export type EntryState =
-  | { kind: 'inspecting' }
-  | { kind: 'failed'; error: DecantError }
-  | { kind: 'ready' }
-  | { kind: 'queued' }
-  | { kind: 'converting'; progress: ConvertProgress }
-  | {
-      kind: 'done';
-      url: string;
-      outName: string;
-      codec: ParquetCompression;
-      rows: number;
-      bytes: number;
-      ms: number;
-      rowGroups: number;
-      skipped: number;
-    }
-  | { kind: 'cancelled' };
-
-let nextId = 0;
-
-/** One dropped file: what was found in it, and how its conversion went. */
-export class FileEntry {
-  readonly id = `${++nextId}`;
-  readonly file: File;
-  /** Present when the browser granted a File System Access handle (Chromium drops). */
-  readonly handle?: FileSystemFileHandle;
-  state = $state.raw<EntryState>({ kind: 'inspecting' });
-  inspection = $state.raw<CsvInspection | null>(null);
-  preview = $state.raw<PreviewGrid | null>(null);
-  /** Columns as they will be written; widened from the inspection when a later row disagrees. */
-  columns = $state.raw<ColumnInfo[]>([]);
-  notes = $state.raw<string[]>([]);
-  badRows = $state<BadRowPolicy>('error');
-  controller: AbortController | null = null;
-
-  constructor(dropped: DroppedFile) {
-    this.file = dropped.file;
-    this.handle = dropped.handle;
-  }
-}
-
+export { FileEntry, type EntryState } from './file-entry.svelte';
+export { fileKindOf, outNameOf, type FileKind } from './file-kinds';
 /** The Quick convert screen's state: files in, Parquet out, one file at a time. */
 export class QuickConvert {
   entries = $state.raw<FileEntry[]>([]);
@@ -60,26 +20,116 @@ export class QuickConvert {
   /** Download each file as soon as it is converted. */
   autoDownload = $state(true);
   busy = $state(false);
+  /** Kept cards that could not be read back (their copy is gone), for a notice. */
+  lost = $state.raw<string[]>([]);
   private engine: EngineClient;
+  private shelf: CardShelf | null;
+  /** A card kept while the kept ones are listed would come back twice: keeping waits for this. */
+  private restoring: Promise<void> = Promise.resolve();
 
-  constructor(engine: EngineClient) {
+  /** Without a shelf, cards last until the page closes. */
+  constructor(engine: EngineClient, shelf: CardShelf | null = null) {
     this.engine = engine;
+    this.shelf = shelf;
   }
 
   /** Adds files and inspects each; never throws: every problem lands on its entry. */
   async add(files: Iterable<DroppedFile>): Promise<void> {
     const added = [...files].map((f) => new FileEntry(f));
     this.entries = [...this.entries, ...added];
-    await Promise.all(added.map((e) => this.register(e)));
+    await Promise.all(added.map((e) => Promise.all([this.register(e), this.keep(e)])));
+  }
+
+  /** Brings back the cards kept before a reload, each read again from its copy. */
+  restore(): Promise<void> {
+    this.restoring = this.restoreKept();
+    return this.restoring;
+  }
+
+  private async restoreKept(): Promise<void> {
+    if (!this.shelf) return;
+    let kept: Awaited<ReturnType<CardShelf['list']>>;
+    try {
+      kept = await this.shelf.list();
+    } catch {
+      return; // No storage: the storage banner says why; the page works without kept cards.
+    }
+    const known = this.entries.map((e) => e.kept?.id);
+    const back: FileEntry[] = [];
+    const lost: string[] = [];
+    for (const { card, file } of kept) {
+      if (known.includes(card.id)) continue;
+      if (file) back.push(new FileEntry({ file }, card));
+      else {
+        lost.push(card.name);
+        void this.shelf.remove(card).catch(() => undefined);
+      }
+    }
+    this.lost = lost;
+    this.entries = [...back, ...this.entries];
+    await Promise.all(back.map((e) => this.register(e)));
+  }
+
+  /** Keeps a copy of the file and its card; a failure is said on the card, nothing else. */
+  private async keep(e: FileEntry): Promise<void> {
+    if (!this.shelf || !e.kind) return;
+    await this.restoring;
+    const id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+    const card: KeptCard = {
+      id,
+      name: e.file.name,
+      size: e.file.size,
+      lastModified: e.file.lastModified,
+      addedAt: Date.now(),
+      copy: `${id}-${e.file.name.replace(/[^\w.-]+/g, '_')}`,
+      badRows: e.badRows,
+      target: e.target,
+    };
+    try {
+      await this.shelf.keep(card, e.file);
+      // Removed while it was being copied: the copy goes too.
+      if (!this.entries.includes(e)) return void (await this.shelf.remove(card));
+      e.kept = card;
+      await this.saveCard(e);
+    } catch (err) {
+      e.keptProblem = `Not kept for the next visit: ${asDecantError(err).message}`;
+    }
+  }
+
+  /** Saves the card's options, what was found and the last result; failures are said on it. */
+  private async saveCard(e: FileEntry, result?: KeptCard['result']): Promise<void> {
+    if (!this.shelf || !e.kept) return;
+    const found = e.inspection ?? e.fileTable;
+    const card: KeptCard = {
+      ...e.kept,
+      badRows: e.badRows,
+      target: e.target,
+      summary: found
+        ? { columns: [...e.columns], rowCount: found.rowCount, notes: [...e.notes] }
+        : e.kept.summary,
+      result: result ?? e.kept.result,
+    };
+    try {
+      await this.shelf.update($state.snapshot(card) as KeptCard);
+      e.kept = card;
+    } catch (err) {
+      e.keptProblem = `Not saved for the next visit: ${asDecantError(err).message}`;
+    }
+  }
+
+  /** Parquet → CSV or Parquet; other files always become Parquet. */
+  async setTarget(e: FileEntry, target: ConvertTarget): Promise<void> {
+    e.target = e.kind === 'parquet' ? target : 'parquet';
+    await this.saveCard(e);
   }
 
   private async register(e: FileEntry): Promise<void> {
-    if (!TEXT_FILE.test(e.file.name)) {
+    if (!e.kind) {
       e.state = {
         kind: 'failed',
         error: new DecantError(
-          `csv: "${e.file.name}" is not a delimited text file by its name; Quick convert reads ` +
-            '.csv, .tsv, .txt (optionally .gz)',
+          `convert: "${e.file.name}" is not a file Quick convert reads by its name: it reads ` +
+            '.csv, .tsv, .txt (optionally .gz), .json, .ndjson, .jsonl and .parquet',
           { code: 'binary' },
         ),
       };
@@ -95,6 +145,7 @@ export class QuickConvert {
 
   /** (Re)reads a file's dialect and preview, e.g. after the user picked a bad-row policy. */
   async inspect(e: FileEntry): Promise<void> {
+    if (e.kind === 'json' || e.kind === 'parquet') return this.load(e, e.kind);
     e.state = { kind: 'inspecting' };
     try {
       const found = await this.engine.inspect(e.id, { badRows: e.badRows });
@@ -103,6 +154,23 @@ export class QuickConvert {
       e.notes = found.notes;
       e.preview = gridFromIpc(found.preview);
       e.state = { kind: 'ready' };
+      await this.saveCard(e);
+    } catch (err) {
+      e.state = { kind: 'failed', error: asDecantError(err) };
+    }
+  }
+
+  /** Reads a JSON or Parquet file whole in the engine: its schema, count and first rows. */
+  private async load(e: FileEntry, kind: 'json' | 'parquet'): Promise<void> {
+    e.state = { kind: 'inspecting' };
+    try {
+      const { preview, ...found } = await this.engine.loadFileTable(e.id, kind);
+      e.fileTable = found;
+      e.columns = found.columns;
+      e.notes = found.notes;
+      e.preview = gridFromIpc(preview);
+      e.state = { kind: 'ready' };
+      await this.saveCard(e);
     } catch (err) {
       e.state = { kind: 'failed', error: asDecantError(err) };
     }
@@ -127,6 +195,7 @@ export class QuickConvert {
    * column is read as text instead and the conversion starts again, with a note saying where.
    */
   async convert(e: FileEntry): Promise<void> {
+    if (e.kind === 'json' || e.kind === 'parquet') return this.convertFileTable(e);
     const found = e.inspection;
     if (!found || this.busy) {
       if (found && this.busy) e.state = { kind: 'queued' };
@@ -162,6 +231,7 @@ export class QuickConvert {
           const url = URL.createObjectURL(out.encode.blob);
           e.state = {
             kind: 'done',
+            format: 'parquet',
             url,
             outName,
             codec,
@@ -172,6 +242,7 @@ export class QuickConvert {
             skipped: out.scan.rowsSkipped,
           };
           if (this.autoDownload) downloadUrl(url, outName);
+          await this.saveDone(e);
           return;
         } catch (err) {
           const error = asDecantError(err);
@@ -190,6 +261,74 @@ export class QuickConvert {
     }
   }
 
+  /** A JSON or Parquet file, read by `load`, streamed to the encoder as Parquet or CSV. */
+  private async convertFileTable(e: FileEntry): Promise<void> {
+    const found = e.fileTable;
+    if (!found || this.busy) {
+      if (found && this.busy) e.state = { kind: 'queued' };
+      return;
+    }
+    this.busy = true;
+    const controller = new AbortController();
+    e.controller = controller;
+    const started = performance.now();
+    const target = e.kind === 'parquet' ? e.target : 'parquet';
+    const codec = this.compression;
+    e.state = {
+      kind: 'converting',
+      progress: { bytesRead: 0, bytesTotal: 0, rowsRead: 0, rowsWritten: 0, bytesWritten: 0 },
+    };
+    try {
+      const out = await this.engine.convertFileTable(
+        e.id,
+        target === 'csv'
+          ? { kind: 'csv', delimiter: ',', quote: '"', header: true, compression: 'none' }
+          : { kind: 'parquet', compression: codec },
+        (progress) => {
+          if (e.state.kind === 'converting') e.state = { kind: 'converting', progress };
+        },
+        controller.signal,
+      );
+      const outName = outNameOf(e.file.name, target);
+      const url = URL.createObjectURL(out.blob);
+      e.state = {
+        kind: 'done',
+        format: target,
+        url,
+        outName,
+        codec: target === 'csv' ? 'none' : codec,
+        rows: out.rowsWritten,
+        bytes: out.blob.size,
+        ms: performance.now() - started,
+        rowGroups: out.rowGroups ?? 0,
+        skipped: 0,
+      };
+      if (this.autoDownload) downloadUrl(url, outName);
+      await this.saveDone(e);
+    } catch (err) {
+      const error = asDecantError(err);
+      e.state = error.code === 'cancelled' ? { kind: 'cancelled' } : { kind: 'failed', error };
+    } finally {
+      e.controller = null;
+      this.busy = false;
+      const next = this.entries.find((x) => x.state.kind === 'queued');
+      if (next) void this.convert(next);
+    }
+  }
+
+  private async saveDone(e: FileEntry): Promise<void> {
+    const s = e.state;
+    if (s.kind !== 'done') return;
+    e.previous = null;
+    await this.saveCard(e, {
+      target: s.format,
+      codec: s.codec,
+      rows: s.rows,
+      bytes: s.bytes,
+      at: Date.now(),
+    });
+  }
+
   cancel(e: FileEntry): void {
     if (e.state.kind === 'queued') e.state = { kind: 'cancelled' };
     e.controller?.abort();
@@ -199,7 +338,11 @@ export class QuickConvert {
     this.cancel(e);
     if (e.state.kind === 'done') URL.revokeObjectURL(e.state.url);
     this.entries = this.entries.filter((x) => x !== e);
+    if (e.kind === 'json' || e.kind === 'parquet')
+      await this.engine.dropFileTable(e.id).catch(() => undefined);
     await this.engine.removeFile(e.id).catch(() => undefined);
+    // The copy kept for the next visit goes with the card.
+    if (e.kept && this.shelf) await this.shelf.remove(e.kept).catch(() => undefined);
   }
 }
 

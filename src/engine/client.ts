@@ -26,6 +26,7 @@ export type JobOutputFormat =
   | Extract<TextEncodeOptions, { kind: 'csv' }>
   | { kind: 'ndjson'; compression: 'none' | 'gzip' };
 type ParquetCompressionName = EncodeOptions['compression'];
+type CsvEncodeOptions = Extract<TextEncodeOptions, { kind: 'csv' }>;
 
 export interface JobTargetProgress {
   /** Files finished, of `plan.parts.length`. */
@@ -52,7 +53,14 @@ export interface ConvertOutcome {
 
 /** Calls of EngineApi that only the operations below make (they take a task id and ports). */
 type InternalCall =
-  'init' | 'scan' | 'cancel' | 'crawlFiles' | 'prepareJobTarget' | 'streamJobPart' | 'endJobTarget';
+  | 'init'
+  | 'scan'
+  | 'cancel'
+  | 'crawlFiles'
+  | 'prepareJobTarget'
+  | 'streamJobPart'
+  | 'endJobTarget'
+  | 'scanFileTable';
 const INTERNAL = new Set<string>([
   'init',
   'scan',
@@ -61,6 +69,7 @@ const INTERNAL = new Set<string>([
   'prepareJobTarget',
   'streamJobPart',
   'endJobTarget',
+  'scanFileTable',
 ]);
 
 /**
@@ -141,6 +150,55 @@ class EngineOperations {
         );
       }
       return { scan: s, encode: e };
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /**
+   * Converts a file read by loadFileTable (JSON or Parquet) to Parquet or CSV, streamed from the
+   * engine to the encoder like `convert`. Rows read and rows encoded must agree (code
+   * 'row-mismatch'); `signal` cancels (code 'cancelled').
+   */
+  async convertFileTable(
+    fileId: string,
+    format: { kind: 'parquet'; compression: ParquetCompressionName } | CsvEncodeOptions,
+    onProgress: (p: ConvertProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<{ scan: ScanResult; blob: Blob; rowsWritten: number; rowGroups?: number }> {
+    const taskId = this.#taskId();
+    const channel = new MessageChannel();
+    let scanP: ScanProgress = { bytesRead: 0, bytesTotal: 0, rowsRead: 0 };
+    let encP: EncodeProgress = { rowsWritten: 0, bytesWritten: 0 };
+    const report = () => onProgress({ ...scanP, ...encP });
+    const onAbort = () => void this.#engine.cancel(taskId);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const port = Comlink.transfer(channel.port2, [channel.port2]);
+      const onEncode = Comlink.proxy((p: EncodeProgress) => ((encP = p), report()));
+      const encoding: Promise<{ blob: Blob; rowsWritten: number; rowGroups?: number }> =
+        format.kind === 'parquet'
+          ? this.#parquet.encode(port, { compression: format.compression }, onEncode)
+          : this.#parquet.encodeText(port, format, onEncode);
+      const scanning = this.#engine.scanFileTable(
+        taskId,
+        fileId,
+        Comlink.transfer(channel.port1, [channel.port1]),
+        Comlink.proxy((p: ScanProgress) => ((scanP = p), report())),
+        format.kind === 'parquet' ? 'parquet' : 'text',
+      );
+      const [scan, encode] = await Promise.allSettled([scanning, encoding]);
+      if (scan.status === 'rejected') throw scan.reason;
+      if (encode.status === 'rejected') throw encode.reason;
+      const e = encode.value;
+      const inFooter = 'rowsInFooter' in e ? (e as EncodeResult).rowsInFooter : e.rowsWritten;
+      if (scan.value.rowsRead !== e.rowsWritten || inFooter !== e.rowsWritten)
+        throw new DecantError(
+          `convert: rows read (${scan.value.rowsRead}) and written (${e.rowsWritten}) disagree; ` +
+            'the file was not saved',
+          { code: 'row-mismatch' },
+        );
+      return { scan: scan.value, blob: e.blob, rowsWritten: e.rowsWritten, rowGroups: e.rowGroups };
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }

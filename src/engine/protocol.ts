@@ -174,6 +174,13 @@ export interface FileSchema {
   notes: string[];
 }
 
+/** A JSON or Parquet file read whole for Quick convert: its schema, with its first rows. */
+export interface FileTableInspection extends FileSchema {
+  /** First 100 rows as an Arrow IPC stream (transferred). */
+  preview: Uint8Array;
+  elapsedMs: number;
+}
+
 /** One file a crawl asks the engine to classify. */
 export interface CrawlRequest {
   path: string;
@@ -444,6 +451,28 @@ export interface EngineApi {
   ): Promise<{ rows: number }>;
   /** Drops a target's temporary table and connection; unknown ids are ignored. */
   endJobTarget(taskId: string): Promise<void>;
+
+  /**
+   * Quick convert's JSON and Parquet reader: reads a registered file whole into an internal
+   * table (JSON: every record checked; Parquet: a row group at a time) and returns its schema,
+   * exact row count and first rows. Rejects with `json: "name": line n, column c: …` or
+   * `parquet: "name": row group g of n: …` errors, like inspectJson and inspectParquet.
+   */
+  loadFileTable(fileId: string, kind: 'json' | 'parquet'): Promise<FileTableInspection>;
+  /**
+   * Streams a loaded file's rows into `port` (to the encoder) with backpressure; `as` 'text'
+   * (default 'parquet') sends DuckDB's text of types the text encoder cannot print (dates…).
+   * `cancel(taskId)` stops it (code 'cancelled').
+   */
+  scanFileTable(
+    taskId: string,
+    fileId: string,
+    port: MessagePort,
+    onProgress: (p: ScanProgress) => void,
+    as?: 'parquet' | 'text',
+  ): Promise<ScanResult>;
+  /** Drops what loadFileTable read; unknown ids are ignored. */
+  dropFileTable(fileId: string): Promise<void>;
 }
 
 export interface ParquetApi {

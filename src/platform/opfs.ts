@@ -3,6 +3,8 @@
  * handle across reloads (plain <input> uploads, browsers without File System Access).
  */
 
+import { KEPT_DROPS_FOLDER } from './kept-drops';
+
 const ROOT = 'decant-files';
 
 async function dir(): Promise<FileSystemDirectoryHandle> {
@@ -53,7 +55,8 @@ export async function storageUse(): Promise<StorageUse> {
 
 /**
  * Folders at the top of this origin's private file system that a crawler can read (files kept
- * in the browser by the user or by jobs); Decant's own copies are not among them.
+ * in the browser by the user or by jobs); Decant's own copies (the catalog's, Quick convert's)
+ * are not among them.
  */
 export async function listOpfsFolders(): Promise<FileSystemDirectoryHandle[]> {
   const root = (await navigator.storage.getDirectory()) as FileSystemDirectoryHandle & {
@@ -61,7 +64,8 @@ export async function listOpfsFolders(): Promise<FileSystemDirectoryHandle[]> {
   };
   const out: FileSystemDirectoryHandle[] = [];
   for await (const h of root.values())
-    if (h.kind === 'directory' && h.name !== ROOT) out.push(h as FileSystemDirectoryHandle);
+    if (h.kind === 'directory' && h.name !== ROOT && h.name !== KEPT_DROPS_FOLDER)
+      out.push(h as FileSystemDirectoryHandle);
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 

@@ -14,6 +14,7 @@ import type {
   CsvInspection,
   EngineApi,
   FileSchema,
+  FileTableInspection,
   InspectOptions,
   JobStreamProgress,
   JobTargetPlan,
@@ -35,6 +36,7 @@ import { castFailures } from './cast-failures';
 import { columnStatistics } from './column-statistics';
 import { crawlRequests } from './crawl-requests';
 import { classifyCsvCustom } from './custom-csv';
+import { FileTables } from './file-tables';
 import { inspectCsv, type CsvSource } from './inspect-csv';
 import { inspectJson, jsonTooLarge, MAX_JSON_BYTES } from './inspect-json';
 import { inspectParquet } from './inspect-parquet';
@@ -111,6 +113,8 @@ export class EngineHost implements EngineApi {
   private cancelled = new Set<string>();
   /** Job targets between prepareJobTarget and endJobTarget, each on its own connection. */
   private jobTargets = new Map<string, JobTarget>();
+  /** Quick convert's JSON and Parquet files, read on a connection of their own when first used. */
+  private fileTables: FileTables | null = null;
 
   constructor(private readonly options: EngineHostOptions) {}
 
@@ -417,5 +421,47 @@ export class EngineHost implements EngineApi {
     this.jobTargets.delete(taskId);
     this.cancelled.delete(taskId);
     t?.end();
+  }
+
+  async loadFileTable(fileId: string, kind: 'json' | 'parquet'): Promise<FileTableInspection> {
+    const { db } = await this.start();
+    const r = this.registered(fileId);
+    this.fileTables ??= new FileTables(new SqlSession(db), this.options);
+    const found = await this.fileTables.load(fileId, r.file, r.gzip, kind);
+    return Comlink.transfer(found, [found.preview.buffer]);
+  }
+
+  async scanFileTable(
+    taskId: string,
+    fileId: string,
+    port: MessagePort,
+    onProgress: (p: ScanProgress) => void,
+    as: 'parquet' | 'text' = 'parquet',
+  ): Promise<ScanResult> {
+    const r = this.registered(fileId);
+    const tables = this.fileTables;
+    try {
+      if (!tables) throw new DecantError(`convert: "${r.file.name}" was not read yet`);
+      return await this.ownConnection((s) =>
+        tables.scan(
+          s,
+          fileId,
+          r.file.name,
+          r.file.size,
+          portSink(port),
+          {
+            cancelled: () => this.cancelled.has(taskId),
+            onProgress: throttled(onProgress),
+          },
+          as,
+        ),
+      );
+    } finally {
+      this.cancelled.delete(taskId);
+    }
+  }
+
+  async dropFileTable(fileId: string): Promise<void> {
+    this.fileTables?.drop(fileId);
   }
 }
