@@ -42,3 +42,69 @@ export function tableNameFromFileName(name: string): string {
     .replace(/^_+|_+$/g, '');
   return /^[a-z_]/.test(clean) ? clean : `t_${clean || 'data'}`;
 }
+
+/** The time zone this browser shows local times in, e.g. `Europe/Berlin`. */
+export function localTimeZone(): string {
+  return new Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The one way Decant shows a moment: `2 Dec 2026, 19:37:05` in the browser's time zone (pages
+ * state that zone once, see localTimeZone). Another `timeZone` (a trigger's own) is named after
+ * the time, so a time is never read in the wrong zone. Not a number: `—`.
+ */
+export function formatDateTime(t: number, timeZone?: string): string {
+  if (!Number.isFinite(t)) return '—';
+  const local = localTimeZone();
+  const zone = timeZone ?? local;
+  let format = dateTimeFormats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', {
+      timeZone: zone,
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    dateTimeFormats.set(zone, format);
+  }
+  return format.format(t) + (zone === local ? '' : ` ${zone}`);
+}
+
+/** Words for the domains that start Decant's messages (`csv: …`); others are capitalised. */
+const DOMAIN_WORDS: Record<string, string> = {
+  csv: 'CSV',
+  json: 'JSON',
+  sql: 'SQL',
+  parquet: 'Parquet',
+  job: 'Job',
+  jobs: 'Job',
+  crawler: 'Crawler',
+  catalog: 'Catalog',
+  engine: 'Engine',
+  remote: 'Remote file',
+  trigger: 'Trigger',
+  workflow: 'Workflow',
+  scheduler: 'Scheduler',
+  runs: 'Runs',
+  storage: 'Storage',
+  share: 'Sharing',
+};
+
+/**
+ * A message as the user reads it: its leading `domain: ` (Decant's convention, see DecantError)
+ * as a word to show as a small label, and the rest. A message without one has no label.
+ */
+export function messageParts(message: string): { label: string; text: string } {
+  const m = /^([a-z][a-z-]*): /.exec(message);
+  if (!m) return { label: '', text: message };
+  const domain = m[1]!;
+  const label =
+    DOMAIN_WORDS[domain] ?? domain.charAt(0).toUpperCase() + domain.slice(1).replace(/-/g, ' ');
+  return { label, text: message.slice(m[0].length) };
+}
