@@ -108,3 +108,30 @@ export function messageParts(message: string): { label: string; text: string } {
     DOMAIN_WORDS[domain] ?? domain.charAt(0).toUpperCase() + domain.slice(1).replace(/-/g, ' ');
   return { label, text: message.slice(m[0].length) };
 }
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Labels for a time axis's ticks (`splits` in ms, `incrMs` apart): `14:30` within a day, with the
+ * date (`2 Dec 14:30`) on the first tick and where the day changes; `2 Dec` for daily ticks;
+ * `Dec 2026` for monthly ones. Times in the browser's zone, as formatDateTime shows them.
+ */
+export function timeTickLabels(splits: readonly number[], incrMs: number): string[] {
+  const part = (t: number, o: Intl.DateTimeFormatOptions) =>
+    new Intl.DateTimeFormat('en-GB', { ...o, hourCycle: 'h23' }).format(t);
+  const day = (t: number) => part(t, { day: 'numeric', month: 'short' });
+  if (incrMs >= 28 * DAY_MS) return splits.map((t) => part(t, { month: 'short', year: 'numeric' }));
+  if (incrMs >= DAY_MS) return splits.map(day);
+  const clock: Intl.DateTimeFormatOptions =
+    incrMs < 60_000
+      ? { hour: '2-digit', minute: '2-digit', second: '2-digit' }
+      : { hour: '2-digit', minute: '2-digit' };
+  return splits.map((t, i) => {
+    const time = part(t, clock);
+    const prev = splits[i - 1];
+    return prev === undefined || day(prev) !== day(t) ? `${day(t)} ${time}` : time;
+  });
+}
+
+/** The widest label timeTickLabels makes, to space ticks so that no two labels overlap. */
+export const WIDEST_TIME_TICK = '28 Sept 23:59:59';

@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatDateTime, localTimeZone, messageParts } from '../../src/core/format';
+import {
+  formatDateTime,
+  localTimeZone,
+  messageParts,
+  timeTickLabels,
+  WIDEST_TIME_TICK,
+} from '../../src/core/format';
 
 describe('formatDateTime', () => {
   const tz = process.env.TZ;
@@ -47,5 +53,36 @@ describe('messageParts', () => {
   it('leaves a message without a domain as it is', () => {
     expect(messageParts('The tab was closed')).toEqual({ label: '', text: 'The tab was closed' });
     expect(messageParts('Error: boom')).toEqual({ label: '', text: 'Error: boom' });
+  });
+});
+
+describe('timeTickLabels', () => {
+  const tz = process.env.TZ;
+  afterEach(() => {
+    if (tz === undefined) delete process.env.TZ;
+    else process.env.TZ = tz;
+  });
+  const H = 3_600_000;
+  const t0 = Date.UTC(2026, 11, 1, 20, 0, 0);
+
+  it('names the day on the first tick and where it changes, the time elsewhere', () => {
+    process.env.TZ = 'UTC';
+    const splits = [0, 2, 4, 6].map((i) => t0 + i * H);
+    expect(timeTickLabels(splits, 2 * H)).toEqual(['1 Dec 20:00', '22:00', '2 Dec 00:00', '02:00']);
+  });
+
+  it('shows days for daily ticks, months for monthly ones, seconds for short spans', () => {
+    process.env.TZ = 'UTC';
+    expect(timeTickLabels([t0, t0 + 24 * H], 24 * H)).toEqual(['1 Dec', '2 Dec']);
+    expect(timeTickLabels([t0], 30 * 24 * H)).toEqual(['Dec 2026']);
+    expect(timeTickLabels([t0, t0 + 10_000], 10_000)).toEqual(['1 Dec 20:00:00', '20:00:10']);
+  });
+
+  it('never makes a label longer than the widest one the chart spaces its ticks for', () => {
+    process.env.TZ = 'UTC';
+    const sept = Date.UTC(2026, 8, 28, 23, 59, 59);
+    for (const incr of [1000, 60_000, H, 24 * H, 40 * 24 * H])
+      for (const label of timeTickLabels([sept, sept + incr], incr))
+        expect(label.length).toBeLessThanOrEqual(WIDEST_TIME_TICK.length);
   });
 });
