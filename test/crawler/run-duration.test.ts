@@ -6,7 +6,8 @@ import { commitCrawl, crawlerRunRecord, planCrawl } from '../../src/crawler';
 import type { Crawler } from '../../src/catalog/model';
 import { both, ports, startCrawlEngine } from './node-crawl-ports';
 
-beforeAll(startCrawlEngine);
+// Starting DuckDB-WASM can take a while on a busy machine.
+beforeAll(startCrawlEngine, 120_000);
 
 const crawler: Crawler = { ...newCrawler(), name: 'lake', database: 'lake' };
 
