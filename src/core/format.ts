@@ -76,6 +76,11 @@ export function formatDateTime(t: number, timeZone?: string): string {
   return format.format(t) + (zone === local ? '' : ` ${zone}`);
 }
 
+/** The time of day of `t` as formatDateTime shows it (`19:37:05`, local zone), for log lines. */
+export function formatTimeOfDay(t: number): string {
+  return formatDateTime(t).replace(/^.*, /, '');
+}
+
 /** Words for the domains that start Decant's messages (`csv: …`); others are capitalised. */
 const DOMAIN_WORDS: Record<string, string> = {
   csv: 'CSV',

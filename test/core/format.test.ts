@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   formatDateTime,
+  formatTimeOfDay,
   localTimeZone,
   messageParts,
   timeTickLabels,
@@ -31,6 +32,11 @@ describe('formatDateTime', () => {
     process.env.TZ = 'UTC';
     expect(formatDateTime(Date.UTC(2026, 0, 9, 0, 0, 0))).toBe('9 Jan 2026, 00:00:00');
     expect(formatDateTime(Number.NaN)).toBe('—');
+  });
+
+  it('gives the time of day alone in the same format, for log lines', () => {
+    process.env.TZ = 'Europe/Berlin';
+    expect(formatTimeOfDay(t)).toBe('19:07:05');
   });
 });
 
