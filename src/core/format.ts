@@ -81,7 +81,10 @@ export function formatTimeOfDay(t: number): string {
   return formatDateTime(t).replace(/^.*, /, '');
 }
 
-/** Words for the domains that start Decant's messages (`csv: …`); others are capitalised. */
+/**
+ * Words for the domains that start Decant's messages (`csv: …`). Only these are labelled: a
+ * note that starts with a table or file name (`sales: added column…`) is left as it is.
+ */
 const DOMAIN_WORDS: Record<string, string> = {
   csv: 'CSV',
   json: 'JSON',
@@ -99,19 +102,19 @@ const DOMAIN_WORDS: Record<string, string> = {
   runs: 'Runs',
   storage: 'Storage',
   share: 'Sharing',
+  quality: 'Data quality',
+  'data-quality': 'Data quality',
 };
 
 /**
  * A message as the user reads it: its leading `domain: ` (Decant's convention, see DecantError)
- * as a word to show as a small label, and the rest. A message without one has no label.
+ * as a word to show as a small label, and the rest. Any other message has no label.
  */
 export function messageParts(message: string): { label: string; text: string } {
   const m = /^([a-z][a-z-]*): /.exec(message);
   if (!m) return { label: '', text: message };
-  const domain = m[1]!;
-  const label =
-    DOMAIN_WORDS[domain] ?? domain.charAt(0).toUpperCase() + domain.slice(1).replace(/-/g, ' ');
-  return { label, text: message.slice(m[0].length) };
+  const label = Object.hasOwn(DOMAIN_WORDS, m[1]!) ? DOMAIN_WORDS[m[1]!]! : '';
+  return label ? { label, text: message.slice(m[0].length) } : { label: '', text: message };
 }
 
 const DAY_MS = 86_400_000;

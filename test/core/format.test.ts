@@ -59,6 +59,12 @@ describe('messageParts', () => {
   it('leaves a message without a domain as it is', () => {
     expect(messageParts('The tab was closed')).toEqual({ label: '', text: 'The tab was closed' });
     expect(messageParts('Error: boom')).toEqual({ label: '', text: 'Error: boom' });
+    // A table or file name before the colon is not a domain.
+    expect(messageParts('sales: added column note VARCHAR')).toEqual({
+      label: '',
+      text: 'sales: added column note VARCHAR',
+    });
+    expect(messageParts('constructor: x')).toEqual({ label: '', text: 'constructor: x' });
   });
 });
 
