@@ -2,7 +2,8 @@
 export type Route =
   | { area: 'convert' }
   | { area: 'catalog'; database?: string; table?: string }
-  | { area: 'crawl' }
+  /** `#/crawl`, `#/crawl/<saved crawler>` (that crawler open, with its runs). */
+  | { area: 'crawl'; crawler?: string }
   | { area: 'query' }
   /** `#/jobs`, `#/jobs/<job>`, `#/jobs/<job>/runs/<run id>`. */
   | { area: 'jobs'; job?: string; run?: string }
@@ -48,7 +49,7 @@ function routeFromParts(parts: string[]): Route {
     case 'query':
       return { area: 'query' };
     case 'crawl':
-      return { area: 'crawl' };
+      return { area: 'crawl', crawler: parts[1] || undefined };
     case 'jobs':
       return {
         area: 'jobs',
@@ -75,6 +76,7 @@ export function hashFromRoute(r: Route): string {
     return r.job === undefined
       ? '#/jobs'
       : `#/jobs/${enc(r.job)}${r.run === undefined ? '' : `/runs/${enc(r.run)}`}`;
+  if (r.area === 'crawl') return r.crawler === undefined ? '#/crawl' : `#/crawl/${enc(r.crawler)}`;
   if (r.area === 'schedule')
     return r.workflow === undefined ? '#/schedule' : `#/schedule/workflows/${enc(r.workflow)}`;
   return `#/${r.area}`;

@@ -4,17 +4,9 @@
  */
 import type { CatalogDb } from '../storage';
 import { SchedulerStore, type FailedRun } from '../scheduler';
+import { runHref, type RunRow } from './run-rows';
 
-export interface RunRow {
-  kind: 'crawler' | 'job' | 'workflow';
-  id: string;
-  name: string;
-  state: string;
-  startedAt: number;
-  /** Undefined while it runs. */
-  endedAt?: number;
-  error?: string;
-}
+export type { RunRow };
 
 const NOTIFY_KEY = 'decant-notify-failures';
 
@@ -45,8 +37,11 @@ export class RunsState {
           name: r.crawler,
           state: r.state,
           startedAt: r.startedAt,
-          endedAt: r.endedAt,
+          // A crawler run is RUNNING with endedAt = startedAt.
+          ...(r.state === 'RUNNING' ? {} : { endedAt: r.endedAt }),
+          ...(r.activeMs === undefined ? {} : { activeMs: r.activeMs }),
           ...(r.error ? { error: r.error } : {}),
+          href: runHref('crawler', r.crawler, r.id),
         })),
         ...jobs.map((r) => ({
           kind: 'job' as const,
@@ -56,6 +51,7 @@ export class RunsState {
           startedAt: r.startedAt,
           ...(r.endedAt === undefined ? {} : { endedAt: r.endedAt }),
           ...(r.error ? { error: r.error.message } : {}),
+          href: runHref('job', r.job, r.id),
         })),
         ...workflows.map((r) => ({
           kind: 'workflow' as const,
@@ -65,6 +61,7 @@ export class RunsState {
           startedAt: r.startedAt,
           ...(r.endedAt === undefined ? {} : { endedAt: r.endedAt }),
           ...(r.error ? { error: r.error } : {}),
+          href: runHref('workflow', r.workflowName, r.id),
         })),
       ];
       this.rows = rows.sort((a, b) => b.startedAt - a.startedAt);

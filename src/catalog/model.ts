@@ -141,6 +141,12 @@ export interface CrawlerRun {
   startedAt: number;
   /** Equal to startedAt while RUNNING. */
   endedAt: number;
+  /**
+   * Time spent working (listing, classifying, writing), without the time the plan waited for
+   * the user's Commit. Absent in older records and for runs that never planned: then the run's
+   * duration is endedAt − startedAt.
+   */
+  activeMs?: number;
   database: string;
   /** The dropped folders and files, by name. */
   sources: string[];

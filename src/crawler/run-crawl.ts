@@ -90,7 +90,10 @@ export interface PlannedCrawl {
   dialects: Map<string, CsvDialect>;
   notes: string[];
   bytesRead: number;
+  /** Time spent listing, classifying and planning. */
   ms: number;
+  /** Time commitCrawl spent writing, set when it ends (written or not). */
+  commitMs?: number;
 }
 
 /** A run's identity and the time it began, fixed before it starts. */
@@ -235,6 +238,7 @@ export async function commitCrawl(
     return name;
   };
   let done = 0;
+  const t0 = performance.now();
   try {
     const current = await ports.catalog.listAllTables();
     const entries = [];
@@ -274,6 +278,8 @@ export async function commitCrawl(
     for (const f of planned.inputs)
       if (f.kind === 'local' && f.opfsPath && made.includes(f.opfsPath)) delete f.opfsPath;
     throw e;
+  } finally {
+    planned.commitMs = performance.now() - t0;
   }
 }
 
@@ -296,6 +302,8 @@ export function crawlerRunRecord(
     state,
     startedAt: id.startedAt,
     endedAt: state === 'RUNNING' ? id.startedAt : Date.now(),
+    // Work time only: the page's crawl waits for Commit while the user reads the plan.
+    ...(planned ? { activeMs: Math.round(planned.ms + (planned.commitMs ?? 0)) } : {}),
     database: crawler.database.trim(),
     sources: [...crawler.sources.map(sourceLabel), ...labels],
     tablesCreated: ok ? written.filter((w) => !w.existing).map((w) => w.plan.name) : [],

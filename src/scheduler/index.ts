@@ -92,9 +92,9 @@ export {
   argumentsFromText,
   argumentsText,
   blankTrigger,
-  formatTime,
   previewSchedule,
   problemsByField,
   timeZones,
+  TRIGGER_KIND_WORDS,
   type SchedulePreview,
 } from './trigger-form';

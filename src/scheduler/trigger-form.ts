@@ -94,16 +94,13 @@ export function problemsByField(
   return out;
 }
 
-/** A time in `timeZone`, as the form and lists show it. */
-export function formatTime(t: number, timeZone = 'UTC'): string {
-  return (
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      dateStyle: 'medium',
-      timeStyle: 'medium',
-    }).format(t) + ` ${timeZone}`
-  );
-}
+/** What each of Glue's trigger types does, in words; the Glue name is shown beside it. */
+export const TRIGGER_KIND_WORDS: Record<TriggerKind, string> = {
+  ON_DEMAND: 'On demand',
+  SCHEDULED: 'On a schedule',
+  CONDITIONAL: 'When jobs or crawlers finish',
+  EVENT: 'When new files arrive',
+};
 
 /** IANA zones this browser knows, UTC first. */
 export function timeZones(): string[] {

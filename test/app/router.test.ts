@@ -11,6 +11,8 @@ describe('routes ↔ hashes', () => {
     ['#/schedule', { area: 'schedule' }],
     ['#/schedule/workflows/nightly', { area: 'schedule', workflow: 'nightly' }],
     ['#/runs', { area: 'runs' }],
+    ['#/crawl', { area: 'crawl' }],
+    ['#/crawl/nightly%20lake', { area: 'crawl', crawler: 'nightly lake' }],
   ];
   it.each(routes)('%s', (hash, route) => {
     expect(routeFromHash(hash)).toEqual(

@@ -102,7 +102,8 @@ describe('Quick convert in Chromium', () => {
     for (const f of ['empty.csv', 'junk.csv', 'ragged.csv'])
       expect(await settled(page, f, ['failed', 'ready'])).toBe('failed');
     expect(await card(page, 'empty.csv').getByTestId('error').innerText()).toContain(
-      'csv: "empty.csv" is empty: there is nothing to convert',
+      // The domain is a word (a label), not the raw `csv:` prefix.
+      'CSV "empty.csv" is empty: there is nothing to convert',
     );
     expect(await card(page, 'junk.csv').getByTestId('error').innerText()).toMatch(
       /"junk\.csv" is not a text file/,

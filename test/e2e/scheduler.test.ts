@@ -71,6 +71,16 @@ async function saveCrawler(
   await expect.poll(() => page.getByTestId('crawler-sources').innerText()).toContain(`${folder}/`);
 }
 
+/** New workflow on the Schedule page opens the new workflow's page; back to Schedule then. */
+async function createWorkflow(page: Page, url: string, name: string, props?: string) {
+  await page.getByTestId('new-workflow').click();
+  await page.getByTestId('workflow-name').fill(name);
+  if (props !== undefined) await page.getByTestId('workflow-properties').fill(props);
+  await page.getByTestId('add-workflow').click();
+  await page.waitForURL(`**/#/schedule/workflows/${encodeURIComponent(name)}`);
+  await page.goto(`${url}/#/schedule`);
+}
+
 async function newTrigger(page: Page, name: string, kind: string) {
   await page.getByTestId('new-trigger').click();
   await page.getByTestId('trigger-name').fill(name);
@@ -343,9 +353,7 @@ describe('The scheduler in Chromium', () => {
     await expect.poll(() => page.getByTestId('notify-state').innerText()).toMatch(/on$/);
 
     await page.goto(`${url}/#/schedule`);
-    await page.getByTestId('workflow-name').fill('nightly etl');
-    await page.getByTestId('workflow-properties').fill('--day 2026-11-25');
-    await page.getByTestId('add-workflow').click();
+    await createWorkflow(page, url, 'nightly etl', '--day 2026-11-25');
     await page.getByRole('link', { name: 'nightly etl' }).waitFor();
 
     await newTrigger(page, 'wf start', 'ON_DEMAND');
@@ -412,8 +420,7 @@ describe('The scheduler in Chromium', () => {
     await putOpfs(page, 'slow', many);
     await saveCrawler(page, url, 'slow crawler', 'slow', 'wf');
     await page.goto(`${url}/#/schedule`);
-    await page.getByTestId('workflow-name').fill('slow flow');
-    await page.getByTestId('add-workflow').click();
+    await createWorkflow(page, url, 'slow flow');
     await newTrigger(page, 'slow start', 'ON_DEMAND');
     await page.getByTestId('trigger-workflow').selectOption('slow flow');
     await checkAction(page, 'slow crawler');
@@ -494,9 +501,7 @@ describe('The scheduler in Chromium', () => {
     await page.goto(`${url}/#/schedule`);
     await page.reload();
     await expect.poll(() => leaderOf(page), { timeout: 30_000 }).toBe('leader');
-    await page.getByTestId('workflow-name').fill('jobflow');
-    await page.getByTestId('workflow-properties').fill('--min_id 1 --max_id 9');
-    await page.getByTestId('add-workflow').click();
+    await createWorkflow(page, url, 'jobflow', '--min_id 1 --max_id 9');
     await page.getByRole('link', { name: 'jobflow' }).waitFor();
     await newTrigger(page, 'jl start', 'ON_DEMAND');
     await page.getByTestId('trigger-workflow').selectOption('jobflow');
