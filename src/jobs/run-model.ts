@@ -2,18 +2,21 @@
  * Job runs, saved jobs and bookmarks as they are stored (catalog schema v4: `jobs`,
  * `jobVersions`, `jobRuns`, `bookmarks`). Plain, structured-cloneable data.
  */
+import { hasEnded } from '../core/run-states';
 import type { BookmarkMode, Job, NodeId } from './model';
 
 /** Glue's JobRunState, minus the states a tab never has (WAITING, ERROR, EXPIRED). */
 export type JobRunState =
   'STARTING' | 'RUNNING' | 'STOPPING' | 'STOPPED' | 'SUCCEEDED' | 'FAILED' | 'TIMEOUT';
 
-/** States a run never leaves. */
-export const FINAL_STATES: readonly JobRunState[] = ['STOPPED', 'SUCCEEDED', 'FAILED', 'TIMEOUT'];
+/** The states a job run never leaves: the ended ones of src/core/run-states.ts a job can reach. */
+export const FINAL_STATES: readonly JobRunState[] = (
+  ['STOPPED', 'SUCCEEDED', 'FAILED', 'TIMEOUT'] as const
+).filter(hasEnded);
 
-/** True for a state a run never leaves. */
+/** True for a state a run never leaves (see src/core/run-states.ts, the one list). */
 export function isFinal(state: JobRunState): boolean {
-  return FINAL_STATES.includes(state);
+  return hasEnded(state);
 }
 
 /** Why a run that did not succeed ended: its stop, its timeout, or an error. */

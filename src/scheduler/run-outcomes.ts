@@ -3,6 +3,7 @@
  * and which runs a firing or a workflow started that may have lost their tab. Pure functions over
  * the records the store reads.
  */
+import { hasEnded } from '../core/run-states';
 import type { CrawlerRun } from '../catalog';
 import type { RunOutcome, TriggerFiring, WorkflowRun } from './model';
 
@@ -15,14 +16,6 @@ export interface JobRunRecord {
   endedAt?: number;
   error?: { message: string };
 }
-
-const FINAL_JOB_STATES: ReadonlySet<string> = new Set([
-  'SUCCEEDED',
-  'FAILED',
-  'TIMEOUT',
-  'STOPPED',
-  'ERROR',
-]);
 
 /** A finished crawler run as conditions see it, in the scheduler's time. */
 export function outcomeOfCrawlerRun(
@@ -48,7 +41,7 @@ export function outcomeOfJobRun(
   fromWall: (t: number) => number,
   workflowRunId?: string,
 ): RunOutcome | undefined {
-  if (run.endedAt === undefined || !FINAL_JOB_STATES.has(run.state)) return undefined;
+  if (run.endedAt === undefined || !hasEnded(run.state)) return undefined;
   return {
     kind: 'job',
     name: run.job,

@@ -3,6 +3,7 @@
  * lock is free, through the jobs domain; crawls started by a firing or a workflow with no record
  * and no lock), then hands each finished run it has not handled yet to `handle`, oldest first.
  */
+import { hasEnded } from '../core/run-states';
 import type { RunOutcome } from './model';
 import type { SchedulerPorts, SchedulerRecords } from './ports';
 import {
@@ -17,14 +18,6 @@ import {
 type WatchPorts = Pick<SchedulerPorts, 'store' | 'locks' | 'crawlers' | 'interruptJobRuns'> & {
   clock: Pick<SchedulerPorts['clock'], 'fromWall'>;
 };
-
-const FINAL_JOB_STATES: ReadonlySet<string> = new Set([
-  'SUCCEEDED',
-  'FAILED',
-  'TIMEOUT',
-  'STOPPED',
-  'ERROR',
-]);
 
 export class RunWatch {
   /** Outcomes handled (outcomeKey), and runs told of (`notified|id`). */
@@ -91,8 +84,7 @@ export class RunWatch {
     if (!locks) return swept;
     // The first look sweeps every job run; later ones only while a recent one is going.
     const going =
-      this.#first ||
-      (await this.p.store.newestJobRuns(50)).some((r) => !FINAL_JOB_STATES.has(r.state));
+      this.#first || (await this.p.store.newestJobRuns(50)).some((r) => !hasEnded(r.state));
     if (going) {
       const live = liveLockNames(await locks.query());
       for (const run of await this.p.interruptJobRuns(live)) swept.add(run.id);

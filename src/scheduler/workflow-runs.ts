@@ -8,14 +8,9 @@
 import { DecantError } from '../core/errors';
 import type { RunOutcome, Trigger, TriggerAction, WorkflowNodeRun, WorkflowRun } from './model';
 
-/** Run states that count as a failure: a workflow resumes from them, notifications tell of them. */
-export const ENDED_BADLY: ReadonlySet<string> = new Set([
-  'FAILED',
-  'TIMEOUT',
-  'STOPPED',
-  'CANCELLED',
-  'ERROR',
-]);
+import { ENDED_BADLY } from '../core/run-states';
+
+export { ENDED_BADLY };
 
 export type WorkflowRunEvent =
   /** A node's job or crawler was started as run `runId`. */
