@@ -85,7 +85,7 @@ describe('Quick convert: JSON, NDJSON and Parquet, kept across reloads', () => {
       expect(await settled(page, f, ['ready', 'failed'])).toBe('ready');
     expect(await settled(page, 'bad.json', ['ready', 'failed'])).toBe('failed');
     expect(await card(page, 'bad.json').getByTestId('error').innerText()).toMatch(
-      /json: "bad\.json": line 3, column \d+/,
+      /JSON "bad\.json": line 3, column \d+/,
     );
 
     const p = card(page, 'people.json');
