@@ -94,6 +94,10 @@ it('walks from "Try it with sample data" to a queried job output, by the highlig
   await expect.poll(() => page.getByTestId('tour').count()).toBe(0);
   await page.getByTestId('tour-button').click();
   await expect.poll(() => title.innerText()).toBe('Schedule it, and you are done');
+  // Escape closes it from the keyboard.
+  await page.getByTestId('tour-back').focus();
+  await page.keyboard.press('Escape');
+  await expect.poll(() => page.getByTestId('tour').count()).toBe(0);
   expect(app.foreignRequests).toEqual([]);
 });
 
