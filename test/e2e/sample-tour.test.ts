@@ -64,6 +64,12 @@ it('walks from "Try it with sample data" to a queried job output, by the highlig
   await expect.poll(() => target.getAttribute('href')).toMatch(/^#\/catalog\/[^/]+\/[^/]*weather/);
   const [, db] = /^#\/catalog\/([^/]+)\//.exec((await target.getAttribute('href'))!)!;
   await target.click();
+  // The table's page says what a Table is, on hover.
+  const tableTerm = page.getByTestId('page-kind').getByTestId('glossary-term');
+  await tableTerm.hover();
+  await expect
+    .poll(() => tableTerm.getByRole('tooltip').innerText())
+    .toMatch(/^A description of a dataset/);
 
   // Jobs: the prepared job, then Run.
   await expect.poll(() => title.innerText()).toBe('Open the prepared job');
