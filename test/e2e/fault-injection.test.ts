@@ -240,12 +240,9 @@ describe('Closing the page in the middle of a write (Chromium)', () => {
     // The card's own kept copy (Quick convert keeps its cards across reloads) is by design;
     // nothing else may be left, least of all the half-written catalog copy.
     expect(withoutKeptDrops(after.opfs)).toEqual(withoutKeptDrops(before.opfs));
-    await page.goto(`${app.url}/#/convert`);
-    await card(page, 'big.csv').getByRole('button', { name: 'Remove big.csv' }).click();
-    expect((await settledState(page)).opfs).toEqual(before.opfs);
   });
 
-  it('a Quick convert: no output stored; the card comes back and Remove leaves nothing', async () => {
+  it("a Quick convert: no output stored, nothing but the card's kept input", async () => {
     const before = await settledState(page);
     await page.goto(`${app.url}/#/convert`);
     await page.getByTestId('file-input').setInputFiles(join(tmp, 'big.csv'));
@@ -260,9 +257,5 @@ describe('Closing the page in the middle of a write (Chromium)', () => {
       ...before,
       opfs: withoutKeptDrops(before.opfs),
     });
-    expect(await page.getByTestId('file-card').count()).toBe(1);
-    await card(page, 'big.csv').getByRole('button', { name: 'Remove big.csv' }).click();
-    await expect.poll(() => page.getByTestId('file-card').count()).toBe(0);
-    expect(await settledState(page)).toEqual(before);
   });
 });

@@ -165,8 +165,10 @@ describe('The scheduler in Chromium', () => {
     await expect
       .poll(
         async () =>
-          (await records<CrawlerRun>(second, 'crawlerRuns')).filter((r) => runIds.includes(r.id))
-            .length,
+          // A crawl records RUNNING when it starts; wait for every run's final record.
+          (await records<CrawlerRun>(second, 'crawlerRuns')).filter(
+            (r) => runIds.includes(r.id) && r.state !== 'RUNNING',
+          ).length,
         { timeout: 30_000 },
       )
       .toBe(runIds.length);
