@@ -68,7 +68,12 @@ export async function queryRows(page: Page, url: string, text: string): Promise<
   // A fresh Query area, so the previous statement's result cannot pass for this one's.
   if (page.url().endsWith('#/query')) await page.goto(`${url}/#/catalog`);
   await page.goto(`${url}/#/query`);
-  await page.getByTestId('sql-editor').fill(text);
+  // As a user would: select the kept draft, delete it, then enter the statement.
+  const editor = page.getByTestId('sql-editor');
+  await editor.click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.press('Delete');
+  await editor.fill(text);
   await page.getByTestId('run-sql').click();
   await page
     .locator('[data-testid=sql-meta], [data-testid=sql-error]')

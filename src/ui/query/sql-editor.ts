@@ -56,12 +56,20 @@ const theme = EditorView.theme({
  * look of highlighted text it overwrites by adding `style` attributes, which the page's CSP
  * refuses (a console error on every such keystroke).
  */
+const REPLACING_INPUT = new Set([
+  'insertText',
+  'insertReplacementText',
+  'insertFromPaste',
+  'insertFromDrop',
+]);
 const replaceSelectionTyping = EditorView.domEventHandlers({
   beforeinput(e, view) {
-    if (e.inputType !== 'insertText' || !e.data || view.composing) return false;
+    if (!REPLACING_INPUT.has(e.inputType) || view.composing) return false;
+    const text = e.data ?? e.dataTransfer?.getData('text/plain');
+    if (!text || !e.cancelable) return false;
     if (view.state.selection.ranges.every((r) => r.empty)) return false;
     e.preventDefault();
-    view.dispatch(view.state.replaceSelection(e.data), {
+    view.dispatch(view.state.replaceSelection(text), {
       userEvent: 'input.type',
       scrollIntoView: true,
     });
