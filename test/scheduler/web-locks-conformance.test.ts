@@ -31,8 +31,9 @@ const scenarios: Record<string, Scenario> = {
           return i;
         })
         .then((v) => env.log(`tab ${i} resolved ${v}`));
+      // One after the other: requests from three pages have no order until each has arrived.
+      await env.settle();
     }
-    await env.settle();
     gates.shift()!();
     await env.settle();
     gates.shift()!();
