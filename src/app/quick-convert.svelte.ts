@@ -251,13 +251,9 @@ export class QuickConvert {
         }
       }
     } catch (err) {
-      const error = asDecantError(err);
-      e.state = error.code === 'cancelled' ? { kind: 'cancelled' } : { kind: 'failed', error };
+      this.failed(e, err);
     } finally {
-      e.controller = null;
-      this.busy = false;
-      const next = this.entries.find((x) => x.state.kind === 'queued');
-      if (next) void this.convert(next);
+      this.released(e);
     }
   }
 
@@ -306,14 +302,24 @@ export class QuickConvert {
       if (this.autoDownload) downloadUrl(url, outName);
       await this.saveDone(e);
     } catch (err) {
-      const error = asDecantError(err);
-      e.state = error.code === 'cancelled' ? { kind: 'cancelled' } : { kind: 'failed', error };
+      this.failed(e, err);
     } finally {
-      e.controller = null;
-      this.busy = false;
-      const next = this.entries.find((x) => x.state.kind === 'queued');
-      if (next) void this.convert(next);
+      this.released(e);
     }
+  }
+
+  /** A conversion that threw: cancelled, or failed with why. */
+  private failed(e: FileEntry, err: unknown): void {
+    const error = asDecantError(err);
+    e.state = error.code === 'cancelled' ? { kind: 'cancelled' } : { kind: 'failed', error };
+  }
+
+  /** A conversion over, however it ended: the next queued file starts. */
+  private released(e: FileEntry): void {
+    e.controller = null;
+    this.busy = false;
+    const next = this.entries.find((x) => x.state.kind === 'queued');
+    if (next) void this.convert(next);
   }
 
   private async saveDone(e: FileEntry): Promise<void> {
