@@ -1,4 +1,4 @@
-import { DecantError } from '../core/errors';
+import type { DecantError } from '../core/errors';
 import type { CatalogTable, Crawler, CrawlerRun, CrawlerSource } from '../catalog';
 import {
   browserCrawlPorts,
@@ -10,8 +10,10 @@ import {
   newCrawler,
   planCrawl,
   requestAccess,
+  runsToShow,
+  SavedCrawlers,
   sourceLabel,
-  sourcesFromFound,
+  takenNameError,
   type CrawlInput,
   type RemoteInput,
   type CrawlDecisions,
@@ -82,10 +84,16 @@ export class CrawlSession {
   private abort: AbortController | null = null;
   private readonly ports: CrawlPorts;
   private readonly catalog: CatalogState;
+  private readonly crawlers: SavedCrawlers;
 
   constructor(engine: CrawlEngine, catalog: CatalogState) {
     this.catalog = catalog;
     this.ports = browserCrawlPorts(engine, () => catalog.records);
+    this.crawlers = new SavedCrawlers({
+      listCrawlers: () => catalog.records.listCrawlers(),
+      putCrawler: (c) => catalog.records.putCrawler(c),
+      deleteCrawler: (name) => catalog.records.deleteCrawler(name),
+    });
   }
 
   /** Back-compat names for the form: the crawler's database and prefix. */
@@ -117,9 +125,7 @@ export class CrawlSession {
   // Saved crawlers
 
   async loadSaved(): Promise<void> {
-    this.saved = (await this.catalog.records.listCrawlers().catch(() => [])).sort((a, b) =>
-      a.name.localeCompare(b.name),
-    );
+    this.saved = await this.crawlers.list().catch(() => []);
   }
 
   edit(c: Crawler | null): void {
@@ -137,20 +143,14 @@ export class CrawlSession {
   /** Saves the crawler; what was dropped becomes its sources (handles kept, or OPFS copies). */
   async save(): Promise<Crawler> {
     const c = this.crawler;
-    if (!c.name.trim()) throw new DecantError('crawler: give the crawler a name to save it');
-    this.refuseTakenName();
-    const added = await sourcesFromFound(this.found, c.keepCopies);
-    const remote = this.remoteSources;
-    const now = Date.now();
-    const record: Crawler = {
-      ...($state.snapshot(c) as Crawler),
-      name: c.name.trim(),
-      // Plain records for IndexedDB: a $state proxy cannot be stored (handles are cloned as is).
-      sources: [...($state.snapshot(c.sources) as CrawlerSource[]), ...added, ...remote],
-      createdAt: c.createdAt || now,
-      updatedAt: now,
-    };
-    const saved = await this.catalog.records.putCrawler(record);
+    // Plain records for IndexedDB: a $state proxy cannot be stored (handles are cloned as is).
+    const crawler = $state.snapshot(c) as Crawler;
+    crawler.sources = $state.snapshot(c.sources) as CrawlerSource[];
+    const saved = await this.crawlers.save(
+      { crawler, found: this.found, remote: this.remoteSources },
+      this.editing,
+      this.saved,
+    );
     this.crawler.sources = saved.sources;
     this.crawler.name = saved.name;
     this.crawler.createdAt = saved.createdAt;
@@ -164,21 +164,9 @@ export class CrawlSession {
   }
 
   async remove(name: string): Promise<void> {
-    await this.catalog.records.deleteCrawler(name);
+    await this.crawlers.remove(name);
     if (this.editing === name) this.edit(null);
     await this.loadSaved();
-  }
-
-  /**
-   * A new crawl (or an edit renamed) must not take a saved crawler's name: its runs would own that
-   * crawler's tables (and deprecate those whose files it does not read) without saying so.
-   */
-  private refuseTakenName(): void {
-    const name = this.crawler.name.trim();
-    if (name && name !== this.editing && this.saved.some((x) => x.name === name))
-      throw new DecantError(
-        `crawler: a crawler named "${name}" is saved already: press Edit on it under Crawlers to run it, or give this crawl another name`,
-      );
   }
 
   /** After a new crawl is written, the form starts clean; its result stays shown. */
@@ -223,10 +211,9 @@ export class CrawlSession {
     c.sources = [...this.crawler.sources];
     // First, inside the click: handles that lost permission with the last session ask again.
     await requestAccess(c.sources);
-    try {
-      this.refuseTakenName();
-    } catch (e) {
-      this.state = { kind: 'failed', error: crawlFailure(e).error };
+    const taken = takenNameError(this.crawler.name, this.editing, this.saved);
+    if (taken) {
+      this.state = { kind: 'failed', error: taken };
       return;
     }
     this.run_ = { runId: newRunId(), startedAt: Date.now() };
@@ -298,8 +285,7 @@ export class CrawlSession {
   /** Loads the run history for the page (this crawler's, or every run for an unsaved one). */
   async loadRuns(): Promise<void> {
     const all = await this.catalog.listCrawlerRuns(50).catch(() => []);
-    const name = this.crawler.name.trim();
-    this.runs = name ? all.filter((r) => r.crawler === name) : all.slice(0, 20);
+    this.runs = runsToShow(all, this.crawler.name);
   }
 
   private async record(run: CrawlerRun): Promise<void> {

@@ -77,3 +77,10 @@ export {
 } from './kept-copies';
 export { crawlHousekeeping, keptCopyUse } from './housekeeping';
 export { newCrawler, UNSAVED } from './crawl-drafts';
+export {
+  runsToShow,
+  SavedCrawlers,
+  takenNameError,
+  type CrawlerRecords,
+  type CrawlerSave,
+} from './saved-crawlers';

@@ -1,5 +1,5 @@
 import { quotedName } from '../core/quoted-name';
-import { quoteIdent } from '../core/sql/quote';
+import { ident } from '../core/sql/sql-template';
 import { asciiLower } from '../core/sql/table-view';
 import type { NodeColumn } from './columns';
 import type { CompileContext } from './context';
@@ -28,7 +28,7 @@ export function nodeLabel(node: JobNode): string {
 
 /** `"node-id"`: a node's CTE name. */
 export function nodeRef(id: NodeId): string {
-  return quoteIdent(id);
+  return ident(id).text;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { DecantError } from '../core/errors';
 import { quotedName } from '../core/quoted-name';
-import { quoteIdent } from '../core/sql/quote';
+import { ident, raw, sql } from '../core/sql/sql-template';
 import { analyzeJob, nodeRef, type Analysis } from './analyze';
 import { unusedColumnName, type NodeColumn } from './columns';
 import type { CompileContext, NodeFacts } from './context';
@@ -81,24 +81,21 @@ export function probesFor(job: Job, ctx: CompileContext = {}): Probe[] {
       throw e;
     }
     if (node.kind === 'pivot') {
-      const p = quoteIdent(node.options.pivotColumn);
+      const p = ident(node.options.pivotColumn);
       probes.push({
         nodeId: node.id,
         kind: 'pivot-values',
-        sql:
-          `SELECT DISTINCT CAST(${p} AS VARCHAR) AS "value" FROM (\n${query}\n) ` +
-          `WHERE ${p} IS NOT NULL ORDER BY 1 LIMIT ${MAX_PIVOT_VALUES + 1}`,
+        sql: sql`SELECT DISTINCT CAST(${p} AS VARCHAR) AS "value" FROM (\n${raw(query)}\n) WHERE ${p} IS NOT NULL ORDER BY 1 LIMIT ${MAX_PIVOT_VALUES + 1}`
+          .text,
       });
     } else {
-      const rows = quoteIdent(unusedColumnName('__decant_rows', known ?? []));
+      const rows = ident(unusedColumnName('__decant_rows', known ?? []));
       probes.push({
         nodeId: node.id,
         kind: 'null-columns',
         // One scan: every column's non-NULL count and the row count, unpivoted to one row a column.
-        sql:
-          `SELECT "column", "nonNull", ${rows} AS "rows" FROM (UNPIVOT (` +
-          `SELECT count(COLUMNS(*)), count(*) AS ${rows} FROM (\n${query}\n)) ` +
-          `ON COLUMNS(* EXCLUDE (${rows})) INTO NAME "column" VALUE "nonNull")`,
+        sql: sql`SELECT "column", "nonNull", ${rows} AS "rows" FROM (UNPIVOT (SELECT count(COLUMNS(*)), count(*) AS ${rows} FROM (\n${raw(query)}\n)) ON COLUMNS(* EXCLUDE (${rows})) INTO NAME "column" VALUE "nonNull")`
+          .text,
       });
     }
   }

@@ -16,7 +16,7 @@ import {
 } from './model';
 import { NODE_MODULES } from './nodes';
 import { DecantError } from '../core/errors';
-import { quoteIdent } from '../core/sql/quote';
+import { ident, joinSql, raw, sql } from '../core/sql/sql-template';
 
 /** How many inputs a node of `kind` takes (`max` may be Infinity). */
 export function inputRange(kind: NodeKind): { min: number; max: number } {
@@ -159,9 +159,12 @@ export function jobAsSql(job: Job, ctx: CompileContext): Job {
     const ancestors = withAncestors(job, [input]);
     const sources = a.order.filter((id) => ancestors.has(id) && isSource(id));
     const steps = a.order.filter((id) => ancestors.has(id) && !isSource(id));
-    const ctes = steps.map((id) => `  ${quoteIdent(id)} AS (\n    ${a.built.get(id)!.sql}\n  )`);
-    const query =
-      (ctes.length > 0 ? `WITH\n${ctes.join(',\n')}\n` : '') + `SELECT * FROM ${quoteIdent(input)}`;
+    const ctes = steps.map((id) => sql`  ${ident(id)} AS (\n    ${raw(a.built.get(id)!.sql)}\n  )`);
+    const query = (
+      ctes.length > 0
+        ? sql`WITH\n${joinSql(ctes, ',\n')}\nSELECT * FROM ${ident(input)}`
+        : sql`SELECT * FROM ${ident(input)}`
+    ).text;
     const added = addNode(next, 'sql-query', {
       x: (t.position?.x ?? 0) - 260,
       y: t.position?.y ?? 0,

@@ -1,5 +1,5 @@
 import { quotedName } from '../core/quoted-name';
-import { quoteIdent, quoteLiteral } from '../core/sql/quote';
+import { ident, joinSql, raw, sql, type Sql } from '../core/sql/sql-template';
 import { findColumn, isNumericType, type NodeColumn } from './columns';
 import type { FilterClause, FilterCondition, FilterGroup, FilterOp } from './model';
 import { substituteText, type ParameterValues } from './params';
@@ -35,10 +35,11 @@ export function filterSql(group: FilterGroup, scope: ConditionScope): string {
   const parts = group.clauses.map((c) =>
     isGroup(c) ? filterSql(c, scope) : conditionSql(c, scope),
   );
-  let sql =
-    parts.length === 0 ? 'true' : `(${parts.join(` ${group.combine === 'OR' ? 'OR' : 'AND'} `)})`;
-  if (group.negated) sql = `(NOT ${sql})`;
-  return sql;
+  const combine = group.combine === 'OR' ? ' OR ' : ' AND ';
+  let text =
+    parts.length === 0 ? raw('true') : sql`(${joinSql(parts.map((p) => raw(p)), combine)})`;
+  if (group.negated) text = sql`(NOT ${text})`;
+  return text.text;
 }
 
 /** The constant of a condition with parameters substituted, or null when it has none. */
@@ -52,31 +53,31 @@ export function constantOf(
 
 function conditionSql(c: FilterCondition, scope: ConditionScope): string {
   const column = checkColumn(c.column, scope);
-  const left = quoteIdent(c.column);
-  let sql: string;
-  if (c.op === 'ISNULL') sql = `${left} IS NULL`;
+  const left = ident(c.column);
+  let text: Sql;
+  if (c.op === 'ISNULL') text = sql`${left} IS NULL`;
   else if (!c.value) {
     scope.issue(`the condition on ${quotedName(c.column)} (${c.op}) needs a value to compare with`);
-    sql = 'false';
+    text = raw('false');
   } else {
-    let right: string;
+    let right: Sql | string;
     if (c.value.kind === 'column') {
       checkColumn(c.value.column, scope);
-      right = quoteIdent(c.value.column);
+      right = ident(c.value.column);
     } else {
       const value = constantOf(c, scope)!;
       if (c.op !== 'REGEX' && column && isNumericType(column.type) && !isNumber(value))
         scope.issue(
           `${quotedName(value)} is not a number, and column ${quotedName(column.name)} is ${column.type}`,
         );
-      right = quoteLiteral(value);
+      right = value;
     }
-    sql =
+    text =
       c.op === 'REGEX'
-        ? `regexp_matches(CAST(${left} AS VARCHAR), ${right})`
-        : `${left} ${COMPARE[c.op]} ${right}`;
+        ? sql`regexp_matches(CAST(${left} AS VARCHAR), ${right})`
+        : sql`${left} ${raw(COMPARE[c.op])} ${right}`;
   }
-  return c.negated ? `(NOT (${sql}))` : `(${sql})`;
+  return (c.negated ? sql`(NOT (${text}))` : sql`(${text})`).text;
 }
 
 function checkColumn(name: string, scope: ConditionScope): NodeColumn | null {

@@ -1,4 +1,4 @@
-import { quoteLiteral } from '../core/sql/quote';
+import { sql as sqlOf } from '../core/sql/sql-template';
 import { tokenSpans } from '../core/sql/split-statements';
 import { quotedName } from '../core/quoted-name';
 import type { CompileContext } from './context';
@@ -74,7 +74,7 @@ export function substituteSql(
     if (close < 0) continue;
     const name = sql.slice(t.start + 2, close);
     const value = valueOf(name, params, issue);
-    out += sql.slice(last, t.start) + (value === undefined ? 'NULL' : quoteLiteral(value));
+    out += sql.slice(last, t.start) + sqlOf`${value ?? null}`.text;
     last = close + 1;
   }
   return out + sql.slice(last);

@@ -4,7 +4,7 @@
  * file the same whether or not it is the quote (see mergeFormatKeys in src/crawler).
  */
 import type { ColumnInfo, CsvDialect } from '../../src/core/csv/dialect';
-import { quoteIdent, quoteLiteral } from '../../src/core/sql/quote';
+import { ident, joinSql, raw, sql } from '../../src/core/sql/sql-template';
 import { readCsvSql } from '../../src/core/sql/read-csv';
 import { CHECKED_CHARS } from '../../src/core/csv/format-key';
 import type { Head } from './read-head';
@@ -21,10 +21,11 @@ export function absentInBytes(bytes: Uint8Array): string {
  * backslash.
  */
 export function presenceAggregates(columns: readonly ColumnInfo[]): string[] {
-  const text = columns.filter((c) => c.type === 'VARCHAR').map((c) => quoteIdent(c.name));
+  const text = columns.filter((c) => c.type === 'VARCHAR').map((c) => ident(c.name));
   return CHECKED_CHARS.map((ch, i) => {
-    const tests = text.map((c) => `contains(${c}, ${quoteLiteral(ch)})`);
-    return `coalesce(bool_or(${tests.length ? tests.join(' OR ') : 'false'}), false) AS present${i}`;
+    const tests = text.map((c) => sql`contains(${c}, ${ch})`);
+    const any = tests.length ? joinSql(tests, ' OR ') : raw('false');
+    return sql`coalesce(bool_or(${any}), false) AS ${raw(`present${i}`)}`.text;
   });
 }
 

@@ -1,5 +1,5 @@
 import { DataType, type Field } from 'apache-arrow';
-import { quoteIdent } from '../../src/core/sql/quote';
+import { ident } from '../../src/core/sql/sql-template';
 
 /**
  * A DuckDB type name for an Arrow type, for results that only exist as Arrow (EXPLAIN, PRAGMA,
@@ -35,5 +35,5 @@ export function duckdbTypeFromArrow(t: DataType): string {
 }
 
 function field(f: Field): string {
-  return `${quoteIdent(f.name)} ${duckdbTypeFromArrow(f.type)}`;
+  return `${ident(f.name).text} ${duckdbTypeFromArrow(f.type)}`;
 }

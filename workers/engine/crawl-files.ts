@@ -7,7 +7,7 @@ import type { ColumnInfo, CsvDialect } from '../../src/core/csv/dialect';
 import { classifyHead } from '../../src/core/csv/head-bytes';
 import { widenOnCastError } from '../../src/core/csv/widen-column';
 import { DecantError } from '../../src/core/errors';
-import { quoteIdent } from '../../src/core/sql/quote';
+import { ident, joinSql, raw, sql } from '../../src/core/sql/sql-template';
 import { readCsvSql } from '../../src/core/sql/read-csv';
 import { csvFormatKey } from '../../src/core/csv/format-key';
 import { sampledFolders } from '../../src/core/paths/sample-files';
@@ -280,8 +280,8 @@ function validateTogether(
   const ext = t.dialect.compression === 'gzip' ? '.csv.gz' : '.csv';
   const prefix = `crawl-batch-${++batches}-`;
   const names = new Map<string, CrawlItem>();
-  const counts = t.columns.map((c, i) => `count(${quoteIdent(c.name)}) AS c${i}`);
-  if (hasLooseQuoting(t.dialect)) counts.push(...presenceAggregates(t.columns));
+  const counts = t.columns.map((c, i) => sql`count(${ident(c.name)}) AS ${raw(`c${i}`)}`);
+  if (hasLooseQuoting(t.dialect)) counts.push(...presenceAggregates(t.columns).map(raw));
   try {
     chunk.forEach(({ item, bytes }, i) => {
       const name = `${prefix}${String(i).padStart(4, '0')}${ext}`;
@@ -291,10 +291,8 @@ function validateTogether(
     const scan = readCsvSql(`${prefix}*${ext}`, t.dialect, t.columns, 'error', false, {
       filename: FILE_COLUMN,
     });
-    const sql =
-      `SELECT ${quoteIdent(FILE_COLUMN)} AS f, count(*) AS n` +
-      `${counts.length ? ', ' + counts.join(', ') : ''} FROM ${scan} GROUP BY 1`;
-    const rows = s.rows(sql);
+    const select = joinSql([sql`${ident(FILE_COLUMN)} AS f`, raw('count(*) AS n'), ...counts]);
+    const rows = s.rows(sql`SELECT ${select} FROM ${raw(scan)} GROUP BY 1`.text);
     return new Map(rows.map((r) => [names.get(String(r.f))!, readOf(r, t)]));
   } catch {
     return null;

@@ -10,7 +10,7 @@ import type { BatchSink, ScanControl } from './scan-csv';
 import { nextBatch, type SqlSession } from './sql-session';
 import { mainCatalog } from './table-views';
 import { qualifiedName } from '../../src/core/sql/table-view';
-import { quoteIdent } from '../../src/core/sql/quote';
+import { ident, joinSql, raw, sql } from '../../src/core/sql/sql-template';
 
 /** The schema Quick convert's JSON and Parquet files are read into (never a catalog database). */
 const SCHEMA = '__decant_quick';
@@ -139,10 +139,10 @@ export class FileTables {
     const table = this.table(fileId);
     if (as === 'parquet') return `SELECT * FROM ${table}`;
     const cols = describeColumns(this.s, table).map(({ name, type }) => {
-      const id = quoteIdent(name);
-      return PLAIN_TYPES.test(type) ? id : `CAST(${id} AS VARCHAR) AS ${id}`;
+      const id = ident(name);
+      return PLAIN_TYPES.test(type) ? id : sql`CAST(${id} AS VARCHAR) AS ${id}`;
     });
-    return `SELECT ${cols.join(', ')} FROM ${table}`;
+    return sql`SELECT ${joinSql(cols)} FROM ${raw(table)}`.text;
   }
 
   /** Drops the file's table; unknown ids are ignored. */

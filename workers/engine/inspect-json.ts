@@ -1,7 +1,7 @@
 import type { JSONInsertOptions } from '@duckdb/duckdb-wasm/blocking';
 import { DecantError } from '../../src/core/errors';
 import { quotedName } from '../../src/core/quoted-name';
-import { quoteIdent } from '../../src/core/sql/quote';
+import { ident } from '../../src/core/sql/sql-template';
 import { JsonSyntaxError, scanJsonRecords, type JsonRecords } from '../../src/core/json/json-scan';
 import {
   readerFieldsOf,
@@ -138,7 +138,7 @@ export function inspectJson(s: SqlSession, file: JsonFile): FileSchema {
       code: 'empty',
     });
   const name = `__decant_json_${++seq}_${Math.random().toString(36).slice(2, 8)}`;
-  const table = `${quoteIdent('main')}.${quoteIdent(name)}`;
+  const table = ident('main', name).text;
   try {
     importRecordArrays(s, { schema: 'main', name }, [records.array], readerFieldsOf(root));
     // No count(*) check here (it costs as much as the DESCRIBE); attachJsonTable makes it.

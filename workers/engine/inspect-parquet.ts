@@ -7,7 +7,7 @@ import {
 import { DecantError } from '../../src/core/errors';
 import { duckdbColumnsFromParquet } from '../../src/core/parquet/parquet-types';
 import { quotedName } from '../../src/core/quoted-name';
-import { quoteIdent } from '../../src/core/sql/quote';
+import { ident, joinSql, raw, sql } from '../../src/core/sql/sql-template';
 import { isTypeName } from '../../src/core/sql/type-name';
 import type { FileSchema } from '../../src/engine/protocol';
 import type { SqlSession } from './sql-session';
@@ -107,7 +107,9 @@ function normalizeTypes(
   const typed = columns.filter((c) => isTypeName(c.type));
   if (typed.length === 0) return columns;
   const select = (cs: { type: string }[]) =>
-    `SELECT ${cs.map((c, i) => `typeof(CAST(NULL AS ${c.type})) AS ${quoteIdent(`t${i}`)}`).join(', ')}`;
+    // Only type names isTypeName accepted reach here: types cannot be quoted.
+    sql`SELECT ${joinSql(cs.map((c, i) => sql`typeof(CAST(NULL AS ${raw(c.type)})) AS ${ident(`t${i}`)}`))}`
+      .text;
   const printed = new Map<string, string>();
   try {
     const row = s.rows(select(typed))[0] ?? {};

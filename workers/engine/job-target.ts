@@ -1,5 +1,5 @@
 import { DecantError } from '../../src/core/errors';
-import { quoteIdent, quoteLiteral } from '../../src/core/sql/quote';
+import { ident, joinSql, raw, sql, type Sql } from '../../src/core/sql/sql-template';
 import type { ColumnInfo } from '../../src/core/csv/dialect';
 import type { JobStreamProgress, JobTargetPlan, JobTargetSpec } from '../../src/engine/protocol';
 import type { DuckDBBindings, DuckDBConnection } from '@duckdb/duckdb-wasm/blocking';
@@ -51,21 +51,22 @@ export class JobTarget {
 
   /** Describes the output; for a partitioned one, computes it and lists its partitions. */
   async prepare(ctl: Pick<JobControl, 'cancelled'>): Promise<JobTargetPlan> {
-    const { sql, partitionKeys, encoding } = this.spec;
-    let source = `(${sql})`;
+    const { sql: query, partitionKeys, encoding } = this.spec;
+    // The job's compiled query: SQL text the compiler built.
+    let source = sql`(${raw(query)})`;
     if (partitionKeys.length > 0) {
       this.temp = `decant_job_${this.taskId.replace(/\W/g, '_')}`;
-      const order = partitionKeys.map(quoteIdent).join(', ');
+      const order = joinSql(partitionKeys.map((k) => ident(k)));
       // Sorted by the keys: each part's scan of it then skips the other parts' row groups.
       await this.exec(
-        `CREATE OR REPLACE TEMP TABLE ${quoteIdent(this.temp)} AS ` +
-          `SELECT * FROM ${source} ORDER BY ${order}`,
+        sql`CREATE OR REPLACE TEMP TABLE ${ident(this.temp)} AS SELECT * FROM ${source} ORDER BY ${order}`
+          .text,
         ctl,
       );
-      source = quoteIdent(this.temp);
+      source = ident(this.temp);
     }
     if (ctl.cancelled()) throw cancelledError();
-    const all = this.rows(`DESCRIBE SELECT * FROM ${source}`).map((r) => ({
+    const all = this.rows(sql`DESCRIBE SELECT * FROM ${source}`.text).map((r) => ({
       name: String(r.column_name),
       type: String(r.column_type),
     }));
@@ -81,21 +82,22 @@ export class JobTarget {
       throw new DecantError('job: every column is a partition key: nothing is left to write');
     const numericText: string[] = [];
     const cols = columns.map((c) => {
-      const id = quoteIdent(c.name);
+      const id = ident(c.name);
       if (encoding === 'parquet' || PLAIN_TYPES.test(c.type)) return id;
       if (encoding === 'ndjson' && NESTED.test(c.type)) return id;
       if (NUMERIC_TEXT.test(c.type)) numericText.push(c.name);
-      return `CAST(${id} AS VARCHAR) AS ${id}`;
+      return sql`CAST(${id} AS VARCHAR) AS ${id}`;
     });
     let parts: JobTargetPlan['parts'];
     if (partitionKeys.length === 0) {
       parts = [{ values: [], rows: null }];
-      this.select = [`SELECT ${cols.join(', ')} FROM ${source}`];
+      this.select = [sql`SELECT ${joinSql(cols)} FROM ${source}`.text];
     } else {
-      const ids = partitionKeys.map(quoteIdent);
+      const ids = partitionKeys.map((k) => ident(k));
+      const asText = joinSql(ids.map((k, i) => sql`CAST(${k} AS VARCHAR) AS ${raw(`k${i}`)}`));
+      const order = joinSql(ids.map((k) => sql`any_value(${k})`));
       const found = this.rows(
-        `SELECT ${ids.map((k, i) => `CAST(${k} AS VARCHAR) AS k${i}`).join(', ')}, ` +
-          `count(*) AS n FROM ${source} GROUP BY ALL ORDER BY ${ids.map((_, i) => `any_value(${ids[i]})`).join(', ')}`,
+        sql`SELECT ${asText}, count(*) AS n FROM ${source} GROUP BY ALL ORDER BY ${order}`.text,
       );
       parts = found.map((r) => ({
         values: partitionKeys.map((_, i) => (r[`k${i}`] === null ? null : String(r[`k${i}`]))),
@@ -103,7 +105,7 @@ export class JobTarget {
       }));
       this.select = parts.map((p) => {
         const where = p.values.map((v, i) => keyEquals(ids[i]!, keys[i]!.type, v));
-        return `SELECT ${cols.join(', ')} FROM ${source} WHERE ${where.join(' AND ')}`;
+        return sql`SELECT ${joinSql(cols)} FROM ${source} WHERE ${joinSql(where, ' AND ')}`.text;
       });
     }
     this.plan = { columns, keys, parts, numericText };
@@ -153,7 +155,7 @@ export class JobTarget {
   /** Drops the temporary table and closes the connection. */
   end(): void {
     try {
-      if (this.temp) this.conn.query(`DROP TABLE IF EXISTS ${quoteIdent(this.temp)}`);
+      if (this.temp) this.conn.query(sql`DROP TABLE IF EXISTS ${ident(this.temp)}`.text);
     } catch {
       // Closing the connection drops its temp tables anyway.
     }
@@ -249,11 +251,12 @@ const ROUND_TRIP =
  * `key = value` on the key's own type where its text casts back exactly, so the scan of the
  * (sorted) table skips other parts' row groups; else on DuckDB's text of it.
  */
-function keyEquals(id: string, type: string, value: string | null): string {
-  if (value === null) return `${id} IS NULL`;
-  if (type === 'VARCHAR') return `${id} = ${quoteLiteral(value)}`;
-  if (ROUND_TRIP.test(type)) return `${id} = CAST(${quoteLiteral(value)} AS ${type})`;
-  return `CAST(${id} AS VARCHAR) = ${quoteLiteral(value)}`;
+function keyEquals(id: Sql, type: string, value: string | null): Sql {
+  if (value === null) return sql`${id} IS NULL`;
+  if (type === 'VARCHAR') return sql`${id} = ${value}`;
+  // ROUND_TRIP matches only type names: they cannot be quoted.
+  if (ROUND_TRIP.test(type)) return sql`${id} = CAST(${value} AS ${raw(type)})`;
+  return sql`CAST(${id} AS VARCHAR) = ${value}`;
 }
 
 function cancelledError(): DecantError {

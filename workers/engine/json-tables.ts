@@ -1,8 +1,9 @@
 import { DecantError } from '../../src/core/errors';
-import { quoteIdent, quoteLiteral } from '../../src/core/sql/quote';
+import { ident, raw, sql } from '../../src/core/sql/sql-template';
 import { readerFieldsOf, StructShape } from '../../src/core/json/json-shape';
 import {
   asciiLower,
+  attachedKindSql,
   createSchemaSql,
   dropSchemaIfEmptySql,
   qualifiedName,
@@ -76,11 +77,7 @@ export function attachJsonTable(
     const imported = Number(s.rows(`SELECT count(*) AS n FROM ${staged}`)[0]?.n);
     if (imported !== rowCount)
       throw fail(`DuckDB imported ${imported} of the files' ${rowCount} records`);
-    const existing = s.rows(
-      `SELECT table_type AS kind FROM information_schema.tables WHERE table_catalog = ` +
-        `${quoteLiteral(catalog)} AND lower(table_schema) = ${quoteLiteral(asciiLower(t.database))} ` +
-        `AND lower(table_name) = ${quoteLiteral(asciiLower(t.name))}`,
-    );
+    const existing = s.rows(attachedKindSql(catalog, t.database, t.name));
     if (existing.some((r) => r.kind !== 'BASE TABLE'))
       throw fail('a view of that name is attached (a CSV table?); detach it first');
     s.run('BEGIN TRANSACTION');
@@ -89,7 +86,7 @@ export function attachJsonTable(
         `DROP TABLE IF EXISTS ${target}`,
         ambiguous
           ? `CREATE TABLE ${target} AS SELECT * FROM ${staged}`
-          : `ALTER TABLE ${staged} RENAME TO ${quoteIdent(t.name)}`,
+          : sql`ALTER TABLE ${raw(staged)} RENAME TO ${ident(t.name)}`.text,
       );
       s.run('COMMIT');
       renamed = !ambiguous;

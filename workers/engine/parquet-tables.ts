@@ -2,10 +2,11 @@ import type * as ParquetWasm from 'parquet-wasm';
 import type { ColumnInfo } from '../../src/core/csv/dialect';
 import { DecantError } from '../../src/core/errors';
 import { quotedName } from '../../src/core/quoted-name';
-import { quoteIdent, quoteLiteral } from '../../src/core/sql/quote';
+import { ident, joinSql, raw, sql } from '../../src/core/sql/sql-template';
 import { leadingTokens } from '../../src/core/sql/split-statements';
 import {
   asciiLower,
+  attachedKindSql,
   createSchemaSql,
   dropSchemaIfEmptySql,
   partitionCastCheckSql,
@@ -224,7 +225,8 @@ export class ParquetTables {
     try {
       this.s.run(
         createSchemaSql(catalog, t.database),
-        `CREATE TABLE ${staged} (${columns.map((c) => `${quoteIdent(c.name)} ${typeSql(c.type)}`).join(', ')})`,
+        sql`CREATE TABLE ${raw(staged)} (${joinSql(columns.map((c) => sql`${ident(c.name)} ${raw(typeSql(c.type))}`))})`
+          .text,
       );
       for (const f of t.files) await this.readFile(pw, t, f, staged);
       const rowCount = Number(this.s.rows(`SELECT count(*) AS n FROM ${staged}`)[0]?.n);
@@ -235,12 +237,7 @@ export class ParquetTables {
           { code: 'row-mismatch' },
         );
       if (this.entries.get(key) !== entry) return { rowCount, columns: [] };
-      const existing = this.s.rows(
-        `SELECT table_type AS kind FROM information_schema.tables WHERE table_catalog = ` +
-          `${quoteLiteral(catalog)} AND lower(table_schema) = ` +
-          `${quoteLiteral(asciiLower(t.database))} AND lower(table_name) = ` +
-          `${quoteLiteral(asciiLower(t.name))}`,
-      );
+      const existing = this.s.rows(attachedKindSql(catalog, t.database, t.name));
       if (existing.some((r) => r.kind !== 'BASE TABLE'))
         throw new DecantError(
           `catalog: cannot attach ${tableLabel(t.database, t.name)}: a view of that name is ` +
@@ -250,7 +247,7 @@ export class ParquetTables {
       try {
         this.s.run(
           `DROP TABLE IF EXISTS ${target}`,
-          `ALTER TABLE ${staged} RENAME TO ${quoteIdent(t.name)}`,
+          sql`ALTER TABLE ${raw(staged)} RENAME TO ${ident(t.name)}`.text,
         );
         this.s.run('COMMIT');
       } catch (e) {
@@ -366,10 +363,11 @@ function insertSql(
     if (!folded.has(asciiLower(c.name))) folded.set(asciiLower(c.name), c.name);
   const data = t.columns.map((c) => {
     const source = exact.get(c.name) ?? folded.get(asciiLower(c.name));
-    return `CAST(${source === undefined ? 'NULL' : quoteIdent(source)} AS ${typeSql(c.type)})`;
+    return sql`CAST(${source === undefined ? null : ident(source)} AS ${raw(typeSql(c.type))})`;
   });
-  const keys = t.partitionKeys.map((k, i) => partitionValueSql(values[i]!, k.type));
-  return `INSERT INTO ${staged} SELECT ${[...data, ...keys].join(', ')} FROM ${from}`;
+  const keys = t.partitionKeys.map((k, i) => raw(partitionValueSql(values[i]!, k.type)));
+  return sql`INSERT INTO ${raw(staged)} SELECT ${joinSql([...data, ...keys])} FROM ${raw(from)}`
+    .text;
 }
 
 /** Whether the table reads a file column of this name (see insertSql). */

@@ -1,4 +1,4 @@
-import { quoteIdent } from '../../src/core/sql/quote';
+import { ident, joinSql, raw, sql } from '../../src/core/sql/sql-template';
 import { countSql, dropResultSql, resultTable } from '../../src/core/sql/result-table';
 import { isTypeName } from '../../src/core/sql/type-name';
 import { nextBatch, type IpcStream, type SqlSession } from './sql-session';
@@ -21,9 +21,10 @@ export class ResultStore {
   /** Creates result table `n`; false when a column type cannot be written as a type name. */
   create(n: number, columns: readonly { name: string; type: string }[]): boolean {
     if (columns.length === 0 || !columns.every((c) => isTypeName(c.type))) return false;
-    const definition = columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ');
+    // Every type was checked by isTypeName above: types cannot be quoted.
+    const definition = joinSql(columns.map((c) => sql`${ident(c.name)} ${raw(c.type)}`));
     try {
-      this.own.run(`CREATE TEMP TABLE ${quoteIdent(`decant_result_${n}`)} (${definition})`);
+      this.own.run(sql`CREATE TEMP TABLE ${ident(`decant_result_${n}`)} (${definition})`.text);
       return true;
     } catch {
       return false;
@@ -35,7 +36,7 @@ export class ResultStore {
    * when the query fails while it streams; the table is then dropped.
    */
   fill(n: number, stream: IpcStream): number {
-    const staging = `"main".${quoteIdent(`__decant_result_staging_${++this.stagingSeq}`)}`;
+    const staging = ident('main', `__decant_result_staging_${++this.stagingSeq}`).text;
     let staged = false;
     try {
       for (let b = nextBatch(stream); b; b = b.done ? null : nextBatch(stream)) {

@@ -1,7 +1,7 @@
 import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
 import type { ColumnInfo } from '../../src/core/csv/dialect';
 import { DecantError } from '../../src/core/errors';
-import { quoteIdent } from '../../src/core/sql/quote';
+import { ident, sql as sqlOf } from '../../src/core/sql/sql-template';
 import {
   countSql,
   dropResultSql,
@@ -144,7 +144,7 @@ export class SqlConsole {
     const wrap = materializeSql(n, st.text, st.keyword);
     if (wrap) {
       // The query as materializeSql would wrap it (`\n<statement>` or ` SELECT * FROM (\n…\n)`).
-      const createLength = `CREATE TEMP TABLE ${quoteIdent(`decant_result_${n}`)} AS`.length;
+      const createLength = sqlOf`CREATE TEMP TABLE ${ident(`decant_result_${n}`)} AS`.text.length;
       const query = wrap.sql.slice(createLength);
       const queryPrefix = wrap.prefixLength - createLength;
       const columns = this.describe(sql, st, index, count, query, queryPrefix);

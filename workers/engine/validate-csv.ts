@@ -1,5 +1,5 @@
 import type { ScanPlan } from '../../src/engine/protocol';
-import { quoteIdent } from '../../src/core/sql/quote';
+import { ident, joinSql, raw, sql as sqlOf } from '../../src/core/sql/sql-template';
 import { readCsvSql } from '../../src/core/sql/read-csv';
 import { explainScanError } from './explain-error';
 import type { SqlSession } from './sql-session';
@@ -15,10 +15,9 @@ export function validateCsv(
   src: { path: string; name: string },
   plan: Pick<ScanPlan, 'dialect' | 'columns' | 'badRows'>,
 ): number {
-  const counts = plan.columns.map((c, i) => `count(${quoteIdent(c.name)}) AS c${i}`);
-  const sql =
-    `SELECT count(*) AS n${counts.length ? ', ' + counts.join(', ') : ''} ` +
-    `FROM ${readCsvSql(src.path, plan.dialect, plan.columns, plan.badRows)}`;
+  const counts = plan.columns.map((c, i) => sqlOf`count(${ident(c.name)}) AS ${raw(`c${i}`)}`);
+  const scan = raw(readCsvSql(src.path, plan.dialect, plan.columns, plan.badRows));
+  const sql = sqlOf`SELECT ${joinSql([raw('count(*) AS n'), ...counts])} FROM ${scan}`.text;
   try {
     return Number(s.rows(sql)[0]?.n ?? 0);
   } catch (e) {

@@ -1,5 +1,5 @@
 import type { SchemaElement, SchemaTree } from 'hyparquet';
-import { quoteIdent } from '../sql/quote';
+import { ident } from '../sql/sql-template';
 import { asciiLower } from '../sql/table-view';
 
 /**
@@ -59,7 +59,7 @@ function typeOf(node: SchemaTree, parent: SchemaTree, notes: string[], path: str
     return `MAP(${children[0]!.type}, ${children[1]!.type})`;
   let t: string;
   if (children.length > 1 || (!isList && !isMap && !repeated))
-    t = `STRUCT(${children.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`;
+    t = `STRUCT(${children.map((c) => `${ident(c.name).text} ${c.type}`).join(', ')})`;
   else t = children[0]!.type;
   return repeated ? `${t}[]` : t;
 }

@@ -1,5 +1,5 @@
 import type { ColumnInfo, CsvDialect } from '../csv/dialect';
-import { quoteIdent, quoteLiteral } from './quote';
+import { ident, joinSql, raw, sql } from './sql-template';
 import { readCsvSql } from './read-csv';
 import { HIVE_NULL_PARTITION, typeSql } from './table-view';
 
@@ -55,7 +55,7 @@ export function readAsTypeSql(f: CsvFiles, column: string, type: string): string
     rejectsLimit: REJECTS_PER_FILE,
   });
   // Naming the column makes the reader convert it; count(*) alone would skip it.
-  return `SELECT count(${quoteIdent(column)}) AS v, count(*) AS n FROM ${scan}`;
+  return sql`SELECT count(${ident(column)}) AS v, count(*) AS n FROM ${raw(scan)}`.text;
 }
 
 /**
@@ -65,11 +65,9 @@ export function readAsTypeSql(f: CsvFiles, column: string, type: string): string
 export function failingPartitionValuesSql(values: readonly string[], type: string): string | null {
   const distinct = [...new Set(values)].filter((v) => v !== HIVE_NULL_PARTITION);
   if (distinct.length === 0) return null;
-  const list = distinct.map((v, i) => `(${i}, ${quoteLiteral(v)})`).join(', ');
-  return (
-    `SELECT v FROM (VALUES ${list}) AS t(i, v) ` +
-    `WHERE TRY_CAST(v AS ${typeSql(type)}) IS NULL ORDER BY i`
-  );
+  const list = joinSql(distinct.map((v, i) => sql`(${i}, ${v})`));
+  return sql`SELECT v FROM (VALUES ${list}) AS t(i, v) WHERE TRY_CAST(v AS ${raw(typeSql(type))}) IS NULL ORDER BY i`
+    .text;
 }
 
 /**
@@ -81,11 +79,9 @@ export function rowsInFilesSql(f: CsvFiles, fileColumn: string, paths: readonly 
   const scan = readCsvSql(f.paths, f.dialect, asText(f.columns), 'error', false, {
     filename: fileColumn,
   });
-  const list = paths.map((p) => `(${quoteLiteral(p)})`).join(', ');
-  return (
-    `SELECT count(*) AS n FROM ${scan} AS d JOIN (VALUES ${list}) AS p(f) ` +
-    `ON d.${quoteIdent(fileColumn)} = p.f`
-  );
+  const list = joinSql(paths.map((p) => sql`(${p})`));
+  return sql`SELECT count(*) AS n FROM ${raw(scan)} AS d JOIN (VALUES ${list}) AS p(f) ON d.${ident(fileColumn)} = p.f`
+    .text;
 }
 
 /** Numeric type names: between them values are compared as numbers. */
@@ -119,14 +115,12 @@ export function changedValuesSql(
   const columns = f.columns.map((c) =>
     c.name === column ? { name: c.name, type: from } : { name: c.name, type: 'VARCHAR' },
   );
-  const scan = readCsvSql(f.paths, f.dialect, columns, 'skip');
-  const o = quoteIdent(column);
+  // readCsvSql and typeSql return SQL text they built and checked.
+  const scan = raw(readCsvSql(f.paths, f.dialect, columns, 'skip'));
+  const o = ident(column);
   const differs = fromText
-    ? `TRY_CAST(o AS DOUBLE) IS DISTINCT FROM TRY_CAST(v AS DOUBLE)`
-    : `TRY_CAST(v AS ${from}) IS DISTINCT FROM o`;
-  return (
-    `SELECT count(*) OVER () AS n, CAST(o AS VARCHAR) AS before, CAST(v AS VARCHAR) AS after ` +
-    `FROM (SELECT ${o} AS o, TRY_CAST(${o} AS ${to}) AS v FROM ${scan}) ` +
-    `WHERE o IS NOT NULL AND v IS NOT NULL AND ${differs} LIMIT ${CHANGED_EXAMPLES}`
-  );
+    ? sql`TRY_CAST(o AS DOUBLE) IS DISTINCT FROM TRY_CAST(v AS DOUBLE)`
+    : sql`TRY_CAST(v AS ${raw(from)}) IS DISTINCT FROM o`;
+  return sql`SELECT count(*) OVER () AS n, CAST(o AS VARCHAR) AS before, CAST(v AS VARCHAR) AS after FROM (SELECT ${o} AS o, TRY_CAST(${o} AS ${raw(to)}) AS v FROM ${scan}) WHERE o IS NOT NULL AND v IS NOT NULL AND ${differs} LIMIT ${CHANGED_EXAMPLES}`
+    .text;
 }

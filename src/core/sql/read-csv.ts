@@ -1,41 +1,36 @@
 import type { BadRowPolicy, ColumnInfo, CsvDialect, SniffHints } from '../csv/dialect';
-import { quoteLiteral, structLiteral } from './quote';
+import { structLiteral } from './quote';
+import { joinSql, raw, sql, type Sql } from './sql-template';
 
 export type { SniffHints } from '../csv/dialect';
 
-/** `['a', 'b']`: a DuckDB list of string literals. */
-function listLiteral(values: readonly string[]): string {
-  return `[${values.map(quoteLiteral).join(', ')}]`;
-}
+/** `true`/`false` as read_csv's options are written (the template would write TRUE/FALSE). */
+const flag = (value: boolean): Sql => raw(String(value));
 
-function hintArgs(h: SniffHints): string[] {
-  const args: string[] = [];
-  if (h.delimiter !== undefined) args.push(`delim=${quoteLiteral(h.delimiter)}`);
-  if (h.quote !== undefined) args.push(`quote=${quoteLiteral(h.quote)}`);
-  if (h.escape !== undefined) args.push(`escape=${quoteLiteral(h.escape)}`);
-  if (h.header !== undefined) args.push(`header=${h.header}`);
-  if (h.encoding !== undefined) args.push(`encoding=${quoteLiteral(h.encoding)}`);
-  if (h.decimalSeparator !== undefined)
-    args.push(`decimal_separator=${quoteLiteral(h.decimalSeparator)}`);
-  if (h.dateFormat !== undefined) args.push(`dateformat=${quoteLiteral(h.dateFormat)}`);
-  if (h.timestampFormat !== undefined)
-    args.push(`timestampformat=${quoteLiteral(h.timestampFormat)}`);
-  if (h.nullValues !== undefined) args.push(`nullstr=${listLiteral(h.nullValues)}`);
-  if (h.names !== undefined && h.names.length > 0) args.push(`names=${listLiteral(h.names)}`);
+function hintArgs(h: SniffHints): Sql[] {
+  const args: Sql[] = [];
+  if (h.delimiter !== undefined) args.push(sql`delim=${h.delimiter}`);
+  if (h.quote !== undefined) args.push(sql`quote=${h.quote}`);
+  if (h.escape !== undefined) args.push(sql`escape=${h.escape}`);
+  if (h.header !== undefined) args.push(sql`header=${flag(h.header)}`);
+  if (h.encoding !== undefined) args.push(sql`encoding=${h.encoding}`);
+  if (h.decimalSeparator !== undefined) args.push(sql`decimal_separator=${h.decimalSeparator}`);
+  if (h.dateFormat !== undefined) args.push(sql`dateformat=${h.dateFormat}`);
+  if (h.timestampFormat !== undefined) args.push(sql`timestampformat=${h.timestampFormat}`);
+  if (h.nullValues !== undefined) args.push(sql`nullstr=${h.nullValues}`);
+  if (h.names !== undefined && h.names.length > 0) args.push(sql`names=${h.names}`);
   if (h.typeCandidates !== undefined && h.typeCandidates.length > 0)
-    args.push(`auto_type_candidates=${listLiteral(h.typeCandidates)}`);
-  if (h.sampleSize !== undefined) args.push(`sample_size=${Math.trunc(h.sampleSize)}`);
-  if (h.ignoreErrors) args.push('ignore_errors=true');
+    args.push(sql`auto_type_candidates=${h.typeCandidates}`);
+  if (h.sampleSize !== undefined) args.push(sql`sample_size=${Math.trunc(h.sampleSize)}`);
+  if (h.ignoreErrors) args.push(raw('ignore_errors=true'));
   return args;
 }
 
 /** `SELECT … FROM sniff_csv(path, hints)`: one row describing the detected dialect and columns. */
 export function sniffCsvSql(path: string, hints: SniffHints = {}): string {
-  const args = [quoteLiteral(path), ...hintArgs(hints)].join(', ');
-  return (
-    'SELECT Delimiter, Quote, Escape, HasHeader, Columns, DateFormat, TimestampFormat ' +
-    `FROM sniff_csv(${args})`
-  );
+  const args = joinSql([path, ...hintArgs(hints)]);
+  return sql`SELECT Delimiter, Quote, Escape, HasHeader, Columns, DateFormat, TimestampFormat FROM sniff_csv(${args})`
+    .text;
 }
 
 /** Options of `readCsvSql` beyond the dialect. */
@@ -64,43 +59,37 @@ export function readCsvSql(
   storeRejects = false,
   extras: ReadCsvExtras = {},
 ): string {
-  const args = [
-    pathsArg(path),
-    'auto_detect=false',
-    `delim=${quoteLiteral(dialect.delimiter)}`,
-    `quote=${quoteLiteral(dialect.quote)}`,
-    `escape=${quoteLiteral(dialect.escape)}`,
-    `header=${dialect.header}`,
-    `encoding=${quoteLiteral(dialect.encoding)}`,
-    `decimal_separator=${quoteLiteral(dialect.decimalSeparator)}`,
-    `compression=${quoteLiteral(dialect.compression)}`,
-    `columns=${structLiteral(columns.map((c) => [c.name, c.type] as const))}`,
+  if (typeof path !== 'string' && path.length === 0)
+    throw new Error('sql: read_csv needs at least one file');
+  const args: Sql[] = [
+    // `'a.csv'`, or `['a.csv', 'b.csv']` for a list.
+    sql`${path}`,
+    raw('auto_detect=false'),
+    sql`delim=${dialect.delimiter}`,
+    sql`quote=${dialect.quote}`,
+    sql`escape=${dialect.escape}`,
+    sql`header=${flag(dialect.header)}`,
+    sql`encoding=${dialect.encoding}`,
+    sql`decimal_separator=${dialect.decimalSeparator}`,
+    sql`compression=${dialect.compression}`,
+    sql`columns=${raw(structLiteral(columns.map((c) => [c.name, c.type] as const)))}`,
   ];
-  if (dialect.dateFormat) args.push(`dateformat=${quoteLiteral(dialect.dateFormat)}`);
-  if (dialect.timestampFormat)
-    args.push(`timestampformat=${quoteLiteral(dialect.timestampFormat)}`);
-  if (dialect.nullValues !== undefined) args.push(`nullstr=${listLiteral(dialect.nullValues)}`);
-  if (badRows === 'skip') args.push('ignore_errors=true');
-  if (badRows === 'pad') args.push('null_padding=true', 'ignore_errors=true');
+  if (dialect.dateFormat) args.push(sql`dateformat=${dialect.dateFormat}`);
+  if (dialect.timestampFormat) args.push(sql`timestampformat=${dialect.timestampFormat}`);
+  if (dialect.nullValues !== undefined) args.push(sql`nullstr=${dialect.nullValues}`);
+  if (badRows === 'skip') args.push(raw('ignore_errors=true'));
+  if (badRows === 'pad') args.push(raw('null_padding=true'), raw('ignore_errors=true'));
   if (storeRejects)
     args.push(
-      'store_rejects=true',
-      `rejects_table=${quoteLiteral(REJECTS_TABLE)}`,
-      `rejects_scan=${quoteLiteral(REJECT_SCANS_TABLE)}`,
+      raw('store_rejects=true'),
+      sql`rejects_table=${REJECTS_TABLE}`,
+      sql`rejects_scan=${REJECT_SCANS_TABLE}`,
     );
   if (storeRejects && extras.rejectsLimit !== undefined)
-    args.push(`rejects_limit=${Math.max(0, Math.trunc(extras.rejectsLimit))}`);
-  if (extras.filename === true) args.push('filename=true');
-  else if (typeof extras.filename === 'string')
-    args.push(`filename=${quoteLiteral(extras.filename)}`);
-  return `read_csv(${args.join(', ')})`;
-}
-
-/** `'a.csv'`, or `['a.csv', 'b.csv']` for a list. */
-function pathsArg(path: string | readonly string[]): string {
-  if (typeof path === 'string') return quoteLiteral(path);
-  if (path.length === 0) throw new Error('sql: read_csv needs at least one file');
-  return `[${path.map(quoteLiteral).join(', ')}]`;
+    args.push(sql`rejects_limit=${Math.max(0, Math.trunc(extras.rejectsLimit))}`);
+  if (extras.filename === true) args.push(raw('filename=true'));
+  else if (typeof extras.filename === 'string') args.push(sql`filename=${extras.filename}`);
+  return sql`read_csv(${joinSql(args)})`.text;
 }
 
 const REJECTS_TABLE = 'decant_rejects';

@@ -1,4 +1,4 @@
-import { quoteIdent } from './quote';
+import { ident, sql } from './sql-template';
 
 /**
  * SQL for the console's results: a statement that returns rows is materialized once into a
@@ -7,7 +7,7 @@ import { quoteIdent } from './quote';
 
 /** `"temp"."main"."decant_result_7"`: fully qualified, so a user schema named temp can't shadow it. */
 export function resultTable(n: number): string {
-  return `"temp"."main".${quoteIdent(`decant_result_${Math.trunc(n)}`)}`;
+  return ident('temp', 'main', `decant_result_${Math.trunc(n)}`).text;
 }
 
 /** Statements DuckDB accepts after `CREATE TABLE … AS`. */
@@ -38,7 +38,7 @@ export interface Materialize {
  */
 export function materializeSql(n: number, statement: string, keyword: string): Materialize | null {
   const name = `decant_result_${Math.trunc(n)}`;
-  const create = `CREATE TEMP TABLE ${quoteIdent(name)} AS`;
+  const create = sql`CREATE TEMP TABLE ${ident(name)} AS`.text;
   if (QUERY_KEYWORDS.has(keyword)) {
     const prefix = `${create}\n`;
     return { sql: prefix + statement, prefixLength: prefix.length };

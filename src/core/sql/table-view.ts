@@ -1,5 +1,6 @@
 import type { ColumnInfo, CsvDialect } from '../csv/dialect';
-import { quoteIdent, quoteLiteral } from './quote';
+import { quoteLiteral } from './quote';
+import { ident, joinSql, raw, sql, type Sql } from './sql-template';
 import { readCsvSql } from './read-csv';
 import { isTypeName } from './type-name';
 
@@ -46,20 +47,29 @@ export const MAIN_CATALOG_SQL =
 
 /** `"catalog"."schema"."name"`. */
 export function qualifiedName(catalog: string, schema: string, name: string): string {
-  return `${quoteIdent(catalog)}.${quoteIdent(schema)}.${quoteIdent(name)}`;
+  return ident(catalog, schema, name).text;
 }
 
 export function createSchemaSql(catalog: string, database: string): string {
-  return `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(catalog)}.${quoteIdent(database)}`;
+  return sql`CREATE SCHEMA IF NOT EXISTS ${ident(catalog, database)}`.text;
 }
 
 export function dropViewSql(catalog: string, database: string, name: string): string {
-  return `DROP VIEW IF EXISTS ${qualifiedName(catalog, database, name)}`;
+  return sql`DROP VIEW IF EXISTS ${ident(catalog, database, name)}`.text;
+}
+
+/**
+ * `kind` rows (`BASE TABLE`, `VIEW`) of what is attached as `database.name` in `catalog`, names
+ * compared as DuckDB compares them (see asciiLower).
+ */
+export function attachedKindSql(catalog: string, database: string, name: string): string {
+  return sql`SELECT table_type AS kind FROM information_schema.tables WHERE table_catalog = ${catalog} AND lower(table_schema) = ${asciiLower(database)} AND lower(table_name) = ${asciiLower(name)}`
+    .text;
 }
 
 /** Drops the schema only if it is empty (DuckDB refuses otherwise: RESTRICT is the default). */
 export function dropSchemaIfEmptySql(catalog: string, database: string): string {
-  return `DROP SCHEMA IF EXISTS ${quoteIdent(catalog)}.${quoteIdent(database)}`;
+  return sql`DROP SCHEMA IF EXISTS ${ident(catalog, database)}`.text;
 }
 
 /**
@@ -71,8 +81,8 @@ export function dropSchemaIfEmptySql(catalog: string, database: string): string 
  * Throws when a type is not a type name (see type-name.ts) or a file's values don't fit the keys.
  */
 export function tableViewSql(spec: TableViewSpec): string {
-  const target = qualifiedName(spec.catalog, spec.database, spec.name);
-  return `CREATE OR REPLACE VIEW ${target} AS ${viewBodySql(spec)}`;
+  const target = ident(spec.catalog, spec.database, spec.name);
+  return sql`CREATE OR REPLACE VIEW ${target} AS ${raw(viewBodySql(spec))}`.text;
 }
 
 /**
@@ -90,8 +100,8 @@ export function viewBodySql(spec: TableViewSpec): string {
         const own = new Set(g.columns.map((c) => c.name));
         const list = all.map((c) =>
           own.has(c.name) || spec.partitionKeys.includes(c)
-            ? `g.${quoteIdent(c.name)}`
-            : `CAST(NULL AS ${typeSql(c.type)}) AS ${quoteIdent(c.name)}`,
+            ? sql`g.${ident(c.name)}`
+            : sql`CAST(NULL AS ${typeOf(c.type)}) AS ${ident(c.name)}`,
         );
         const body = sameColumnsBodySql({
           ...spec,
@@ -99,7 +109,7 @@ export function viewBodySql(spec: TableViewSpec): string {
           files: g.files,
           pattern: undefined,
         });
-        return `SELECT ${list.join(', ')} FROM (${body}) AS g`;
+        return sql`SELECT ${joinSql(list)} FROM (${raw(body)}) AS g`.text;
       })
       .join(' UNION ALL ');
   }
@@ -131,36 +141,36 @@ function sameColumnsBodySql(spec: TableViewSpec): string {
   const { columns, partitionKeys: keys, files } = spec;
   if (files.length === 0) {
     const typed = [...columns, ...keys].map(
-      (c) => `CAST(NULL AS ${typeSql(c.type)}) AS ${quoteIdent(c.name)}`,
+      (c) => sql`CAST(NULL AS ${typeOf(c.type)}) AS ${ident(c.name)}`,
     );
-    return `SELECT ${typed.join(', ')} WHERE false`;
+    return sql`SELECT ${joinSql(typed)} WHERE false`.text;
   }
-  const data = columns.map((c) => `d.${quoteIdent(c.name)}`);
+  const data = columns.map((c) => sql`d.${ident(c.name)}`);
   const paths = spec.pattern ?? files.map((f) => f.path);
   if (keys.length === 0)
-    return `SELECT ${data.join(', ')} FROM ${readCsvSql(paths, spec.dialect, columns)} AS d`;
+    return sql`SELECT ${joinSql(data)} FROM ${raw(readCsvSql(paths, spec.dialect, columns))} AS d`
+      .text;
   const fileColumn = unusedName('__decant_file', columns);
-  const scan = readCsvSql(paths, spec.dialect, columns, 'error', false, { filename: fileColumn });
+  const scan = raw(
+    readCsvSql(paths, spec.dialect, columns, 'error', false, { filename: fileColumn }),
+  );
   const rows = files.map((f) => {
     if (f.partitionValues.length !== keys.length)
       throw new Error(
         `sql: file ${quoteLiteral(f.path)} has ${f.partitionValues.length} partition values for ${keys.length} keys`,
       );
-    const values = keys.map((k, i) => partitionValueSql(f.partitionValues[i]!, k.type));
-    return `(${[quoteLiteral(f.path), ...values].join(', ')})`;
+    const values = keys.map((k, i) => raw(partitionValueSql(f.partitionValues[i]!, k.type)));
+    return sql`(${joinSql([f.path, ...values])})`;
   });
-  const aliases = ['f', ...keys.map((_, i) => `k${i}`)].map(quoteIdent).join(', ');
-  const keyColumns = keys.map((k, i) => `p.${quoteIdent(`k${i}`)} AS ${quoteIdent(k.name)}`);
-  return (
-    `SELECT ${[...data, ...keyColumns].join(', ')} FROM ${scan} AS d ` +
-    `JOIN (VALUES ${rows.join(', ')}) AS p(${aliases}) ON d.${quoteIdent(fileColumn)} = p."f"`
-  );
+  const aliases = joinSql(['f', ...keys.map((_, i) => `k${i}`)].map((a) => ident(a)));
+  const keyColumns = keys.map((k, i) => sql`p.${ident(`k${i}`)} AS ${ident(k.name)}`);
+  return sql`SELECT ${joinSql([...data, ...keyColumns])} FROM ${scan} AS d JOIN (VALUES ${joinSql(rows)}) AS p(${aliases}) ON d.${ident(fileColumn)} = p."f"`
+    .text;
 }
 
 /** `CAST('2024' AS BIGINT)`; Hive's default-partition marker becomes a typed NULL. */
 export function partitionValueSql(value: string, type: string): string {
-  const literal = value === HIVE_NULL_PARTITION ? 'NULL' : quoteLiteral(value);
-  return `CAST(${literal} AS ${typeSql(type)})`;
+  return sql`CAST(${value === HIVE_NULL_PARTITION ? null : value} AS ${typeOf(type)})`.text;
 }
 
 /**
@@ -172,26 +182,30 @@ export function partitionCastCheckSql(
   keys: readonly ColumnInfo[],
   files: readonly ViewFile[],
 ): string | null {
-  const parts: string[] = [];
+  const parts: Sql[] = [];
   keys.forEach((k, i) => {
     const values = [...new Set(files.map((f) => f.partitionValues[i]))].filter(
       (v): v is string => v !== undefined && v !== HIVE_NULL_PARTITION,
     );
     if (values.length === 0) return;
-    const list = values.map((v) => `(${quoteLiteral(v)})`).join(', ');
+    const list = joinSql(values.map((v) => sql`(${v})`));
     parts.push(
-      `SELECT ${i} AS k, v FROM (VALUES ${list}) AS t(v) ` +
-        `WHERE TRY_CAST(v AS ${typeSql(k.type)}) IS NULL`,
+      sql`SELECT ${i} AS k, v FROM (VALUES ${list}) AS t(v) WHERE TRY_CAST(v AS ${typeOf(k.type)}) IS NULL`,
     );
   });
   if (parts.length === 0) return null;
-  return `SELECT k, v FROM (${parts.join(' UNION ALL ')}) LIMIT 1`;
+  return sql`SELECT k, v FROM (${joinSql(parts, ' UNION ALL ')}) LIMIT 1`.text;
 }
 
 /** A type name, checked (types cannot be quoted). Throws when it is not one. */
 export function typeSql(type: string): string {
   if (!isTypeName(type)) throw new Error(`sql: ${JSON.stringify(type)} is not a type name`);
   return type;
+}
+
+/** typeSql as a fragment of the `sql` template. */
+function typeOf(type: string): Sql {
+  return raw(typeSql(type));
 }
 
 /** `base`, or `base_`, `base__`… : the first that no column has (DuckDB ignores ASCII case). */

@@ -1,4 +1,4 @@
-import { quoteIdent, quoteLiteral } from '../../core/sql/quote';
+import { ident, joinSql, raw, sql, type Sql } from '../../core/sql/sql-template';
 import { withColumn, type NodeColumn } from '../columns';
 import type { NodeInput } from './node-module';
 
@@ -23,21 +23,22 @@ export function addColumns(
   columns: NodeColumn[] | null;
 } {
   if (input.columns === null) {
-    const names = added.map((a) => `lower(${quoteLiteral(a.name)})`).join(', ');
-    const list = added.map((a) => `${a.expr} AS ${quoteIdent(a.name)}`);
+    const names = joinSql(added.map((a) => sql`lower(${a.name})`));
+    const list = joinSql(added.map((a) => sql`${raw(a.expr)} AS ${ident(a.name)}`));
     return {
-      sql: `SELECT COLUMNS(lambda c: lower(c) NOT IN (${names})), ${list.join(', ')} FROM ${input.ref}`,
+      sql: sql`SELECT COLUMNS(lambda c: lower(c) NOT IN (${names})), ${list} FROM ${raw(input.ref)}`
+        .text,
       columns: null,
     };
   }
   let columns: NodeColumn[] = [...input.columns];
-  const replaced: string[] = [];
-  const appended: string[] = [];
+  const replaced: Sql[] = [];
+  const appended: Sql[] = [];
   for (const a of added) {
     const before = columns.length;
     columns = withColumn(columns, { name: a.name, type: a.type });
-    (columns.length === before ? replaced : appended).push(`${a.expr} AS ${quoteIdent(a.name)}`);
+    (columns.length === before ? replaced : appended).push(sql`${raw(a.expr)} AS ${ident(a.name)}`);
   }
-  const star = replaced.length > 0 ? `* REPLACE (${replaced.join(', ')})` : '*';
-  return { sql: `SELECT ${[star, ...appended].join(', ')} FROM ${input.ref}`, columns };
+  const star = replaced.length > 0 ? sql`* REPLACE (${joinSql(replaced)})` : raw('*');
+  return { sql: sql`SELECT ${joinSql([star, ...appended])} FROM ${raw(input.ref)}`.text, columns };
 }

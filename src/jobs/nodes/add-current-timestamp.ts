@@ -1,4 +1,4 @@
-import { quoteLiteral } from '../../core/sql/quote';
+import { raw, sql } from '../../core/sql/sql-template';
 import { substituteText } from '../params';
 import { addColumns } from './add-columns';
 import { checkNewName, only, type NodeModule } from './node-module';
@@ -17,7 +17,7 @@ export const addCurrentTimestamp: NodeModule<'add-current-timestamp'> = {
     const expr =
       pattern === undefined
         ? now
-        : `strftime(${now}, ${quoteLiteral(substituteText(pattern, env.params, env.issue))})`;
+        : sql`strftime(${raw(now)}, ${substituteText(pattern, env.params, env.issue)})`.text;
     return addColumns(only(inputs), [
       { name: column, expr, type: pattern === undefined ? 'TIMESTAMP' : 'VARCHAR' },
     ]);

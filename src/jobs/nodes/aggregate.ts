@@ -1,5 +1,5 @@
 import { quotedName } from '../../core/quoted-name';
-import { quoteIdent } from '../../core/sql/quote';
+import { ident, joinSql, raw, sql, type Sql } from '../../core/sql/sql-template';
 import { duplicateName, type NodeColumn } from '../columns';
 import type { AggregateFn, Aggregation } from '../model';
 import {
@@ -29,8 +29,9 @@ export const AGGREGATE_FNS: readonly AggregateFn[] = [
 /** `sum("price")`, `count(DISTINCT "id")`, `count(*)`. */
 export function aggregateSql(fn: AggregateFn, column: string): string {
   if (column === '*') return 'count(*)';
-  const c = quoteIdent(column);
-  return fn === 'countDistinct' ? `count(DISTINCT ${c})` : `${fn}(${c})`;
+  const c = ident(column);
+  // `fn` is one of AGGREGATE_FNS (checkAggregation says so before a job runs).
+  return (fn === 'countDistinct' ? sql`count(DISTINCT ${c})` : sql`${raw(fn)}(${c})`).text;
 }
 
 /** Spark's name for an aggregate column: `sum(price)`, `count(DISTINCT id)`, `count(1)`. */
@@ -84,19 +85,20 @@ export const aggregate: NodeModule<'aggregate'> = {
       const c = needColumn(input, g, env);
       columns.push({ name: g, type: c?.type ?? null });
     }
-    const select = groupBy.map(quoteIdent);
+    const select: Sql[] = groupBy.map((g) => ident(g));
     for (const a of aggregations) {
       const c = checkAggregation(a.fn, a.column, input, env);
       const name = aggregateName(a);
       checkNewName(name, 'an aggregation', env);
-      select.push(`${aggregateSql(a.fn, a.column)} AS ${quoteIdent(name)}`);
+      select.push(sql`${raw(aggregateSql(a.fn, a.column))} AS ${ident(name)}`);
       columns.push({ name, type: aggregateType(a.fn, c) });
     }
     const clash = duplicateName(columns.map((c) => c.name));
     if (clash !== undefined) env.issue(`two output columns are named ${quotedName(clash)}`);
-    const group = groupBy.length > 0 ? ` GROUP BY ${groupBy.map(quoteIdent).join(', ')}` : '';
+    const group =
+      groupBy.length > 0 ? sql` GROUP BY ${joinSql(groupBy.map((g) => ident(g)))}` : raw('');
     return {
-      sql: `SELECT ${select.join(', ')} FROM ${input.ref}${group}`,
+      sql: sql`SELECT ${joinSql(select)} FROM ${raw(input.ref)}${group}`.text,
       columns: input.columns === null ? null : columns,
     };
   },

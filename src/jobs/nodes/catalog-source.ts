@@ -1,5 +1,5 @@
 import { quotedName } from '../../core/quoted-name';
-import { quoteIdent } from '../../core/sql/quote';
+import { ident } from '../../core/sql/sql-template';
 import { viewBodySql } from '../../core/sql/table-view';
 import { sameName } from '../columns';
 import type { SourceTable } from '../context';
@@ -19,8 +19,8 @@ export function sourceTable(
 
 /** `"db"."table"`, or `"memory"."db"."table"` when the context names the main catalog. */
 export function tableRef(env: BuildEnv, database: string, name: string): string {
-  const two = `${quoteIdent(database)}.${quoteIdent(name)}`;
-  return env.ctx.mainCatalog === undefined ? two : `${quoteIdent(env.ctx.mainCatalog)}.${two}`;
+  const parts = env.ctx.mainCatalog === undefined ? [] : [env.ctx.mainCatalog];
+  return ident(...parts, database, name).text;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { quotedName } from '../../core/quoted-name';
-import { quoteIdent } from '../../core/sql/quote';
+import { ident, joinSql, raw, sql, type Sql } from '../../core/sql/sql-template';
 import { isTypeName } from '../../core/sql/type-name';
 import { duplicateName, sameName, type NodeColumn } from '../columns';
 import { checkNewName, needColumn, only, type NodeModule } from './node-module';
@@ -19,28 +19,30 @@ export const changeSchema: NodeModule<'change-schema'> = {
     const input = only(inputs);
     const { mappings, unmapped = 'drop', onCastError = 'fail' } = node.options;
     const cast = onCastError === 'null' ? 'TRY_CAST' : 'CAST';
-    const select: string[] = [];
+    const select: Sql[] = [];
     const out: NodeColumn[] = [];
     for (const m of mappings) {
       const source = needColumn(input, m.from, env);
       if (m.drop) continue;
       checkNewName(m.to, `the new name of ${quotedName(m.from)}`, env);
-      let expr = quoteIdent(m.from);
+      let expr = ident(m.from);
       if (m.type !== undefined && m.type !== '') {
         if (!isTypeName(m.type)) {
           env.issue(`${quotedName(m.type)} is not a type (for ${quotedName(m.from)})`);
           continue;
         }
-        expr = `${cast}(${expr} AS ${m.type})`;
+        // A checked type name: types cannot be quoted.
+        expr = sql`${raw(cast)}(${expr} AS ${raw(m.type)})`;
       }
-      select.push(`${expr} AS ${quoteIdent(m.to)}`);
+      select.push(sql`${expr} AS ${ident(m.to)}`);
       out.push({ name: m.to, type: m.type || (source ? source.type : null) });
     }
     const mapped = mappings.map((m) => m.from);
     let columns: NodeColumn[] | null = input.columns === null ? null : out;
     if (unmapped === 'keep') {
-      const rest = mapped.length > 0 ? ` EXCLUDE (${mapped.map(quoteIdent).join(', ')})` : '';
-      select.push(`*${rest}`);
+      const rest =
+        mapped.length > 0 ? sql` EXCLUDE (${joinSql(mapped.map((n) => ident(n)))})` : raw('');
+      select.push(sql`*${rest}`);
       if (input.columns !== null)
         columns = [
           ...out,
@@ -57,6 +59,6 @@ export const changeSchema: NodeModule<'change-schema'> = {
       const clash = duplicateName(out.map((c) => c.name));
       if (clash !== undefined) env.issue(`two output columns are named ${quotedName(clash)}`);
     }
-    return { sql: `SELECT ${select.join(', ')} FROM ${input.ref}`, columns };
+    return { sql: sql`SELECT ${joinSql(select)} FROM ${raw(input.ref)}`.text, columns };
   },
 };

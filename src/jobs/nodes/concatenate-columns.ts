@@ -1,4 +1,4 @@
-import { quoteIdent, quoteLiteral } from '../../core/sql/quote';
+import { ident, joinSql, sql } from '../../core/sql/sql-template';
 import { substituteText } from '../params';
 import { addColumns } from './add-columns';
 import { checkNewName, needColumn, only, type NodeModule } from './node-module';
@@ -17,13 +17,13 @@ export const concatenateColumns: NodeModule<'concatenate-columns'> = {
     checkNewName(as, 'the new column', env);
     const parts = columns.map((c) => {
       needColumn(input, c, env);
-      const text = `CAST(${quoteIdent(c)} AS VARCHAR)`;
+      const text = sql`CAST(${ident(c)} AS VARCHAR)`;
       return nullValue === undefined
         ? text
-        : `coalesce(${text}, ${quoteLiteral(substituteText(nullValue, env.params, env.issue))})`;
+        : sql`coalesce(${text}, ${substituteText(nullValue, env.params, env.issue)})`;
     });
-    const sep = quoteLiteral(substituteText(spacer, env.params, env.issue));
-    const expr = `concat_ws(${[sep, ...parts].join(', ')})`;
+    const sep = substituteText(spacer, env.params, env.issue);
+    const expr = sql`concat_ws(${joinSql([sep, ...parts])})`.text;
     return addColumns(input, [{ name: as, expr, type: 'VARCHAR' }]);
   },
 };

@@ -1,5 +1,5 @@
 import { quotedName } from '../../core/quoted-name';
-import { quoteIdent } from '../../core/sql/quote';
+import { ident, joinSql, raw, sql } from '../../core/sql/sql-template';
 import { duplicateName, unusedColumnName } from '../columns';
 import { needColumn, only, type NodeModule } from './node-module';
 
@@ -20,20 +20,19 @@ export const dropDuplicates: NodeModule<'drop-duplicates'> = {
     const twice = duplicateName(columns);
     if (twice !== undefined) env.issue(`column ${quotedName(twice)} is chosen twice`);
     const taken = input.columns ?? [];
-    const row = quoteIdent(unusedColumnName('__decant_row', taken));
-    const alias = quoteIdent(unusedColumnName('__decant_in', taken));
+    const row = ident(unusedColumnName('__decant_row', taken));
+    const alias = ident(unusedColumnName('__decant_in', taken));
     // A whole row is its table alias: a struct of every column.
     const key =
       columns.length > 0
-        ? columns.map(quoteIdent).join(', ')
-        : quoteIdent(unusedColumnName('__decant_key', taken));
-    const keyColumn = columns.length > 0 ? '' : `, ${alias} AS ${key}`;
-    const numbered = `(SELECT *, row_number() OVER () AS ${row}${keyColumn} FROM ${input.ref} AS ${alias})`;
-    const drop = columns.length > 0 ? row : `${row}, ${key}`;
+        ? joinSql(columns.map((c) => ident(c)))
+        : ident(unusedColumnName('__decant_key', taken));
+    const keyColumn = columns.length > 0 ? raw('') : sql`, ${alias} AS ${key}`;
+    const numbered = sql`(SELECT *, row_number() OVER () AS ${row}${keyColumn} FROM ${raw(input.ref)} AS ${alias})`;
+    const drop = columns.length > 0 ? row : sql`${row}, ${key}`;
     return {
-      sql:
-        `SELECT * EXCLUDE (${drop}) FROM ${numbered} ` +
-        `QUALIFY row_number() OVER (PARTITION BY ${key} ORDER BY ${row}) = 1 ORDER BY ${row}`,
+      sql: sql`SELECT * EXCLUDE (${drop}) FROM ${numbered} QUALIFY row_number() OVER (PARTITION BY ${key} ORDER BY ${row}) = 1 ORDER BY ${row}`
+        .text,
       columns: input.columns ? [...input.columns] : null,
     };
   },

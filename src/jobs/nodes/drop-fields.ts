@@ -1,4 +1,4 @@
-import { quoteIdent } from '../../core/sql/quote';
+import { ident, joinSql, raw, sql } from '../../core/sql/sql-template';
 import { sameName } from '../columns';
 import { needColumn, only, type NodeModule } from './node-module';
 
@@ -15,7 +15,8 @@ export const dropFields: NodeModule<'drop-fields'> = {
     for (const name of columns) needColumn(input, name, env);
     const rest = input.columns?.filter((c) => !columns.some((n) => sameName(n, c.name))) ?? null;
     if (rest !== null && rest.length === 0) env.issue('every column is dropped: keep at least one');
-    const exclude = columns.length > 0 ? ` EXCLUDE (${columns.map(quoteIdent).join(', ')})` : '';
-    return { sql: `SELECT *${exclude} FROM ${input.ref}`, columns: rest };
+    const exclude =
+      columns.length > 0 ? sql` EXCLUDE (${joinSql(columns.map((n) => ident(n)))})` : raw('');
+    return { sql: sql`SELECT *${exclude} FROM ${raw(input.ref)}`.text, columns: rest };
   },
 };

@@ -1,5 +1,5 @@
 import { quotedName } from '../../core/quoted-name';
-import { quoteIdent } from '../../core/sql/quote';
+import { ident, joinSql, raw, sql } from '../../core/sql/sql-template';
 import { sameName } from '../columns';
 import { only, type NodeModule } from './node-module';
 
@@ -26,7 +26,8 @@ export const dropNullFields: NodeModule<'drop-null-fields'> = {
       env.issue(
         `every column is NULL in every row (${input.columns!.map((c) => quotedName(c.name)).join(', ')})`,
       );
-    const exclude = nulls.length > 0 ? ` EXCLUDE (${nulls.map(quoteIdent).join(', ')})` : '';
-    return { sql: `SELECT *${exclude} FROM ${input.ref}`, columns: rest };
+    const exclude =
+      nulls.length > 0 ? sql` EXCLUDE (${joinSql(nulls.map((n) => ident(n)))})` : raw('');
+    return { sql: sql`SELECT *${exclude} FROM ${raw(input.ref)}`.text, columns: rest };
   },
 };

@@ -1,5 +1,5 @@
 import { quotedName } from '../../core/quoted-name';
-import { quoteIdent } from '../../core/sql/quote';
+import { ident } from '../../core/sql/sql-template';
 import { listElement, mapTypes } from '../type-text';
 import { addColumns } from './add-columns';
 import { checkNewName, needColumn, only, type NodeModule } from './node-module';
@@ -20,7 +20,7 @@ export const explode: NodeModule<'explode'> = {
     if (as !== undefined) checkNewName(as, 'the new column', env);
     const source = needColumn(input, column, env);
     const type = source?.type ?? null;
-    let list = quoteIdent(column);
+    let list = ident(column).text;
     let element: string | null = null;
     if (type !== null) {
       const map = mapTypes(type);

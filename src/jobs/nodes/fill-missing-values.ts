@@ -1,5 +1,5 @@
 import { quotedName } from '../../core/quoted-name';
-import { quoteIdent, quoteLiteral } from '../../core/sql/quote';
+import { ident, joinSql, raw, sql, type Sql } from '../../core/sql/sql-template';
 import { findColumn, unusedColumnName, withColumn, type NodeColumn } from '../columns';
 import type { FillStrategy } from '../model';
 import { substituteText } from '../params';
@@ -24,33 +24,31 @@ export const fillMissingValues: NodeModule<'fill-missing-values'> = {
     const { fills, orderBy = [] } = node.options;
     if (fills.length === 0) env.issue('choose a column to fill');
     for (const o of orderBy) needColumn(input, o, env);
-    const row = quoteIdent(unusedColumnName('__decant_row', input.columns ?? []));
-    const order = [...orderBy.map(quoteIdent), row].join(', ');
-    const replaced: string[] = [];
-    const appended: string[] = [];
+    const row = ident(unusedColumnName('__decant_row', input.columns ?? []));
+    const order = joinSql([...orderBy.map((o) => ident(o)), row]);
+    const replaced: Sql[] = [];
+    const appended: Sql[] = [];
     let columns: NodeColumn[] | null = input.columns ? [...input.columns] : null;
     for (const f of fills) {
       const source = needColumn(input, f.column, env);
-      const c = quoteIdent(f.column);
-      let expr: string;
+      const c = ident(f.column);
+      let expr: Sql;
       switch (f.strategy) {
         case 'constant':
           if (f.value === undefined) env.issue(`give the value that fills ${quotedName(f.column)}`);
-          expr = `coalesce(${c}, ${quoteLiteral(substituteText(f.value ?? '', env.params, env.issue))})`;
+          expr = sql`coalesce(${c}, ${substituteText(f.value ?? '', env.params, env.issue)})`;
           break;
         case 'mean':
-          expr = `coalesce(${c}, avg(${c}) OVER ())`;
+          expr = sql`coalesce(${c}, avg(${c}) OVER ())`;
           break;
         case 'median':
-          expr = `coalesce(${c}, median(${c}) OVER ())`;
+          expr = sql`coalesce(${c}, median(${c}) OVER ())`;
           break;
         case 'mode':
-          expr = `coalesce(${c}, mode(${c}) OVER ())`;
+          expr = sql`coalesce(${c}, mode(${c}) OVER ())`;
           break;
         case 'previous':
-          expr =
-            `last_value(${c} IGNORE NULLS) OVER (ORDER BY ${order} ` +
-            'ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)';
+          expr = sql`last_value(${c} IGNORE NULLS) OVER (ORDER BY ${order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
           break;
         default:
           env.issue(
@@ -63,18 +61,19 @@ export const fillMissingValues: NodeModule<'fill-missing-values'> = {
       const target = f.as ?? f.column;
       if (f.as !== undefined) checkNewName(f.as, 'the new column', env);
       const isNew = f.as !== undefined && (columns === null || !findColumn(columns, f.as));
-      (isNew ? appended : replaced).push(`${expr} AS ${quoteIdent(target)}`);
+      (isNew ? appended : replaced).push(sql`${expr} AS ${ident(target)}`);
       if (columns) columns = withColumn(columns, { name: target, type });
     }
     const previous = fills.some((f) => f.strategy === 'previous');
     if (!previous) {
-      const star = replaced.length > 0 ? `* REPLACE (${replaced.join(', ')})` : '*';
-      return { sql: `SELECT ${[star, ...appended].join(', ')} FROM ${input.ref}`, columns };
+      const star = replaced.length > 0 ? sql`* REPLACE (${joinSql(replaced)})` : raw('*');
+      return { sql: sql`SELECT ${joinSql([star, ...appended])} FROM ${raw(input.ref)}`.text, columns };
     }
-    const star = `* EXCLUDE (${row})${replaced.length > 0 ? ` REPLACE (${replaced.join(', ')})` : ''}`;
-    const from = `(SELECT *, row_number() OVER () AS ${row} FROM ${input.ref})`;
+    const replace = replaced.length > 0 ? sql` REPLACE (${joinSql(replaced)})` : raw('');
+    const star = sql`* EXCLUDE (${row})${replace}`;
+    const from = sql`(SELECT *, row_number() OVER () AS ${row} FROM ${raw(input.ref)})`;
     return {
-      sql: `SELECT ${[star, ...appended].join(', ')} FROM ${from} ORDER BY ${order}`,
+      sql: sql`SELECT ${joinSql([star, ...appended])} FROM ${from} ORDER BY ${order}`.text,
       columns,
     };
   },

@@ -1,5 +1,5 @@
 import { quotedName } from '../../core/quoted-name';
-import { quoteIdent, quoteLiteral } from '../../core/sql/quote';
+import { ident, joinSql, raw, sql, type Sql } from '../../core/sql/sql-template';
 import { duplicateName, type NodeColumn } from '../columns';
 import { structFields } from '../type-text';
 import { only, type NodeModule } from './node-module';
@@ -23,26 +23,26 @@ export const flatten: NodeModule<'flatten'> = {
       return { sql: '', columns: null };
     }
     if (!(maxLevels >= 1)) env.issue('flatten at least one level');
-    const select: string[] = [];
+    const select: Sql[] = [];
     const columns: NodeColumn[] = [];
-    const expand = (expr: string, name: string, type: string, level: number) => {
+    const expand = (expr: Sql, name: string, type: string, level: number) => {
       const fields = level < maxLevels ? structFields(type) : null;
       if (!fields || fields.length === 0) {
-        select.push(`${expr} AS ${quoteIdent(name)}`);
+        select.push(sql`${expr} AS ${ident(name)}`);
         columns.push({ name, type });
         return;
       }
       for (const f of fields)
         expand(
-          `struct_extract(${expr}, ${quoteLiteral(f.name)})`,
+          sql`struct_extract(${expr}, ${f.name})`,
           name + separator + f.name,
           f.type,
           level + 1,
         );
     };
-    for (const c of input.columns) expand(quoteIdent(c.name), c.name, c.type!, 0);
+    for (const c of input.columns) expand(ident(c.name), c.name, c.type!, 0);
     const clash = duplicateName(columns.map((c) => c.name));
     if (clash !== undefined) env.issue(`two output columns would be named ${quotedName(clash)}`);
-    return { sql: `SELECT ${select.join(', ')} FROM ${input.ref}`, columns };
+    return { sql: sql`SELECT ${joinSql(select)} FROM ${raw(input.ref)}`.text, columns };
   },
 };

@@ -1,4 +1,4 @@
-import { quoteIdent, quoteLiteral } from '../../core/sql/quote';
+import { ident, sql } from '../../core/sql/sql-template';
 import { substituteText } from '../params';
 import { addColumns } from './add-columns';
 import { checkNewName, needColumn, only, type NodeModule } from './node-module';
@@ -16,8 +16,8 @@ export const formatTimestamp: NodeModule<'format-timestamp'> = {
     needColumn(input, column, env);
     if (as !== undefined) checkNewName(as, 'the new column', env);
     if (pattern === '') env.issue('give the pattern, e.g. %Y-%m-%d');
-    const p = quoteLiteral(substituteText(pattern, env.params, env.issue));
-    const expr = `strftime(CAST(${quoteIdent(column)} AS TIMESTAMP), ${p})`;
+    const p = substituteText(pattern, env.params, env.issue);
+    const expr = sql`strftime(CAST(${ident(column)} AS TIMESTAMP), ${p})`.text;
     return addColumns(input, [{ name: as ?? column, expr, type: 'VARCHAR' }]);
   },
 };

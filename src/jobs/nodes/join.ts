@@ -1,5 +1,5 @@
 import { quotedName } from '../../core/quoted-name';
-import { quoteIdent } from '../../core/sql/quote';
+import { ident, joinSql, raw, sql } from '../../core/sql/sql-template';
 import { duplicateName, findColumn, type NodeColumn } from '../columns';
 import type { JoinType } from '../model';
 import { needColumn, type NodeModule } from './node-module';
@@ -42,10 +42,18 @@ export const join: NodeModule<'join'> = {
       needColumn(right, k.right, env, 'the right input');
     }
     const condition =
-      on.map((k) => `l.${quoteIdent(k.left)} = r.${quoteIdent(k.right)}`).join(' AND ') || 'false';
-    const from = `${left.ref} AS l ${JOIN_SQL[type]} ${right.ref} AS r ON ${condition}`;
+      on.length > 0
+        ? joinSql(
+            on.map((k) => sql`l.${ident(k.left)} = r.${ident(k.right)}`),
+            ' AND ',
+          )
+        : raw('false');
+    const from = sql`${raw(left.ref)} AS l ${raw(JOIN_SQL[type])} ${raw(right.ref)} AS r ON ${condition}`;
     if (type === 'left-semi' || type === 'left-anti')
-      return { sql: `SELECT l.* FROM ${from}`, columns: left.columns ? [...left.columns] : null };
+      return {
+        sql: sql`SELECT l.* FROM ${from}`.text,
+        columns: left.columns ? [...left.columns] : null,
+      };
     if (left.columns === null || right.columns === null) {
       env.issue(
         `the columns of its ${left.columns === null ? 'left' : 'right'} input are not known yet, ` +
@@ -63,11 +71,9 @@ export const join: NodeModule<'join'> = {
         `two output columns would be named ${quotedName(clash)}: choose another prefix for the right input`,
       );
     const select = [
-      'l.*',
-      ...right.columns.map(
-        (c, i) => `r.${quoteIdent(c.name)} AS ${quoteIdent(rightColumns[i]!.name)}`,
-      ),
+      raw('l.*'),
+      ...right.columns.map((c, i) => sql`r.${ident(c.name)} AS ${ident(rightColumns[i]!.name)}`),
     ];
-    return { sql: `SELECT ${select.join(', ')} FROM ${from}`, columns };
+    return { sql: sql`SELECT ${joinSql(select)} FROM ${from}`.text, columns };
   },
 };

@@ -1,5 +1,5 @@
 import { quotedName } from '../../core/quoted-name';
-import { quoteIdent, quoteLiteral } from '../../core/sql/quote';
+import { ident, joinSql, raw, sql } from '../../core/sql/sql-template';
 import { duplicateName, sameName, type NodeColumn } from '../columns';
 import { aggregateSql, aggregateType, checkAggregation } from './aggregate';
 import { needColumn, only, type NodeModule } from './node-module';
@@ -33,12 +33,13 @@ export const pivot: NodeModule<'pivot'> = {
       env.issue(
         `column ${quotedName(pivotColumn)} has more than ${MAX_PIVOT_VALUES} values: list the ones you want`,
       );
-    const p = quoteIdent(pivotColumn);
+    const p = ident(pivotColumn);
+    const aggregate = raw(aggregateSql(fn, valueColumn));
     const aggregates = values.map(
-      (v) =>
-        `${aggregateSql(fn, valueColumn)} FILTER (WHERE CAST(${p} AS VARCHAR) = ${quoteLiteral(v)}) AS ${quoteIdent(v)}`,
+      (v) => sql`${aggregate} FILTER (WHERE CAST(${p} AS VARCHAR) = ${v}) AS ${ident(v)}`,
     );
-    const rest = `* EXCLUDE (${[...new Set([pivotColumn, valueColumn])].map(quoteIdent).join(', ')})`;
+    const excluded = [...new Set([pivotColumn, valueColumn])].map((c) => ident(c));
+    const rest = sql`* EXCLUDE (${joinSql(excluded)})`;
     let columns: NodeColumn[] | null = null;
     if (input.columns) {
       columns = [
@@ -51,7 +52,7 @@ export const pivot: NodeModule<'pivot'> = {
       if (clash !== undefined) env.issue(`two output columns would be named ${quotedName(clash)}`);
     }
     return {
-      sql: `SELECT ${[rest, ...aggregates].join(', ')} FROM ${input.ref} GROUP BY ALL`,
+      sql: sql`SELECT ${joinSql([rest, ...aggregates])} FROM ${raw(input.ref)} GROUP BY ALL`.text,
       columns,
     };
   },

@@ -1,5 +1,5 @@
 import { quotedName } from '../../core/quoted-name';
-import { quoteIdent } from '../../core/sql/quote';
+import { ident, raw, sql } from '../../core/sql/sql-template';
 import { findColumn, sameName } from '../columns';
 import { checkNewName, needColumn, only, type NodeModule } from './node-module';
 
@@ -18,7 +18,7 @@ export const renameField: NodeModule<'rename-field'> = {
     if (input.columns && !sameName(from, to) && findColumn(input.columns, to))
       env.issue(`there is a column ${quotedName(to)} already`);
     return {
-      sql: `SELECT * RENAME (${quoteIdent(from)} AS ${quoteIdent(to)}) FROM ${input.ref}`,
+      sql: sql`SELECT * RENAME (${ident(from)} AS ${ident(to)}) FROM ${raw(input.ref)}`.text,
       columns:
         input.columns?.map((c) => (sameName(c.name, from) ? { name: to, type: c.type } : c)) ??
         null,

@@ -1,5 +1,5 @@
 import { quotedName } from '../../core/quoted-name';
-import { quoteIdent } from '../../core/sql/quote';
+import { ident, joinSql, raw, sql } from '../../core/sql/sql-template';
 import { duplicateName, type NodeColumn } from '../columns';
 import { needColumn, only, type NodeModule } from './node-module';
 
@@ -22,7 +22,7 @@ export const selectFields: NodeModule<'select-fields'> = {
       if (c) out.push(c);
     }
     return {
-      sql: `SELECT ${columns.map(quoteIdent).join(', ')} FROM ${input.ref}`,
+      sql: sql`SELECT ${joinSql(columns.map((c) => ident(c)))} FROM ${raw(input.ref)}`.text,
       columns: input.columns === null ? null : out,
     };
   },

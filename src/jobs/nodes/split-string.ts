@@ -1,4 +1,4 @@
-import { quoteIdent, quoteLiteral } from '../../core/sql/quote';
+import { ident, sql } from '../../core/sql/sql-template';
 import { substituteText } from '../params';
 import { addColumns } from './add-columns';
 import { checkNewName, needColumn, only, type NodeModule } from './node-module';
@@ -16,8 +16,8 @@ export const splitString: NodeModule<'split-string'> = {
     needColumn(input, column, env);
     if (pattern === '') env.issue('give the pattern to split at');
     if (as !== undefined) checkNewName(as, 'the new column', env);
-    const regex = quoteLiteral(substituteText(pattern, env.params, env.issue));
-    const expr = `string_split_regex(CAST(${quoteIdent(column)} AS VARCHAR), ${regex})`;
+    const regex = substituteText(pattern, env.params, env.issue);
+    const expr = sql`string_split_regex(CAST(${ident(column)} AS VARCHAR), ${regex})`.text;
     return addColumns(input, [{ name: as ?? column, expr, type: 'VARCHAR[]' }]);
   },
 };

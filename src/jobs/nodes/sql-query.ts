@@ -1,5 +1,5 @@
 import { quotedName } from '../../core/quoted-name';
-import { quoteIdent } from '../../core/sql/quote';
+import { ident, joinSql, raw, sql } from '../../core/sql/sql-template';
 import { duplicateName } from '../columns';
 import { substituteSql } from '../params';
 import { queryBody, queryProblem } from '../sql-text';
@@ -38,8 +38,9 @@ export const sqlQuery: NodeModule<'sql-query'> = {
     }
     const body = substituteSql(queryBody(query), env.params, env.issue);
     const ctes = inputs.map(
-      (input, i) => `${quoteIdent(names[i]!)} AS (SELECT * FROM ${input.ref})`,
+      (input, i) => sql`${ident(names[i]!)} AS (SELECT * FROM ${raw(input.ref)})`,
     );
-    return { sql: `WITH ${ctes.join(', ')} SELECT * FROM (\n${body}\n)`, columns: null };
+    // `body` is the user's own query: a SQL node's text is SQL by intent.
+    return { sql: sql`WITH ${joinSql(ctes)} SELECT * FROM (\n${raw(body)}\n)`.text, columns: null };
   },
 };

@@ -1,4 +1,4 @@
-import { quoteIdent, quoteLiteral } from '../../core/sql/quote';
+import { ident, raw, sql, type Sql } from '../../core/sql/sql-template';
 import type { TimestampInput } from '../model';
 import { substituteText } from '../params';
 import { addColumns } from './add-columns';
@@ -20,27 +20,28 @@ export const toTimestamp: NodeModule<'to-timestamp'> = {
     const { column, from, as, onError = 'fail' } = node.options;
     needColumn(input, column, env);
     if (as !== undefined) checkNewName(as, 'the new column', env);
-    const expr = timestampSql(quoteIdent(column), from, onError === 'null', env);
+    const expr = timestampSql(ident(column), from, onError === 'null', env).text;
     return addColumns(input, [{ name: as ?? column, expr, type: 'TIMESTAMP' }]);
   },
 };
 
-function timestampSql(c: string, from: TimestampInput, lenient: boolean, env: BuildEnv): string {
-  const cast = lenient ? 'TRY_CAST' : 'CAST';
+function timestampSql(c: Sql, from: TimestampInput, lenient: boolean, env: BuildEnv): Sql {
+  const cast = raw(lenient ? 'TRY_CAST' : 'CAST');
   switch (from.kind) {
     case 'auto':
-      return `${cast}(${c} AS TIMESTAMP)`;
+      return sql`${cast}(${c} AS TIMESTAMP)`;
     case 'epoch':
-      if (from.unit === 'ms') return `epoch_ms(${cast}(${c} AS BIGINT))`;
-      if (from.unit === 'us') return `make_timestamp(${cast}(${c} AS BIGINT))`;
-      return `make_timestamp(CAST(round(${cast}(${c} AS DOUBLE) * 1000000) AS BIGINT))`;
+      if (from.unit === 'ms') return sql`epoch_ms(${cast}(${c} AS BIGINT))`;
+      if (from.unit === 'us') return sql`make_timestamp(${cast}(${c} AS BIGINT))`;
+      return sql`make_timestamp(CAST(round(${cast}(${c} AS DOUBLE) * 1000000) AS BIGINT))`;
     case 'pattern': {
       if (from.pattern === '') env.issue('give the pattern the text is written in, e.g. %d/%m/%Y');
-      const pattern = quoteLiteral(substituteText(from.pattern, env.params, env.issue));
-      return `${lenient ? 'try_strptime' : 'strptime'}(CAST(${c} AS VARCHAR), ${pattern})`;
+      const pattern = substituteText(from.pattern, env.params, env.issue);
+      const parse = raw(lenient ? 'try_strptime' : 'strptime');
+      return sql`${parse}(CAST(${c} AS VARCHAR), ${pattern})`;
     }
     default:
       env.issue('choose how the column is written (auto, epoch or a pattern)');
-      return 'NULL';
+      return raw('NULL');
   }
 }

@@ -1,5 +1,5 @@
 import { quotedName } from '../../core/quoted-name';
-import { quoteIdent, quoteLiteral } from '../../core/sql/quote';
+import { ident, joinSql, raw, sql } from '../../core/sql/sql-template';
 import { duplicateName, sameName, type NodeColumn } from '../columns';
 import { checkNewName, needColumn, only, type NodeModule } from './node-module';
 
@@ -34,12 +34,10 @@ export const unpivot: NodeModule<'unpivot'> = {
       );
     const twice = duplicateName(columns);
     if (twice !== undefined) env.issue(`column ${quotedName(twice)} is chosen twice`);
-    const name = quoteIdent(nameColumn);
-    const value = quoteIdent(valueColumn);
-    const inner =
-      `SELECT * EXCLUDE (${columns.map(quoteIdent).join(', ')}), ` +
-      `unnest([${columns.map(quoteLiteral).join(', ')}]) AS ${name}, ` +
-      `unnest([${columns.map(quoteIdent).join(', ')}]) AS ${value} FROM ${input.ref}`;
+    const name = ident(nameColumn);
+    const value = ident(valueColumn);
+    const idents = joinSql(columns.map((c) => ident(c)));
+    const inner = sql`SELECT * EXCLUDE (${idents}), unnest(${columns}) AS ${name}, unnest([${idents}]) AS ${value} FROM ${raw(input.ref)}`;
     let out: NodeColumn[] | null = null;
     if (input.columns) {
       out = [
@@ -51,7 +49,7 @@ export const unpivot: NodeModule<'unpivot'> = {
       if (clash !== undefined) env.issue(`two output columns would be named ${quotedName(clash)}`);
     }
     return {
-      sql: includeNulls ? inner : `SELECT * FROM (${inner}) WHERE ${value} IS NOT NULL`,
+      sql: (includeNulls ? inner : sql`SELECT * FROM (${inner}) WHERE ${value} IS NOT NULL`).text,
       columns: out,
     };
   },

@@ -4,7 +4,7 @@
  * and, for the job page, the files the next run will read.
  */
 import type { CatalogTable } from '../../catalog';
-import { quoteIdent } from '../../core/sql/quote';
+import { ident, joinSql, raw, sql } from '../../core/sql/sql-template';
 import { typeSql } from '../../core/sql/table-view';
 import { quotedName } from '../../core/quoted-name';
 import { processedPaths, unprocessedFiles } from '../bookmarks';
@@ -140,16 +140,16 @@ async function loadSubset(
   const skip = new Set(done);
   const sources = t.sources.filter((s) => !skip.has(s.path));
   const files = sources.map((s) => s.path);
-  if (skip.size === 0) return { ref: `${quoteIdent(t.database)}.${quoteIdent(t.name)}`, files };
+  if (skip.size === 0) return { ref: ident(t.database, t.name).text, files };
   if (sources.length === 0) {
     const typed = [...t.columns, ...t.partitionKeys].map(
-      (c) => `CAST(NULL AS ${typeSql(c.type)}) AS ${quoteIdent(c.name)}`,
+      (c) => sql`CAST(NULL AS ${raw(typeSql(c.type))}) AS ${ident(c.name)}`,
     );
-    return { ref: `(SELECT ${typed.join(', ')} WHERE false)`, files };
+    return { ref: sql`(SELECT ${joinSql(typed)} WHERE false)`.text, files };
   }
   const name = `subset_${++subsets}_${Date.now().toString(36)}`;
   loaded.push(await catalog.attachCopy({ ...t, sources }, { database: SUBSET_DATABASE, name }));
-  return { ref: `${quoteIdent(SUBSET_DATABASE)}.${quoteIdent(name)}`, files };
+  return { ref: ident(SUBSET_DATABASE, name).text, files };
 }
 
 /** Per catalog source, the files the next run will read. */
