@@ -132,7 +132,7 @@ describe('takenNameError', () => {
 describe('runsToShow', () => {
   const runs = Array.from(
     { length: 30 },
-    (_, i) => ({ runId: `r${i}`, crawler: i % 2 ? 'sales' : 'logs' }) as CrawlerRun,
+    (_, i) => ({ id: `r${i}`, crawler: i % 2 ? 'sales' : 'logs' }) as unknown as CrawlerRun,
   );
   it("shows a named crawler's own runs", () => {
     const shown = runsToShow(runs, ' sales ');
@@ -140,6 +140,6 @@ describe('runsToShow', () => {
     expect(shown.every((r) => r.crawler === 'sales')).toBe(true);
   });
   it('shows the latest 20 of all for an unsaved crawl', () => {
-    expect(runsToShow(runs, '').map((r) => r.runId)).toEqual(runs.slice(0, 20).map((r) => r.runId));
+    expect(runsToShow(runs, '').map((r) => r.id)).toEqual(runs.slice(0, 20).map((r) => r.id));
   });
 });

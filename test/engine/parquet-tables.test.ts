@@ -7,13 +7,13 @@ import { DecantError } from '../../src/core/errors';
 import { quoteIdent, quoteLiteral } from '../../src/core/sql/quote';
 import { mergeSchemas } from '../../src/crawler/merge-schemas';
 import { asyncBufferFromBlob, inspectParquet } from '../../workers/engine/inspect-parquet';
+import { blobFromSource } from '../../src/core/byte-source';
 import {
-  blobFromRanges,
   ParquetTables,
   type ParquetReaderHost,
   type ParquetTableBlobs,
 } from '../../workers/engine/parquet-tables';
-import { readRange, RemoteFile } from '../../workers/engine/remote-files';
+import { RemoteFile } from '../../workers/engine/remote-files';
 import { SqlSession } from '../../workers/engine/sql-session';
 import { startNodeEngine, type NodeEngine } from '../support/node-engine';
 import { startS3Stack } from '../support/s3-stack';
@@ -388,7 +388,7 @@ describe('ParquetTables: files behind presigned S3 URLs', () => {
           bytes.length,
           key,
         );
-        return blobFromRanges(remote.size, (a, b) => readRange(remote, a, b));
+        return blobFromSource(remote);
       };
       const t = await tableOf(
         's3',

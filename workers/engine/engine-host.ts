@@ -42,9 +42,10 @@ import { inspectJson, jsonTooLarge, MAX_JSON_BYTES } from './inspect-json';
 import { inspectParquet } from './inspect-parquet';
 import { JobTarget } from './job-target';
 import { attachJsonTable, detachJsonTable } from './json-tables';
-import { blobFromRanges, ParquetTables, type ParquetReaderHost } from './parquet-tables';
+import { ParquetTables, type ParquetReaderHost } from './parquet-tables';
+import { blobFromSource } from '../../src/core/byte-source';
 import { portSink, throttled } from './port-sink';
-import { fileIo, readRange, RemoteFile, remoteFileFrom, type SyncGet } from './remote-files';
+import { fileIo, RemoteFile, remoteFileFrom, type SyncGet } from './remote-files';
 import { installRuntimeHooks, type ReadTracker, type RemoteReads } from './runtime-hooks';
 import { scanCsv } from './scan-csv';
 import { SqlConsole } from './sql-console';
@@ -299,8 +300,7 @@ export class EngineHost implements EngineApi {
     // A URL is read by range GETs only (never a HEAD), each checked like DuckDB's own reads.
     const blobs = t.files.map(({ file, ...f }) => {
       if (file instanceof File) return { ...f, file };
-      const remote = remoteFileFrom(file);
-      return { ...f, file: blobFromRanges(remote.size, (a, b) => readRange(remote, a, b)) };
+      return { ...f, file: blobFromSource(remoteFileFrom(file)) };
     });
     e.parquetTables.attach({ ...t, files: blobs });
   }

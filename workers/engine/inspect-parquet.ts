@@ -4,6 +4,7 @@ import {
   type AsyncBuffer,
   type FileMetaData,
 } from 'hyparquet';
+import { byteSourceFromBlob, exactBuffer, type ByteSource } from '../../src/core/byte-source';
 import { DecantError } from '../../src/core/errors';
 import { duckdbColumnsFromParquet } from '../../src/core/parquet/parquet-types';
 import { quotedName } from '../../src/core/quoted-name';
@@ -18,20 +19,25 @@ export interface CountingBuffer extends AsyncBuffer {
 }
 
 /**
- * An AsyncBuffer over a Blob (a dropped File): each slice reads only its own range, so reading a
- * footer never loads the file.
+ * An AsyncBuffer over a ByteSource (a file or a URL): each slice reads only its own range, so
+ * reading a footer never loads the file.
  */
-export function asyncBufferFromBlob(blob: Blob): CountingBuffer {
+export function asyncBufferFromSource(source: ByteSource): CountingBuffer {
   const buffer: CountingBuffer = {
-    byteLength: blob.size,
+    byteLength: source.size,
     bytesRead: 0,
-    async slice(start: number, end = blob.size) {
-      const bytes = await blob.slice(start, end).arrayBuffer();
+    async slice(start: number, end = source.size) {
+      const bytes = await source.read(start, end);
       buffer.bytesRead += bytes.byteLength;
-      return bytes;
+      return exactBuffer(bytes);
     },
   };
   return buffer;
+}
+
+/** asyncBufferFromSource over a Blob (a dropped File). */
+export function asyncBufferFromBlob(blob: Blob): CountingBuffer {
+  return asyncBufferFromSource(byteSourceFromBlob(blob));
 }
 
 /** The first fetch from the end: footers of files with a few hundred columns fit. */

@@ -41,31 +41,6 @@ export interface ParquetTableBlobs extends Omit<ParquetTable, 'files'> {
   files: (Omit<AttachedFile, 'file'> & { file: Blob })[];
 }
 
-/**
- * A Blob-shaped view of `size` bytes that `read(first, last)` (inclusive) fetches on demand, for a
- * file behind a URL: only `size`, `slice` and `arrayBuffer` exist, which is all parquet-wasm's
- * ParquetFile.fromFile and asyncBufferFromBlob call. Each `arrayBuffer` is one read.
- */
-export function blobFromRanges(
-  size: number,
-  read: (first: number, last: number) => Promise<Uint8Array>,
-): Blob {
-  const part = (start: number, end: number) => {
-    const length = end - start;
-    // Blob.slice's rules: negative offsets count from the end; both are clamped to the part.
-    const at = (x: number) => Math.min(length, Math.max(0, x < 0 ? length + x : x));
-    return {
-      size: length,
-      slice: (a = 0, b = length) => part(start + at(a), start + Math.max(at(a), at(b))),
-      async arrayBuffer(): Promise<ArrayBuffer> {
-        if (length === 0) return new ArrayBuffer(0);
-        return (await read(start, end - 1)).slice().buffer;
-      },
-    };
-  };
-  return part(0, size) as unknown as Blob;
-}
-
 /** What a table holds once read. */
 export interface ParquetLoad {
   rowCount: number;

@@ -8,8 +8,9 @@ import {
   signatureOf,
   type UrlSignature,
 } from '../../src/core/remote';
+import type { ByteSource } from '../../src/core/byte-source';
 import type { UrlFile } from '../../src/engine/protocol';
-import { asyncBufferFromBlob, type CountingBuffer } from './inspect-parquet';
+import { asyncBufferFromBlob, asyncBufferFromSource, type CountingBuffer } from './inspect-parquet';
 import { headThroughFirstLine, readHead, type Head } from './read-head';
 import { readWhole } from './read-whole';
 
@@ -18,7 +19,7 @@ import { readWhole } from './read-whole';
  * never a HEAD (S3 refuses HEAD on a URL presigned for GET), never downloaded whole. `name` is
  * the crawl path, for messages; `url` is a credential when presigned and appears in no message.
  */
-export class RemoteFile {
+export class RemoteFile implements ByteSource {
   readonly signature: UrlSignature | null;
   constructor(
     readonly url: string,
@@ -27,6 +28,11 @@ export class RemoteFile {
     readonly lastModified = 0,
   ) {
     this.signature = signatureOf(new URL(url));
+  }
+
+  /** One ranged GET (see readRange). */
+  read(start: number, end: number): Promise<Uint8Array> {
+    return readRange(this, start, end - 1);
   }
 }
 
@@ -152,18 +158,7 @@ export function remoteIo(f: RemoteFile, gzip: boolean): FileIo {
       const r = await inflate(f, 8 * 1024 * 1024, limit + 1);
       return r.bytes.length > limit ? null : r.bytes;
     },
-    buffer() {
-      const buffer: CountingBuffer = {
-        byteLength: f.size,
-        bytesRead: 0,
-        async slice(start: number, end = f.size) {
-          const bytes = await readRange(f, start, end - 1);
-          buffer.bytesRead += bytes.length;
-          return bytes.slice().buffer;
-        },
-      };
-      return buffer;
-    },
+    buffer: () => asyncBufferFromSource(f),
   };
 }
 
