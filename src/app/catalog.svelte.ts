@@ -1,3 +1,6 @@
+// About 400 lines: the catalog as the UI sees it (the mirror, attachments, storage, trash) with
+// one thin method per catalog write. addFromQuickConvert is the one piece of orchestration left
+// here; it is the next to move into src/catalog if this file grows.
 import { crawlHousekeeping, keptCopyUse, type CopyUse } from '../crawler';
 import {
   CatalogStore,
