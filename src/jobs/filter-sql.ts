@@ -36,8 +36,12 @@ export function filterSql(group: FilterGroup, scope: ConditionScope): string {
     isGroup(c) ? filterSql(c, scope) : conditionSql(c, scope),
   );
   const combine = group.combine === 'OR' ? ' OR ' : ' AND ';
-  let text =
-    parts.length === 0 ? raw('true') : sql`(${joinSql(parts.map((p) => raw(p)), combine)})`;
+  // Each part is a condition this module built.
+  const clauses = joinSql(
+    parts.map((p) => raw(p)),
+    combine,
+  );
+  let text = parts.length === 0 ? raw('true') : sql`(${clauses})`;
   if (group.negated) text = sql`(NOT ${text})`;
   return text.text;
 }

@@ -67,7 +67,10 @@ export const fillMissingValues: NodeModule<'fill-missing-values'> = {
     const previous = fills.some((f) => f.strategy === 'previous');
     if (!previous) {
       const star = replaced.length > 0 ? sql`* REPLACE (${joinSql(replaced)})` : raw('*');
-      return { sql: sql`SELECT ${joinSql([star, ...appended])} FROM ${raw(input.ref)}`.text, columns };
+      return {
+        sql: sql`SELECT ${joinSql([star, ...appended])} FROM ${raw(input.ref)}`.text,
+        columns,
+      };
     }
     const replace = replaced.length > 0 ? sql` REPLACE (${joinSql(replaced)})` : raw('');
     const star = sql`* EXCLUDE (${row})${replace}`;
