@@ -1,19 +1,10 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
-import type { CsvDialect } from '../../src/core/csv/dialect';
 import { AttachedTables, type TableWithFiles } from '../../workers/engine/attached-tables';
 import type { NodeEngine } from '../support/node-engine';
 
-export const CSV: CsvDialect = {
-  delimiter: ',',
-  quote: '"',
-  escape: '"',
-  header: true,
-  encoding: 'utf-8',
-  decimalSeparator: '.',
-  compression: 'none',
-};
+export { CSV } from '../support/sales-table';
 
 /** The worker's AttachedTables, with files registered from disk (NODE_FS) instead of as Files. */
 export function nodeTables(engine: NodeEngine): AttachedTables<string> {

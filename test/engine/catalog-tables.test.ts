@@ -9,6 +9,7 @@ import { SqlConsole } from '../../workers/engine/sql-console';
 import { startNodeEngine, type NodeEngine } from '../support/node-engine';
 import { expected, fixturePath } from '../support/fixtures';
 import { CSV, folderFiles, hiveValues, nodeTables, rowsOf } from './catalog-support';
+import { SALES_COLUMNS } from '../support/sales-table';
 
 let engine: NodeEngine;
 let tables: AttachedTables<string>;
@@ -24,12 +25,6 @@ function query(text: string): Record<string, unknown>[] {
   const r = sql.runSql(text);
   return r.resultId ? rowsOf(sql.page(r.resultId, 0, r.rowCount)) : [];
 }
-
-const SALES_COLUMNS = [
-  { name: 'id', type: 'BIGINT' },
-  { name: 'sku', type: 'VARCHAR' },
-  { name: 'price', type: 'DOUBLE' },
-];
 
 function sales(over: Partial<TableWithFiles<string>> = {}): TableWithFiles<string> {
   return {

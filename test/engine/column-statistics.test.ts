@@ -6,6 +6,7 @@ import type { AttachedTables } from '../../workers/engine/attached-tables';
 import { startNodeEngine, type NodeEngine } from '../support/node-engine';
 import { expected, fixturePath, sourceFor } from '../support/fixtures';
 import { CSV, nodeTables } from './catalog-support';
+import { salesTable } from '../support/sales-table';
 import { decantErrorFrom } from '../support/decant-error';
 
 let engine: NodeEngine;
@@ -79,15 +80,7 @@ describe('columnStatistics', () => {
       database: 'we"ird; DROP',
       name: '<img onerror=x>',
       classification: 'csv',
-      dialect: {
-        delimiter: ',',
-        quote: '"',
-        escape: '"',
-        header: true,
-        encoding: 'utf-8',
-        decimalSeparator: '.',
-        compression: 'none',
-      },
+      dialect: CSV,
       columns: [
         { name: 'a"b', type: 'BIGINT' },
         { name: '名前 x', type: 'VARCHAR' },
@@ -191,19 +184,13 @@ describe('castFailures', () => {
       file: fixturePath(`sales/year=${dir!.replace('/', '/month=')}/part-0.csv`),
       partitionValues: [month!],
     }));
-    tables.attach({
-      database: 'db',
-      name: 'months',
-      classification: 'csv',
-      dialect: CSV,
-      columns: [
-        { name: 'id', type: 'BIGINT' },
-        { name: 'sku', type: 'VARCHAR' },
-        { name: 'price', type: 'DOUBLE' },
-      ],
-      partitionKeys: [{ name: 'month', type: 'VARCHAR' }],
-      files,
-    });
+    tables.attach(
+      salesTable(files, {
+        database: 'db',
+        name: 'months',
+        partitionKeys: [{ name: 'month', type: 'VARCHAR' }],
+      }),
+    );
     expect(castFailures(engine.s, 'db', 'months', 'month', 'INTEGER')).toEqual({
       failures: 1,
       examples: ['xx'],

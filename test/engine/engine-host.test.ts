@@ -13,7 +13,8 @@ import { registerErrorTransfer } from '../../src/engine/error-transfer';
 import type { EngineClient } from '../../src/engine/client';
 import type { EngineHost } from '../../workers/engine/engine-host';
 import { checkHookedVersion, HOOKED_VERSION } from '../../workers/engine/runtime-hooks';
-import { CSV } from './catalog-support';
+import { rowsOf } from './catalog-support';
+import { oneSalesFile, salesTable } from '../support/sales-table';
 import {
   createNodeEngineClient,
   createNodeEngineHost,
@@ -46,14 +47,7 @@ afterAll(() => {
 /** The rows of a console result, first page. */
 async function rows(sql: string): Promise<Record<string, unknown>[]> {
   const r = await host.runSql(sql);
-  if (!r.resultId) return [];
-  return tableFromIPC(await host.page(r.resultId, 0, 1000))
-    .toArray()
-    .map((row) =>
-      Object.fromEntries(
-        Object.entries(row.toJSON()).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]),
-      ),
-    );
+  return r.resultId ? rowsOf(await host.page(r.resultId, 0, 1000)) : [];
 }
 
 async function rejection(p: Promise<unknown>): Promise<DecantError> {
@@ -102,23 +96,16 @@ describe('EngineHost on the Node bundle', () => {
   });
 
   it('attaches a CSV, a JSON and a Parquet table through one call, and detaches them', async () => {
-    await host.attachTable({
-      database: 'shop',
-      name: 'sales',
-      classification: 'csv',
-      dialect: CSV,
-      columns: [
-        { name: 'id', type: 'BIGINT' },
-        { name: 'sku', type: 'VARCHAR' },
-        { name: 'price', type: 'DOUBLE' },
-      ],
-      partitionKeys: [{ name: 'month', type: 'VARCHAR' }],
-      files: ['01', '02'].map((m) => ({
-        path: `month=${m}/part-0.csv`,
-        file: fixtureFile(`sales/year=2024/month=${m}/part-0.csv`),
-        partitionValues: [m],
-      })),
-    });
+    await host.attachTable(
+      salesTable(
+        ['01', '02'].map((m) => ({
+          path: `month=${m}/part-0.csv`,
+          file: fixtureFile(`sales/year=2024/month=${m}/part-0.csv`),
+          partitionValues: [m],
+        })),
+        { partitionKeys: [{ name: 'month', type: 'VARCHAR' }] },
+      ),
+    );
     expect(await rows('SELECT month, count(*) AS n FROM shop.sales GROUP BY 1 ORDER BY 1')).toEqual(
       [
         { month: '01', n: 2 },
@@ -156,25 +143,7 @@ describe('EngineHost on the Node bundle', () => {
     ]);
 
     // Now a CSV table of the same name: the Parquet table gives way.
-    await host.attachTable({
-      database: 'shop',
-      name: 'items',
-      classification: 'csv',
-      dialect: CSV,
-      columns: [
-        { name: 'id', type: 'BIGINT' },
-        { name: 'sku', type: 'VARCHAR' },
-        { name: 'price', type: 'DOUBLE' },
-      ],
-      partitionKeys: [],
-      files: [
-        {
-          path: 'part-0.csv',
-          file: fixtureFile('sales/year=2025/month=01/part-0.csv'),
-          partitionValues: [],
-        },
-      ],
-    });
+    await host.attachTable(salesTable(oneSalesFile('2025/01', fixtureFile), { name: 'items' }));
     expect(await rows('SELECT count(*) AS n FROM shop.items')).toEqual([{ n: 2 }]);
 
     for (const name of ['sales', 'orders', 'items']) {

@@ -6,6 +6,7 @@ import { rowsInIpcMessages, SqlSession } from '../../workers/engine/sql-session'
 import { startNodeEngine, type NodeEngine } from '../support/node-engine';
 import { fixturePath } from '../support/fixtures';
 import { CSV, nodeTables, rowsOf } from './catalog-support';
+import { oneSalesFile, salesTable } from '../support/sales-table';
 import { decantErrorFrom } from '../support/decant-error';
 
 let engine: NodeEngine;
@@ -15,25 +16,7 @@ beforeAll(async () => {
   engine = await startNodeEngine();
   tables = nodeTables(engine);
   sql = new SqlConsole(engine.s, tables.relabel);
-  tables.attach({
-    database: 'shop',
-    name: 'sales',
-    classification: 'csv',
-    dialect: CSV,
-    columns: [
-      { name: 'id', type: 'BIGINT' },
-      { name: 'sku', type: 'VARCHAR' },
-      { name: 'price', type: 'DOUBLE' },
-    ],
-    partitionKeys: [],
-    files: [
-      {
-        path: 'part-0.csv',
-        file: fixturePath('sales/year=2024/month=01/part-0.csv'),
-        partitionValues: [],
-      },
-    ],
-  });
+  tables.attach(salesTable(oneSalesFile('2024/01', fixturePath)));
 });
 
 const failure = (text: string) => decantErrorFrom(() => sql.runSql(text), text);
