@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openApp, type AppPage, queryRows, cellsOf } from './app-page';
-import { fixturePath } from '../support/fixtures';
+import { salesFolderFiles } from '../support/e2e-jobs';
 import { putOpfs, removeOpfs } from '../support/page-storage';
 
 let app: AppPage;
@@ -13,12 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.browser.close();
 });
-
-const SALES = [
-  'sales/year=2024/month=01/part-0.csv',
-  'sales/year=2024/month=02/part-0.csv',
-  'sales/year=2025/month=01/part-0.csv',
-];
 
 async function runPlan(page: Page) {
   await page.getByTestId('run-crawl').click();
@@ -35,8 +28,7 @@ const sql = (page: Page, text: string) => queryRows(page, app.url, text);
 describe('A saved crawler in Chromium: recrawls with its policies', () => {
   it('crawls a folder kept in the browser, recrawls after a reload, applies the policies', async () => {
     const { page } = app;
-    const files = Object.fromEntries(SALES.map((p) => [p, readFileSync(fixturePath(p), 'utf8')]));
-    await putOpfs(page, 'lake-files', files);
+    await putOpfs(page, 'lake-files', salesFolderFiles());
 
     // Save a crawler on that folder; its handle is kept.
     await page.goto(`${app.url}/#/crawl`);

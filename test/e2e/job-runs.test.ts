@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quoteLiteral } from '../../src/core/sql/quote';
 import { newJob, type Job, type JobNode } from '../../src/jobs/model';
 import { fixturePath } from '../support/fixtures';
+import { salesFolderFiles, slowJob } from '../support/e2e-jobs';
 import { putOpfs, saveJobInPage } from '../support/page-storage';
 import { nativeRead } from '../support/native-duckdb';
 import { cellsOf, openApp, queryRows, type AppPage } from './app-page';
@@ -27,12 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.browser.close();
 });
-
-const SALES = [
-  'sales/year=2024/month=01/part-0.csv',
-  'sales/year=2024/month=02/part-0.csv',
-  'sales/year=2025/month=01/part-0.csv',
-];
 
 /** Every file under an OPFS folder, as base64, by relative path ({} when there is no folder). */
 async function readOpfs(page: Page, root: string): Promise<Record<string, string>> {
@@ -178,38 +173,7 @@ function salesJob(): Job {
 }
 
 /** A job slow enough to stop: 30 million hashed rows into Parquet. */
-function slowJob(): Job {
-  return {
-    ...newJob('slow'),
-    nodes: [
-      source,
-      {
-        id: 'many',
-        kind: 'sql-query',
-        name: 'many rows',
-        options: {
-          query: 'SELECT i, md5(i::VARCHAR) AS h FROM range(30000000) t(i)',
-          aliases: {},
-        },
-      },
-      {
-        id: 'out',
-        kind: 'target',
-        name: 'slow out',
-        options: {
-          format: { kind: 'parquet' },
-          partitionKeys: [],
-          destination: 'opfs',
-          path: 'slow-out',
-        },
-      },
-    ],
-    edges: [
-      { from: 'sales', to: 'many', port: 0 },
-      { from: 'many', to: 'out', port: 0 },
-    ],
-  };
-}
+const slowSales = (): Job => slowJob('slow', source, 'slow-out');
 
 /** A job's runs as stored: [attempt, state], by attempt; all of one chain of retries. */
 async function runsOf(page: Page, job: string): Promise<[number, string][]> {
@@ -270,8 +234,7 @@ const readOutput = (dir: string) =>
 describe('Job runs in Chromium', () => {
   it('runs filter + aggregate to partitioned Parquet in OPFS; bookmarks read only new files', async () => {
     const { page } = app;
-    const files = Object.fromEntries(SALES.map((p) => [p, readFileSync(fixturePath(p), 'utf8')]));
-    await putOpfs(page, 'lake-files', files);
+    await putOpfs(page, 'lake-files', salesFolderFiles());
     await crawl(page, 'sales crawler', true);
     await saveJob(page, salesJob());
 
@@ -447,7 +410,7 @@ describe('Job runs in Chromium', () => {
 
   it('a cancelled run ends STOPPED and writes nothing', async () => {
     const { page } = app;
-    await saveJob(page, slowJob());
+    await saveJob(page, slowSales());
     const id = await startRun(page, 'slow');
     await expect
       .poll(() => page.getByTestId('run-state').innerText(), { timeout: 60_000 })
@@ -476,7 +439,7 @@ describe('Job runs in Chromium', () => {
 
   it('a run over its timeout ends TIMEOUT; a failing run is retried as the job says', async () => {
     const { page } = app;
-    await saveJob(page, { ...slowJob(), name: 'slow timeout', timeoutMinutes: 0.03 });
+    await saveJob(page, { ...slowSales(), name: 'slow timeout', timeoutMinutes: 0.03 });
     await startRun(page, 'slow timeout');
     expect(await finalState(page)).toBe('TIMEOUT');
     expect(await page.getByTestId('run-error').innerText()).toContain(
@@ -485,10 +448,10 @@ describe('Job runs in Chromium', () => {
     expect(await readOpfs(page, 'slow-out')).toEqual({});
 
     const failing: Job = {
-      ...slowJob(),
+      ...slowSales(),
       name: 'failing',
       maxRetries: 2,
-      nodes: slowJob().nodes.map((n) =>
+      nodes: slowSales().nodes.map((n) =>
         n.kind === 'sql-query'
           ? { ...n, options: { ...n.options, query: "SELECT CAST('x' AS INTEGER) AS n" } }
           : n,

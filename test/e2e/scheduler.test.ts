@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { newJob, type Job } from '../../src/jobs/model';
 import { openApp, type AppPage } from './app-page';
 import { putOpfs, saveJobInPage } from '../support/page-storage';
+import { slowJob } from '../support/e2e-jobs';
 
 const apps: AppPage[] = [];
 afterAll(async () => {
@@ -567,41 +568,16 @@ describe('The scheduler in Chromium', () => {
     await putOpfs(first, 'il', { 'orders.csv': 'id,amount\n1,10\n2,20\n' });
     await saveCrawler(first, url, 'il crawler', 'il', 'iw');
     // Slow enough to be going when its tab closes: 30 million hashed rows into Parquet.
-    const slow: Job = {
-      ...newJob('slow sched'),
-      nodes: [
-        {
-          id: 'src',
-          kind: 'catalog-source',
-          name: 'orders',
-          options: { database: 'iw', table: 'il' },
-        },
-        {
-          id: 'many',
-          kind: 'sql-query',
-          name: 'many rows',
-          options: {
-            query: 'SELECT i, md5(i::VARCHAR) AS h FROM range(30000000) t(i)',
-            aliases: {},
-          },
-        },
-        {
-          id: 'out',
-          kind: 'target',
-          name: 'slow out',
-          options: {
-            format: { kind: 'parquet' },
-            partitionKeys: [],
-            destination: 'opfs',
-            path: 'il-out',
-          },
-        },
-      ],
-      edges: [
-        { from: 'src', to: 'many', port: 0 },
-        { from: 'many', to: 'out', port: 0 },
-      ],
-    } as Job;
+    const slow = slowJob(
+      'slow sched',
+      {
+        id: 'src',
+        kind: 'catalog-source',
+        name: 'orders',
+        options: { database: 'iw', table: 'il' },
+      },
+      'il-out',
+    );
     await saveJobInPage(first, slow);
 
     // A clock 60 times faster in both tabs: one scheduled minute is one real second.
