@@ -372,7 +372,12 @@ export class CatalogState {
   /** A crawler's commit: tables and their partitions in one transaction (see CatalogStore). */
   commitTables(
     database: string,
-    entries: { draft: TableDraft; partitions: CatalogPartition[] }[],
+    entries: {
+      draft: TableDraft;
+      partitions: CatalogPartition[];
+      reason?: string;
+      fromVersion?: number;
+    }[],
     gone?: { delete?: string[]; deprecate?: string[] },
   ): Promise<CatalogTable[]> {
     return this.need().commitTables(database, entries, gone);
