@@ -170,8 +170,9 @@ export async function keepParquet(
     await staged.discard();
     throw cancelledExport();
   }
+  let published: PublishedFile[] = [];
   try {
-    const published = await staged.commit();
+    published = await staged.commit();
     if (signal.aborted) throw cancelledExport();
     const table = await register(published);
     return {
@@ -182,7 +183,7 @@ export async function keepParquet(
     };
   } catch (e) {
     await staged.discard().catch(() => undefined);
-    await removeFolder(root, path).catch(() => undefined);
+    await removeFiles(root, path, published).catch(() => undefined);
     if (e instanceof DecantError && (e.code === 'cancelled' || e.domain === 'catalog')) throw e;
     throw new DecantError(`catalog: the Parquet was not kept: ${detailOf(e)}`, { cause: e });
   }
@@ -300,13 +301,29 @@ function folderNames(
   };
 }
 
-/** Removes `path` (a folder this module made) from `root`. */
-async function removeFolder(root: FileSystemDirectoryHandle, path: string): Promise<void> {
-  const parts = path.split('/');
-  const last = parts.pop()!;
-  let dir = root;
-  for (const p of parts) dir = await dir.getDirectoryHandle(p);
-  await dir.removeEntry(last, { recursive: true });
+/**
+ * Removes the files published under `path` in `root`, then `path` itself when it is a folder
+ * this module made and nothing else is left in it (a picked folder's other files are kept).
+ */
+async function removeFiles(
+  root: FileSystemDirectoryHandle,
+  path: string,
+  published: readonly PublishedFile[],
+): Promise<void> {
+  const dirOf = async (parts: string[]) => {
+    let dir = root;
+    for (const p of parts) dir = await dir.getDirectoryHandle(p);
+    return dir;
+  };
+  const base = path.split('/').filter((p) => p !== '');
+  for (const f of published) {
+    const parts = [...base, ...f.path.split('/')];
+    const name = parts.pop()!;
+    await (await dirOf(parts)).removeEntry(name).catch(() => undefined);
+  }
+  if (base.length === 0) return;
+  const last = base.pop()!;
+  await (await dirOf(base)).removeEntry(last, { recursive: true });
 }
 
 /** A fresh id for file and folder names: time, then randomness. */
