@@ -225,7 +225,8 @@ export class MaterializeRun {
 }
 
 function whatOf(s: ExportSubject): string {
-  if (s.kind === 'table') return `table ${quoteIdent(s.table.database)}.${quoteIdent(s.table.name)}`;
+  if (s.kind === 'table')
+    return `table ${quoteIdent(s.table.database)}.${quoteIdent(s.table.name)}`;
   if (s.kind === 'query') return 'the query';
   const node = s.job.nodes.find((n) => n.id === s.nodeId);
   return `node ${node ? nodeLabel(node) : JSON.stringify(s.nodeId)} of job ${JSON.stringify(s.job.name)}`;

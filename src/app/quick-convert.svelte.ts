@@ -335,7 +335,9 @@ export class QuickConvert {
         code: 'cancelled',
       });
     if (s.kind === 'failed')
-      throw new DecantError(`catalog: the conversion failed, so nothing was added: ${s.error.message}`);
+      throw new DecantError(
+        `catalog: the conversion failed, so nothing was added: ${s.error.message}`,
+      );
     if (s.kind !== 'done' || s.format !== 'parquet')
       throw new DecantError(`catalog: "${e.file.name}" was not converted to Parquet`);
     // The output lives behind its object URL (the card's download link): read it back as a Blob.

@@ -162,7 +162,11 @@ export async function keepParquet(
   const label = `${place.kind === 'opfs' ? 'opfs' : `folder:${root.name}`}:${path}/`;
   let staged;
   try {
-    staged = await stageFiles(root, path, files, id, label);
+    // One folder name per level: browsers refuse a name with `/` in it.
+    let dir = root;
+    for (const p of path.split('/').filter((p) => p !== ''))
+      dir = await dir.getDirectoryHandle(p, { create: true });
+    staged = await stageFiles(dir, '', files, id, label);
   } catch (e) {
     throw new DecantError(`catalog: ${detailOf(e)}`, { cause: e });
   }
