@@ -326,7 +326,7 @@ export class CatalogState {
     const draftWith = (out: ConvertedParquet | null, source: TableSource): TableDraft => ({
       database: target.database,
       name: target.table,
-      description: `Converted from "${entry.file.name}" by Quick convert.`,
+      description: '',
       classification: 'parquet',
       sources: [source],
       columns: entry.columns.map((c) => ({ name: c.name, type: c.type, comment: '' })),
