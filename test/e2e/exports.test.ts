@@ -319,4 +319,64 @@ describe('Exports and Parquet kept for the catalog, in Chromium', () => {
     );
     expect(rows).toEqual(['3 35 2024-03-02 23:59:59']);
   });
+
+  it("exports into a picked folder, and keeps an added table's Parquet in one (a stand-in picker)", async () => {
+    const { page } = app;
+    // Headless Chromium shows no picker: it answers with a folder the test can read back.
+    const pick = () =>
+      page.evaluate(() => {
+        (globalThis as { showDirectoryPicker?: unknown }).showDirectoryPicker = async () =>
+          (await navigator.storage.getDirectory()).getDirectoryHandle('picked', { create: true });
+      });
+    await page.goto(`${app.url}/#/convert`);
+    await pick();
+    await page
+      .getByTestId('file-input')
+      .setInputFiles([fixturePath('semicolon-decimal-comma.csv')]);
+    expect(await settled(page, 'semicolon-decimal-comma.csv', ['ready', 'failed'])).toBe('ready');
+    const c = card(page, 'semicolon-decimal-comma.csv');
+    await c.getByTestId('add-to-catalog').click();
+    await c.getByTestId('add-database').fill('converted');
+    await c.getByTestId('add-table').fill('groceries');
+    await c.getByTestId('keep-in-folder').check();
+    await c.getByRole('button', { name: 'Pick a folder…' }).click();
+    await c.getByText('picked/').waitFor();
+    await c.getByTestId('confirm-add').click();
+    await c
+      .locator('[data-testid=open-in-catalog], [data-testid=add-problem]')
+      .first()
+      .waitFor({ timeout: 120_000 });
+    expect(await c.getByTestId('add-problem').count()).toBe(0);
+    expect(await opfsFiles(page, 'picked')).toEqual(['semicolon-decimal-comma.parquet']);
+
+    await page.reload();
+    await page.getByTestId('engine-status').filter({ hasText: 'DuckDB' }).waitFor();
+    await page.goto(`${app.url}/#/catalog/converted/groceries`);
+    const meta = page.getByTestId('table-detail').locator('header .meta');
+    await expect.poll(() => meta.innerText()).toMatch(/^PARQUET/);
+    expect(await meta.innerText()).toMatch(/semicolon-decimal-comma\.parquet \(your file\)/);
+    expect(
+      cellsOf(
+        await queryRows(page, app.url, 'SELECT count(*), sum(menge) FROM converted.groceries'),
+      ),
+    ).toEqual(['3 15']);
+
+    // The table exported into the same folder, next to its Parquet.
+    await page.goto(`${app.url}/#/catalog/converted/groceries`);
+    await pick();
+    await page.getByTestId('export-data').click();
+    await page.getByTestId('export-format-ndjson').check();
+    await page.getByTestId('export-to-folder').check();
+    await page.getByTestId('export-pick').click();
+    await page.getByTestId('export-dialog').getByText('picked/').waitFor();
+    await page.getByTestId('export-start').click();
+    await expect
+      .poll(() => page.getByTestId('export-done').innerText())
+      .toContain('folder:picked/groceries.ndjson');
+    expect(await opfsFiles(page, 'picked')).toEqual([
+      'groceries.ndjson',
+      'semicolon-decimal-comma.parquet',
+    ]);
+    await page.getByTestId('export-close').click();
+  });
 });
