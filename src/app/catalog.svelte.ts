@@ -29,13 +29,13 @@ import {
   addTableWithCopy,
   grantAccess,
   jsonLayoutOfTable,
-  parametersFromDialect,
   serveTable,
   type Attachment,
   type JsonLayout,
 } from '../catalog';
 import { copyToOpfs, removeFromOpfs, storageUse, type StorageUse } from '../platform/opfs';
-import type { FileEntry } from './quick-convert.svelte';
+import type { ConvertedParquet, FileEntry } from './quick-convert.svelte';
+import { keepParquet, runIdNow } from '../jobs';
 
 /** How a table stands with the engine: queryable, waiting for a click, or broken (and why). */
 export type { Attachment };
@@ -312,59 +312,81 @@ export class CatalogState {
   }
 
   /**
-   * Registers a Quick-convert file as a catalog table. The file is kept by its handle when the
-   * browser gave one, else (with `keepCopy`) as a copy in this browser's storage (OPFS). A failed
-   * add stores nothing: the names are checked before the copy is written, the database (if new)
-   * and the table are committed in one transaction, and the copy is removed if that fails.
+   * Registers a Quick-convert file's Parquet output as a catalog table (classification
+   * parquet). The names are checked first (a refused name costs no conversion), then `convert`
+   * gives the Parquet (converting first when it was not yet), kept as a copy in this browser's
+   * storage (OPFS) or written into `folder`. A failed add stores nothing: the database (if new)
+   * and the table are committed in one transaction, and the file is removed if that fails.
    */
   async addFromQuickConvert(
     entry: FileEntry,
-    target: { database: string; table: string; keepCopy: boolean },
+    target: { database: string; table: string; folder?: FileSystemDirectoryHandle },
+    convert: () => Promise<ConvertedParquet>,
   ): Promise<CatalogTable> {
-    const found = entry.inspection;
-    if (!found) throw new DecantError(`catalog: "${entry.file.name}" has not been read yet`);
+    if (!entry.inspection)
+      throw new DecantError(`catalog: "${entry.file.name}" has not been read yet`);
     const s = this.need();
-    const f = entry.file;
-    if (!entry.handle && !target.keepCopy)
-      throw new DecantError(
-        `catalog: "${f.name}" cannot be found again after a reload: keep a copy in this browser to add it`,
-      );
-    const draftWith = (source: TableSource): TableDraft => ({
+    const draftWith = (out: ConvertedParquet | null, source: TableSource): TableDraft => ({
       database: target.database,
       name: target.table,
       description: '',
-      classification: 'csv',
+      classification: 'parquet',
       sources: [source],
       columns: entry.columns.map((c) => ({ name: c.name, type: c.type, comment: '' })),
       partitionKeys: [],
       parameters: {
-        recordCount: found.rowCountExact ? (found.rowCount ?? undefined) : undefined,
-        sizeBytes: f.size,
+        recordCount: out?.rows,
+        sizeBytes: out?.blob.size ?? 0,
         objectCount: 1,
-        ...parametersFromDialect(found.dialect),
+        compression: out?.codec === 'none' ? undefined : out?.codec,
       },
       updatedBy: { kind: 'user' },
     });
-    const kept = { path: f.name, size: f.size, lastModified: f.lastModified };
-    if (entry.handle)
-      return s.createTable(draftWith({ kind: 'file-handle', handle: entry.handle, ...kept }), {
-        createDatabase: true,
-      });
-    const copy = () =>
-      copyToOpfs(f, `${Date.now().toString(36)}`).catch((e: unknown) => {
-        const cause = e instanceof Error && e.cause instanceof DOMException ? e.cause : e;
-        const full = cause instanceof DOMException && cause.name === 'QuotaExceededError';
-        throw new DecantError(
-          full
-            ? `catalog: the browser's storage is full: no room for a copy of "${f.name}" (${formatBytes(f.size)}); nothing was added`
-            : `catalog: ${e instanceof Error ? e.message : String(e)}; nothing was added`,
-          { cause: e },
-        );
-      });
+    const placeholder = { path: '', size: 0, lastModified: 0 };
+    await s.checkNewTable(draftWith(null, { kind: 'opfs', opfsPath: '', ...placeholder }));
+    const out = await convert();
+    const f = new File([out.blob], out.name, { type: 'application/vnd.apache.parquet' });
+    const kept = { path: out.name, size: f.size, lastModified: f.lastModified };
     try {
+      if (target.folder) {
+        const folder = target.folder;
+        const id = runIdNow();
+        const done = await keepParquet(
+          { kind: 'folder', folder },
+          '',
+          [{ path: out.name, blob: out.blob }],
+          id,
+          new AbortController().signal,
+          async ([p]) => {
+            const file = await p!.handle!.getFile();
+            return s.createTable(
+              draftWith(out, {
+                kind: 'file-handle',
+                handle: p!.handle!,
+                path: p!.path,
+                size: file.size,
+                lastModified: file.lastModified,
+              }),
+              { createDatabase: true },
+            );
+          },
+        );
+        return done.table!;
+      }
+      const copy = () =>
+        copyToOpfs(f, `${Date.now().toString(36)}`).catch((e: unknown) => {
+          const cause = e instanceof Error && e.cause instanceof DOMException ? e.cause : e;
+          const full = cause instanceof DOMException && cause.name === 'QuotaExceededError';
+          throw new DecantError(
+            full
+              ? `catalog: the browser's storage is full: no room for "${out.name}" (${formatBytes(f.size)}); nothing was added`
+              : `catalog: ${e instanceof Error ? e.message : String(e)}; nothing was added`,
+            { cause: e },
+          );
+        });
       return await addTableWithCopy(
         s,
-        (opfsPath) => draftWith({ kind: 'opfs', opfsPath, ...kept }),
+        (opfsPath) => draftWith(out, { kind: 'opfs', opfsPath, ...kept }),
         { write: copy, remove: removeFromOpfs },
       );
     } finally {
@@ -375,7 +397,12 @@ export class CatalogState {
   /** A crawler's commit: tables and their partitions in one transaction (see CatalogStore). */
   commitTables(
     database: string,
-    entries: { draft: TableDraft; partitions: CatalogPartition[] }[],
+    entries: {
+      draft: TableDraft;
+      partitions: CatalogPartition[];
+      reason?: string;
+      fromVersion?: number;
+    }[],
     gone?: { delete?: string[]; deprecate?: string[] },
   ): Promise<CatalogTable[]> {
     return this.need().commitTables(database, entries, gone);

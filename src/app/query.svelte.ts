@@ -3,7 +3,6 @@ import type { EngineClient } from '../engine/client';
 import type { SqlResult } from '../engine/protocol';
 import { gridFromIpc } from '../engine/preview';
 import type { Row } from '../core/rows/row-window';
-import { csvFromResult } from './query-export';
 import { historyWith, type QueryDraft, type QueryHistoryStore } from './query-history';
 
 export interface QueryConsoleOptions {
@@ -22,13 +21,14 @@ export interface QueryConsoleOptions {
 export class QueryConsole {
   sql = $state('');
   result = $state.raw<SqlResult | null>(null);
+  /** The statement that made `result` (an export runs it again in the engine). */
+  resultSql = $state('');
   error = $state.raw<DecantError | null>(null);
   running = $state(false);
   /** Statements run, newest first. */
   history = $state.raw<string[]>([]);
   /** Why the history could not be read or written; '' when it can. */
   historyProblem = $state('');
-  exporting = $state(false);
   private engine: EngineClient;
   private readonly beforeRun: () => Promise<unknown>;
   private readonly store?: QueryHistoryStore;
@@ -90,27 +90,12 @@ export class QueryConsole {
     try {
       await this.beforeRun();
       this.result = await this.engine.runSql(sql);
+      this.resultSql = sql;
       if (previous?.resultId) void this.engine.dropResult(previous.resultId).catch(() => undefined);
     } catch (e) {
       this.error = e instanceof DecantError ? e : new DecantError(String(e));
     } finally {
       this.running = false;
-    }
-  }
-
-  /** The current result as CSV: a header line, then every row (values as the grid shows them). */
-  async exportCsv(): Promise<Blob> {
-    const r = this.result;
-    if (!r || r.kind !== 'rows') throw new DecantError('query: there is no result to export');
-    this.exporting = true;
-    try {
-      const columns = r.columns.map((c) => c.name);
-      if (!r.resultId) return await csvFromResult(columns, 0, () => Promise.reject());
-      return await csvFromResult(columns, r.rowCount, (offset, limit) =>
-        this.engine.page(r.resultId, offset, limit),
-      );
-    } finally {
-      this.exporting = false;
     }
   }
 

@@ -12,6 +12,14 @@ import { outNameOf } from './file-kinds';
 import type { CardShelf, ConvertTarget, KeptCard } from './kept-cards';
 
 export { FileEntry, type EntryState } from './file-entry.svelte';
+
+/** A card's Parquet output, for Add to catalog. */
+export interface ConvertedParquet {
+  blob: Blob;
+  name: string;
+  rows: number;
+  codec: ParquetCompression;
+}
 export { fileKindOf, outNameOf, type FileKind } from './file-kinds';
 /** The Quick convert screen's state: files in, Parquet out, one file at a time. */
 export class QuickConvert {
@@ -306,6 +314,35 @@ export class QuickConvert {
     } finally {
       this.released(e);
     }
+  }
+
+  /**
+   * The card's Parquet output, converting it first (progress on the card) when it has none.
+   * Rejects with a `catalog:` DecantError when the conversion fails or is cancelled, or when
+   * another file is being converted (one conversion at a time).
+   */
+  async parquetOf(e: FileEntry): Promise<ConvertedParquet> {
+    if (e.state.kind !== 'done' || e.state.format !== 'parquet') {
+      if (this.busy || e.state.kind === 'converting')
+        throw new DecantError(
+          'catalog: a file is being converted: add this one once that conversion is done',
+        );
+      await this.convert(e);
+    }
+    const s = e.state;
+    if (s.kind === 'cancelled')
+      throw new DecantError('catalog: the conversion was cancelled; nothing was added', {
+        code: 'cancelled',
+      });
+    if (s.kind === 'failed')
+      throw new DecantError(
+        `catalog: the conversion failed, so nothing was added: ${s.error.message}`,
+      );
+    if (s.kind !== 'done' || s.format !== 'parquet')
+      throw new DecantError(`catalog: "${e.file.name}" was not converted to Parquet`);
+    // The output lives behind its object URL (the card's download link): read it back as a Blob.
+    const blob = await (await fetch(s.url)).blob();
+    return { blob, name: s.outName, rows: s.rows, codec: s.codec };
   }
 
   /** A conversion that threw: cancelled, or failed with why. */

@@ -13,6 +13,10 @@ import type { WriteLog } from './write-log';
 export interface CommitEntry {
   draft: TableDraft;
   partitions: readonly CatalogPartition[];
+  /** Archives the current table as a version with this reason, even when its schema is the same. */
+  reason?: string;
+  /** The version the draft was made from: a table changed since is refused, not overwritten. */
+  fromVersion?: number;
 }
 
 export interface GoneTables {
@@ -32,14 +36,19 @@ export async function commitTables(
   if (!(await tx.objectStore('databases').get(database)))
     await databaseWrites.createDatabase(tx, log, database, '');
   const saved: CatalogTable[] = [];
-  for (const { draft, partitions } of entries) {
+  for (const { draft, partitions, reason, fromVersion } of entries) {
     const current = await tx.objectStore('tables').get([draft.database, draft.name]);
     const table = current
       ? await tableWrites.putTable(
           tx,
           log,
-          { ...current, ...draft, version: current.version, createdAt: current.createdAt },
-          undefined,
+          {
+            ...current,
+            ...draft,
+            version: fromVersion ?? current.version,
+            createdAt: current.createdAt,
+          },
+          reason,
         )
       : await tableWrites.createTable(tx, log, draft);
     await tableWrites.putPartitions(tx, log, draft.database, draft.name, partitions);

@@ -37,6 +37,11 @@ export function describeSql(job: Job, id: NodeId, ctx: CompileContext = {}): str
   return `DESCRIBE ${nodeQuery(job, id, ctx).sql}`;
 }
 
+/** Every row of the node's output (an export of it reads them all). Throws a JobError. */
+export function nodeSql(job: Job, id: NodeId, ctx: CompileContext = {}): string {
+  return nodeQuery(job, id, ctx).sql;
+}
+
 /** The node's first `limit` rows (default 100), for the data preview. Throws a JobError. */
 export function previewSql(job: Job, id: NodeId, ctx: CompileContext = {}, limit = 100): string {
   const n = Number.isSafeInteger(limit) && limit >= 0 ? limit : 100;

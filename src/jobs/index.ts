@@ -60,3 +60,24 @@ export { editorSources, type EditorCatalog } from './editor-sources';
 export { kindsMatching, nodeHeading, type NodeHeading } from './node-titles';
 export { filterSql, isGroup, type ConditionScope } from './filter-sql';
 export { partitionFolder } from './output-files';
+export {
+  exportRows,
+  safeFileName,
+  OPFS_EXPORTS_FOLDER,
+  type ExportCompression,
+  type ExportDestination,
+  type ExportFormat,
+  type ExportProgress,
+  type ExportRequest,
+  type ExportResult,
+} from './export-data';
+export {
+  keepParquet,
+  materializeTable,
+  runIdNow,
+  OPFS_PARQUET_FOLDER,
+  type KeptParquet,
+  type MaterializeProgress,
+  type ParquetPlace,
+} from './materialize';
+export { nodeSql } from './describe';

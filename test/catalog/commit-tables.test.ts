@@ -27,6 +27,26 @@ const part = (year: string): CatalogPartition => ({
 });
 
 describe('commitTables (a crawler commit)', () => {
+  it('with a reason, archives the table though its schema is the same; a stale fromVersion is refused', async () => {
+    const { store } = await freshCatalog();
+    await store.commitTables('lake', [{ draft: draft('sales'), partitions: [part('2024')] }]);
+    const parquet = { ...draft('sales'), classification: 'parquet' as const };
+    await store.commitTables('lake', [
+      { draft: parquet, partitions: [part('2024')], reason: 'materialized', fromVersion: 1 },
+    ]);
+    const t = await store.getTable('lake', 'sales');
+    expect(t).toMatchObject({ version: 2, classification: 'parquet' });
+    const [v] = await store.listVersions('lake', 'sales');
+    expect(v).toMatchObject({ version: 1, reason: 'materialized' });
+    expect(v!.snapshot.classification).toBe('csv');
+    await expect(
+      store.commitTables('lake', [
+        { draft: draft('sales'), partitions: [], reason: 'again', fromVersion: 1 },
+      ]),
+    ).rejects.toThrow(/was changed elsewhere \(it is at version 2/);
+    expect((await store.getTable('lake', 'sales'))?.classification).toBe('parquet');
+  });
+
   it('creates the database, tables and partitions in one go', async () => {
     const { store } = await freshCatalog();
     await store.commitTables('lake', [

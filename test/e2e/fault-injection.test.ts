@@ -210,12 +210,12 @@ describe('Closing the page in the middle of a write (Chromium)', () => {
     expect(after.tables).toEqual(before.tables);
   });
 
-  it('an "Add to catalog" copying a large file: no table, no database, no copy after the sweep', async () => {
+  it('an "Add to catalog" converting a large file: no table, no database, no copy after the sweep', async () => {
     const big = join(tmp, 'big.csv');
     const line = 'x'.repeat(200);
     const chunk: string[] = [];
     for (let i = 0; i < 2_000; i++) chunk.push(`${i},${line}`);
-    // ~400 MB, so the copy into OPFS takes long enough to be caught midway.
+    // ~400 MB, so the add (which converts the file first) takes long enough to be caught midway.
     const block = chunk.join('\n') + '\n';
     writeFileSync(big, 'id,text\n');
     for (let i = 0; i < 1_000; i++) appendFileSync(big, block);
@@ -229,8 +229,9 @@ describe('Closing the page in the middle of a write (Chromium)', () => {
     await c.getByTestId('add-database').fill('bulk');
     await c.getByTestId('add-table').fill('big');
     await c.getByTestId('confirm-add').click();
-    await whenOpfsHolds(page, /^decant-files\/[0-9a-z]+-big\.csv/);
-    // Closed while the copy is written: the add has not finished.
+    // The add converts the file first; its Parquet is kept only once converted.
+    await settled(page, 'big.csv', ['converting'], 120_000);
+    // Closed while the add converts: it has not finished.
     expect(await c.getByTestId('open-in-catalog').count()).toBe(0);
     await closeAndReopen('catalog');
 

@@ -52,7 +52,11 @@ const palette = (title: string) =>
   page.getByTestId('node-palette').getByRole('button', { name: title, exact: true });
 
 async function settledEditor() {
-  await expect.poll(() => page.getByTestId('editor-status').innerText()).not.toMatch(/Checking/);
+  // A Parquet table (Add to catalog keeps Parquet) is first read with the engine's Parquet
+  // reader started: seconds, not the default second of a poll.
+  await expect
+    .poll(() => page.getByTestId('editor-status').innerText(), { timeout: 30_000 })
+    .not.toMatch(/Checking/);
 }
 
 /** How far the page is wider than the window (0: no horizontal overflow). */

@@ -73,13 +73,16 @@ describe('SQL editor in Chromium', () => {
 
   it('downloads the result as CSV', async () => {
     const { page } = app;
+    await page.getByTestId('export-result').click();
+    await page.getByTestId('export-format-csv').check();
     const [download] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByTestId('export-csv').click(),
+      page.getByTestId('export-start').click(),
     ]);
     expect(download.suggestedFilename()).toBe('query-result.csv');
     const body = readFileSync((await download.path())!, 'utf8');
-    expect(body).toBe('origin,delay\r\nLAX,-3\r\n"JFK, NY",12\r\n');
+    expect(body).toBe('origin,delay\nLAX,-3\n"JFK, NY",12\n');
+    await page.getByTestId('export-close').click();
   });
 
   it('keeps the text across navigation and a reload', async () => {

@@ -6,11 +6,14 @@ import {
   readAsTypeSql,
   rowsInFilesSql,
   textRowCountSql,
+  typedChangesSql,
+  typedFailuresSql,
   type CastCheck as CastFailures,
   type CsvFiles,
 } from '../../src/core/sql/cast-check';
 import { CLEAR_REJECTS_SQL, REJECTED_CASTS_SQL } from '../../src/core/sql/read-csv';
 import { unusedName } from '../../src/core/sql/table-view';
+import { quoteIdent } from '../../src/core/sql/quote';
 import { isTypeName } from '../../src/core/sql/type-name';
 import { catalogRows, type Relabel } from './sql-error';
 import type { SqlSession } from './sql-session';
@@ -94,4 +97,44 @@ function changedValues(
   const seen = new Map(found.map((r) => [String(r.before), String(r.after)]));
   const examples = [...seen].map(([before, after]) => ({ before, after }));
   return { changed: { count: Number(found[0]!.n), examples } };
+}
+
+/**
+ * castFailures for a table whose values are typed in its files (a loaded Parquet table): its
+ * values as they are typed now, cast to `type`. `oldType` is the column's type now. Throws
+ * `catalog:` DecantErrors as castFailures does.
+ */
+export function typedCastFailures(
+  s: SqlSession,
+  database: string,
+  name: string,
+  column: string,
+  oldType: string,
+  type: string,
+  relabel: Relabel = (x) => x,
+): CastFailures {
+  const label = tableLabel(database, name);
+  if (!isTypeName(type))
+    throw new DecantError(
+      `catalog: ${quotedName(type)} is not a type name Decant accepts; use a DuckDB type such as ` +
+        'BIGINT, DECIMAL(10,2), TIMESTAMP, VARCHAR[] or STRUCT(a INTEGER)',
+    );
+  const what = `cannot check ${quotedName(column)} of ${label} as ${type}`;
+  const rows = (sql: string) => catalogRows(s, sql, what, relabel);
+  const relation = `${quoteIdent(database)}.${quoteIdent(name)}`;
+  const failing = typedFailuresSql(relation, column, type);
+  const failures = Number(rows(failing.count)[0]?.n ?? 0);
+  const examples = failures === 0 ? [] : rows(failing.examples).map((r) => String(r.v));
+  const sql = typedChangesSql(relation, column, oldType, type);
+  const changedRows = sql ? rows(sql) : [];
+  if (changedRows.length === 0) return { failures, examples };
+  const seen = new Map(changedRows.map((r) => [String(r.before), String(r.after)]));
+  return {
+    failures,
+    examples,
+    changed: {
+      count: Number(changedRows[0]!.n),
+      examples: [...seen].map(([before, after]) => ({ before, after })),
+    },
+  };
 }

@@ -32,7 +32,7 @@ import type { CsvDialect } from '../../src/core/csv/dialect';
 import type { CsvClassifierSettings, CustomCsvVerdict } from '../../src/core/csv/custom-classifier';
 import { DecantError } from '../../src/core/errors';
 import { AttachedTables } from './attached-tables';
-import { castFailures } from './cast-failures';
+import { castFailures, typedCastFailures } from './cast-failures';
 import { columnStatistics } from './column-statistics';
 import { crawlRequests } from './crawl-requests';
 import { classifyCsvCustom } from './custom-csv';
@@ -336,6 +336,24 @@ export class EngineHost implements EngineApi {
     type: string,
   ): Promise<{ failures: number; examples: string[] }> {
     const e = await this.start();
+    // A Parquet table's values are typed in its files: cast as they are.
+    const parquet = await e.parquetTables.load(database, name);
+    if (parquet) {
+      const now = parquet.columns.find((c) => c.name === column);
+      if (!now)
+        throw new DecantError(
+          `catalog: ${JSON.stringify(database)}.${JSON.stringify(name)} has no column ${JSON.stringify(column)}`,
+        );
+      return typedCastFailures(
+        e.catalogConnection,
+        database,
+        name,
+        column,
+        now.type,
+        type,
+        e.csvTables.relabel,
+      );
+    }
     const view = e.csvTables.table(database, name);
     return castFailures(e.catalogConnection, view, column, type, e.csvTables.relabel);
   }

@@ -124,3 +124,49 @@ export function changedValuesSql(
   return sql`SELECT count(*) OVER () AS n, CAST(o AS VARCHAR) AS before, CAST(v AS VARCHAR) AS after FROM (SELECT ${o} AS o, TRY_CAST(${o} AS ${raw(to)}) AS v FROM ${scan}) WHERE o IS NOT NULL AND v IS NOT NULL AND ${differs} LIMIT ${CHANGED_EXAMPLES}`
     .text;
 }
+
+/**
+ * For a table whose values are typed in its files (Parquet): a row `n`, the count of non-NULL
+ * values of `column` in `relation` that do not cast to `type`, and rows `v`, up to
+ * CHANGED_EXAMPLES distinct such values as text. Values are cast as they are typed now, as the
+ * table's view will cast them after the change.
+ */
+export function typedFailuresSql(
+  relation: string,
+  column: string,
+  type: string,
+): { count: string; examples: string } {
+  const o = quoteIdent(column);
+  const bad = `${o} IS NOT NULL AND TRY_CAST(${o} AS ${typeSql(type)}) IS NULL`;
+  return {
+    count: `SELECT count(*) AS n FROM ${relation} WHERE ${bad}`,
+    examples: `SELECT DISTINCT CAST(${o} AS VARCHAR) AS v FROM ${relation} WHERE ${bad} LIMIT ${CHANGED_EXAMPLES}`,
+  };
+}
+
+/**
+ * As changedValuesSql, for values typed in their files (Parquet): rows `n, before, after` of
+ * the values of `column` in `relation` that cast to `type` but as another value. Null when
+ * there is nothing to judge (same type, to text, or text to a non-number).
+ */
+export function typedChangesSql(
+  relation: string,
+  column: string,
+  oldType: string,
+  type: string,
+): string | null {
+  const from = typeSql(oldType);
+  const to = typeSql(type);
+  if (from.toUpperCase() === to.toUpperCase() || TEXT_TYPE.test(to)) return null;
+  const fromText = TEXT_TYPE.test(from);
+  if (fromText && !NUMERIC_TYPE.test(to)) return null;
+  const o = quoteIdent(column);
+  const differs = fromText
+    ? `TRY_CAST(o AS DOUBLE) IS DISTINCT FROM TRY_CAST(v AS DOUBLE)`
+    : `TRY_CAST(v AS ${from}) IS DISTINCT FROM o`;
+  return (
+    `SELECT count(*) OVER () AS n, CAST(o AS VARCHAR) AS before, CAST(v AS VARCHAR) AS after ` +
+    `FROM (SELECT ${o} AS o, TRY_CAST(${o} AS ${to}) AS v FROM ${relation}) ` +
+    `WHERE o IS NOT NULL AND v IS NOT NULL AND ${differs} LIMIT ${CHANGED_EXAMPLES}`
+  );
+}

@@ -61,10 +61,18 @@ export interface JobCatalog {
    * view `as.database`.`as.name`; resolves with the call that drops it again.
    */
   attachCopy(t: CatalogTable, as: { database: string; name: string }): Promise<() => Promise<void>>;
-  /** One catalog transaction: a failure changes nothing. */
+  /**
+   * One catalog transaction: a failure changes nothing. `reason` archives the current table as
+   * a version even when its schema stays; `fromVersion` refuses a table changed since.
+   */
   commitTables(
     database: string,
-    entries: { draft: TableDraft; partitions: CatalogPartition[] }[],
+    entries: {
+      draft: TableDraft;
+      partitions: CatalogPartition[];
+      reason?: string;
+      fromVersion?: number;
+    }[],
   ): Promise<unknown>;
 }
 

@@ -2,6 +2,11 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { join } from 'node:path';
 
 const notFound = (what: string) => new DOMException(`${what} not found`, 'NotFoundError');
+/** As the browser: one name per level, never a path. */
+const checkName = (name: string) => {
+  if (name === '' || name === '.' || name === '..' || /[/\\]/.test(name))
+    throw new TypeError(`Name is not allowed: ${JSON.stringify(name)}`);
+};
 
 /**
  * The File System Access handles a run writes through (OPFS, a picked folder), over a folder on
@@ -17,6 +22,7 @@ class DiskDirectory {
   ) {}
 
   async getDirectoryHandle(child: string, o?: { create?: boolean }) {
+    checkName(child);
     const p = join(this.path, child);
     if (o?.create) await mkdir(p, { recursive: true });
     else if (!(await stat(p).catch(() => null))?.isDirectory()) throw notFound(child);
@@ -24,6 +30,7 @@ class DiskDirectory {
   }
 
   async getFileHandle(child: string, o?: { create?: boolean }) {
+    checkName(child);
     const p = join(this.path, child);
     if (!(await stat(p).catch(() => null))) {
       if (!o?.create) throw notFound(child);

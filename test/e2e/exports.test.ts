@@ -1,0 +1,382 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Download, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { quoteLiteral } from '../../src/core/sql/quote';
+import { newJob, type Job } from '../../src/jobs/model';
+import { fixturePath } from '../support/fixtures';
+import { nativeRead } from '../support/native-duckdb';
+import { putOpfs, saveJobInPage } from '../support/page-storage';
+import { card, cellsOf, openApp, queryRows, settled, type AppPage } from './app-page';
+
+/**
+ * Prepared data is Parquet, in Chromium: a catalog table, a query result and a job node's
+ * output exported (Parquet checked by native DuckDB, NDJSON and CSV by their text); a cancelled
+ * export leaves nothing; a crawled CSV table materialized as Parquet gives the same rows, also
+ * after a reload; Quick convert's "Add to catalog" registers the Parquet it wrote.
+ */
+
+let app: AppPage;
+const tmp = mkdtempSync(join(tmpdir(), 'decant-e2e-exports-'));
+
+beforeAll(async () => {
+  app = await openApp();
+});
+afterAll(async () => {
+  await app?.browser.close();
+});
+
+const SALES = [
+  'sales/year=2024/month=01/part-0.csv',
+  'sales/year=2024/month=02/part-0.csv',
+  'sales/year=2025/month=01/part-0.csv',
+];
+const TABLE = 'warehouse.lake_files_sales';
+const tablePage = () => `${app.url}/#/catalog/warehouse/lake_files_sales`;
+
+async function crawlSales(page: Page) {
+  const files = Object.fromEntries(SALES.map((p) => [p, readFileSync(fixturePath(p), 'utf8')]));
+  await putOpfs(page, 'lake-files', files);
+  await page.goto(`${app.url}/#/crawl`);
+  await page.getByTestId('new-crawler').click();
+  await page.getByTestId('crawler-name').fill('sales crawler');
+  await page.getByTestId('crawl-database').fill('warehouse');
+  const folder = page.getByTestId('crawl-opfs-folder');
+  await folder.focus();
+  await expect.poll(() => folder.locator('option').allInnerTexts()).toContain('lake-files');
+  await folder.selectOption('lake-files');
+  await page.getByTestId('crawl-found').waitFor();
+  await page.getByTestId('save-crawler').click();
+  await page.getByTestId('run-crawl').click();
+  await page.getByTestId('crawl-plan').waitFor({ timeout: 60_000 });
+  await page.getByTestId('commit-crawl').click();
+  await page.getByTestId('crawl-committed').waitFor();
+}
+
+/** Starts the open export dialog and returns what the browser downloaded, saved on disk. */
+async function exportDownload(page: Page): Promise<{ name: string; path: string }> {
+  const [d]: [Download, void] = await Promise.all([
+    page.waitForEvent('download', { timeout: 120_000 }),
+    page.getByTestId('export-start').click(),
+  ]);
+  const path = join(tmp, `${Date.now()}-${d.suggestedFilename()}`);
+  await d.saveAs(path);
+  await page.getByTestId('export-done').waitFor();
+  return { name: d.suggestedFilename(), path };
+}
+
+/** Names of the files under a folder at the top of the page's OPFS ([] when there is none). */
+async function opfsFiles(page: Page, root: string): Promise<string[]> {
+  return page.evaluate(async (root) => {
+    const out: string[] = [];
+    let top: FileSystemDirectoryHandle;
+    try {
+      top = await (await navigator.storage.getDirectory()).getDirectoryHandle(root);
+    } catch {
+      return out;
+    }
+    const walk = async (dir: FileSystemDirectoryHandle, prefix: string) => {
+      const entries = (
+        dir as FileSystemDirectoryHandle & {
+          entries(): AsyncIterable<[string, FileSystemHandle]>;
+        }
+      ).entries();
+      for await (const [name, h] of entries)
+        if (h.kind === 'directory') await walk(h as FileSystemDirectoryHandle, `${prefix}${name}/`);
+        else out.push(`${prefix}${name}`);
+    };
+    await walk(top, '');
+    return out.sort();
+  }, root);
+}
+
+/** sales → filter price > 2 → target; and sales → a SQL node of 30 million rows, slow to export. */
+function salesJob(): Job {
+  return {
+    ...newJob('exports'),
+    nodes: [
+      {
+        id: 'sales',
+        kind: 'catalog-source',
+        name: 'sales',
+        options: { database: 'warehouse', table: 'lake_files_sales' },
+      },
+      {
+        id: 'dear',
+        kind: 'filter',
+        name: 'price > 2',
+        options: {
+          filter: {
+            combine: 'AND',
+            clauses: [{ column: 'price', op: 'GT', value: { kind: 'constant', value: '2' } }],
+          },
+        },
+      },
+      {
+        id: 'many',
+        kind: 'sql-query',
+        name: 'many rows',
+        options: {
+          query: 'SELECT i, md5(i::VARCHAR) AS h FROM range(30000000) t(i)',
+          aliases: {},
+        },
+      },
+      {
+        id: 'out',
+        kind: 'target',
+        name: 'out',
+        options: {
+          format: { kind: 'csv' },
+          partitionKeys: [],
+          destination: 'download',
+          path: 'out',
+        },
+      },
+    ],
+    edges: [
+      { from: 'sales', to: 'dear', port: 0 },
+      { from: 'sales', to: 'many', port: 0 },
+      { from: 'dear', to: 'out', port: 0 },
+    ],
+  };
+}
+
+async function previewNode(page: Page, id: string) {
+  await page
+    .locator(`.svelte-flow__node[data-id="${id}"]`)
+    .locator('[data-testid=job-node]')
+    .click({ position: { x: 60, y: 12 } });
+  await page.getByTestId('node-panel').getByTestId('preview-node').click();
+  await page.getByTestId('preview-meta').waitFor({ timeout: 60_000 });
+}
+
+const SALES_ROWS = [
+  '1 a 1.5 2024 01',
+  '2 b 2.5 2024 01',
+  '3 c 3.5 2024 02',
+  '4 d 4.5 2025 01',
+  '5 e 5.5 2025 01',
+];
+const salesQuery = `SELECT id, sku, price, year, month FROM ${TABLE} ORDER BY id`;
+
+describe('Exports and Parquet kept for the catalog, in Chromium', () => {
+  it('exports a catalog table as a Parquet download that native DuckDB reads whole', async () => {
+    const { page } = app;
+    await crawlSales(page);
+    await page.goto(tablePage());
+    await page.getByTestId('export-data').click();
+    expect(await page.getByTestId('export-compression').inputValue()).toBe('zstd');
+    const d = await exportDownload(page);
+    expect(d.name).toBe('lake_files_sales.parquet');
+    const read = await nativeRead(`read_parquet(${quoteLiteral(d.path)})`);
+    expect(read.columns.map((c) => c[0])).toEqual(['id', 'sku', 'price', 'year', 'month']);
+    expect(
+      read.rows.map((r) => [r.id, r.sku, r.price, r.year, r.month].map(String).join(' ')).sort(),
+    ).toEqual(SALES_ROWS);
+  });
+
+  it('exports a query result as NDJSON and as CSV, re-run in the engine', async () => {
+    const { page } = app;
+    await queryRows(page, app.url, `SELECT id, sku FROM ${TABLE} WHERE id > 3 ORDER BY id`);
+    await page.getByTestId('export-result').click();
+    await page.getByTestId('export-format-ndjson').check();
+    const nd = await exportDownload(page);
+    expect(nd.name).toBe('query-result.ndjson');
+    expect(readFileSync(nd.path, 'utf8')).toBe('{"id":4,"sku":"d"}\n{"id":5,"sku":"e"}\n');
+    await page.getByTestId('export-format-csv').check();
+    const csv = await exportDownload(page);
+    expect(csv.name).toBe('query-result.csv');
+    expect(readFileSync(csv.path, 'utf8')).toBe('id,sku\n4,d\n5,e\n');
+    await page.getByTestId('export-close').click();
+  });
+
+  it('a query that cannot be re-run for the export says where it fails', async () => {
+    const { page } = app;
+    // EXPLAIN answers in the Query area, but is no SELECT the export can run again.
+    await queryRows(page, app.url, 'EXPLAIN SELECT 1');
+    await page.getByTestId('export-result').click();
+    await page.getByTestId('export-start').click();
+    await expect
+      .poll(() => page.getByTestId('export-problem').innerText(), { timeout: 60_000 })
+      .toMatch(/^export: the query cannot be read: .*(syntax|Parser)/i);
+    await page.getByTestId('export-close').click();
+  });
+
+  it('exports a job node (all its rows, not the sample) as CSV from the preview panel', async () => {
+    const { page } = app;
+    await saveJobInPage(page, salesJob());
+    await page.goto(`${app.url}/#/jobs/exports`);
+    await page.reload();
+    await previewNode(page, 'dear');
+    await page.getByTestId('export-preview').click();
+    await page.getByTestId('export-format-csv').check();
+    const d = await exportDownload(page);
+    expect(d.name).toBe('exports-price _ 2.csv');
+    const lines = readFileSync(d.path, 'utf8').trimEnd().split('\n');
+    expect(lines[0]).toBe('id,sku,price,year,month');
+    expect(lines.slice(1).sort()).toEqual([
+      '2,b,2.5,2024,01',
+      '3,c,3.5,2024,02',
+      '4,d,4.5,2025,01',
+      '5,e,5.5,2025,01',
+    ]);
+    await page.getByTestId('export-close').click();
+  });
+
+  it('a cancelled export into the browser storage stops and leaves no file', async () => {
+    const { page } = app;
+    await previewNode(page, 'many');
+    await page.getByTestId('export-preview').click();
+    await page.getByTestId('export-to-opfs').check();
+    await page.getByTestId('export-start').click();
+    await expect
+      .poll(() => page.getByTestId('export-progress').innerText(), { timeout: 60_000 })
+      .not.toMatch(/Writing… 0 rows/);
+    await page.getByTestId('export-cancel').click();
+    await expect
+      .poll(() => page.getByTestId('export-problem').innerText(), { timeout: 60_000 })
+      .toBe('Cancelled: nothing was written.');
+    expect(await opfsFiles(page, 'exports')).toEqual([]);
+    // The engine is free again: a query answers.
+    expect(cellsOf(await queryRows(page, app.url, 'SELECT 41 + 1 AS n'))).toEqual(['42']);
+  });
+
+  it('materializes the crawled CSV table as Parquet: same rows, then and after a reload', async () => {
+    const { page } = app;
+    const before = cellsOf(await queryRows(page, app.url, salesQuery));
+    expect(before).toEqual(SALES_ROWS);
+    await page.goto(tablePage());
+    expect(await page.getByTestId('table-detail').locator('header .meta').innerText()).toMatch(
+      /^CSV/,
+    );
+    await page.getByTestId('open-materialize').click();
+    await page.getByTestId('materialize-start').click();
+    await page
+      .locator('[data-testid=materialize-done], [data-testid=materialize-problem]')
+      .first()
+      .waitFor({ timeout: 120_000 });
+    const problem = page.getByTestId('materialize-problem');
+    expect(await problem.count(), (await problem.allInnerTexts()).join()).toBe(0);
+    await expect
+      .poll(() => page.getByTestId('table-detail').locator('header .meta').innerText())
+      .toMatch(/^PARQUET · version 2/);
+    const kept = await opfsFiles(page, 'decant-parquet');
+    expect(kept.map((f) => f.replace(/[^/]*\/[^/]*\/(.*)\/part-.*$/, '$1')).sort()).toEqual([
+      'year=2024/month=01',
+      'year=2024/month=02',
+      'year=2025/month=01',
+    ]);
+    expect(cellsOf(await queryRows(page, app.url, salesQuery))).toEqual(before);
+    await page.reload();
+    await page.getByTestId('engine-status').filter({ hasText: 'DuckDB' }).waitFor();
+    await page.goto(tablePage());
+    await expect
+      .poll(() => page.getByTestId('table-detail').locator('header .meta').innerText())
+      .toMatch(/^PARQUET/);
+    expect(cellsOf(await queryRows(page, app.url, salesQuery))).toEqual(before);
+
+    // The CSV definition was archived: Restore reads the CSV files again, same rows.
+    await page.goto(tablePage());
+    await page.getByTestId('tab-versions').click();
+    expect(await page.getByTestId('versions').innerText()).toContain('materialized as Parquet');
+    await page.getByTestId('restore-version').first().click();
+    await expect
+      .poll(() => page.getByTestId('table-detail').locator('header .meta').innerText())
+      .toMatch(/^CSV · version 3/);
+    expect(cellsOf(await queryRows(page, app.url, salesQuery))).toEqual(before);
+  });
+
+  it('Quick convert → Add to catalog registers the Parquet output, queryable after a reload', async () => {
+    const { page } = app;
+    await page.goto(`${app.url}/#/convert`);
+    await page.getByTestId('file-input').setInputFiles([fixturePath('events.tsv')]);
+    expect(await settled(page, 'events.tsv', ['ready', 'failed'])).toBe('ready');
+    const c = card(page, 'events.tsv');
+    // Not converted yet: Add converts first.
+    await c.getByTestId('add-to-catalog').click();
+    await c.getByTestId('add-database').fill('converted');
+    await c.getByTestId('add-table').fill('events');
+    await c.getByTestId('confirm-add').click();
+    await c
+      .locator('[data-testid=open-in-catalog], [data-testid=add-problem]')
+      .first()
+      .waitFor({ timeout: 120_000 });
+    expect(await c.getByTestId('add-problem').count()).toBe(0);
+    expect(await settled(page, 'events.tsv', ['done'])).toBe('done');
+    await page.reload();
+    await page.getByTestId('engine-status').filter({ hasText: 'DuckDB' }).waitFor();
+    await page.goto(`${app.url}/#/catalog/converted/events`);
+    const meta = page.getByTestId('table-detail').locator('header .meta');
+    await expect.poll(() => meta.innerText()).toMatch(/^PARQUET/);
+    expect(await meta.innerText()).toMatch(/events\.parquet \(copy in this browser\)/);
+    const rows = cellsOf(
+      await queryRows(
+        page,
+        app.url,
+        'SELECT count(*) AS n, sum(user_id) AS s, max(ts) AS t FROM converted.events',
+      ),
+    );
+    expect(rows).toEqual(['3 35 2024-03-02 23:59:59']);
+  });
+
+  it("exports into a picked folder, and keeps an added table's Parquet in one (a stand-in picker)", async () => {
+    const { page } = app;
+    // Headless Chromium shows no picker: it answers with a folder the test can read back.
+    const pick = () =>
+      page.evaluate(() => {
+        (globalThis as { showDirectoryPicker?: unknown }).showDirectoryPicker = async () =>
+          (await navigator.storage.getDirectory()).getDirectoryHandle('picked', { create: true });
+      });
+    await page.goto(`${app.url}/#/convert`);
+    await pick();
+    await page
+      .getByTestId('file-input')
+      .setInputFiles([fixturePath('semicolon-decimal-comma.csv')]);
+    expect(await settled(page, 'semicolon-decimal-comma.csv', ['ready', 'failed'])).toBe('ready');
+    const c = card(page, 'semicolon-decimal-comma.csv');
+    await c.getByTestId('add-to-catalog').click();
+    await c.getByTestId('add-database').fill('converted');
+    await c.getByTestId('add-table').fill('groceries');
+    await c.getByTestId('keep-in-folder').check();
+    await c.getByRole('button', { name: 'Pick a folder…' }).click();
+    await c.getByText('picked/').waitFor();
+    await c.getByTestId('confirm-add').click();
+    await c
+      .locator('[data-testid=open-in-catalog], [data-testid=add-problem]')
+      .first()
+      .waitFor({ timeout: 120_000 });
+    expect(await c.getByTestId('add-problem').count()).toBe(0);
+    expect(await opfsFiles(page, 'picked')).toEqual(['semicolon-decimal-comma.parquet']);
+
+    await page.reload();
+    await page.getByTestId('engine-status').filter({ hasText: 'DuckDB' }).waitFor();
+    await page.goto(`${app.url}/#/catalog/converted/groceries`);
+    const meta = page.getByTestId('table-detail').locator('header .meta');
+    await expect.poll(() => meta.innerText()).toMatch(/^PARQUET/);
+    expect(await meta.innerText()).toMatch(/semicolon-decimal-comma\.parquet \(your file\)/);
+    expect(
+      cellsOf(
+        await queryRows(page, app.url, 'SELECT count(*), sum(menge) FROM converted.groceries'),
+      ),
+    ).toEqual(['3 15']);
+
+    // The table exported into the same folder, next to its Parquet.
+    await page.goto(`${app.url}/#/catalog/converted/groceries`);
+    await pick();
+    await page.getByTestId('export-data').click();
+    await page.getByTestId('export-format-ndjson').check();
+    await page.getByTestId('export-to-folder').check();
+    await page.getByTestId('export-pick').click();
+    await page.getByTestId('export-dialog').getByText('picked/').waitFor();
+    await page.getByTestId('export-start').click();
+    await expect
+      .poll(() => page.getByTestId('export-done').innerText())
+      .toContain('folder:picked/groceries.ndjson');
+    expect(await opfsFiles(page, 'picked')).toEqual([
+      'groceries.ndjson',
+      'semicolon-decimal-comma.parquet',
+    ]);
+    await page.getByTestId('export-close').click();
+  });
+});
