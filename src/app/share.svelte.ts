@@ -104,8 +104,8 @@ export interface ShareDeps {
 
 /** The test hook `?s3PartSize=<bytes>` (an S3-compatible test server takes small parts). */
 export function partSizeFromSearch(search: string): number | undefined {
-  const v = new URLSearchParams(search).get('s3PartSize');
-  return v && /^\d{4,10}$/.test(v) ? Number(v) : undefined;
+  const v = /[?&]s3PartSize=(\d{4,10})(?:&|$)/.exec(search)?.[1];
+  return v ? Number(v) : undefined;
 }
 
 interface Uploaded {

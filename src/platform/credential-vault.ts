@@ -64,7 +64,9 @@ export async function sealSecret(
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const key = await keyFrom(passphrase, salt, iterations);
   const plain = new TextEncoder().encode(JSON.stringify(secret));
-  const ciphertext = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, plain));
+  const ciphertext = new Uint8Array(
+    await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, plain),
+  );
   plain.fill(0);
   return { v: 1, kdf: 'PBKDF2-SHA256', iterations, salt, iv, ciphertext };
 }
@@ -76,7 +78,9 @@ export async function sealSecret(
  */
 export async function openSecret(sealed: unknown, passphrase: string): Promise<unknown> {
   if (!isSealed(sealed))
-    throw say('the kept credentials are damaged or from a newer Decant: forget them and paste them again');
+    throw say(
+      'the kept credentials are damaged or from a newer Decant: forget them and paste them again',
+    );
   const key = await keyFrom(passphrase, sealed.salt, sealed.iterations);
   let plain: ArrayBuffer;
   try {
@@ -86,9 +90,12 @@ export async function openSecret(sealed: unknown, passphrase: string): Promise<u
       sealed.ciphertext as Uint8Array<ArrayBuffer>,
     );
   } catch (e) {
-    throw new DecantError('credentials: the passphrase is wrong: the kept credentials stay locked', {
-      cause: e,
-    });
+    throw new DecantError(
+      'credentials: the passphrase is wrong: the kept credentials stay locked',
+      {
+        cause: e,
+      },
+    );
   }
   return JSON.parse(new TextDecoder().decode(plain)) as unknown;
 }
