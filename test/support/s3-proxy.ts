@@ -36,6 +36,11 @@ export interface ProxyRules {
   denyWrites?: string[];
   /** Part numbers whose first UploadPart gets a 500 InternalError. */
   failPartsOnce?: number[];
+  /**
+   * Milliseconds each UploadPart waits before it reaches s3rver, so a test can cancel while one
+   * is in flight; a part whose client went away meanwhile is dropped, never stored.
+   */
+  delayPartsMs?: number;
   /** Answers AbortMultipartUpload (s3rver has none): see S3Server.abortUpload. */
   abortUpload?: (bucket: string, uploadId: string) => boolean;
   /** Answers ListMultipartUploads (s3rver has none): see S3Server.uploadsInProgress. */
@@ -163,7 +168,13 @@ export async function startS3Proxy(
       }
       if (url.pathname === '/__proxy/rules' && req.method === 'POST') {
         const next = JSON.parse((await bodyOf(req)).toString() || '{}') as ProxyDataRules;
-        for (const k of ['credentials', 'region', 'denyWrites', 'failPartsOnce'] as const)
+        for (const k of [
+          'credentials',
+          'region',
+          'denyWrites',
+          'failPartsOnce',
+          'delayPartsMs',
+        ] as const)
           delete rules[k];
         Object.assign(rules, next);
         failedParts.clear();
@@ -244,6 +255,16 @@ export async function startS3Proxy(
           await answer(gone ? 204 : 404, body, gone ? {} : { 'content-type': 'application/xml' });
           return;
         }
+        if (req.method === 'PUT' && url.searchParams.has('partNumber') && rules.delayPartsMs) {
+          let gone = false;
+          res.once('close', () => (gone = !res.writableFinished));
+          await new Promise((r) => setTimeout(r, rules.delayPartsMs));
+          if (gone) {
+            req.resume();
+            entry.status = 499; // the client closed the request: nothing stored
+            return;
+          }
+        }
         // s3rver checks no header signature of ours: it gets the request as an anonymous one.
         for (const h of [
           'authorization',
@@ -254,7 +275,8 @@ export async function startS3Proxy(
           delete forwarded[h];
       }
       if (req.method !== 'OPTIONS' && url.searchParams.has('X-Amz-Signature')) {
-        const ok = await signatureHolds(req, url, secretFor).catch(() => false);
+        const secretOf = (id: string) => rules.credentials?.[id]?.secret ?? secretFor(id);
+        const ok = await signatureHolds(req, url, secretOf).catch(() => false);
         if (!ok) {
           const cors = await corsHeadersFor(upstream, url, req);
           const body = req.method === 'HEAD' ? '' : SIGNATURE_MISMATCH;
