@@ -53,6 +53,8 @@ export class ShareTableDraft {
   rowFilter = $state.raw<FilterGroup>({ combine: 'AND', clauses: [] });
   preview = $state.raw<PreviewGrid | null>(null);
   previewError = $state.raw<string | null>(null);
+  /** Previews asked for so far; an answer is shown only if it is the latest's. */
+  previewAsked = 0;
 
   constructor(
     readonly table: CatalogTable,
@@ -189,10 +191,13 @@ export class ShareState {
       return;
     }
     const { engine } = this.deps;
+    // Answers may come back out of order while the user types: only the latest is shown.
+    const asked = ++draft.previewAsked;
     try {
       await this.serve(draft.table);
       const r = await engine.runSql(previewSql(compileShare(draft.table, rules), 10));
       try {
+        if (asked !== draft.previewAsked) return;
         draft.preview =
           r.resultId === ''
             ? { columns: r.columns.map((c) => c.name), rows: [] }
@@ -202,6 +207,7 @@ export class ShareState {
       }
       draft.previewError = null;
     } catch (e) {
+      if (asked !== draft.previewAsked) return;
       draft.preview = null;
       draft.previewError = e instanceof Error ? e.message : String(e);
     }

@@ -200,6 +200,7 @@ export async function startS3Proxy(
         return;
       }
       const forwarded = { ...req.headers };
+      let forwardPath = req.url;
       if (req.method !== 'OPTIONS' && /^AWS4-HMAC-SHA256 /.test(req.headers.authorization ?? '')) {
         const refusal = await headerRefusal(req, url, secretFor, rules).catch((): Refusal => ({
           status: 403,
@@ -277,6 +278,14 @@ export async function startS3Proxy(
       if (req.method !== 'OPTIONS' && url.searchParams.has('X-Amz-Signature')) {
         const secretOf = (id: string) => rules.credentials?.[id]?.secret ?? secretFor(id);
         const ok = await signatureHolds(req, url, secretOf).catch(() => false);
+        const id = (url.searchParams.get('X-Amz-Credential') ?? '').split('/')[0] ?? '';
+        if (ok && rules.credentials?.[id]) {
+          // s3rver knows only its own account: a verified temporary key reaches it anonymously.
+          const plain = new URL(url);
+          for (const k of [...plain.searchParams.keys()])
+            if (k.toLowerCase().startsWith('x-amz-')) plain.searchParams.delete(k);
+          forwardPath = `${plain.pathname}${plain.search}`;
+        }
         if (!ok) {
           const cors = await corsHeadersFor(upstream, url, req);
           const body = req.method === 'HEAD' ? '' : SIGNATURE_MISMATCH;
@@ -293,7 +302,7 @@ export async function startS3Proxy(
           host: upstream.hostname,
           port: upstream.port,
           method: req.method,
-          path: req.url,
+          path: forwardPath,
           headers,
         },
         (r) => {
