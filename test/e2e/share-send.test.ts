@@ -359,4 +359,134 @@ describe('Sharing a table in Chromium: zip, S3 multipart, presigned POST, share 
       .toMatch(/more than the 10 the presigned POST allows \(content-length-range\)/);
     expect(app.consoleErrors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
   });
+
+  it('writes the package into a picked folder, every file renamed into place', async () => {
+    const { page } = app;
+    // The picker gives a real directory handle: a folder of this origin's private file system.
+    await page.evaluate(() => {
+      (
+        window as unknown as { showDirectoryPicker: () => Promise<FileSystemDirectoryHandle> }
+      ).showDirectoryPicker = async () =>
+        (await navigator.storage.getDirectory()).getDirectoryHandle('shared-pkg', { create: true });
+    });
+    const dialog = await openShare(page, 'People in a folder');
+    await dialog.getByTestId('destination-folder').check();
+    await dialog.getByTestId('share-pick-folder').click();
+    await dialog.getByTestId('share-folder').waitFor();
+    await dialog.getByTestId('share-start').click();
+    await dialog.getByTestId('share-done').waitFor({ timeout: 120_000 });
+    expect(await dialog.getByTestId('share-done').innerText()).toMatch(
+      /^Wrote \d+ files into folder "shared-pkg"\.$/,
+    );
+    const files = await page.evaluate(async () => {
+      type Listable = FileSystemDirectoryHandle & {
+        entries(): AsyncIterable<[string, FileSystemHandle]>;
+      };
+      const out: Record<string, string> = {};
+      const walk = async (dir: FileSystemDirectoryHandle, at: string) => {
+        for await (const [name, h] of (dir as Listable).entries()) {
+          if (h.kind === 'directory') await walk(h as FileSystemDirectoryHandle, `${at}${name}/`);
+          else {
+            const bytes = new Uint8Array(
+              await (await (h as FileSystemFileHandle).getFile()).arrayBuffer(),
+            );
+            let binary = '';
+            for (const b of bytes) binary += String.fromCharCode(b);
+            out[`${at}${name}`] = btoa(binary);
+          }
+        }
+      };
+      await walk(
+        await (await navigator.storage.getDirectory()).getDirectoryHandle('shared-pkg'),
+        '',
+      );
+      return out;
+    });
+    expect(Object.keys(files).filter((n) => n.includes('.decant-tmp-'))).toEqual([]);
+    const doc = JSON.parse(
+      Buffer.from(files['datapackage.json']!, 'base64').toString(),
+    ) as DataPackage;
+    const f = doc.resources[0]!.files[0]!;
+    const parquet = Buffer.from(files[f.path]!, 'base64');
+    expect(f.hash).toBe(`sha256:${sha(parquet)}`);
+    writeFileSync(join(dir, 'folder.parquet'), parquet);
+    await expectSharedRows(join(dir, 'folder.parquet'));
+    expect(Object.keys(files)).toEqual(
+      expect.arrayContaining(['README.md', 'athena/hr.people.sql']),
+    );
+    await dialog.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('keeps the credentials sealed with a passphrase: nothing readable stored, wrong passphrase said', async () => {
+    const { page } = app;
+    let dialog = await openShare(page, 'People kept');
+    await dialog.getByTestId('destination-s3').check();
+    const form = dialog.getByTestId('s3-credentials');
+    if (await form.getByRole('button', { name: 'Use other credentials' }).count())
+      await form.getByRole('button', { name: 'Use other credentials' }).click();
+    await form.getByTestId('s3-key').fill(TEMP.accessKeyId);
+    await form.getByTestId('s3-secret').fill(TEMP.secretAccessKey);
+    await form.getByTestId('s3-token').fill(TEMP.sessionToken);
+    await form.getByTestId('s3-bucket').fill(`s3://${BUCKET}/kept/`);
+    await form.getByTestId('s3-endpoint').fill(stack.proxy);
+    await form.getByTestId('s3-keep').check();
+    await form.getByTestId('s3-passphrase').fill('e2e passphrase');
+    await form.getByTestId('s3-use').click();
+    await expect
+      .poll(() => form.getByTestId('s3-access').innerText(), { timeout: 30_000 })
+      .toMatch(/Kept in this browser, encrypted with your passphrase/);
+    const stored = await page.evaluate(
+      () =>
+        new Promise<string>((resolve, reject) => {
+          const open = indexedDB.open('decant');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const get = open.result
+              .transaction('settings')
+              .objectStore('settings')
+              .get('vault:s3-access');
+            get.onsuccess = () => {
+              const v = get.result.value as Record<string, unknown>;
+              const text = (x: unknown) =>
+                x instanceof Uint8Array
+                  ? Array.from(x, (b) => String.fromCharCode(b)).join('')
+                  : String(x);
+              resolve(Object.values(v).map(text).join('|'));
+              open.result.close();
+            };
+          };
+        }),
+    );
+    expect(stored.length).toBeGreaterThan(60);
+    for (const secret of [
+      TEMP.secretAccessKey,
+      TEMP.sessionToken,
+      TEMP.accessKeyId,
+      'e2e passphrase',
+    ])
+      expect(stored).not.toContain(secret);
+
+    // A new page load holds nothing in memory: the kept credentials need the passphrase.
+    await page.reload();
+    await page
+      .getByTestId('engine-status')
+      .filter({ hasText: 'DuckDB' })
+      .waitFor({ timeout: 60_000 });
+    dialog = await openShare(page, 'People kept');
+    await dialog.getByTestId('destination-s3').check();
+    await dialog.getByTestId('s3-unlock-passphrase').fill('not it');
+    await dialog.getByTestId('s3-unlock').click();
+    expect(await dialog.getByTestId('s3-credentials-error').innerText()).toBe(
+      'credentials: the passphrase is wrong: the kept credentials stay locked',
+    );
+    await dialog.getByTestId('s3-unlock-passphrase').fill('e2e passphrase');
+    await dialog.getByTestId('s3-unlock').click();
+    await expect
+      .poll(() => dialog.getByTestId('s3-access').innerText(), { timeout: 30_000 })
+      .toMatch(new RegExp(`Uploading as ${TEMP.accessKeyId} to s3://${BUCKET}/kept/`));
+    await dialog.getByTestId('s3-forget').click();
+    await expect.poll(() => dialog.getByTestId('s3-access').count()).toBe(0);
+    expect(await dialog.getByTestId('s3-unlock').count()).toBe(0);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+  });
 });
