@@ -66,7 +66,8 @@ describe('credential vault (WebCrypto PBKDF2-SHA256 → AES-GCM)', () => {
     const json = JSON.stringify(sealed, (_k, v: unknown) =>
       v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v,
     );
-    for (const s of [...Object.values(SECRET), 'passphrase-sentinel']) expect(json).not.toContain(s);
+    for (const s of [...Object.values(SECRET), 'passphrase-sentinel'])
+      expect(json).not.toContain(s);
     // The check itself can see a plaintext when there is one.
     expect(holds(new TextEncoder().encode(JSON.stringify(SECRET)), SECRET.sessionToken)).toBe(true);
   });
