@@ -166,6 +166,22 @@ async function expectSharedRows(parquet: string) {
 }
 
 describe('Sharing a table in Chromium: zip, S3 multipart, presigned POST, share link', () => {
+  it('opens Share… for the tables ticked in the catalog list', async () => {
+    const { page } = app;
+    await page.goto(`${base}#/catalog/hr`);
+    const selected = page.getByTestId('share-selected');
+    expect(await selected.isDisabled()).toBe(true);
+    await page.getByRole('checkbox', { name: 'Select hr.people to share' }).check();
+    expect(await selected.innerText()).toBe('Share selected (1)…');
+    await selected.click();
+    const dialog = page.getByTestId('share-dialog');
+    await dialog.waitFor();
+    expect(await dialog.getByTestId('share-table').count()).toBe(1);
+    expect(await dialog.getByTestId('share-title').inputValue()).toBe('hr.people');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+  });
+
   it('downloads a zip whose Parquet holds the filtered rows and no byte of the left-out column', async () => {
     const { page } = app;
     const dialog = await openShare(page, 'People north');
