@@ -337,7 +337,11 @@ export class ShareState {
   private async toZip(input: PackageInput, total: number, signal: AbortSignal): Promise<void> {
     const { zip, manifest } = packageZip(input);
     const reader = zip.getReader();
-    const chunks: Uint8Array<ArrayBuffer>[] = [];
+    // Chunks are folded into a Blob every 16 MiB: the browser's blob store (on disk when large)
+    // holds the zip, not the page's heap.
+    let blob = new Blob([], { type: 'application/zip' });
+    let chunks: Uint8Array<ArrayBuffer>[] = [];
+    let pending = 0;
     let done = 0;
     try {
       for (;;) {
@@ -346,6 +350,12 @@ export class ShareState {
         const { done: end, value } = await reader.read();
         if (end) break;
         chunks.push(value as Uint8Array<ArrayBuffer>);
+        pending += value.length;
+        if (pending >= 16 * 1024 * 1024) {
+          blob = new Blob([blob, ...chunks], { type: 'application/zip' });
+          chunks = [];
+          pending = 0;
+        }
         done += value.length;
         this.progress = { label: 'Zipping the package…', done: Math.min(done, total), total };
       }
@@ -354,7 +364,7 @@ export class ShareState {
     }
     await manifest;
     const name = `${fileNameOf(input.title)}.zip`;
-    downloadBlob(new Blob(chunks, { type: 'application/zip' }), name);
+    downloadBlob(new Blob([blob, ...chunks], { type: 'application/zip' }), name);
     this.outcome = `Downloaded ${name}.`;
   }
 
