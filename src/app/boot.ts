@@ -7,12 +7,14 @@ import { connectEngine, type EngineClient } from '../engine/client';
 import { connectStorage, type StorageConnection } from '../storage';
 import { CatalogState } from './catalog.svelte';
 import { ClassifiersState } from './classifiers.svelte';
+import { CredentialsState, settingsVaultStore } from './credentials.svelte';
 import { JobEditors } from './job-editor.svelte';
 import { JobsState } from './jobs.svelte';
 import { Router } from './router.svelte';
 import { RunsState } from './runs.svelte';
 import { createScheduleState, type ScheduleState } from './schedule.svelte';
 import { clockFromSearch } from './scheduler-clock';
+import { partSizeFromSearch, ShareState } from './share.svelte';
 import { StorageStatusState } from './storage-status.svelte';
 
 export interface DecantApp {
@@ -26,6 +28,9 @@ export interface DecantApp {
   jobEditors: JobEditors;
   schedule: ScheduleState;
   runs: RunsState;
+  /** S3 access pasted by the user: memory only, or sealed with a passphrase. */
+  credentials: CredentialsState;
+  share: ShareState;
   /**
    * Settles once the catalog, the jobs and the scheduler have opened. Never rejects: each state
    * keeps its own `loadError`, and the storage banner says when the database cannot open.
@@ -45,6 +50,9 @@ export function bootApp(): DecantApp {
   const schedule = createScheduleState({ engine, catalog, jobs, db, clock });
   const runs = new RunsState(db);
   schedule.onFailedRun = (run) => runs.notifyFailure(run);
+  const credentials = new CredentialsState(settingsVaultStore(db));
+  const partSize = partSizeFromSearch(location.search);
+  const share = new ShareState({ engine, catalog, jobs, credentials, partSize });
   const ready = Promise.all([
     catalog.open(),
     // Job runs a closed tab left RUNNING are marked interrupted here, whatever page opens first.
@@ -63,6 +71,8 @@ export function bootApp(): DecantApp {
     jobEditors: new JobEditors(),
     schedule,
     runs,
+    credentials,
+    share,
     ready,
   };
 }

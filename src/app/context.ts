@@ -22,3 +22,5 @@ export const useJobs = () => getApp().jobs;
 export const useJobEditors = () => getApp().jobEditors;
 export const useSchedule = () => getApp().schedule;
 export const useRuns = () => getApp().runs;
+export const useCredentials = () => getApp().credentials;
+export const useShare = () => getApp().share;

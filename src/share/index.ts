@@ -57,3 +57,17 @@ export {
   MAX_LINK_SECONDS,
   type PackageLink,
 } from './share-link';
+export {
+  prepareShare,
+  previewSql,
+  sharedStatistics,
+  SHARE_FORMAT,
+  type PrepareProgress,
+  type ShareDeps,
+  type ShareEngine,
+  type ShareRequest,
+  type ShareTableRequest,
+} from './share-service';
+export { writePackageToFolder } from './package-folder';
+export { postPackage, presignedPostFrom, type PostOptions, type PresignedPost } from './s3-post';
+export { s3DestinationFrom, type S3Destination } from './s3-destination';

@@ -37,6 +37,11 @@ export interface UploadOptions {
   partSize?: number;
   /** Tries per part after the first; default 3. */
   retries?: number;
+  /**
+   * The smallest part size allowed; default S3's 5 MiB (smaller parts fail CompleteMultipartUpload
+   * there). Lower only for an S3-compatible server that takes them, as a test server does.
+   */
+  minPartSize?: number;
 }
 
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -101,7 +106,7 @@ export class S3Uploader {
     size: number,
     opts: UploadOptions,
   ): Promise<void> {
-    const partSize = Math.max(opts.partSize ?? MIN_PART_SIZE, MIN_PART_SIZE);
+    const partSize = Math.max(opts.partSize ?? MIN_PART_SIZE, opts.minPartSize ?? MIN_PART_SIZE, 1);
     const chunks = data instanceof Uint8Array ? once(data) : data;
     if (size <= partSize) {
       const body = await collect(chunks, size, opts.signal);

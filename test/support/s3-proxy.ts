@@ -1,5 +1,6 @@
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import { AwsV4Signer } from 'aws4fetch';
+import { postRefusal } from './s3-post-policy';
 
 /** One request the proxy saw, and what it answered. */
 export interface ProxyEntry {
@@ -35,9 +36,19 @@ export interface ProxyRules {
   denyWrites?: string[];
   /** Part numbers whose first UploadPart gets a 500 InternalError. */
   failPartsOnce?: number[];
+  /**
+   * Milliseconds each UploadPart waits before it reaches s3rver, so a test can cancel while one
+   * is in flight; a part whose client went away meanwhile is dropped, never stored.
+   */
+  delayPartsMs?: number;
   /** Answers AbortMultipartUpload (s3rver has none): see S3Server.abortUpload. */
   abortUpload?: (bucket: string, uploadId: string) => boolean;
+  /** Answers ListMultipartUploads (s3rver has none): see S3Server.uploadsInProgress. */
+  listUploads?: (bucket: string) => string[];
 }
+
+/** The rules a test in another process may set (`POST /__proxy/rules`): the data ones. */
+export type ProxyDataRules = Omit<ProxyRules, 'abortUpload' | 'listUploads'>;
 
 interface Refusal {
   status: number;
@@ -155,6 +166,21 @@ export async function startS3Proxy(
         res.writeHead(204).end();
         return;
       }
+      if (url.pathname === '/__proxy/rules' && req.method === 'POST') {
+        const next = JSON.parse((await bodyOf(req)).toString() || '{}') as ProxyDataRules;
+        for (const k of [
+          'credentials',
+          'region',
+          'denyWrites',
+          'failPartsOnce',
+          'delayPartsMs',
+        ] as const)
+          delete rules[k];
+        Object.assign(rules, next);
+        failedParts.clear();
+        res.writeHead(204).end();
+        return;
+      }
       const entry: ProxyEntry = {
         method: req.method ?? 'GET',
         path: decodeURIComponent(url.pathname),
@@ -163,7 +189,18 @@ export async function startS3Proxy(
         ...(req.headers.range ? { range: String(req.headers.range) } : {}),
       };
       log.push(entry);
+      const answer = async (status: number, body: string, headers: Record<string, string> = {}) => {
+        const cors = await corsHeadersFor(upstream, url, req);
+        res.writeHead(status, { ...headers, ...cors }).end(body);
+        entry.status = status;
+        entry.bytes = Buffer.byteLength(body);
+      };
+      if (isFormPost(req, url)) {
+        await answerFormPost(req, url, upstream, secretFor, rules, answer);
+        return;
+      }
       const forwarded = { ...req.headers };
+      let forwardPath = req.url;
       if (req.method !== 'OPTIONS' && /^AWS4-HMAC-SHA256 /.test(req.headers.authorization ?? '')) {
         const refusal = await headerRefusal(req, url, secretFor, rules).catch((): Refusal => ({
           status: 403,
@@ -177,7 +214,7 @@ export async function startS3Proxy(
           rules.failPartsOnce?.includes(part) &&
           !failedParts.has(part);
         if (failing) failedParts.add(part);
-        const answer =
+        const refused =
           refusal ??
           (failing
             ? {
@@ -186,12 +223,22 @@ export async function startS3Proxy(
                 message: 'We encountered an internal error. Please try again.',
               }
             : null);
-        if (answer) {
+        if (refused) {
           req.resume();
-          const body = errorXml(answer);
-          res.writeHead(answer.status, { 'content-type': 'application/xml' }).end(body);
-          entry.status = answer.status;
-          entry.bytes = Buffer.byteLength(body);
+          await answer(refused.status, errorXml(refused), { 'content-type': 'application/xml' });
+          return;
+        }
+        if (req.method === 'GET' && url.searchParams.has('uploads') && rules.listUploads) {
+          const bucket = decodeURIComponent(url.pathname).split('/')[1] ?? '';
+          const uploads = rules
+            .listUploads(bucket)
+            .map((id) => `<Upload><UploadId>${id}</UploadId></Upload>`)
+            .join('');
+          await answer(
+            200,
+            `<?xml version="1.0" encoding="UTF-8"?>\n<ListMultipartUploadsResult><Bucket>${bucket}</Bucket>${uploads}</ListMultipartUploadsResult>`,
+            { 'content-type': 'application/xml' },
+          );
           return;
         }
         const uploadId = url.searchParams.get('uploadId');
@@ -206,12 +253,18 @@ export async function startS3Proxy(
                 code: 'NoSuchUpload',
                 message: 'The specified upload does not exist.',
               });
-          res
-            .writeHead(gone ? 204 : 404, gone ? {} : { 'content-type': 'application/xml' })
-            .end(body);
-          entry.status = gone ? 204 : 404;
-          entry.bytes = Buffer.byteLength(body);
+          await answer(gone ? 204 : 404, body, gone ? {} : { 'content-type': 'application/xml' });
           return;
+        }
+        if (req.method === 'PUT' && url.searchParams.has('partNumber') && rules.delayPartsMs) {
+          let gone = false;
+          res.once('close', () => (gone = !res.writableFinished));
+          await new Promise((r) => setTimeout(r, rules.delayPartsMs));
+          if (gone) {
+            req.resume();
+            entry.status = 499; // the client closed the request: nothing stored
+            return;
+          }
         }
         // s3rver checks no header signature of ours: it gets the request as an anonymous one.
         for (const h of [
@@ -223,7 +276,16 @@ export async function startS3Proxy(
           delete forwarded[h];
       }
       if (req.method !== 'OPTIONS' && url.searchParams.has('X-Amz-Signature')) {
-        const ok = await signatureHolds(req, url, secretFor).catch(() => false);
+        const secretOf = (id: string) => rules.credentials?.[id]?.secret ?? secretFor(id);
+        const ok = await signatureHolds(req, url, secretOf).catch(() => false);
+        const id = (url.searchParams.get('X-Amz-Credential') ?? '').split('/')[0] ?? '';
+        if (ok && rules.credentials?.[id]) {
+          // s3rver knows only its own account: a verified temporary key reaches it anonymously.
+          const plain = new URL(url);
+          for (const k of [...plain.searchParams.keys()])
+            if (k.toLowerCase().startsWith('x-amz-')) plain.searchParams.delete(k);
+          forwardPath = `${plain.pathname}${plain.search}`;
+        }
         if (!ok) {
           const cors = await corsHeadersFor(upstream, url, req);
           const body = req.method === 'HEAD' ? '' : SIGNATURE_MISMATCH;
@@ -240,7 +302,7 @@ export async function startS3Proxy(
           host: upstream.hostname,
           port: upstream.port,
           method: req.method,
-          path: req.url,
+          path: forwardPath,
           headers,
         },
         (r) => {
@@ -374,4 +436,86 @@ async function corsHeadersFor(
   const allow = res?.ok ? res.headers.get('access-control-allow-origin') : null;
   await res?.body?.cancel();
   return allow ? { 'access-control-allow-origin': allow, vary: 'Origin' } : {};
+}
+
+function bodyOf(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** A browser-based POST upload: to the bucket itself, a form, no Authorization header. */
+function isFormPost(req: IncomingMessage, url: URL): boolean {
+  return (
+    req.method === 'POST' &&
+    /^\/[^/]+\/?$/.test(url.pathname) &&
+    url.search === '' &&
+    /^multipart\/form-data/i.test(String(req.headers['content-type'] ?? '')) &&
+    !req.headers.authorization
+  );
+}
+
+/**
+ * Judges a POST policy upload as S3 does (see postRefusal), then stores the file in s3rver
+ * under its key (`${filename}` replaced by the file's name) and answers 204, or
+ * success_action_status.
+ */
+async function answerFormPost(
+  req: IncomingMessage,
+  url: URL,
+  upstream: URL,
+  secretFor: (id: string) => string | undefined,
+  rules: ProxyRules,
+  answer: (status: number, body: string, headers?: Record<string, string>) => Promise<void>,
+): Promise<void> {
+  const bucket = decodeURIComponent(url.pathname).split('/')[1] ?? '';
+  const form = await new Response(new Uint8Array(await bodyOf(req)), {
+    headers: { 'content-type': String(req.headers['content-type']) },
+  }).formData();
+  const fields = new Map<string, string>();
+  let file: File | null = null;
+  for (const [k, v] of form) {
+    if (k === 'file' && typeof v !== 'string') {
+      file = v;
+      break; // S3 ignores fields after the file
+    }
+    if (typeof v === 'string') fields.set(k, v);
+  }
+  const xml = { 'content-type': 'application/xml' };
+  if (!file)
+    return answer(
+      400,
+      errorXml({
+        status: 400,
+        code: 'InvalidArgument',
+        message: 'POST requires exactly one file upload per request.',
+      }),
+      xml,
+    );
+  const refusal = postRefusal(bucket, fields, file.size, {
+    region: rules.region,
+    secretOf: (id) =>
+      rules.credentials?.[id] ?? (secretFor(id) ? { secret: secretFor(id)! } : undefined),
+  });
+  const keyField = [...fields].find(([k]) => k.toLowerCase() === 'key')?.[1] ?? '';
+  const key = keyField.replaceAll('${filename}', file.name);
+  const denied =
+    !refusal && rules.denyWrites?.some((prefix) => `${bucket}/${key}`.startsWith(prefix))
+      ? { status: 403, code: 'AccessDenied', message: 'Access Denied' }
+      : null;
+  if (refusal ?? denied)
+    return answer((refusal ?? denied)!.status, errorXml((refusal ?? denied)!), xml);
+  const path = `/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+  const stored = await fetch(`${upstream.origin}${path}`, {
+    method: 'PUT',
+    body: new Uint8Array(await file.arrayBuffer()),
+  });
+  if (!stored.ok) return answer(stored.status, await stored.text(), xml);
+  const status = Number(
+    [...fields].find(([k]) => k.toLowerCase() === 'success_action_status')?.[1],
+  );
+  return answer(status === 200 || status === 201 ? status : 204, '');
 }

@@ -8,8 +8,11 @@ import { SECRET_ACCESS_KEY, ACCESS_KEY_ID, startS3Server, type BucketSpec } from
 
 const buckets = JSON.parse(process.argv[2] ?? '[]') as BucketSpec[];
 const server = await startS3Server(buckets);
-const proxy = await startS3Proxy(server.endpoint, (id) =>
-  id === ACCESS_KEY_ID ? SECRET_ACCESS_KEY : undefined,
+const proxy = await startS3Proxy(
+  server.endpoint,
+  (id) => (id === ACCESS_KEY_ID ? SECRET_ACCESS_KEY : undefined),
+  // The data rules come later from the test (S3Stack.setRules); these answer what s3rver lacks.
+  { abortUpload: server.abortUpload, listUploads: server.uploadsInProgress },
 );
 process.stdout.write(JSON.stringify({ server: server.endpoint, proxy: proxy.endpoint }) + '\n');
 process.stdin.resume();

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { ProxyEntry } from './s3-proxy';
+import type { ProxyDataRules, ProxyEntry } from './s3-proxy';
 import type { BucketSpec } from './s3-server';
 
 export interface S3Stack {
@@ -12,6 +12,8 @@ export interface S3Stack {
   /** Requests the proxy saw since the last reset. */
   log(): Promise<ProxyEntry[]>;
   reset(): Promise<void>;
+  /** Replaces the proxy's data rules (credentials, region, denied prefixes, failing parts). */
+  setRules(rules: ProxyDataRules): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,8 @@ export async function startS3Stack(buckets: BucketSpec[]): Promise<S3Stack> {
     proxy,
     log: async () => (await fetch(`${proxy}/__proxy/log`)).json() as Promise<ProxyEntry[]>,
     reset: async () => void (await fetch(`${proxy}/__proxy/reset`, { method: 'POST' })),
+    setRules: async (rules) =>
+      void (await fetch(`${proxy}/__proxy/rules`, { method: 'POST', body: JSON.stringify(rules) })),
     close: () =>
       new Promise<void>((r) => {
         child.once('exit', () => r());
