@@ -9,6 +9,7 @@ import { CatalogState } from './catalog.svelte';
 import { ClassifiersState } from './classifiers.svelte';
 import { JobEditors } from './job-editor.svelte';
 import { JobsState } from './jobs.svelte';
+import { PackagesState } from './packages.svelte';
 import { Router } from './router.svelte';
 import { RunsState } from './runs.svelte';
 import { createScheduleState, type ScheduleState } from './schedule.svelte';
@@ -26,6 +27,8 @@ export interface DecantApp {
   jobEditors: JobEditors;
   schedule: ScheduleState;
   runs: RunsState;
+  /** The received data package open (zip, folder, URL, share link). */
+  packages: PackagesState;
   /**
    * Settles once the catalog, the jobs and the scheduler have opened. Never rejects: each state
    * keeps its own `loadError`, and the storage banner says when the database cannot open.
@@ -63,6 +66,7 @@ export function bootApp(): DecantApp {
     jobEditors: new JobEditors(),
     schedule,
     runs,
+    packages: new PackagesState(engine, catalog),
     ready,
   };
 }

@@ -9,6 +9,7 @@ import type { ColumnInfo } from '../core/csv/dialect';
 import type { UrlFile } from '../engine/protocol';
 import { DecantError } from '../core/errors';
 import { quotedName } from '../core/quoted-name';
+import { ident, sql } from '../core/sql/sql-template';
 import type { TableSchemaField } from './datapackage';
 import { fileText, type FetchPort, type PackageFile, type PackageSource } from './package-source';
 import { listedFiles, type ListedFile } from './verify-package';
@@ -215,7 +216,15 @@ export function engineFileOf(f: PackageFile, listed: ListedFile): File | UrlFile
 
 export type PreviewEngine = Pick<
   EngineClient,
-  'addFile' | 'addUrl' | 'removeFile' | 'inspectParquet' | 'loadFileTable' | 'dropFileTable'
+  | 'addFile'
+  | 'addUrl'
+  | 'removeFile'
+  | 'inspectParquet'
+  | 'attachTable'
+  | 'detachTable'
+  | 'runSql'
+  | 'page'
+  | 'dropResult'
 >;
 
 let nextId = 0;
@@ -249,35 +258,59 @@ export async function tableColumns(
     engineFileOf(pkg.source.file(first.path), first),
     (id) => engine.inspectParquet(id),
   );
-  return schema.columns;
+  const keys = new Set(t.partitionKeys);
+  return schema.columns.filter((c) => !keys.has(c.name));
 }
+
+/** The engine schema previews are attached in, apart from any catalog database. */
+export const PREVIEW_DATABASE = '__decant_package_preview';
 
 export interface TablePreview {
-  columns: ColumnInfo[];
-  /** The first rows of the table's first file, as Arrow IPC (up to 100). */
+  /** The first rows of the table's first file, partition keys last, as Arrow IPC. */
   rows: Uint8Array;
-  /** The partition values of that file, in key order. */
-  partitionValues: string[];
 }
 
-/** The first rows of a table: its first file read by DuckDB (a zip slice, or by range requests). */
+/**
+ * The first rows of a table: its first file (a zip slice, or read by range requests) served by
+ * the engine as a Parquet table of its own, read, and dropped again.
+ */
 export async function previewTable(
   engine: PreviewEngine,
   pkg: OpenedPackage,
   t: PackageTable,
+  limit = 20,
 ): Promise<TablePreview> {
   const first = t.files[0];
   if (!first) throw say(`resource ${quotedName(t.resource)} has no files`);
-  return withRegistered(engine, engineFileOf(pkg.source.file(first.path), first), async (id) => {
-    try {
-      const read = await engine.loadFileTable(id, 'parquet');
-      return {
-        columns: read.columns,
-        rows: read.preview,
+  const columns = await tableColumns(engine, pkg, t);
+  const name = fileId();
+  await engine.attachTable({
+    database: PREVIEW_DATABASE,
+    name,
+    classification: 'parquet',
+    columns,
+    partitionKeys: t.partitionKeys.map((k) => ({
+      name: k,
+      type: duckTypeOfField(t.fields.find((f) => f.name === k)!),
+    })),
+    files: [
+      {
+        path: first.path,
+        file: engineFileOf(pkg.source.file(first.path), first),
         partitionValues: partitionValuesOf(first.path, t.partitionKeys),
-      };
-    } finally {
-      await engine.dropFileTable(id).catch(() => undefined);
-    }
+      },
+    ],
   });
+  try {
+    const result = await engine.runSql(
+      sql`SELECT * FROM ${ident(PREVIEW_DATABASE, name)} LIMIT ${limit}`.text,
+    );
+    try {
+      return { rows: await engine.page(result.resultId, 0, limit) };
+    } finally {
+      await engine.dropResult(result.resultId).catch(() => undefined);
+    }
+  } finally {
+    await engine.detachTable(PREVIEW_DATABASE, name).catch(() => undefined);
+  }
 }
