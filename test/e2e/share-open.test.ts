@@ -112,8 +112,9 @@ beforeAll(async () => {
   }
 }, 240_000);
 afterAll(async () => {
-  await stack?.close();
+  // The browser first: its open connections to the proxy would keep the stack from exiting.
   await app?.browser.close();
+  await stack?.close();
 });
 
 function indexOf(hay: Uint8Array, needle: Uint8Array): number {
