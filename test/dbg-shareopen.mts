@@ -1,0 +1,30 @@
+import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { serveStatic } from './support/static-server.ts';
+import { findChromium, CHROMIUM_ARGS } from './support/chromium.ts';
+import { startS3Stack } from './support/s3-stack.ts';
+import { ACCESS_KEY_ID, putObject, REGION, SECRET_ACCESS_KEY } from './support/s3-server.ts';
+import { corsRuleXml } from '../src/core/remote/index.ts';
+import { BlobReader, ZipReader, Uint8ArrayWriter } from '@zip.js/zip.js';
+import { linkFragment, presignPackage } from '../src/share/share-link.ts';
+const { url, server } = await serveStatic('/tmp/dist-shareopen');
+const stack = await startS3Stack([{ name: 'lake', cors: corsRuleXml(new URL(url).origin) }]);
+const zr = new ZipReader(new BlobReader(new Blob([readFileSync(process.argv[2]!)])));
+const paths: string[] = [];
+for (const e of await zr.getEntries()) {
+  if (e.directory) continue;
+  const data = await (e as any).getData(new Uint8ArrayWriter());
+  await putObject(stack.server, 'lake', `shares/orders/${e.filename}`, data);
+  paths.push(e.filename);
+}
+const l = await presignPackage({ accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY }, { bucket: 'lake', region: REGION, endpoint: stack.proxy }, 'shares/orders', paths, 3600);
+const browser = await chromium.launch({ executablePath: await findChromium(), args: CHROMIUM_ARGS });
+const page = await browser.newPage();
+page.on('console', (m) => console.log('console', m.type(), m.text()));
+page.on('pageerror', (e) => console.log('pageerror', e.message));
+page.on('requestfailed', (r) => console.log('reqfailed', r.url().slice(0, 120), r.failure()?.errorText));
+await page.goto(url + '/' + linkFragment(l));
+await page.waitForTimeout(15000);
+console.log((await page.locator('main').innerText()).slice(0, 2500));
+console.log((await stack.log()).map((e: any) => `${e.method} ${e.status} ${e.path ?? e.url ?? ''}`.slice(0, 150)).join('\n'));
+await browser.close(); server.close(); await stack.close();
