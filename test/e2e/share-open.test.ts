@@ -3,14 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CatalogTable } from '../../src/catalog';
+import { catalogExport, type CatalogTable } from '../../src/catalog';
 import { corsRuleXml } from '../../src/core/remote';
 import { quoteLiteral } from '../../src/core/sql/quote';
-import {
-  packageEntries,
-  packageZip,
-  type PackageInput,
-} from '../../src/share/package-files';
+import { packageEntries, packageZip, type PackageInput } from '../../src/share/package-files';
 import { linkFragment, presignPackage } from '../../src/share/share-link';
 import { compileShare, type ShareSource } from '../../src/share/share-rules';
 import { startS3Stack, type S3Stack } from '../support/s3-stack';
@@ -51,6 +47,9 @@ let dir: string;
 let zipPath: string;
 let tamperedPath: string;
 let firstPart = '';
+/** DuckDB's type of the files' `amount` (a DECIMAL), for the Glue definition to match. */
+let amountType = '';
+let otherPath = '';
 const parts: { values: string[]; rows: number; bytes: Uint8Array }[] = [];
 
 function input(): PackageInput {
@@ -88,6 +87,15 @@ beforeAll(async () => {
     );
     expected.push(`${region} ${n} ${String(sum.getRows()[0]![0])}`);
   }
+  const described = await native.runAndReadAll(
+    `SELECT column_type FROM (DESCRIBE SELECT * FROM read_parquet(${quoteLiteral(join(dir, 'north.parquet'))})) WHERE column_name = 'amount'`,
+  );
+  amountType = String(described.getRows()[0]![0]);
+  // A file that does not fit the definition: `id` as text, no `amount`.
+  otherPath = join(dir, 'other.parquet');
+  await native.run(
+    `COPY (SELECT 'x' || i AS id FROM range(5) t(i)) TO ${quoteLiteral(otherPath)} (FORMAT parquet)`,
+  );
   native.closeSync();
   const { zip, manifest } = packageZip(input());
   const bytes = new Uint8Array(await new Response(zip).arrayBuffer());
@@ -112,10 +120,10 @@ beforeAll(async () => {
   }
 }, 240_000);
 afterAll(async () => {
-  // The browser first: its open connections to the proxy would keep the stack from exiting.
   await app?.browser.close();
-  await stack?.close();
-});
+  // s3rver's close can wait on idle keep-alive sockets; the child is ended either way.
+  await Promise.race([stack?.close(), new Promise((r) => setTimeout(r, 15_000))]);
+}, 60_000);
 
 function indexOf(hay: Uint8Array, needle: Uint8Array): number {
   outer: for (let i = 0; i <= hay.length - needle.length; i++) {
@@ -227,6 +235,61 @@ describe('Opening a shared data package in Chromium', () => {
     await problem.waitFor({ timeout: 60_000 });
     expect(await problem.innerText()).toBe(
       'share: this link expired on 2026-01-05 09:01 UTC; ask the sender for a new one',
+    );
+  }, 120_000);
+
+  it('Glue JSON without data: the plain warning, then Bind to files… checks columns and binds', async () => {
+    const { page, url } = app;
+    const definition: CatalogTable = {
+      ...TABLE,
+      database: 'imported',
+      name: 'orders',
+      partitionKeys: [],
+      columns: [
+        { name: 'id', type: 'BIGINT', comment: '' },
+        { name: 'amount', type: amountType, comment: '' },
+      ],
+      parameters: { recordCount: 3000 },
+    };
+    const doc = catalogExport(
+      [{ name: 'imported', description: '', createdAt: 0, updatedAt: 0 }],
+      [definition, { ...definition, name: 'orders_copy' }],
+    );
+    const json = join(dir, 'glue.json');
+    writeFileSync(json, JSON.stringify(doc));
+    await page.goto(`${url}/#/catalog`);
+    await page.getByTestId('import-input').setInputFiles(json);
+    expect(await page.getByTestId('import-plan-no-data').innerText()).toBe(
+      '2 tables, none with files: they hold no data until you bind them to files (Bind to files… on each table).',
+    );
+    await page.getByTestId('apply-import').click();
+    expect(await page.getByTestId('import-no-data').innerText()).toMatch(
+      /^2 tables, none with files/,
+    );
+
+    await page.goto(`${url}/#/catalog/imported/orders`);
+    await page.getByTestId('bind-open').click();
+    await page.getByTestId('bind-files-input').setInputFiles(otherPath);
+    const issues = page.getByTestId('bind-issues');
+    await issues.waitFor({ timeout: 60_000 });
+    expect(await issues.locator('li').allInnerTexts()).toEqual([
+      '"other.parquet" has no column "amount"',
+      '"other.parquet": column "id" is VARCHAR, the table says BIGINT',
+    ]);
+    await page.getByTestId('bind-files-input').setInputFiles(join(dir, 'north.parquet'));
+    await page.getByTestId('bind-done').waitFor({ timeout: 60_000 });
+    expect(
+      cellsOf(await queryRows(page, url, 'SELECT count(*), sum(amount) FROM imported.orders')),
+    ).toEqual([expected[0]!.split(' ').slice(1).join(' ')]);
+  }, 300_000);
+
+  it('a deep link to a table this browser lacks says how to get it', async () => {
+    const { page, url } = app;
+    await page.goto(`${url}/#/catalog/elsewhere/orders`);
+    const note = page.getByTestId('table-not-here');
+    await note.waitFor({ timeout: 60_000 });
+    expect(await note.innerText()).toMatch(
+      /^No table elsewhere\.orders in this browser’s catalog\.\s+Each browser keeps its own catalog\. To get this table here, open the package it came from/,
     );
   }, 120_000);
 });
