@@ -29,9 +29,7 @@ import {
 import type { CatalogState } from './catalog.svelte';
 
 export type TablePreviewState =
-  | { kind: 'loading' }
-  | { kind: 'ready'; grid: PreviewGrid }
-  | { kind: 'failed'; message: string };
+  { kind: 'loading' } | { kind: 'ready'; grid: PreviewGrid } | { kind: 'failed'; message: string };
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 

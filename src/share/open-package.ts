@@ -4,9 +4,8 @@
  * partition keys and what the sender withheld. Nothing here reads a data file's bytes; the
  * preview reads one file per table through the engine, lazily (slices, ranges).
  */
-import type { EngineClient } from '../engine/client';
 import type { ColumnInfo } from '../core/csv/dialect';
-import type { UrlFile } from '../engine/protocol';
+import type { EngineApi, UrlFile } from '../engine/protocol';
 import { DecantError } from '../core/errors';
 import { quotedName } from '../core/quoted-name';
 import { ident, sql } from '../core/sql/sql-template';
@@ -214,8 +213,9 @@ export function engineFileOf(f: PackageFile, listed: ListedFile): File | UrlFile
     : new File([f.blob], name, { lastModified: f.lastModified });
 }
 
+/** The engine calls a preview makes (the page's client, or the host itself in Node tests). */
 export type PreviewEngine = Pick<
-  EngineClient,
+  EngineApi,
   | 'addFile'
   | 'addUrl'
   | 'removeFile'

@@ -37,7 +37,7 @@ const TABLE: CatalogTable = {
 };
 const REGIONS = ['north', 'south'];
 /** What the recipient's query must give: region, rows, sum of amounts (native DuckDB's). */
-let expected: string[] = [];
+const expected: string[] = [];
 const SQL =
   'SELECT region, count(*) AS n, sum(amount) AS total FROM shop_orders.orders GROUP BY region ORDER BY region';
 
@@ -121,8 +121,7 @@ beforeAll(async () => {
 }, 240_000);
 afterAll(async () => {
   await app?.browser.close();
-  // s3rver's close can wait on idle keep-alive sockets; the child is ended either way.
-  await Promise.race([stack?.close(), new Promise((r) => setTimeout(r, 15_000))]);
+  await stack?.close();
 }, 60_000);
 
 function indexOf(hay: Uint8Array, needle: Uint8Array): number {
@@ -291,5 +290,25 @@ describe('Opening a shared data package in Chromium', () => {
     expect(await note.innerText()).toMatch(
       /^No table elsewhere\.orders in this browser’s catalog\.\s+Each browser keeps its own catalog\. To get this table here, open the package it came from/,
     );
+  }, 120_000);
+
+  it('a zip dropped anywhere on the app opens the package view', async () => {
+    const { page, url } = app;
+    await page.goto(`${url}/#/runs`);
+    const bytes = [...readFileSync(zipPath)];
+    await page.evaluate((b) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(b)], 'dropped.zip', { type: 'application/zip' }));
+      const target = document.querySelector('main')!;
+      target.dispatchEvent(
+        new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }),
+      );
+      target.dispatchEvent(
+        new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }),
+      );
+    }, bytes);
+    await page.getByTestId('package-title').waitFor({ timeout: 60_000 });
+    expect(page.url()).toMatch(/#\/package$/);
+    expect(await page.getByTestId('package-title').innerText()).toBe('Shop orders');
   }, 120_000);
 });
