@@ -40,6 +40,8 @@ export class PackagesState {
   opening = $state('');
   /** Why the last open or add failed, in words. */
   problem = $state('');
+  /** With a CORS problem: the bucket CORS rule (S3 console JSON) that lets this page read. */
+  corsRule = $state('');
   /** Resource name → its preview. */
   previews = $state.raw<Record<string, TablePreviewState>>({});
   /** The database name "Add to catalog" will create (offered from the package, editable). */
@@ -80,6 +82,7 @@ export class PackagesState {
     this.opened = null;
     this.previews = {};
     this.problem = '';
+    this.corsRule = '';
     this.added = [];
     this.link = '';
   }
@@ -96,7 +99,7 @@ export class PackagesState {
       );
       void this.loadPreviews(pkg);
     } catch (e) {
-      this.problem = message(e);
+      this.fail(e);
     } finally {
       this.opening = '';
     }
@@ -128,7 +131,7 @@ export class PackagesState {
     const pkg = this.opened;
     if (!pkg || this.progress) return;
     const database = this.databaseName.trim();
-    this.problem = '';
+    this.problem = this.corsRule = '';
     this.added = [];
     const abort = (this.abort = new AbortController());
     const stamp = Date.now().toString(36);
@@ -161,15 +164,20 @@ export class PackagesState {
         { database, signal: abort.signal, onProgress: (p) => (this.progress = p) },
       );
     } catch (e) {
-      this.problem =
-        e instanceof Error && e.name === 'AbortError'
-          ? 'Cancelled: nothing was added to the catalog.'
-          : message(e);
+      if (e instanceof Error && e.name === 'AbortError')
+        this.problem = 'Cancelled: nothing was added to the catalog.';
+      else this.fail(e);
     } finally {
       this.progress = null;
       this.abort = null;
       void this.catalog.refreshStorage();
     }
+  }
+
+  private fail(e: unknown): void {
+    this.problem = message(e);
+    const rule = (e as { corsRule?: unknown } | null)?.corsRule;
+    this.corsRule = typeof rule === 'string' ? rule : '';
   }
 
   cancel(): void {

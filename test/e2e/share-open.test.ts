@@ -10,7 +10,7 @@ import { packageEntries, packageZip, type PackageInput } from '../../src/share/p
 import { linkFragment, presignPackage } from '../../src/share/share-link';
 import { compileShare, type ShareSource } from '../../src/share/share-rules';
 import { startS3Stack, type S3Stack } from '../support/s3-stack';
-import { ACCESS_KEY_ID, putObject, REGION, SECRET_ACCESS_KEY } from '../support/s3-server';
+import { ACCESS_KEY_ID, presign, putObject, REGION, SECRET_ACCESS_KEY } from '../support/s3-server';
 import { cellsOf, openApp, queryRows, type AppPage } from './app-page';
 
 const ORDERS: ShareSource = {
@@ -110,13 +110,21 @@ beforeAll(async () => {
   writeFileSync(tamperedPath, tampered);
 
   const origin = new URL(app.url).origin;
-  stack = await startS3Stack([{ name: 'lake', cors: corsRuleXml(origin) }]);
+  // `bare` has no CORS rule: the page may not read it.
+  stack = await startS3Stack([{ name: 'lake', cors: corsRuleXml(origin) }, { name: 'bare' }]);
   const { entries } = packageEntries(input());
   for await (const e of entries) {
     const chunks: Uint8Array[] = [];
     if (e.data instanceof Uint8Array) chunks.push(e.data);
     else for await (const c of e.data) chunks.push(c);
     await putObject(stack.server, 'lake', `shares/orders/${e.path}`, Buffer.concat(chunks));
+    if (e.path === 'datapackage.json')
+      await putObject(
+        stack.server,
+        'bare',
+        'shares/orders/datapackage.json',
+        Buffer.concat(chunks),
+      );
   }
 }, 240_000);
 afterAll(async () => {
@@ -310,5 +318,21 @@ describe('Opening a shared data package in Chromium', () => {
     await page.getByTestId('package-title').waitFor({ timeout: 60_000 });
     expect(page.url()).toMatch(/#\/package$/);
     expect(await page.getByTestId('package-title').innerText()).toBe('Shop orders');
+  }, 120_000);
+
+  it('Open from URL on a host without CORS: says so, with the rule the host must allow', async () => {
+    const { page, url } = app;
+    const doc = await presign(stack.proxy, 'bare', 'shares/orders/datapackage.json');
+    await page.goto(`${url}/#/catalog`);
+    await page.getByTestId('package-url').fill(doc);
+    await page.getByTestId('package-url').press('Enter');
+    const problem = page.getByTestId('package-problem');
+    await problem.waitFor({ timeout: 60_000 });
+    expect(await problem.innerText()).toMatch(
+      /^remote: http:\/\/127\.0\.0\.1:\d+\/bare\/shares\/orders\/datapackage\.json: the browser blocked the answer: the bucket's CORS configuration does not let this page \(http:\/\/127\.0\.0\.1:\d+\) read it/,
+    );
+    expect(await problem.innerText()).not.toContain('X-Amz-Signature');
+    const rule = JSON.parse(await page.getByTestId('package-cors-rule').innerText());
+    expect(rule[0].AllowedOrigins).toEqual([new URL(url).origin]);
   }, 120_000);
 });
