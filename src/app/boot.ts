@@ -10,6 +10,7 @@ import { ClassifiersState } from './classifiers.svelte';
 import { CredentialsState, settingsVaultStore } from './credentials.svelte';
 import { JobEditors } from './job-editor.svelte';
 import { JobsState } from './jobs.svelte';
+import { PackagesState } from './packages.svelte';
 import { Router } from './router.svelte';
 import { RunsState } from './runs.svelte';
 import { createScheduleState, type ScheduleState } from './schedule.svelte';
@@ -31,6 +32,8 @@ export interface DecantApp {
   /** S3 access pasted by the user: memory only, or sealed with a passphrase. */
   credentials: CredentialsState;
   share: ShareState;
+  /** The received data package open (zip, folder, URL, share link). */
+  packages: PackagesState;
   /**
    * Settles once the catalog, the jobs and the scheduler have opened. Never rejects: each state
    * keeps its own `loadError`, and the storage banner says when the database cannot open.
@@ -73,6 +76,7 @@ export function bootApp(): DecantApp {
     runs,
     credentials,
     share,
+    packages: new PackagesState(engine, catalog),
     ready,
   };
 }

@@ -24,3 +24,4 @@ export const useSchedule = () => getApp().schedule;
 export const useRuns = () => getApp().runs;
 export const useCredentials = () => getApp().credentials;
 export const useShare = () => getApp().share;
+export const usePackages = () => getApp().packages;

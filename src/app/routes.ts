@@ -10,7 +10,9 @@ export type Route =
   /** `#/schedule`: triggers and workflows; `#/schedule/workflows/<name>`. */
   | { area: 'schedule'; workflow?: string }
   /** `#/runs`: every run of jobs, crawlers and workflows. */
-  | { area: 'runs' };
+  | { area: 'runs' }
+  /** `#/package`: a received package open; `#package=<…>`: a share link's package. */
+  | { area: 'package'; link?: string };
 
 /** A route read from the address bar, and what to tell the user about the link, if anything. */
 export interface HashRoute {
@@ -29,6 +31,8 @@ export function routeFromHash(hash: string): Route {
 
 /** The route of `hash` and, for a malformed link, a notice saying so. Never throws. */
 export function readHash(hash: string): HashRoute {
+  // A share link's fragment is the package itself, not a path.
+  if (/^#package=/.test(hash)) return { route: { area: 'package', link: hash.slice(1) } };
   const raw = hash.replace(/^#\/?/, '').split('/');
   let parts: string[];
   try {
@@ -60,6 +64,8 @@ function routeFromParts(parts: string[]): Route {
       return { area: 'schedule', workflow: parts[1] === 'workflows' ? parts[2] : undefined };
     case 'runs':
       return { area: 'runs' };
+    case 'package':
+      return { area: 'package' };
     default:
       return { area: 'convert' };
   }
@@ -77,6 +83,7 @@ export function hashFromRoute(r: Route): string {
       ? '#/jobs'
       : `#/jobs/${enc(r.job)}${r.run === undefined ? '' : `/runs/${enc(r.run)}`}`;
   if (r.area === 'crawl') return r.crawler === undefined ? '#/crawl' : `#/crawl/${enc(r.crawler)}`;
+  if (r.area === 'package') return r.link ? `#${r.link}` : '#/package';
   if (r.area === 'schedule')
     return r.workflow === undefined ? '#/schedule' : `#/schedule/workflows/${enc(r.workflow)}`;
   return `#/${r.area}`;

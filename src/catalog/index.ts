@@ -46,3 +46,4 @@ export {
 } from './column-types';
 export { describeChanges, diffSchemas } from './schema-diff';
 export { runWrite } from './write-runner';
+export { bindIssues, boundTable, definitionsOnlyWarning, type BindCandidate } from './bind-files';

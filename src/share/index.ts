@@ -47,7 +47,13 @@ export {
 } from './s3-upload';
 export { uploadCorsRule, type S3Action } from './s3-errors';
 export { uploadPackage } from './package-upload';
-export { insidePackage, listedFiles, verifyFile, type ListedFile } from './verify-package';
+export {
+  checkDigest,
+  insidePackage,
+  listedFiles,
+  verifyFile,
+  type ListedFile,
+} from './verify-package';
 export {
   fileUrl,
   linkFragment,
@@ -71,3 +77,32 @@ export {
 export { writePackageToFolder } from './package-folder';
 export { postPackage, presignedPostFrom, type PostOptions, type PresignedPost } from './s3-post';
 export { s3DestinationFrom, type S3Destination } from './s3-destination';
+  browserFetch,
+  fetchChecked,
+  folderPackageSource,
+  linkPackageSource,
+  urlPackageSource,
+  zipPackageSource,
+  type FetchPort,
+  type FolderFile,
+  type PackageFile,
+  type PackageSource,
+} from './package-source';
+export {
+  previewTable,
+  readPackage,
+  tableColumns,
+  whenText,
+  type OpenedPackage,
+  type PackageTable,
+  type PreviewEngine,
+  type TablePreview,
+} from './open-package';
+export {
+  addPackage,
+  databaseNameFor,
+  LINK_EXPIRES_PARAMETER,
+  PACKAGE_PARAMETER,
+  type AddPackagePorts,
+  type AddProgress,
+} from './add-package';

@@ -72,15 +72,22 @@ export async function verifyFile(file: ListedFile, data: AsyncIterable<Uint8Arra
     hash.update(chunk);
     bytes += chunk.length;
   }
-  if (bytes !== file.bytes)
+  checkDigest(file, { bytes, sha256: bytesToHex(hash.digest()) });
+}
+
+/**
+ * Checks a file's size and SHA-256, as read (in a worker, say), against what datapackage.json
+ * lists. Throws a `share:` DecantError naming the file when they differ.
+ */
+export function checkDigest(file: ListedFile, got: { bytes: number; sha256: string }): void {
+  if (got.bytes !== file.bytes)
     throw say(
-      `${quotedName(file.path)} is ${bytes} bytes, but datapackage.json says ${file.bytes}: ` +
+      `${quotedName(file.path)} is ${got.bytes} bytes, but datapackage.json says ${file.bytes}: ` +
         'the file was changed or cut short',
     );
-  const got = bytesToHex(hash.digest());
-  if (got !== file.sha256)
+  if (got.sha256 !== file.sha256)
     throw say(
-      `${quotedName(file.path)} does not match datapackage.json: its SHA-256 is ${got}, ` +
+      `${quotedName(file.path)} does not match datapackage.json: its SHA-256 is ${got.sha256}, ` +
         `the package says ${file.sha256}; the file was changed`,
     );
 }

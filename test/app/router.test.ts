@@ -13,6 +13,9 @@ describe('routes ↔ hashes', () => {
     ['#/runs', { area: 'runs' }],
     ['#/crawl', { area: 'crawl' }],
     ['#/crawl/nightly%20lake', { area: 'crawl', crawler: 'nightly lake' }],
+    ['#/package', { area: 'package' }],
+    // A share link: the fragment is the package, kept whole (it is not a path).
+    ['#package=eyJ2IjoxfQ', { area: 'package', link: 'package=eyJ2IjoxfQ' }],
   ];
   it.each(routes)('%s', (hash, route) => {
     expect(routeFromHash(hash)).toEqual(

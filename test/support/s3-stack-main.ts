@@ -18,4 +18,6 @@ process.stdout.write(JSON.stringify({ server: server.endpoint, proxy: proxy.endp
 process.stdin.resume();
 process.stdin.on('end', () => {
   void Promise.all([proxy.close(), server.close()]).then(() => process.exit(0));
+  // s3rver's close waits on the proxy's idle keep-alive sockets to it: exit anyway.
+  setTimeout(() => process.exit(0), 3000).unref();
 });
