@@ -60,3 +60,4 @@ export { editorSources, type EditorCatalog } from './editor-sources';
 export { kindsMatching, nodeHeading, type NodeHeading } from './node-titles';
 export { filterSql, isGroup, type ConditionScope } from './filter-sql';
 export { partitionFolder } from './output-files';
+export * from './recipes';
