@@ -5,6 +5,8 @@
  */
 import {
   afterEdit,
+  bindSourceToFile,
+  bindSourceToTable,
   compileJob,
   describeJob,
   editorSources,
@@ -15,6 +17,7 @@ import {
   previewSql,
   redoStep,
   undoStep,
+  unboundIssues,
   validateJob,
   withDroppedFile,
   type CompileContext,
@@ -26,7 +29,9 @@ import {
   type JobIssue,
   type NodeColumn,
   type NodeId,
+  type RecipeSource,
 } from '../jobs';
+import type { ColumnInfo, CsvDialect } from '../core/csv/dialect';
 import type { EngineClient } from '../engine/client';
 import type { SqlResult } from '../engine/protocol';
 import { gridFromIpc } from '../engine/preview';
@@ -40,6 +45,13 @@ export const PREVIEW_SAMPLE = 100_000;
 
 /** Changes settle this long before the engine is asked again. */
 const SETTLE_MS = 250;
+
+/** A file dropped for a source: registered with the engine, its dialect and columns found. */
+export interface InspectedFile {
+  name: string;
+  path: string;
+  found: { dialect: CsvDialect; columns: ColumnInfo[] };
+}
 
 export type NodePreview =
   | { state: 'running'; nodeId: NodeId }
@@ -96,7 +108,13 @@ export class JobEditor {
       : this.context;
   });
 
-  readonly issues = $derived<JobIssue[]>(validateJob(this.job, this.fullContext));
+  /** An opened recipe's sources not bound yet to a table or file here (see src/jobs/recipes). */
+  unbound = $state.raw<readonly RecipeSource[]>([]);
+
+  readonly issues = $derived<JobIssue[]>([
+    ...unboundIssues(this.job, this.unbound),
+    ...validateJob(this.job, this.fullContext),
+  ]);
 
   /** Every problem of node `id`, in words: the job's checks, its files, the engine's answer. */
   problemsOf(id: NodeId): string[] {
@@ -234,12 +252,33 @@ export class JobEditor {
    * the engine's DecantError for a file it cannot read as CSV.
    */
   async useFile(id: NodeId, file: File): Promise<void> {
+    const { name, path, found } = await this.inspectFile(file);
+    this.edit(withDroppedFile(this.job, id, { name, path }, found));
+  }
+
+  /**
+   * Registers `file` with the engine (read lazily, never copied) and finds its dialect and
+   * columns as Quick convert does. Throws the engine's DecantError for a file it cannot read.
+   */
+  async inspectFile(file: File): Promise<InspectedFile> {
     const fileId = `job-${++fileCount}-${Date.now().toString(36)}`;
     await this.engine.addFile(fileId, file);
     const found = await this.engine.inspect(fileId);
     // The name the engine worker registers a file under (engine.worker.ts, addFile).
     const path = `f${fileId}${/\.(gz|gzip)$/i.test(file.name) ? '.csv.gz' : '.csv'}`;
-    this.edit(withDroppedFile(this.job, id, { name: file.name, path }, found));
+    return { name: file.name, path, found: { dialect: found.dialect, columns: found.columns } };
+  }
+
+  /** Binds an opened recipe's source `id` to catalog table `database.table` (one undo step). */
+  bindTable(id: NodeId, table: { database: string; table: string }): void {
+    this.edit(bindSourceToTable(this.job, id, table));
+    this.unbound = this.unbound.filter((s) => s.id !== id);
+  }
+
+  /** Binds an opened recipe's source `id` to a file inspectFile read (one undo step). */
+  bindFile(id: NodeId, file: InspectedFile): void {
+    this.edit(bindSourceToFile(this.job, id, file, file.found));
+    this.unbound = this.unbound.filter((s) => s.id !== id);
   }
 
   /** Shows the first 100 rows of node `id` (and keeps following it while the preview is open). */
@@ -314,6 +353,11 @@ export class JobEditors {
       this.#editors.set(name, kept);
     }
     return kept.editor;
+  }
+
+  /** Whether an editor of job `name` is kept (an unsaved new job has one and nothing else). */
+  has(name: string): boolean {
+    return this.#editors.has(name);
   }
 
   /** Forgets the kept editor of a deleted job (and its unsaved edits). */
