@@ -7,6 +7,7 @@ import {
   afterEdit,
   bindSourceToFile,
   bindSourceToTable,
+  carriedBindings,
   compileJob,
   describeJob,
   editorSources,
@@ -18,6 +19,7 @@ import {
   redoStep,
   undoStep,
   unboundIssues,
+  unboundSources,
   validateJob,
   withDroppedFile,
   type CompileContext,
@@ -28,8 +30,9 @@ import {
   type Job,
   type JobIssue,
   type NodeColumn,
+  type JobNode,
   type NodeId,
-  type RecipeSource,
+  type PendingSource,
 } from '../jobs';
 import type { ColumnInfo, CsvDialect } from '../core/csv/dialect';
 import type { EngineClient } from '../engine/client';
@@ -108,8 +111,14 @@ export class JobEditor {
       : this.context;
   });
 
-  /** An opened recipe's sources not bound yet to a table or file here (see src/jobs/recipes). */
-  unbound = $state.raw<readonly RecipeSource[]>([]);
+  /** An opened recipe's sources, with their nodes as it opened (see src/jobs/recipes). */
+  private pending = $state.raw<readonly PendingSource[]>([]);
+  /** Source nodes a binding made; undo brings back the unbound ones, so this is by node. */
+  private boundNodes = new WeakSet<JobNode>();
+  /** The opened recipe's sources not bound yet to a table or file here. */
+  readonly unbound = $derived(
+    unboundSources(this.job, this.pending, (n) => this.boundNodes.has(n)),
+  );
 
   readonly issues = $derived<JobIssue[]>([
     ...unboundIssues(this.job, this.unbound),
@@ -150,6 +159,8 @@ export class JobEditor {
   /** Makes `next` the job; one undo step, or part of the last one when `key` repeats soon. */
   edit(next: Job, key?: string): void {
     if (next === this.job) return;
+    const isBound = (n: JobNode) => this.boundNodes.has(n);
+    for (const n of carriedBindings(this.job, next, this.pending, isBound)) this.boundNodes.add(n);
     this.history = afterEdit(this.history, this.job, key, Date.now());
     this.setJob(next);
   }
@@ -269,16 +280,25 @@ export class JobEditor {
     return { name: file.name, path, found: { dialect: found.dialect, columns: found.columns } };
   }
 
+  /** The job came from a recipe: these sources wait to be bound (see `unbound`). */
+  awaitBindings(pending: readonly PendingSource[]): void {
+    this.pending = pending;
+  }
+
   /** Binds an opened recipe's source `id` to catalog table `database.table` (one undo step). */
   bindTable(id: NodeId, table: { database: string; table: string }): void {
-    this.edit(bindSourceToTable(this.job, id, table));
-    this.unbound = this.unbound.filter((s) => s.id !== id);
+    this.bound(bindSourceToTable(this.job, id, table), id);
   }
 
   /** Binds an opened recipe's source `id` to a file inspectFile read (one undo step). */
   bindFile(id: NodeId, file: InspectedFile): void {
-    this.edit(bindSourceToFile(this.job, id, file, file.found));
-    this.unbound = this.unbound.filter((s) => s.id !== id);
+    this.bound(bindSourceToFile(this.job, id, file, file.found), id);
+  }
+
+  private bound(next: Job, id: NodeId): void {
+    const node = next.nodes.find((n) => n.id === id);
+    if (node) this.boundNodes.add(node);
+    this.edit(next);
   }
 
   /** Shows the first 100 rows of node `id` (and keeps following it while the preview is open). */

@@ -86,10 +86,10 @@ export function openRecipe(app: RecipeOpeners, recipe: Recipe): string {
     recipe.job.name,
     (n) => app.jobs.get(n) !== undefined || app.jobEditors.has(n),
   );
-  const { job, unbound } = jobFromRecipe(recipe, name);
+  const { job, pending } = jobFromRecipe(recipe, name);
   app.jobEditors.for(name, () => {
     const editor = new JobEditor(job, app.engine, app.catalog);
-    editor.unbound = unbound;
+    editor.awaitBindings(pending);
     return editor;
   });
   return name;

@@ -20,12 +20,70 @@ export function freeJobName(name: string, taken: (name: string) => boolean): str
   }
 }
 
+/** A source of an opened recipe, with its node as the recipe opened (what it read there). */
+export interface PendingSource {
+  source: RecipeSource;
+  node: JobNode;
+}
+
 /** The recipe's job, renamed `name`, and its sources, all still to bind. */
-export function jobFromRecipe(recipe: Recipe, name: string): { job: Job; unbound: RecipeSource[] } {
-  return {
-    job: { ...structuredClone(recipe.job), name },
-    unbound: structuredClone(recipe.sources),
-  };
+export function jobFromRecipe(
+  recipe: Recipe,
+  name: string,
+): { job: Job; pending: PendingSource[] } {
+  const job: Job = { ...structuredClone(recipe.job), name };
+  const pending = recipe.sources.flatMap((source) => {
+    const node = job.nodes.find((n) => n.id === source.id);
+    return node ? [{ source: structuredClone(source), node }] : [];
+  });
+  return { job, pending };
+}
+
+/** What a source node reads: its table, or the file registered for it. */
+function readKey(n: JobNode): string | null {
+  if (n.kind === 'catalog-source') return `table ${n.options.database}.${n.options.table}`;
+  if (n.kind === 'file-source') return `file ${n.options.path}`;
+  return null;
+}
+
+/**
+ * The recipe's sources still to bind in `job`: those whose node reads what it read when the
+ * recipe opened, unless `bound` says a binding made that node (bound to the same table as the
+ * original is still bound). A source the user pointed elsewhere in its own panel is bound too;
+ * a deleted one has nothing left to bind.
+ */
+export function unboundSources(
+  job: Job,
+  pending: readonly PendingSource[],
+  bound: (node: JobNode) => boolean,
+): RecipeSource[] {
+  return pending
+    .filter((p) => {
+      const n = job.nodes.find((x) => x.id === p.source.id);
+      return n !== undefined && !bound(n) && readKey(n) === readKey(p.node);
+    })
+    .map((p) => p.source);
+}
+
+/**
+ * The nodes of `next` that stay bound after an edit from `prev`: a bound source edited without
+ * changing what it reads (renamed, moved). Undo and redo need none: they bring back nodes
+ * already known.
+ */
+export function carriedBindings(
+  prev: Job,
+  next: Job,
+  pending: readonly PendingSource[],
+  bound: (node: JobNode) => boolean,
+): JobNode[] {
+  const out: JobNode[] = [];
+  for (const p of pending) {
+    const before = prev.nodes.find((n) => n.id === p.source.id);
+    const after = next.nodes.find((n) => n.id === p.source.id);
+    if (before && after && after !== before && bound(before) && readKey(before) === readKey(after))
+      out.push(after);
+  }
+  return out;
 }
 
 function replaceSource(job: Job, id: NodeId, make: (old: JobNode) => JobNode): Job {

@@ -38,8 +38,11 @@ export {
 export {
   bindSourceToFile,
   bindSourceToTable,
+  carriedBindings,
   freeJobName,
   jobFromRecipe,
   sourceReadText,
   unboundIssues,
+  unboundSources,
+  type PendingSource,
 } from './bind-sources';

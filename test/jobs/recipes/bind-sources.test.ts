@@ -2,11 +2,15 @@ import { describe, expect, it } from 'vitest';
 import {
   bindSourceToFile,
   bindSourceToTable,
+  carriedBindings,
   freeJobName,
   jobFromRecipe,
   recipeFromJob,
   unboundIssues,
+  unboundSources,
   validateJob,
+  type Job,
+  type JobNode,
 } from '../../../src/jobs';
 import type { CsvDialect } from '../../../src/core/csv/dialect';
 import { chain, node, source } from '../job-support';
@@ -49,9 +53,10 @@ describe('opening a recipe', () => {
   });
 
   it('opens the job under that name with every source to bind, said on its node', () => {
-    const { job: opened, unbound } = jobFromRecipe(recipe, 'daily (2)');
+    const { job: opened, pending } = jobFromRecipe(recipe, 'daily (2)');
     expect(opened.name).toBe('daily (2)');
     expect(opened.nodes).toEqual(job.nodes);
+    const unbound = unboundSources(opened, pending, () => false);
     expect(unbound.map((s) => s.id)).toEqual(['src']);
     expect(unboundIssues(opened, unbound)).toEqual([
       {
@@ -110,5 +115,67 @@ describe('opening a recipe', () => {
     });
     // The file's columns reach the filter: no problem but none of the job's own.
     expect(validateJob(bound)).toEqual([]);
+  });
+});
+
+describe('which sources are still to bind', () => {
+  /** As the editor keeps it: the nodes bindings made, carried over edits that keep the read. */
+  function session() {
+    const { job: opened, pending } = jobFromRecipe(recipe, 'daily');
+    const bound = new WeakSet<JobNode>();
+    const isBound = (n: JobNode) => bound.has(n);
+    let current = opened;
+    return {
+      opened,
+      get job() {
+        return current;
+      },
+      edit(next: Job) {
+        for (const n of carriedBindings(current, next, pending, isBound)) bound.add(n);
+        current = next;
+      },
+      bind(next: Job) {
+        bound.add(next.nodes.find((n) => n.id === 'src')!);
+        current = next;
+      },
+      restore(j: Job) {
+        current = j;
+      },
+      unbound: () => unboundSources(current, pending, isBound).map((s) => s.id),
+    };
+  }
+  const renamed = (j: Job): Job => ({
+    ...j,
+    nodes: j.nodes.map((n) => (n.id === 'src' ? { ...n, name: 'renamed' } : n)),
+  });
+
+  it('binding to the very table the recipe read still binds, and survives a rename', () => {
+    const s = session();
+    s.edit(renamed(s.job));
+    expect(s.unbound()).toEqual(['src']);
+    s.bind(bindSourceToTable(s.job, 'src', { database: 'lake', table: 'sales' }));
+    expect(s.unbound()).toEqual([]);
+    s.edit(renamed(s.job));
+    expect(s.unbound()).toEqual([]);
+  });
+
+  it('undo of a binding makes the source unbound again; redo binds it', () => {
+    const s = session();
+    const before = s.job;
+    s.bind(bindSourceToTable(s.job, 'src', { database: 'mine', table: 'sales' }));
+    const after = s.job;
+    s.restore(before);
+    expect(s.unbound()).toEqual(['src']);
+    s.restore(after);
+    expect(s.unbound()).toEqual([]);
+  });
+
+  it('a source pointed elsewhere in its own panel is bound; a deleted one is not waited for', () => {
+    const s = session();
+    s.edit(bindSourceToTable(s.job, 'src', { database: 'mine', table: 'other' }));
+    expect(s.unbound()).toEqual([]);
+    const t = session();
+    t.edit({ ...t.job, nodes: t.job.nodes.filter((n) => n.id !== 'src') });
+    expect(t.unbound()).toEqual([]);
   });
 });
