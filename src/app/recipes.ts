@@ -9,6 +9,7 @@ import { downloadBlob } from '../platform/download';
 import {
   freeJobName,
   jobFromRecipe,
+  newJob,
   recipeFileName,
   recipeFromJob,
   recipeFromLinkData,
@@ -90,6 +91,8 @@ export function openRecipe(app: RecipeOpeners, recipe: Recipe): string {
   app.jobEditors.for(name, () => {
     const editor = new JobEditor(job, app.engine, app.catalog);
     editor.awaitBindings(pending);
+    // Nothing of it is stored yet: a reload would show an empty job, so leaving asks first.
+    editor.markSaved(newJob(name));
     return editor;
   });
   return name;

@@ -234,8 +234,42 @@ describe('Recipes in Chromium', () => {
     await page.getByTestId('recipe-file-input').setInputFiles(recipeFile);
     // "sales over 2" is taken now: the import gets a name of its own.
     await expect.poll(() => page.url()).toBe(`${url}/#/jobs/${encodeURIComponent(`${JOB} (2)`)}`);
-    await page.getByTestId('recipe-bind').waitFor();
+    const bind = page.getByTestId('recipe-bind');
+    await bind.waitFor();
     expect(await page.locator('#job-title').innerText()).toContain(`${JOB} (2)`);
+
+    // Bound to a dropped CSV file this time: its columns are compared as a table's are. The
+    // crawled months are text (`month=01` folders): numbers are another type, and said so.
+    const numeric = join(work, 'numeric-months.csv');
+    writeFileSync(numeric, 'id,sku,price,year,month\n1,a,1.5,2024,1\n');
+    await bind.getByTestId('bind-file').setInputFiles(numeric);
+    const fitOf = (name: string) =>
+      bind
+        .getByTestId('bind-candidate')
+        .and(page.locator(`[data-candidate="file ${name}"]`))
+        .getByTestId('candidate-fit');
+    await expect
+      .poll(() => fitOf('numeric-months.csv').innerText())
+      .toBe('another type: month is BIGINT, expected VARCHAR');
+    const csv = join(work, 'all-sales.csv');
+    writeFileSync(
+      csv,
+      'id,sku,price,year,month\n1,a,1.5,2024,jan\n2,b,2.5,2024,jan\n3,c,3.5,2024,feb\n4,d,4.5,2025,jan\n',
+    );
+    await bind.getByTestId('bind-file').setInputFiles(csv);
+    await expect.poll(() => fitOf('all-sales.csv').innerText()).toBe('all 5 columns match');
+    await bind.getByTestId('bind-button').click();
+    await expect.poll(() => page.getByTestId('recipe-bind').count()).toBe(0);
+    await page.getByTestId('save-job').click();
+    await expect
+      .poll(() => page.getByTestId('editor-message').innerText())
+      .toBe('Saved version 1.');
+    const rows = await runAndRead(page, 'from-file');
+    expect(rows.map((r) => [r.id, r.sku])).toEqual([
+      ['2', 'b'],
+      ['3', 'c'],
+      ['4', 'd'],
+    ]);
 
     // A file that is not a recipe says where it is wrong.
     const bad = join(work, 'bad.decant-recipe.json');
