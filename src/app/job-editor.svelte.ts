@@ -241,6 +241,11 @@ export class JobEditor {
     try {
       await this.catalogContext(job);
       if (stale()) return;
+      // A recipe's SQL is someone else's: none of it runs before its sources are bound here.
+      if (this.unbound.length > 0) {
+        this.findings = null;
+        return;
+      }
       const found = await describeJob(job, this.context, this.engine, this.cache, stale);
       if (stale()) return;
       this.findings = { ...found, job };
@@ -310,6 +315,11 @@ export class JobEditor {
 
   private async runPreview(id: NodeId, stale: () => boolean): Promise<void> {
     const old = this.preview;
+    if (this.unbound.length > 0) {
+      const message = "bind the recipe's sources first: nothing of the job runs before";
+      this.preview = { state: 'error', nodeId: id, message };
+      return;
+    }
     let sql: string;
     try {
       // Like Glue Studio, a preview reads a sample of each source: about a second on 1 GB.

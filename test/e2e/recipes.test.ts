@@ -35,7 +35,7 @@ async function crawl(page: Page, url: string, pick: () => Promise<void>, databas
 
 const JOB = 'sales over 2';
 
-/** lake.sales → price > 2 → Parquet download. */
+/** lake.sales → price > 2 → gross = price * 1.2 → Parquet download. */
 function salesJob(): Job {
   return {
     ...newJob(JOB),
@@ -64,6 +64,13 @@ function salesJob(): Job {
         },
       },
       {
+        id: 'gross',
+        kind: 'derived-column',
+        name: 'with tax',
+        position: { x: 400, y: 40 },
+        options: { column: 'gross', expression: 'price * 1.2' },
+      },
+      {
         id: 'out',
         kind: 'target',
         name: 'recipe out',
@@ -78,7 +85,8 @@ function salesJob(): Job {
     ],
     edges: [
       { from: 'sales', to: 'dear', port: 0 },
-      { from: 'dear', to: 'out', port: 0 },
+      { from: 'dear', to: 'gross', port: 0 },
+      { from: 'gross', to: 'out', port: 0 },
     ],
   };
 }
@@ -130,6 +138,7 @@ describe('Recipes in Chromium', () => {
       ).rows.map((r) => r.id),
     );
     expect(senderRows.length).toBeGreaterThan(0);
+    expect(Object.keys(senderRows[0]!)).toEqual(['id', 'sku', 'price', 'year', 'month', 'gross']);
 
     await openShare(page);
     const download = page.waitForEvent('download');
@@ -197,6 +206,10 @@ describe('Recipes in Chromium', () => {
     await expect(page.getByTestId('job-dirty').innerText()).resolves.toBe('unsaved');
     const bind = page.getByTestId('recipe-bind');
     await bind.waitFor();
+    // The author's SQL is named before anything of it runs.
+    expect(await bind.getByTestId('recipe-authored-sql').innerText()).toContain(
+      'It holds SQL its author wrote, run as written once the sources are bound: with tax.',
+    );
     // Unbound, the source says what to pick, on its node.
     await expect
       .poll(() => flowNode(page, 'sales').innerText())

@@ -46,3 +46,4 @@ export {
   unboundSources,
   type PendingSource,
 } from './bind-sources';
+export { authoredSqlNodes } from './authored-sql';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  authoredSqlNodes,
   bindSourceToFile,
   bindSourceToTable,
   carriedBindings,
@@ -177,5 +178,21 @@ describe('which sources are still to bind', () => {
     const t = session();
     t.edit({ ...t.job, nodes: t.job.nodes.filter((n) => n.id !== 'src') });
     expect(t.unbound()).toEqual([]);
+  });
+});
+
+describe("a recipe's own SQL", () => {
+  it('names the nodes that run SQL as their author wrote it', () => {
+    const j = chain([
+      source('src', 'lake', 'sales'),
+      node('derived-column', 'd', {
+        column: 'x',
+        expression: "(SELECT 1 FROM read_csv('https://x'))",
+      }),
+      node('select-fields', 's', { columns: ['x'] }),
+      node('sql-query', 'q', { query: 'SELECT * FROM input1', aliases: {} }),
+    ]);
+    expect(authoredSqlNodes(j).map((n) => n.id)).toEqual(['d', 'q']);
+    expect(authoredSqlNodes(job)).toEqual([]);
   });
 });
