@@ -19,6 +19,7 @@ import {
   type Job,
   type Recipe,
   type RecipeColumn,
+  type RecipeSource,
   type SourceNode,
 } from '../jobs';
 import type { CatalogState } from './catalog.svelte';
@@ -35,21 +36,40 @@ function sourceColumns(catalog: CatalogState, n: SourceNode): RecipeColumn[] | n
   return t ? [...t.columns, ...t.partitionKeys].map((c) => ({ name: c.name, type: c.type })) : null;
 }
 
-/** The recipe of `job`; throws a `recipe:` DecantError naming a source whose table is gone. */
-export function recipeOf(job: Job, catalog: CatalogState): Recipe {
-  return recipeFromJob(job, (n) => sourceColumns(catalog, n));
+/**
+ * The recipe of `job`; sources of an opened recipe not bound yet (`unbound`) keep the columns it
+ * expected. Throws a `recipe:` DecantError naming a source whose table is gone.
+ */
+export function recipeOf(
+  job: Job,
+  catalog: CatalogState,
+  unbound: readonly RecipeSource[] = [],
+): Recipe {
+  return recipeFromJob(
+    job,
+    (n) => unbound.find((s) => s.id === n.id)?.columns ?? sourceColumns(catalog, n),
+  );
 }
 
-/** Downloads the recipe of `job` as `<job>.decant-recipe.json`; returns the file's name. */
-export function downloadRecipe(job: Job, catalog: CatalogState): string {
+/** Downloads the recipe (see recipeOf) as `<job>.decant-recipe.json`; returns the file's name. */
+export function downloadRecipe(
+  job: Job,
+  catalog: CatalogState,
+  unbound: readonly RecipeSource[] = [],
+): string {
   const name = recipeFileName(job.name);
-  downloadBlob(new Blob([recipeText(recipeOf(job, catalog))], { type: 'application/json' }), name);
+  const text = recipeText(recipeOf(job, catalog, unbound));
+  downloadBlob(new Blob([text], { type: 'application/json' }), name);
   return name;
 }
 
-/** This app's link carrying the recipe of `job` in its fragment (see recipeLink for refusals). */
-export function recipeLinkOf(job: Job, catalog: CatalogState): Promise<string> {
-  return recipeLink(recipeOf(job, catalog), location.href);
+/** This app's link carrying the recipe (see recipeOf) in its fragment; recipeLink says refusals. */
+export function recipeLinkOf(
+  job: Job,
+  catalog: CatalogState,
+  unbound: readonly RecipeSource[] = [],
+): Promise<string> {
+  return recipeLink(recipeOf(job, catalog, unbound), location.href);
 }
 
 /** The recipe in a picked or dropped file; throws a `recipe:` DecantError saying what is wrong. */

@@ -131,7 +131,9 @@ function checkJob(c: Checker, job: unknown): job is Job {
   const before = c.problems.length;
   if (!c.object(job, 'job')) return false;
   c.oneOf(job.formatVersion, 'job.formatVersion', [JOB_FORMAT_VERSION]);
-  c.string(job.name, 'job.name', true);
+  // As the Jobs page's form asks: the name is a key and a link's path segment.
+  if (c.string(job.name, 'job.name', true) && /[\\/\0]/.test(job.name as string))
+    c.fail('job.name', 'a job name without "/", "\\" or NUL', job.name);
   c.string(job.description, 'job.description');
   if (c.array(job.nodes, 'job.nodes'))
     job.nodes.forEach((n, i) => checkNode(c, n, `job.nodes[${i}]`));

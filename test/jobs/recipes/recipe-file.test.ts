@@ -205,6 +205,14 @@ describe('recipe validation', () => {
     );
   });
 
+  it('wants a job name the Jobs page would take', () => {
+    const r = brokenRecipe();
+    r.job.name = 'a/b';
+    expect(problemsOf(r)).toEqual([
+      'job.name: expected a job name without "/", "\\" or NUL, found the string "a/b"',
+    ]);
+  });
+
   it('wants an entry for every source node, and only for source nodes', () => {
     const r = brokenRecipe();
     r.sources[1].id = 'filter-1';
