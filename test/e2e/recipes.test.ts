@@ -294,5 +294,16 @@ describe('Recipes in Chromium', () => {
     await expect
       .poll(() => page.getByTestId('recipe-import-error').innerText())
       .toContain('job.nodes[1].options.filter: expected an object, found the string "price > 2"');
+
+    // Dropped on the Jobs page, the file opens too.
+    const text = readFileSync(recipeFile, 'utf8');
+    const dropped = await page.evaluateHandle((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'dropped.decant-recipe.json', { type: 'application/json' }));
+      return dt;
+    }, text);
+    await page.getByTestId('recipe-import').dispatchEvent('drop', { dataTransfer: dropped });
+    await expect.poll(() => page.url()).toBe(`${url}/#/jobs/${encodeURIComponent(`${JOB} (3)`)}`);
+    await page.getByTestId('recipe-bind').waitFor();
   });
 });
