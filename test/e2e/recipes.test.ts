@@ -150,8 +150,8 @@ describe('Recipes in Chromium', () => {
     const recipe = JSON.parse(readFileSync(recipeFile, 'utf8'));
     expect(recipe.format).toBe('decant-recipe');
     expect(recipe.version).toBe(1);
-    expect(recipe.job.name).toBe(JOB);
-    expect(recipe.job.parameters).toEqual([{ name: 'min_price', value: '2' }]);
+    // The job as saved, parameters and all.
+    expect(recipe.job).toEqual(salesJob());
     expect(recipe.sources).toEqual([
       {
         id: 'sales',
