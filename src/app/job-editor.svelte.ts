@@ -5,6 +5,9 @@
  */
 import {
   afterEdit,
+  bindSourceToFile,
+  bindSourceToTable,
+  carriedBindings,
   compileJob,
   describeJob,
   editorSources,
@@ -15,6 +18,8 @@ import {
   previewSql,
   redoStep,
   undoStep,
+  unboundIssues,
+  unboundSources,
   validateJob,
   withDroppedFile,
   type CompileContext,
@@ -25,8 +30,11 @@ import {
   type Job,
   type JobIssue,
   type NodeColumn,
+  type JobNode,
   type NodeId,
+  type PendingSource,
 } from '../jobs';
+import type { ColumnInfo, CsvDialect } from '../core/csv/dialect';
 import type { EngineClient } from '../engine/client';
 import type { SqlResult } from '../engine/protocol';
 import { gridFromIpc } from '../engine/preview';
@@ -40,6 +48,13 @@ export const PREVIEW_SAMPLE = 100_000;
 
 /** Changes settle this long before the engine is asked again. */
 const SETTLE_MS = 250;
+
+/** A file dropped for a source: registered with the engine, its dialect and columns found. */
+export interface InspectedFile {
+  name: string;
+  path: string;
+  found: { dialect: CsvDialect; columns: ColumnInfo[] };
+}
 
 export type NodePreview =
   | { state: 'running'; nodeId: NodeId }
@@ -96,7 +111,19 @@ export class JobEditor {
       : this.context;
   });
 
-  readonly issues = $derived<JobIssue[]>(validateJob(this.job, this.fullContext));
+  /** An opened recipe's sources, with their nodes as it opened (see src/jobs/recipes). */
+  private pending = $state.raw<readonly PendingSource[]>([]);
+  /** Source nodes a binding made; undo brings back the unbound ones, so this is by node. */
+  private boundNodes = new WeakSet<JobNode>();
+  /** The opened recipe's sources not bound yet to a table or file here. */
+  readonly unbound = $derived(
+    unboundSources(this.job, this.pending, (n) => this.boundNodes.has(n)),
+  );
+
+  readonly issues = $derived<JobIssue[]>([
+    ...unboundIssues(this.job, this.unbound),
+    ...validateJob(this.job, this.fullContext),
+  ]);
 
   /** Every problem of node `id`, in words: the job's checks, its files, the engine's answer. */
   problemsOf(id: NodeId): string[] {
@@ -132,6 +159,8 @@ export class JobEditor {
   /** Makes `next` the job; one undo step, or part of the last one when `key` repeats soon. */
   edit(next: Job, key?: string): void {
     if (next === this.job) return;
+    const isBound = (n: JobNode) => this.boundNodes.has(n);
+    for (const n of carriedBindings(this.job, next, this.pending, isBound)) this.boundNodes.add(n);
     this.history = afterEdit(this.history, this.job, key, Date.now());
     this.setJob(next);
   }
@@ -212,6 +241,11 @@ export class JobEditor {
     try {
       await this.catalogContext(job);
       if (stale()) return;
+      // A recipe's SQL is someone else's: none of it runs before its sources are bound here.
+      if (this.unbound.length > 0) {
+        this.findings = null;
+        return;
+      }
       const found = await describeJob(job, this.context, this.engine, this.cache, stale);
       if (stale()) return;
       this.findings = { ...found, job };
@@ -234,12 +268,42 @@ export class JobEditor {
    * the engine's DecantError for a file it cannot read as CSV.
    */
   async useFile(id: NodeId, file: File): Promise<void> {
+    const { name, path, found } = await this.inspectFile(file);
+    this.edit(withDroppedFile(this.job, id, { name, path }, found));
+  }
+
+  /**
+   * Registers `file` with the engine (read lazily, never copied) and finds its dialect and
+   * columns as Quick convert does. Throws the engine's DecantError for a file it cannot read.
+   */
+  async inspectFile(file: File): Promise<InspectedFile> {
     const fileId = `job-${++fileCount}-${Date.now().toString(36)}`;
     await this.engine.addFile(fileId, file);
     const found = await this.engine.inspect(fileId);
     // The name the engine worker registers a file under (engine.worker.ts, addFile).
     const path = `f${fileId}${/\.(gz|gzip)$/i.test(file.name) ? '.csv.gz' : '.csv'}`;
-    this.edit(withDroppedFile(this.job, id, { name: file.name, path }, found));
+    return { name: file.name, path, found: { dialect: found.dialect, columns: found.columns } };
+  }
+
+  /** The job came from a recipe: these sources wait to be bound (see `unbound`). */
+  awaitBindings(pending: readonly PendingSource[]): void {
+    this.pending = pending;
+  }
+
+  /** Binds an opened recipe's source `id` to catalog table `database.table` (one undo step). */
+  bindTable(id: NodeId, table: { database: string; table: string }): void {
+    this.bound(bindSourceToTable(this.job, id, table), id);
+  }
+
+  /** Binds an opened recipe's source `id` to a file inspectFile read (one undo step). */
+  bindFile(id: NodeId, file: InspectedFile): void {
+    this.bound(bindSourceToFile(this.job, id, file, file.found), id);
+  }
+
+  private bound(next: Job, id: NodeId): void {
+    const node = next.nodes.find((n) => n.id === id);
+    if (node) this.boundNodes.add(node);
+    this.edit(next);
   }
 
   /** Shows the first 100 rows of node `id` (and keeps following it while the preview is open). */
@@ -251,6 +315,11 @@ export class JobEditor {
 
   private async runPreview(id: NodeId, stale: () => boolean): Promise<void> {
     const old = this.preview;
+    if (this.unbound.length > 0) {
+      const message = "bind the recipe's sources first: nothing of the job runs before";
+      this.preview = { state: 'error', nodeId: id, message };
+      return;
+    }
     let sql: string;
     try {
       // Like Glue Studio, a preview reads a sample of each source: about a second on 1 GB.
@@ -314,6 +383,11 @@ export class JobEditors {
       this.#editors.set(name, kept);
     }
     return kept.editor;
+  }
+
+  /** Whether an editor of job `name` is kept (an unsaved new job has one and nothing else). */
+  has(name: string): boolean {
+    return this.#editors.has(name);
   }
 
   /** Forgets the kept editor of a deleted job (and its unsaved edits). */

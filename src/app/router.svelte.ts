@@ -20,6 +20,12 @@ export class Router {
     location.hash = hashFromRoute(r);
   }
 
+  /** Goes to `r` in place of the current entry: Back does not return to it (an opened recipe link). */
+  replace(r: Route): void {
+    history.replaceState(history.state, '', hashFromRoute(r));
+    this.#follow();
+  }
+
   dismissNotice(): void {
     this.notice = '';
   }

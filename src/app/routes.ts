@@ -5,8 +5,11 @@ export type Route =
   /** `#/crawl`, `#/crawl/<saved crawler>` (that crawler open, with its runs). */
   | { area: 'crawl'; crawler?: string }
   | { area: 'query' }
-  /** `#/jobs`, `#/jobs/<job>`, `#/jobs/<job>/runs/<run id>`. */
-  | { area: 'jobs'; job?: string; run?: string }
+  /**
+   * `#/jobs`, `#/jobs/<job>`, `#/jobs/<job>/runs/<run id>`; `#recipe=<data>`: a recipe link
+   * (src/jobs/recipes), opened as a new job.
+   */
+  | { area: 'jobs'; job?: string; run?: string; recipe?: string }
   /** `#/schedule`: triggers and workflows; `#/schedule/workflows/<name>`. */
   | { area: 'schedule'; workflow?: string }
   /** `#/runs`: every run of jobs, crawlers and workflows. */
@@ -33,6 +36,9 @@ export function routeFromHash(hash: string): Route {
 export function readHash(hash: string): HashRoute {
   // A share link's fragment is the package itself, not a path.
   if (/^#package=/.test(hash)) return { route: { area: 'package', link: hash.slice(1) } };
+  // A recipe link's data is base64url: no `/` or `%` to split or decode.
+  const recipe = /^#recipe=(.*)$/s.exec(hash);
+  if (recipe) return { route: { area: 'jobs', recipe: recipe[1]! } };
   const raw = hash.replace(/^#\/?/, '').split('/');
   let parts: string[];
   try {
@@ -78,6 +84,7 @@ export function hashFromRoute(r: Route): string {
       .map((p, i) => (i === 0 ? p : encodeURIComponent(p!)))
       .join('/');
   const enc = encodeURIComponent;
+  if (r.area === 'jobs' && r.recipe !== undefined) return `#recipe=${r.recipe}`;
   if (r.area === 'jobs')
     return r.job === undefined
       ? '#/jobs'

@@ -81,3 +81,4 @@ export {
   type ParquetPlace,
 } from './materialize';
 export { nodeSql } from './describe';
+export * from './recipes';
