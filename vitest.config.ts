@@ -26,6 +26,18 @@ export default defineConfig({
       },
       {
         test: {
+          // Generated scripts run on real engines: native DuckDB, and one local Spark (pyspark in
+          // .venv-scripts/, made by the global setup) shared by every case of the run.
+          name: 'scripts',
+          environment: 'node',
+          include: ['test/scripts/**/*.test.ts'],
+          globalSetup: ['test/scripts/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           environment: 'node',
           include: ['test/e2e/**/*.test.ts'],

@@ -59,4 +59,4 @@ export {
 export { editorSources, type EditorCatalog } from './editor-sources';
 export { kindsMatching, nodeHeading, type NodeHeading } from './node-titles';
 export { filterSql, isGroup, type ConditionScope } from './filter-sql';
-export { partitionFolder } from './output-files';
+export { outputExtension, partitionFolder } from './output-files';
