@@ -1,9 +1,10 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileJob, type Job } from '../../src/jobs';
-import { duckdbScript } from '../../src/scripts';
+import { duckdbScript, pysparkScript } from '../../src/scripts';
+import { SparkClient } from './spark-client';
 import type { EngineHost } from '../../workers/engine/engine-host';
 import { CASES, kindsOf, type Case } from './cases';
 import {
@@ -28,7 +29,9 @@ import {
 
 let tables: Tables;
 let host: EngineHost;
+let spark: SparkClient | undefined;
 const started = Date.now();
+const tabRuns = new Map<Case, Promise<TabRun>>();
 
 beforeAll(async () => {
   tables = await makeTables();
@@ -36,12 +39,22 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
+  spark?.close();
   console.log(`scripts: engines.test.ts took ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
 
-/** Targets' write paths, in the compiled order. */
-function targetsOf(job: Job) {
-  return compileJob(job, { tables: tables.source, facts: new Map() }).targets;
+/** The tab's run of a case (once per case for both engines). */
+function tabOf(c: Case): Promise<TabRun> {
+  let run = tabRuns.get(c);
+  if (!run) {
+    run = tabRun(host, tables, c.job);
+    tabRuns.set(c, run);
+  }
+  return run;
+}
+
+function targetsOf(job: Job, tab: TabRun) {
+  return compileJob(job, { tables: tables.source, facts: tab.facts, schemas: tab.schemas }).targets;
 }
 
 function compare(c: Case, got: Row[], want: Row[], what: string) {
@@ -57,7 +70,7 @@ function compare(c: Case, got: Row[], want: Row[], what: string) {
 describe('native DuckDB runs the DuckDB script with the tab’s answers', () => {
   for (const c of CASES)
     it(c.name, async () => {
-      const tab: TabRun = await tabRun(host, tables, c.job);
+      const tab = await tabOf(c);
       const output = mkdtempSync(join(tmpdir(), 'decant-duckdb-out-'));
       const script = duckdbScript(c.job, scriptContext(tables, tab, output));
       expect(script.flags).toEqual([]);
@@ -83,4 +96,29 @@ describe('native DuckDB runs the DuckDB script with the tab’s answers', () => 
   });
 });
 
-void targetsOf;
+describe('local Spark runs the PySpark script with the tab’s answers', () => {
+  for (const c of CASES)
+    it(c.name, async () => {
+      const tab = await tabOf(c);
+      const output = mkdtempSync(join(tmpdir(), 'decant-spark-out-'));
+      const script = pysparkScript(c.job, scriptContext(tables, tab, output));
+      if (c.sparkFlags) {
+        // Not the same on Spark: the export says so on exactly these nodes.
+        expect([...new Set(script.flags.map((f) => f.nodeId))].sort()).toEqual([...c.sparkFlags].sort());
+        expect(script.text).toContain('NOT THE SAME AS THE TAB');
+        return;
+      }
+      expect(script.flags).toEqual([]);
+      const file = join(output, script.fileName);
+      writeFileSync(file, script.text);
+      spark ??= await SparkClient.open();
+      const locations = Object.fromEntries(tables.script.map((t) => [`${t.database}.${t.name}`, t.location]));
+      const run = await spark.run(file, ['--output_path', output, '--locations', JSON.stringify(locations)]);
+      expect(run.error ?? '', `${c.name}: the script ran`).toBe('');
+      for (const [i, t] of targetsOf(c.job, tab).entries()) {
+        const partitioned = t.write.partitionKeys.length > 0;
+        const got = await parquetRows(join(output, t.write.path, partitioned ? '**/*.parquet' : '*.parquet'), partitioned);
+        compare(c, got, tab.rows[i]!, `${c.name} → ${t.name}`);
+      }
+    });
+});
