@@ -109,6 +109,9 @@ const KEYWORDS = new Set(
   ).split(' '),
 );
 
+/** Keywords that are also functions when a `(` follows. */
+const CALLABLE = new Set(['first', 'last', 'left', 'right']);
+
 /** DuckDB functions Spark has under the same name, with the same meaning. */
 const SAME = new Set(
   (
@@ -118,7 +121,8 @@ const SAME = new Set(
     'stddev_pop var_samp var_pop median mode any_value count_if bool_and bool_or year month day ' +
     'hour minute second quarter dayofyear dayofmonth date_trunc current_date current_timestamp ' +
     'concat_ws contains split_part translate ascii chr cos sin tan acos asin atan atan2 pi ' +
-    'degrees radians isnan last_day make_date cot'
+    'degrees radians isnan last_day make_date cot row_number rank dense_rank percent_rank ' +
+    'cume_dist ntile lag lead first_value last_value nth_value'
   ).split(' '),
 );
 
@@ -232,23 +236,26 @@ function literalOf(arg: Tok[] | undefined): string | undefined {
 }
 
 function call(name: string, fnArgs: Tok[][], ctx: Ctx): SparkPiece[] {
+  const lname = name.toLowerCase();
+  if (lname === 'cast' || lname === 'try_cast') {
+    // The type after AS is not an expression: translated before the arguments are.
+    const items = fnArgs[0] ?? [];
+    const asAt = items.map(lower).lastIndexOf('as');
+    if (asAt < 0) {
+      ctx.problems.push(`\`${name}\` has no AS type`);
+      return ['NULL'];
+    }
+    const { spark } = typeAt(items, asAt + 1, ctx);
+    return [`${lname === 'try_cast' ? 'try_cast' : 'CAST'}(`, ...seq(items.slice(0, asAt), ctx), ` AS ${spark})`];
+  }
   const a = fnArgs.map((x) => seq(x, ctx));
   const join = (parts: SparkPiece[][]) => parts.flatMap((p, i) => (i === 0 ? p : [', ', ...p]));
   const fn = (n: string, parts = a): SparkPiece[] => [`${n}(`, ...join(parts), ')'];
-  const lname = name.toLowerCase();
   const problem = (why: string): SparkPiece[] => {
     ctx.problems.push(`\`${name}\` ${why}`);
     return fn(lname);
   };
   switch (lname) {
-    case 'cast':
-    case 'try_cast': {
-      const items = fnArgs[0] ?? [];
-      const asAt = items.map(lower).lastIndexOf('as');
-      if (asAt < 0) return problem('has no AS type');
-      const { spark } = typeAt(items, asAt + 1, ctx);
-      return [`${lname === 'try_cast' ? 'try_cast' : 'CAST'}(`, ...seq(items.slice(0, asAt), ctx), ` AS ${spark})`];
-    }
     case 'concat':
       // DuckDB's concat leaves NULLs out; Spark's would make the result NULL.
       return fn('concat_ws', [["''"], ...a.map((p) => ['CAST(', ...p, ' AS STRING)'])]);
@@ -370,7 +377,8 @@ function seq(items: Tok[], ctx: Ctx): SparkPiece[] {
         break;
       case 'word': {
         const next = items[i + 1];
-        if (next?.t === 'group' && next.open === '(' && !KEYWORDS.has(tok.v.toLowerCase())) {
+        const fnWord = !KEYWORDS.has(tok.v.toLowerCase()) || CALLABLE.has(tok.v.toLowerCase());
+        if (next?.t === 'group' && next.open === '(' && fnWord) {
           units.push(call(tok.v, args(next.items), ctx));
           i++;
         } else if (/[^\x00-\x7f]/.test(tok.v)) units.push([sparkIdent(tok.v)]);
