@@ -28,6 +28,7 @@ import {
   type NodeId,
 } from '../jobs';
 import type { EngineClient } from '../engine/client';
+import { exportScripts, scriptTableOf, type JobScripts } from '../scripts';
 import type { SqlResult } from '../engine/protocol';
 import { gridFromIpc } from '../engine/preview';
 import type { CatalogState } from './catalog.svelte';
@@ -125,6 +126,30 @@ export class JobEditor {
       if (e instanceof JobError) return { error: e.message };
       throw e;
     }
+  });
+
+  /** The Script tab's exports: native DuckDB SQL and AWS Glue PySpark, or why not yet. */
+  readonly exports = $derived.by((): JobScripts => {
+    const tables = this.job.nodes.flatMap((n) => {
+      const t =
+        n.kind === 'catalog-source'
+          ? this.catalog.table(n.options.database, n.options.table)
+          : undefined;
+      return t ? [scriptTableOf(t)] : [];
+    });
+    const unique = tables.filter(
+      (t, i) => tables.findIndex((u) => u.database === t.database && u.name === t.name) === i,
+    );
+    const files = Object.fromEntries(
+      this.job.nodes.flatMap((n) => (n.kind === 'file-source' ? [[n.options.path, n.name]] : [])),
+    );
+    const ctx = this.fullContext;
+    return exportScripts(this.job, {
+      tables: unique,
+      files,
+      schemas: ctx.schemas,
+      facts: ctx.facts,
+    });
   });
 
   // ---- edits -------------------------------------------------------------------------------

@@ -5,3 +5,5 @@ export { pysparkScript, OUTPUT_PARAMETER } from './pyspark-script';
 export { toSparkSql, type SparkPiece, type Translation } from './spark-sql';
 export { sparkType } from './spark-types';
 export { sparkTimePattern } from './time-patterns';
+export { scriptTableOf } from './catalog-tables';
+export { exportScripts, type JobScripts } from './export-scripts';

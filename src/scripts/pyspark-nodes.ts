@@ -69,7 +69,9 @@ export function filterPy(
         const literal = `_sql_str(${pyTextWithParams(c.value.value)})`;
         const t = sparkTypeOr(find(columns, c.column)?.type, env);
         right =
-          c.op === 'REGEX' || t === null || t === 'string' ? literal : `"CAST(" + ${literal} + " AS ${t})"`;
+          c.op === 'REGEX' || t === null || t === 'string'
+            ? literal
+            : `"CAST(" + ${literal} + " AS ${t})"`;
       }
       const ops = { EQ: '=', LT: '<', GT: '>', LTE: '<=', GTE: '>=' } as const;
       sql =
@@ -80,7 +82,10 @@ export function filterPy(
     return c.negated ? `"(NOT (" + ${sql} + "))"` : `"(" + ${sql} + ")"`;
   };
   const parts = group.clauses.map(clause);
-  let sql = parts.length === 0 ? '"true"' : `"(" + ${parts.join(` + " ${group.combine === 'OR' ? 'OR' : 'AND'} " + `)} + ")"`;
+  let sql =
+    parts.length === 0
+      ? '"true"'
+      : `"(" + ${parts.join(` + " ${group.combine === 'OR' ? 'OR' : 'AND'} " + `)} + ")"`;
   if (group.negated) sql = `"(NOT " + ${sql} + ")"`;
   return sql;
 }
@@ -100,7 +105,12 @@ function viaDataFrame(env: NodeEnv, body: string[]): string[] {
 
 const isDecimal = (t: string | null | undefined) => !!t && /^DECIMAL|^NUMERIC/i.test(t);
 
-function aggregateExpr(fn: string, column: string, type: string | null | undefined, env: NodeEnv): string {
+function aggregateExpr(
+  fn: string,
+  column: string,
+  type: string | null | undefined,
+  env: NodeEnv,
+): string {
   const c = col(column);
   // DuckDB's avg of a DECIMAL is a DOUBLE; Spark's would stay DECIMAL.
   const num = isDecimal(type) ? `${c}.cast("double")` : c;
@@ -165,7 +175,9 @@ const transforms: { [K in JobNode['kind']]?: Emit<K> } = {
     }
     const lines: string[] = [];
     if (checks.length > 0)
-      lines.push(`_check_converted(${env.inputs[0]}.toDF(), [${checks.join(', ')}], ${py(env.name)})`);
+      lines.push(
+        `_check_converted(${env.inputs[0]}.toDF(), [${checks.join(', ')}], ${py(env.name)})`,
+      );
     lines.push(
       `${env.name} = ApplyMapping.apply(frame=${env.inputs[0]}, mappings=[`,
       ...rows.map((r) => `    ${r},`),
@@ -184,16 +196,29 @@ const transforms: { [K in JobNode['kind']]?: Emit<K> } = {
   ],
   filter: (node, env) =>
     // DataFrame filter, not Glue's record-by-record Filter: SQL's NULL logic, as in the tab.
-    viaDataFrame(env, [`df = df.filter(F.expr(${filterPy(node.options.filter, env.inputColumns[0] ?? null, env)}))`]),
+    viaDataFrame(env, [
+      `df = df.filter(F.expr(${filterPy(node.options.filter, env.inputColumns[0] ?? null, env)}))`,
+    ]),
   join: (node, env) => {
     const { type, on, rightPrefix = DEFAULT_RIGHT_PREFIX } = node.options;
     const [left, right] = [env.inputColumns[0] ?? null, env.inputColumns[1] ?? null];
     if (!left || !right) env.flag('its inputs’ columns are not known: describe the job first');
     const renamed = (right ?? []).map((c) => (find(left, c.name) ? rightPrefix + c.name : c.name));
-    const how = { inner: 'inner', left: 'left', right: 'right', outer: 'full', 'left-semi': 'left_semi', 'left-anti': 'left_anti' }[type];
-    const rightName = (n: string) => renamed[(right ?? []).findIndex((c) => lower(c.name) === lower(n))] ?? n;
+    const how = {
+      inner: 'inner',
+      left: 'left',
+      right: 'right',
+      outer: 'full',
+      'left-semi': 'left_semi',
+      'left-anti': 'left_anti',
+    }[type];
+    const rightName = (n: string) =>
+      renamed[(right ?? []).findIndex((c) => lower(c.name) === lower(n))] ?? n;
     const cond = on
-      .map((k) => `(F.col(${py('l.' + sparkIdent(k.left))}) == F.col(${py('r.' + sparkIdent(rightName(k.right)))}))`)
+      .map(
+        (k) =>
+          `(F.col(${py('l.' + sparkIdent(k.left))}) == F.col(${py('r.' + sparkIdent(rightName(k.right)))}))`,
+      )
       .join(' & ');
     const select =
       type === 'left-semi' || type === 'left-anti'
@@ -214,7 +239,11 @@ const transforms: { [K in JobNode['kind']]?: Emit<K> } = {
     const { mode, byName = false } = node.options;
     const lines = [`df = ${env.inputs[0]}.toDF()`];
     for (const other of env.inputs.slice(1))
-      lines.push(byName ? `df = df.unionByName(${other}.toDF(), allowMissingColumns=True)` : `df = df.union(${other}.toDF())`);
+      lines.push(
+        byName
+          ? `df = df.unionByName(${other}.toDF(), allowMissingColumns=True)`
+          : `df = df.union(${other}.toDF())`,
+      );
     if (mode === 'distinct') lines.push('df = df.distinct()');
     lines.push(`${env.name} = DynamicFrame.fromDF(df, glueContext, ${py(env.name)})`);
     return lines;
@@ -224,7 +253,8 @@ const transforms: { [K in JobNode['kind']]?: Emit<K> } = {
     const { groupBy, aggregations } = node.options;
     const names = env.columns?.slice(groupBy.length).map((c) => c.name);
     const aggs = aggregations.map(
-      (a, i) => `${aggregateExpr(a.fn, a.column, find(input, a.column)?.type, env)}.alias(${py(names?.[i] ?? aggregateName(a))})`,
+      (a, i) =>
+        `${aggregateExpr(a.fn, a.column, find(input, a.column)?.type, env)}.alias(${py(names?.[i] ?? aggregateName(a))})`,
     );
     return viaDataFrame(env, [
       groupBy.length > 0
@@ -235,18 +265,26 @@ const transforms: { [K in JobNode['kind']]?: Emit<K> } = {
   'derived-column': (node, env) => {
     const t = toSparkSql(node.options.expression, typesOf(env.inputColumns[0] ?? null));
     for (const p of t.problems) env.flag(p);
-    return viaDataFrame(env, [`df = _with_columns(df, [(${py(node.options.column)}, F.expr(${pySql(t.pieces)}))])`]);
+    return viaDataFrame(env, [
+      `df = _with_columns(df, [(${py(node.options.column)}, F.expr(${pySql(t.pieces)}))])`,
+    ]);
   },
   'fill-missing-values': (node, env) => {
     const input = env.inputColumns[0] ?? null;
     const { fills, orderBy = [] } = node.options;
     const whole = 'Window.partitionBy()';
     const body = ['df = df.withColumn("__decant_row", F.monotonically_increasing_id())'];
-    const order = [...orderBy.map((o) => `${col(o)}.asc_nulls_last()`), 'F.col("__decant_row")'].join(', ');
+    const order = [
+      ...orderBy.map((o) => `${col(o)}.asc_nulls_last()`),
+      'F.col("__decant_row")',
+    ].join(', ');
     const news: string[] = [];
     for (const f of fills) {
       const type = find(input, f.column)?.type;
-      const c = isDecimal(type) && (f.strategy === 'mean' || f.strategy === 'median') ? `${col(f.column)}.cast("double")` : col(f.column);
+      const c =
+        isDecimal(type) && (f.strategy === 'mean' || f.strategy === 'median')
+          ? `${col(f.column)}.cast("double")`
+          : col(f.column);
       let expr: string;
       switch (f.strategy) {
         case 'constant': {
@@ -279,7 +317,10 @@ const transforms: { [K in JobNode['kind']]?: Emit<K> } = {
     `${env.name} = DropNullFields.apply(frame=${env.inputs[0]}, transformation_ctx=${py(env.name)})`,
   ],
   'drop-duplicates': (node, env) => {
-    const key = node.options.columns.length > 0 ? node.options.columns.map(col).join(', ') : '*[_col(c) for c in df.columns]';
+    const key =
+      node.options.columns.length > 0
+        ? node.options.columns.map(col).join(', ')
+        : '*[_col(c) for c in df.columns]';
     // The first of each set in input order, as the tab keeps (Spark's dropDuplicates keeps any).
     return viaDataFrame(env, [
       `w = Window.partitionBy(${key}).orderBy("__decant_row")`,
@@ -294,16 +335,22 @@ const transforms: { [K in JobNode['kind']]?: Emit<K> } = {
   'concatenate-columns': (node, env) => {
     const { columns, as, spacer = '', nullValue } = node.options;
     const parts = columns.map((c) =>
-      nullValue === undefined ? `${col(c)}.cast("string")` : `F.coalesce(${col(c)}.cast("string"), F.lit(${py(nullValue)}))`,
+      nullValue === undefined
+        ? `${col(c)}.cast("string")`
+        : `F.coalesce(${col(c)}.cast("string"), F.lit(${py(nullValue)}))`,
     );
-    return viaDataFrame(env, [`df = _with_columns(df, [(${py(as)}, F.concat_ws(${py(spacer)}, ${parts.join(', ')}))])`]);
+    return viaDataFrame(env, [
+      `df = _with_columns(df, [(${py(as)}, F.concat_ws(${py(spacer)}, ${parts.join(', ')}))])`,
+    ]);
   },
   pivot: (node, env) => {
     const { pivotColumn, valueColumn, fn } = node.options;
     const values = node.options.values ?? env.pivotValues;
     if (!values) env.flag('its values are not known: list them, or describe the job first');
     const input = env.inputColumns[0] ?? null;
-    const rest = (input ?? []).filter((c) => lower(c.name) !== lower(pivotColumn) && lower(c.name) !== lower(valueColumn));
+    const rest = (input ?? []).filter(
+      (c) => lower(c.name) !== lower(pivotColumn) && lower(c.name) !== lower(valueColumn),
+    );
     const agg = aggregateExpr(fn, valueColumn, find(input, valueColumn)?.type, env);
     const body = [
       // Values are compared as text, as in the tab.
@@ -315,8 +362,15 @@ const transforms: { [K in JobNode['kind']]?: Emit<K> } = {
     return viaDataFrame(env, body);
   },
   unpivot: (node, env) => {
-    const { columns, nameColumn = 'name', valueColumn = 'value', includeNulls = false } = node.options;
-    const rest = (env.inputColumns[0] ?? []).filter((c) => !columns.some((n) => lower(n) === lower(c.name)));
+    const {
+      columns,
+      nameColumn = 'name',
+      valueColumn = 'value',
+      includeNulls = false,
+    } = node.options;
+    const rest = (env.inputColumns[0] ?? []).filter(
+      (c) => !columns.some((n) => lower(n) === lower(c.name)),
+    );
     const body = [
       `df = df.unpivot(${pyList(rest.map((c) => col(c.name)))}, ${pyList(columns.map(col))}, ${py(nameColumn)}, ${py(valueColumn)})`,
     ];
@@ -381,7 +435,9 @@ const transforms: { [K in JobNode['kind']]?: Emit<K> } = {
     ]),
   limit: (node, env) =>
     viaDataFrame(env, [
-      node.options.offset ? `df = df.offset(${node.options.offset}).limit(${node.options.count})` : `df = df.limit(${node.options.count})`,
+      node.options.offset
+        ? `df = df.offset(${node.options.offset}).limit(${node.options.count})`
+        : `df = df.limit(${node.options.count})`,
     ]),
   'sql-query': (node, env) => {
     const all = env.inputColumns.flatMap((c) => c ?? []);
@@ -394,13 +450,22 @@ const transforms: { [K in JobNode['kind']]?: Emit<K> } = {
 };
 
 /** Input `port`'s alias in a SQL Query node. */
-function aliasOf(node: NodeOf<'sql-query'>, port: number, env: NodeEnv & { inputIds?: string[] }): string {
+function aliasOf(
+  node: NodeOf<'sql-query'>,
+  port: number,
+  env: NodeEnv & { inputIds?: string[] },
+): string {
   const id = env.inputIds?.[port];
-  return id !== undefined && Object.hasOwn(node.options.aliases, id) ? node.options.aliases[id]! : `input${port + 1}`;
+  return id !== undefined && Object.hasOwn(node.options.aliases, id)
+    ? node.options.aliases[id]!
+    : `input${port + 1}`;
 }
 
 /** A transform's lines, or undefined for a source or target (the script writes those). */
-export function transformLines(node: JobNode, env: NodeEnv & { inputIds?: string[] }): string[] | undefined {
+export function transformLines(
+  node: JobNode,
+  env: NodeEnv & { inputIds?: string[] },
+): string[] | undefined {
   const emit = transforms[node.kind] as Emit<typeof node.kind> | undefined;
   return emit?.(node as never, env);
 }

@@ -6,6 +6,7 @@
 import type { CsvDialect } from '../core/csv/dialect';
 import {
   analyzeJob,
+  compileJob,
   nodeLabel,
   type Job,
   type JobNode,
@@ -32,7 +33,11 @@ import { sparkTimePattern } from './time-patterns';
 /** The job parameter naming the folder (or s3:// prefix) targets write under. */
 export const OUTPUT_PARAMETER = 'output_path';
 
-const ENCODINGS: Record<string, string> = { 'utf-8': 'UTF-8', 'utf-16': 'UTF-16', 'latin-1': 'ISO-8859-1' };
+const ENCODINGS: Record<string, string> = {
+  'utf-8': 'UTF-8',
+  'utf-16': 'UTF-16',
+  'latin-1': 'ISO-8859-1',
+};
 
 /** Spark's CSV reader options for a dialect, and what it cannot read exactly. */
 function csvOptions(d: CsvDialect, badRows: string, flag: (m: string) => void): [string, string][] {
@@ -43,13 +48,18 @@ function csvOptions(d: CsvDialect, badRows: string, flag: (m: string) => void): 
     ['escape', py(d.escape === '' ? '\\' : d.escape)],
     ['encoding', py(ENCODINGS[d.encoding] ?? d.encoding)],
     ['multiLine', 'True'],
-    ['mode', py(badRows === 'skip' ? 'DROPMALFORMED' : badRows === 'pad' ? 'PERMISSIVE' : 'FAILFAST')],
+    [
+      'mode',
+      py(badRows === 'skip' ? 'DROPMALFORMED' : badRows === 'pad' ? 'PERMISSIVE' : 'FAILFAST'),
+    ],
   ];
   if (d.decimalSeparator !== '.')
     flag('Spark’s CSV reader has no decimal comma: numbers with "," decimals would be read wrong');
   if (d.nullValues !== undefined) {
     if (d.nullValues.length > 1)
-      flag(`Spark’s CSV reader takes one NULL text, not ${d.nullValues.length} (${d.nullValues.join(', ')})`);
+      flag(
+        `Spark’s CSV reader takes one NULL text, not ${d.nullValues.length} (${d.nullValues.join(', ')})`,
+      );
     o.push(['nullValue', py(d.nullValues[0] ?? '')]);
   }
   for (const [key, pattern] of [
@@ -65,13 +75,18 @@ function csvOptions(d: CsvDialect, badRows: string, flag: (m: string) => void): 
 }
 
 /** `` `id` bigint, `first name` string ``: a schema for Spark's readers. */
-function ddl(columns: readonly { name: string; type: string }[], flag: (m: string) => void): string {
+function ddl(
+  columns: readonly { name: string; type: string }[],
+  flag: (m: string) => void,
+): string {
   return columns
     .map((c) => {
       try {
         return `${sparkIdent(c.name)} ${sparkType(c.type)}`;
       } catch (e) {
-        flag(`column ${JSON.stringify(c.name)}: ${e instanceof Error ? e.message.replace(/^scripts: /, '') : String(e)}`);
+        flag(
+          `column ${JSON.stringify(c.name)}: ${e instanceof Error ? e.message.replace(/^scripts: /, '') : String(e)}`,
+        );
         return `${sparkIdent(c.name)} string`;
       }
     })
@@ -87,7 +102,12 @@ function localCatalogEntry(t: ScriptTable, flag: (m: string) => void): string {
     ['columns', pyList(all.map((c) => py(c.name)))],
   ];
   if (t.classification === 'csv' && t.dialect)
-    pairs.push(['options', `dict(${csvOptions(t.dialect, 'error', flag).map(([k, v]) => `${k}=${v}`).join(', ')})`]);
+    pairs.push([
+      'options',
+      `dict(${csvOptions(t.dialect, 'error', flag)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')})`,
+    ]);
   return `    ${py(`${t.database}.${t.name}`)}: ${pyDict(pairs)},`;
 }
 
@@ -107,7 +127,9 @@ function writeLines(
   let options: [string, string][];
   if (format.kind === 'parquet') {
     glueFormat = 'parquet';
-    options = [['compression', py(format.compression === 'none' ? 'uncompressed' : format.compression)]];
+    options = [
+      ['compression', py(format.compression === 'none' ? 'uncompressed' : format.compression)],
+    ];
     if (format.rowGroupSize !== DEFAULT_ROW_GROUP_SIZE)
       flag(`Spark sizes row groups in bytes, not ${format.rowGroupSize} rows`);
   } else if (format.kind === 'csv') {
@@ -144,6 +166,8 @@ export function pysparkScript(job: Job, ctx: ScriptContext): GeneratedScript {
     partitionKeys: t.partitionKeys,
     partitions: [],
   }));
+  // A job that does not compile for the tab has no script either: its JobError says why.
+  compileJob(job, { tables, schemas: ctx.schemas, facts: ctx.facts });
   const a = analyzeJob(job, { tables, schemas: ctx.schemas, facts: ctx.facts });
   const flags: ScriptFlag[] = [];
   const jobFlag = (message: string) => flags.push({ message });
@@ -159,7 +183,8 @@ export function pysparkScript(job: Job, ctx: ScriptContext): GeneratedScript {
   for (const id of a.order) {
     const node = a.nodes.get(id)! as JobNode;
     const name = names.get(id)!;
-    const flag = (message: string) => flags.push({ nodeId: id, message: `${nodeLabel(node)}: ${message}` });
+    const flag = (message: string) =>
+      flags.push({ nodeId: id, message: `${nodeLabel(node)}: ${message}`, detail: message });
     const inputs = job.edges
       .filter((e) => e.to === id)
       .sort((x, y) => x.port - y.port)
@@ -175,7 +200,9 @@ export function pysparkScript(job: Job, ctx: ScriptContext): GeneratedScript {
       const args = [`database=${py(t.database)}`, `table_name=${py(t.name)}`];
       if (node.options.partitionPredicate) {
         const keys = t.partitionKeys.map((k) => ({ name: k.name, type: k.type }));
-        args.push(`push_down_predicate=${filterPy(node.options.partitionPredicate, keys, { flag })}`);
+        args.push(
+          `push_down_predicate=${filterPy(node.options.partitionPredicate, keys, { flag })}`,
+        );
       }
       args.push(`transformation_ctx=${py(name)}`);
       body.push(`${name} = glueContext.create_dynamic_frame.from_catalog(${args.join(', ')})`);
@@ -192,12 +219,24 @@ export function pysparkScript(job: Job, ctx: ScriptContext): GeneratedScript {
       const { format, partitionKeys, path } = node.options;
       const write = (
         format.kind === 'parquet'
-          ? { kind: 'parquet', compression: format.compression ?? 'zstd', rowGroupSize: format.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE }
+          ? {
+              kind: 'parquet',
+              compression: format.compression ?? 'zstd',
+              rowGroupSize: format.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE,
+            }
           : format.kind === 'csv'
-            ? { kind: 'csv', delimiter: format.delimiter ?? ',', quote: format.quote ?? '"', header: format.header ?? true, compression: format.compression ?? 'none' }
+            ? {
+                kind: 'csv',
+                delimiter: format.delimiter ?? ',',
+                quote: format.quote ?? '"',
+                header: format.header ?? true,
+                compression: format.compression ?? 'none',
+              }
             : { kind: 'ndjson', compression: format.compression ?? 'none' }
       ) as TargetWriteFormat;
-      body.push(...writeLines(name, names.get(inputs[0]!)!, write, path ?? node.name, partitionKeys, flag));
+      body.push(
+        ...writeLines(name, names.get(inputs[0]!)!, write, path ?? node.name, partitionKeys, flag),
+      );
     } else {
       const lines = transformLines(node, {
         name,
@@ -211,7 +250,6 @@ export function pysparkScript(job: Job, ctx: ScriptContext): GeneratedScript {
       body.push(...(lines ?? []));
     }
   }
-  for (const i of a.issues) flags.push({ nodeId: i.nodeId, message: i.message });
 
   const catalog: string[] = [];
   for (const t of used) catalog.push(localCatalogEntry(t, jobFlag));
@@ -226,7 +264,11 @@ export function pysparkScript(job: Job, ctx: ScriptContext): GeneratedScript {
     '# Parameters (--name value; defaults below):',
     ...defaults.map(([n, v]) => `#   --${n} ${v}`),
     ...(used.length > 0
-      ? ['#', '# Sources:', ...used.map((t) => `#   ${t.database}.${t.name}: ${t.classification} at ${t.location}`)]
+      ? [
+          '#',
+          '# Sources:',
+          ...used.map((t) => `#   ${t.database}.${t.name}: ${t.classification} at ${t.location}`),
+        ]
       : []),
   ];
   if (flags.length > 0)

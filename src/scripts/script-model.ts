@@ -36,7 +36,10 @@ export interface ScriptContext {
 /** Something a script does not carry over exactly, said of one node (or of the job). */
 export interface ScriptFlag {
   nodeId?: NodeId;
+  /** Said of the job: names the node. */
   message: string;
+  /** Said on the node itself (no label). */
+  detail?: string;
 }
 
 export interface GeneratedScript {

@@ -37,8 +37,10 @@ function lex(sql: string, problems: string[]): Tok[] {
     const ch = sql[i]!;
     const rest = sql.slice(i);
     if (/\s/.test(ch)) i++;
-    else if (rest.startsWith('--')) i = sql.indexOf('\n', i) < 0 ? sql.length : sql.indexOf('\n', i);
-    else if (rest.startsWith('/*')) i = sql.indexOf('*/', i) < 0 ? sql.length : sql.indexOf('*/', i) + 2;
+    else if (rest.startsWith('--'))
+      i = sql.indexOf('\n', i) < 0 ? sql.length : sql.indexOf('\n', i);
+    else if (rest.startsWith('/*'))
+      i = sql.indexOf('*/', i) < 0 ? sql.length : sql.indexOf('*/', i) + 2;
     else if (ch === "'" || ch === '"') {
       let v = '';
       let j = i + 1;
@@ -66,7 +68,9 @@ function lex(sql: string, problems: string[]): Tok[] {
     } else if (/[A-Za-z_\u0080-\uffff]/.test(ch)) {
       const m = /^[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*/.exec(rest)!;
       if ((m[0] === 'E' || m[0] === 'e') && sql[i + 1] === "'") {
-        problems.push("E'…' strings (backslash escapes) are not translated: write a plain '…' string");
+        problems.push(
+          "E'…' strings (backslash escapes) are not translated: write a plain '…' string",
+        );
       }
       out.push({ t: 'word', v: m[0] });
       i += m[0].length;
@@ -108,6 +112,9 @@ const KEYWORDS = new Set(
     'natural semi anti escape following preceding unbounded current row'
   ).split(' '),
 );
+
+/** A name Spark only reads quoted (its bare names are ASCII). */
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** Keywords that are also functions when a `(` follows. */
 const CALLABLE = new Set(['first', 'last', 'left', 'right']);
@@ -195,15 +202,13 @@ const lower = (t: Tok | undefined) => (t && t.t === 'word' ? t.v.toLowerCase() :
 
 /** The type spelled by tokens (after `::` or `AS` in a cast), and how many tokens it took. */
 function typeAt(items: Tok[], at: number, ctx: Ctx): { spark: string; used: number } {
-  let text = '';
-  let used = 0;
   const first = items[at];
   if (!first || first.t !== 'word') {
     ctx.problems.push('a cast has no type after it');
     return { spark: 'string', used: 0 };
   }
-  text = first.v;
-  used = 1;
+  let text = first.v;
+  let used = 1;
   // TIMESTAMP WITH TIME ZONE, DOUBLE PRECISION
   const words = items.slice(at + 1, at + 4).map(lower);
   if (first.v.toUpperCase() === 'TIMESTAMP' && words[0] === 'with') {
@@ -246,7 +251,11 @@ function call(name: string, fnArgs: Tok[][], ctx: Ctx): SparkPiece[] {
       return ['NULL'];
     }
     const { spark } = typeAt(items, asAt + 1, ctx);
-    return [`${lname === 'try_cast' ? 'try_cast' : 'CAST'}(`, ...seq(items.slice(0, asAt), ctx), ` AS ${spark})`];
+    return [
+      `${lname === 'try_cast' ? 'try_cast' : 'CAST'}(`,
+      ...seq(items.slice(0, asAt), ctx),
+      ` AS ${spark})`,
+    ];
   }
   const a = fnArgs.map((x) => seq(x, ctx));
   const join = (parts: SparkPiece[][]) => parts.flatMap((p, i) => (i === 0 ? p : [', ', ...p]));
@@ -275,7 +284,9 @@ function call(name: string, fnArgs: Tok[][], ctx: Ctx): SparkPiece[] {
     case 'datediff': {
       const part = literalOf(fnArgs[0])?.toLowerCase();
       if (part === 'day' || part === 'days') return ['datediff(', ...a[2]!, ', ', ...a[1]!, ')'];
-      return problem(`with part ${part === undefined ? '(not a constant)' : `'${part}'`} has no Spark equivalent here`);
+      return problem(
+        `with part ${part === undefined ? '(not a constant)' : `'${part}'`} has no Spark equivalent here`,
+      );
     }
     case 'regexp_matches':
     case 'regexp_full_match': {
@@ -288,8 +299,11 @@ function call(name: string, fnArgs: Tok[][], ctx: Ctx): SparkPiece[] {
     case 'regexp_replace': {
       const opts = literalOf(fnArgs[3]);
       if (!opts?.includes('g'))
-        return problem("replaces only the first match in DuckDB and every match in Spark: add the 'g' option to replace all");
-      if (opts.replace('g', '') !== '') return problem(`with options '${opts}' has no Spark equivalent here`);
+        return problem(
+          "replaces only the first match in DuckDB and every match in Spark: add the 'g' option to replace all",
+        );
+      if (opts.replace('g', '') !== '')
+        return problem(`with options '${opts}' has no Spark equivalent here`);
       const r = literalOf(fnArgs[2]);
       if (r === undefined) return problem('needs a constant replacement here');
       // \1 in DuckDB (RE2) is $1 in Java's regular expressions.
@@ -298,7 +312,8 @@ function call(name: string, fnArgs: Tok[][], ctx: Ctx): SparkPiece[] {
     }
     case 'regexp_extract':
       if (a.length === 2) return fn('regexp_extract', [...a, ['0']]);
-      if (a.length === 3 && fnArgs[2]!.length === 1 && fnArgs[2]![0]!.t === 'number') return fn('regexp_extract');
+      if (a.length === 3 && fnArgs[2]!.length === 1 && fnArgs[2]![0]!.t === 'number')
+        return fn('regexp_extract');
       return problem('with these arguments has no Spark equivalent here');
     case 'dayofweek':
     case 'dow':
@@ -308,7 +323,11 @@ function call(name: string, fnArgs: Tok[][], ctx: Ctx): SparkPiece[] {
     case 'str_split': {
       const sep = literalOf(fnArgs[1]);
       if (sep === undefined) return problem('needs a constant separator here');
-      return ['split(', ...a[0]!, `, ${sparkString(sep.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))}, -1)`];
+      return [
+        'split(',
+        ...a[0]!,
+        `, ${sparkString(sep.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))}, -1)`,
+      ];
     }
     case 'string_split_regex':
     case 'regexp_split_to_array':
@@ -324,11 +343,26 @@ function call(name: string, fnArgs: Tok[][], ctx: Ctx): SparkPiece[] {
 function endsOperand(t: Tok | undefined): boolean {
   if (!t) return false;
   if (t.t === 'op') return false;
-  if (t.t === 'word') return !KEYWORDS.has(t.v.toLowerCase()) || ['null', 'true', 'false'].includes(t.v.toLowerCase());
+  if (t.t === 'word')
+    return (
+      !KEYWORDS.has(t.v.toLowerCase()) || ['null', 'true', 'false'].includes(t.v.toLowerCase())
+    );
   return true;
 }
 
-const ORDER_END = new Set(['limit', 'offset', 'rows', 'range', 'groups', 'union', 'except', 'intersect', 'fetch', 'window', 'qualify']);
+const ORDER_END = new Set([
+  'limit',
+  'offset',
+  'rows',
+  'range',
+  'groups',
+  'union',
+  'except',
+  'intersect',
+  'fetch',
+  'window',
+  'qualify',
+]);
 
 /** One sequence of tokens (a whole expression, or a group's contents). */
 function seq(items: Tok[], ctx: Ctx): SparkPiece[] {
@@ -351,15 +385,24 @@ function seq(items: Tok[], ctx: Ctx): SparkPiece[] {
     if (word === 'order' && lower(items[i + 1]) === 'by') {
       units.push(['ORDER BY ']);
       i++;
-      if (lower(items[i + 1]) === 'all') ctx.problems.push('ORDER BY ALL has no Spark equivalent here');
+      if (lower(items[i + 1]) === 'all')
+        ctx.problems.push('ORDER BY ALL has no Spark equivalent here');
       ordering = true;
       itemHasNulls = false;
       continue;
     }
     if (word === 'group' && lower(items[i + 1]) === 'by' && lower(items[i + 2]) === 'all')
       ctx.problems.push('GROUP BY ALL has no Spark equivalent here: name the columns');
-    if (word === 'exclude' || word === 'qualify' || word === 'pivot' || word === 'unpivot' || word === 'sample')
-      ctx.problems.push(`${tok.t === 'word' ? tok.v.toUpperCase() : ''} is DuckDB's own SQL, with no Spark equivalent here`);
+    if (
+      word === 'exclude' ||
+      word === 'qualify' ||
+      word === 'pivot' ||
+      word === 'unpivot' ||
+      word === 'sample'
+    )
+      ctx.problems.push(
+        `${tok.t === 'word' ? tok.v.toUpperCase() : ''} is DuckDB's own SQL, with no Spark equivalent here`,
+      );
     if (word === 'replace' && items[i - 1]?.t === 'op' && (items[i - 1] as { v: string }).v === '*')
       ctx.problems.push("SELECT * REPLACE is DuckDB's own SQL, with no Spark equivalent here");
     switch (tok.t) {
@@ -381,18 +424,24 @@ function seq(items: Tok[], ctx: Ctx): SparkPiece[] {
         if (next?.t === 'group' && next.open === '(' && fnWord) {
           units.push(call(tok.v, args(next.items), ctx));
           i++;
-        } else if (/[^\x00-\x7f]/.test(tok.v)) units.push([sparkIdent(tok.v)]);
+        } else if (NON_ASCII.test(tok.v)) units.push([sparkIdent(tok.v)]);
         else units.push([tok.v]);
         break;
       }
       case 'group': {
         if (tok.open === '(') units.push(['(', ...seq(tok.items, ctx), ')']);
         else if (tok.open === '{') {
-          ctx.problems.push('struct literals {…} are not translated: use struct(…) or named_struct(…)');
+          ctx.problems.push(
+            'struct literals {…} are not translated: use struct(…) or named_struct(…)',
+          );
           units.push(['NULL']);
         } else if (!endsOperand(items[i - 1])) {
           // A list literal [a, b].
-          units.push(['array(', ...args(tok.items).flatMap((x, k) => [...(k ? [', '] : []), ...seq(x, ctx)]), ')']);
+          units.push([
+            'array(',
+            ...args(tok.items).flatMap((x, k) => [...(k ? [', '] : []), ...seq(x, ctx)]),
+            ')',
+          ]);
         } else {
           const operand = units.pop() ?? [];
           const prev = items[i - 1];
@@ -436,7 +485,11 @@ function seq(items: Tok[], ctx: Ctx): SparkPiece[] {
           const before = units.pop() ?? [];
           const after = items[i + 1];
           if (after && (after.t === 'ident' || after.t === 'word')) {
-            units.push([...before, '.', after.t === 'ident' || /[^\x00-\x7f]/.test(after.v) ? sparkIdent(after.v) : after.v]);
+            units.push([
+              ...before,
+              '.',
+              after.t === 'ident' || NON_ASCII.test(after.v) ? sparkIdent(after.v) : after.v,
+            ]);
             i++;
           } else units.push([...before, '.']);
         } else units.push([tok.v]);

@@ -41,7 +41,12 @@ const SIMPLE: Record<string, string> = {
 };
 
 /** Glue's type names in ApplyMapping (`long`, `string`…) for Spark's. */
-const GLUE: Record<string, string> = { bigint: 'long', int: 'int', smallint: 'short', tinyint: 'byte' };
+const GLUE: Record<string, string> = {
+  bigint: 'long',
+  int: 'int',
+  smallint: 'short',
+  tinyint: 'byte',
+};
 
 interface Cursor {
   text: string;
@@ -153,7 +158,7 @@ export function glueType(spark: string): string {
   return GLUE[spark] ?? spark;
 }
 
-/** `a`, or ``​`a b`​``: a column name as Spark SQL reads it. */
+/** A column name as Spark SQL reads it: in backticks, inner backticks doubled. */
 export function sparkIdent(name: string): string {
   return '`' + name.replaceAll('`', '``') + '`';
 }

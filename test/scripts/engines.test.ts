@@ -104,7 +104,9 @@ describe('local Spark runs the PySpark script with the tab’s answers', () => {
       const script = pysparkScript(c.job, scriptContext(tables, tab, output));
       if (c.sparkFlags) {
         // Not the same on Spark: the export says so on exactly these nodes.
-        expect([...new Set(script.flags.map((f) => f.nodeId))].sort()).toEqual([...c.sparkFlags].sort());
+        expect([...new Set(script.flags.map((f) => f.nodeId))].sort()).toEqual(
+          [...c.sparkFlags].sort(),
+        );
         expect(script.text).toContain('NOT THE SAME AS THE TAB');
         return;
       }
@@ -112,12 +114,22 @@ describe('local Spark runs the PySpark script with the tab’s answers', () => {
       const file = join(output, script.fileName);
       writeFileSync(file, script.text);
       spark ??= await SparkClient.open();
-      const locations = Object.fromEntries(tables.script.map((t) => [`${t.database}.${t.name}`, t.location]));
-      const run = await spark.run(file, ['--output_path', output, '--locations', JSON.stringify(locations)]);
+      const locations = Object.fromEntries(
+        tables.script.map((t) => [`${t.database}.${t.name}`, t.location]),
+      );
+      const run = await spark.run(file, [
+        '--output_path',
+        output,
+        '--locations',
+        JSON.stringify(locations),
+      ]);
       expect(run.error ?? '', `${c.name}: the script ran`).toBe('');
       for (const [i, t] of targetsOf(c.job, tab).entries()) {
         const partitioned = t.write.partitionKeys.length > 0;
-        const got = await parquetRows(join(output, t.write.path, partitioned ? '**/*.parquet' : '*.parquet'), partitioned);
+        const got = await parquetRows(
+          join(output, t.write.path, partitioned ? '**/*.parquet' : '*.parquet'),
+          partitioned,
+        );
         compare(c, got, tab.rows[i]!, `${c.name} → ${t.name}`);
       }
     });

@@ -44,18 +44,26 @@ describe('DuckDB expressions as Spark SQL: the divergences handled', () => {
     expect(ok('SELECT a FROM t ORDER BY a, b DESC LIMIT 3')).toBe(
       'SELECT a FROM t ORDER BY  a  NULLS LAST , b DESC  NULLS LAST LIMIT 3',
     );
-    expect(ok('SELECT a FROM t ORDER BY a NULLS FIRST')).toBe('SELECT a FROM t ORDER BY  a NULLS FIRST');
-    expect(ok('row_number() OVER (ORDER BY x)')).toBe('row_number() OVER (ORDER BY  x  NULLS LAST)');
+    expect(ok('SELECT a FROM t ORDER BY a NULLS FIRST')).toBe(
+      'SELECT a FROM t ORDER BY  a NULLS FIRST',
+    );
+    expect(ok('row_number() OVER (ORDER BY x)')).toBe(
+      'row_number() OVER (ORDER BY  x  NULLS LAST)',
+    );
   });
 
   it('date formats: strftime/strptime patterns become Spark patterns', () => {
-    expect(ok(`strftime(joined, '%Y/%m at %H:%M')`)).toBe(`date_format(joined, 'yyyy/MM\\' at \\'HH:mm')`);
+    expect(ok(`strftime(joined, '%Y/%m at %H:%M')`)).toBe(
+      `date_format(joined, 'yyyy/MM\\' at \\'HH:mm')`,
+    );
     expect(ok(`strptime(s, '%d.%m.%Y')`)).toBe(`to_timestamp(s, 'dd.MM.yyyy')`);
     expect(sparkTimePattern('%Y-%m-%dT%H:%M:%S.%f')).toBe("yyyy-MM-dd'T'HH:mm:ss.SSSSSS");
   });
 
   it('functions with other names or arguments', () => {
-    expect(ok(`concat(a, '-', b)`)).toBe(`concat_ws('', CAST(a AS STRING), CAST('-' AS STRING), CAST(b AS STRING))`);
+    expect(ok(`concat(a, '-', b)`)).toBe(
+      `concat_ws('', CAST(a AS STRING), CAST('-' AS STRING), CAST(b AS STRING))`,
+    );
     expect(ok('starts_with(s, x)')).toBe('startswith(s, x)');
     expect(ok('strlen(s)')).toBe('length(s)');
     expect(ok(`regexp_matches(s, '^a')`)).toBe(`(s RLIKE '^a')`);
@@ -78,7 +86,7 @@ describe('what has no Spark equivalent is flagged in words', () => {
     [`regexp_replace(s, 'a', 'b')`, /replaces only the first match in DuckDB/],
     ['2 ^ 3', /power in DuckDB and not in Spark/],
     ['first(x)', /depends on row order/],
-    ['string_agg(s, \',\')', /`string_agg` has no Spark equivalent/],
+    ["string_agg(s, ',')", /`string_agg` has no Spark equivalent/],
     ['SELECT * EXCLUDE (a) FROM t', /EXCLUDE is DuckDB's own SQL/],
     ['SELECT a, count(*) FROM t GROUP BY ALL', /GROUP BY ALL/],
     ['SELECT * FROM t QUALIFY row_number() OVER () = 1', /QUALIFY/],
@@ -104,7 +112,9 @@ describe('DuckDB types as Spark types', () => {
   it('maps scalars, decimals and nested types', () => {
     expect(sparkType('BIGINT')).toBe('bigint');
     expect(sparkType('DECIMAL(10,2)')).toBe('decimal(10,2)');
-    expect(sparkType('STRUCT(id BIGINT, "e mail" VARCHAR)[]')).toBe('array<struct<id:bigint,`e mail`:string>>');
+    expect(sparkType('STRUCT(id BIGINT, "e mail" VARCHAR)[]')).toBe(
+      'array<struct<id:bigint,`e mail`:string>>',
+    );
     expect(sparkType('MAP(VARCHAR, INTEGER)')).toBe('map<string,int>');
     expect(sparkType('TIMESTAMP WITH TIME ZONE')).toBe('timestamp');
   });
