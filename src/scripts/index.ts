@@ -7,3 +7,4 @@ export { sparkType } from './spark-types';
 export { sparkTimePattern } from './time-patterns';
 export { scriptTableOf } from './catalog-tables';
 export { exportScripts, type JobScripts } from './export-scripts';
+export { glueBundle, glueBundleName, type GlueBundle, type GlueBundleOptions } from './glue-bundle';
