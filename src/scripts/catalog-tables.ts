@@ -25,9 +25,30 @@ function suffixOf(t: CatalogTable): string {
   return t.classification === 'json' ? '.json' : `.${t.classification}`;
 }
 
+/** What a script's one read of the table's location would get wrong. */
+function problemsOf(t: CatalogTable): string[] {
+  const problems: string[] = [];
+  const keys = t.partitionKeys.map((k) => `${k.name}=`);
+  const hive = t.sources.every((s) => {
+    const folders = s.path.split('/').slice(0, -1);
+    return folders.length === keys.length && folders.every((f, i) => f.startsWith(keys[i]!));
+  });
+  if (keys.length > 0 && !hive)
+    problems.push(
+      `the partitions of ${t.database}.${t.name} are not key=value folders, so a script cannot read their values from the paths`,
+    );
+  if (t.classification === 'csv' && t.sources.some((s) => s.columns !== undefined))
+    problems.push(
+      `some files of ${t.database}.${t.name} have other columns than the table (a column was added later); a script reads them all with the table's columns`,
+    );
+  return problems;
+}
+
 /** A catalog table as a script reads it. */
 export function scriptTableOf(t: CatalogTable): ScriptTable {
+  const problems = problemsOf(t);
   return {
+    ...(problems.length > 0 ? { problems } : {}),
     database: t.database,
     name: t.name,
     classification: t.classification,

@@ -6,7 +6,7 @@
  */
 import { readCsvSql } from '../core/sql/read-csv';
 import { quoteIdent, quoteLiteral, structLiteral } from '../core/sql/quote';
-import { compileJob, type CompiledTarget, type Job, type SourceTable } from '../jobs';
+import { compileJob, nodeLabel, type CompiledTarget, type Job, type SourceTable } from '../jobs';
 import { outputExtension } from '../jobs';
 import { placeholdersOf, replaceSentinels, type Placeholder } from './placeholders';
 import {
@@ -145,6 +145,14 @@ export function duckdbScript(job: Job, ctx: ScriptContext): GeneratedScript {
   });
   const lookup = (name: string) => `getvariable(${quoteLiteral(name.slice(2))})`;
   const flags: ScriptFlag[] = [];
+  for (const n of job.nodes) {
+    if (n.kind !== 'catalog-source') continue;
+    const t = usedTables.find(
+      (u) => u.database === n.options.database && u.name === n.options.table,
+    );
+    for (const p of t?.problems ?? [])
+      flags.push({ nodeId: n.id, message: `${nodeLabel(n)}: ${p}`, detail: p });
+  }
 
   const head = [
     `Decant job ${JSON.stringify(job.name)} as a script for the native DuckDB CLI (1.1 or later):`,
@@ -169,6 +177,12 @@ export function duckdbScript(job: Job, ctx: ScriptContext): GeneratedScript {
             : `${JSON.stringify(n.name)}'s all-NULL columns`,
         )
         .join(', ')}.`,
+    );
+  if (flags.length > 0)
+    head.push(
+      '',
+      'NOT THE SAME AS THE TAB — these nodes do not read here what they read in Decant:',
+      ...flags.map((f) => `  ${f.message}`),
     );
   const lines = [comment(head.join('\n')), ''];
   if (params.length > 0) {

@@ -7,7 +7,7 @@ import type { GeneratedScript, ScriptContext } from './script-model';
 export interface JobScripts {
   duckdb: GeneratedScript | { error: string };
   pyspark: GeneratedScript | { error: string };
-  /** The PySpark flags by node, for the canvas. */
+  /** Both scripts' flags by node (each once), for the canvas. */
   flagsByNode: Map<NodeId, string[]>;
 }
 
@@ -25,9 +25,14 @@ export function exportScripts(job: Job, ctx: ScriptContext): JobScripts {
   const duckdb = attempt(() => duckdbScript(job, ctx));
   const pyspark = attempt(() => pysparkScript(job, ctx));
   const flagsByNode = new Map<NodeId, string[]>();
-  if ('flags' in pyspark)
-    for (const f of pyspark.flags)
-      if (f.nodeId !== undefined)
-        flagsByNode.set(f.nodeId, [...(flagsByNode.get(f.nodeId) ?? []), f.detail ?? f.message]);
+  for (const s of [duckdb, pyspark])
+    if ('flags' in s)
+      for (const f of s.flags) {
+        if (f.nodeId === undefined) continue;
+        const said = flagsByNode.get(f.nodeId) ?? [];
+        const text = `${s.engine === 'duckdb' ? 'DuckDB script' : 'Spark'}: ${f.detail ?? f.message}`;
+        const same = f.detail ?? f.message;
+        if (!said.some((x) => x.endsWith(`: ${same}`))) flagsByNode.set(f.nodeId, [...said, text]);
+      }
   return { duckdb, pyspark, flagsByNode };
 }

@@ -45,7 +45,8 @@ function csvOptions(d: CsvDialect, badRows: string, flag: (m: string) => void): 
     ['header', d.header ? 'True' : 'False'],
     ['sep', py(d.delimiter)],
     ['quote', py(d.quote)],
-    ['escape', py(d.escape === '' ? '\\' : d.escape)],
+    // No escape character: NUL, which no text holds (Spark's default would be a backslash).
+    ['escape', py(d.escape === '' ? '\u0000' : d.escape)],
     ['encoding', py(ENCODINGS[d.encoding] ?? d.encoding)],
     ['multiLine', 'True'],
     [
@@ -197,6 +198,7 @@ export function pysparkScript(job: Job, ctx: ScriptContext): GeneratedScript {
         continue;
       }
       if (!used.includes(t)) used.push(t);
+      for (const p of t.problems ?? []) flag(p);
       const args = [`database=${py(t.database)}`, `table_name=${py(t.name)}`];
       if (node.options.partitionPredicate) {
         const keys = t.partitionKeys.map((k) => ({ name: k.name, type: k.type }));

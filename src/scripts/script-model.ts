@@ -19,6 +19,8 @@ export interface ScriptTable {
   partitionKeys: readonly { name: string; type: string }[];
   /** What the table's file names end with: `.csv`, `.csv.gz`, `.ndjson`, `.json`, `.parquet`. */
   suffix: string;
+  /** Why a script cannot read the table as the tab does (flagged on the nodes that read it). */
+  problems?: string[];
 }
 
 export interface ScriptContext {

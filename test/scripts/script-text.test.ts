@@ -165,7 +165,7 @@ describe('the PySpark script in Glue Studio’s shape', () => {
     );
     const { flagsByNode } = exportScripts(job, SALES);
     expect(flagsByNode.get('d')).toEqual([
-      '`list_sort` has no Spark equivalent here (array_sort orders NULLs differently)',
+      'Spark: `list_sort` has no Spark equivalent here (array_sort orders NULLs differently)',
     ]);
   });
 });
@@ -207,6 +207,52 @@ describe('catalog tables as scripts read them', () => {
     expect(t.suffix).toBe('.csv.gz');
     expect(t.dialect).toMatchObject({ delimiter: '|', header: false, compression: 'gzip' });
     expect(t.partitionKeys).toEqual([{ name: 'year', type: 'BIGINT' }]);
+  });
+
+  it('partitions that are not key=value folders, and files with other columns, are flagged', () => {
+    const odd = {
+      ...base,
+      sources: [
+        {
+          kind: 'url' as const,
+          path: '2024/a.csv.gz',
+          url: 's3://b/sales/2024/a.csv.gz',
+          size: 1,
+          lastModified: 0,
+        },
+        {
+          kind: 'url' as const,
+          path: '2025/b.csv.gz',
+          url: 's3://b/sales/2025/b.csv.gz',
+          size: 1,
+          lastModified: 0,
+          columns: ['id'],
+        },
+      ],
+    };
+    const t = scriptTableOf(odd);
+    expect(t.problems).toHaveLength(2);
+    const job = jobOf(
+      [
+        node('catalog-source', 'src', { database: 'shop', table: 'sales' }),
+        node('target', 'out', {
+          format: { kind: 'parquet' },
+          partitionKeys: [],
+          destination: 'folder',
+        }),
+      ],
+      [['src', 'out']],
+    );
+    const scripts = exportScripts(job, { tables: [t] });
+    const duck = scripts.duckdb as { flags: { message: string }[]; text: string };
+    expect(duck.flags.map((f) => f.message).join('\n')).toMatch(/not key=value folders/);
+    expect(duck.text).toContain('NOT THE SAME AS THE TAB');
+    expect(scripts.flagsByNode.get('src')).toEqual([
+      expect.stringMatching(
+        /^DuckDB script: the partitions of shop.sales are not key=value folders/,
+      ),
+      expect.stringMatching(/^DuckDB script: some files of shop.sales have other columns/),
+    ]);
   });
 
   it('tables on this computer get a placeholder location to set', () => {
