@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,13 +33,18 @@ let spark: SparkClient | undefined;
 const started = Date.now();
 const tabRuns = new Map<Case, Promise<TabRun>>();
 
+let outputs: string;
+
 beforeAll(async () => {
+  outputs = mkdtempSync(join(tmpdir(), 'decant-script-outputs-'));
   tables = await makeTables();
   host = await startTab(tables);
 });
 
 afterAll(() => {
   spark?.close();
+  rmSync(outputs, { recursive: true, force: true });
+  if (tables) rmSync(tables.dir, { recursive: true, force: true });
   console.log(`scripts: engines.test.ts took ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
 
@@ -71,7 +76,7 @@ describe('native DuckDB runs the DuckDB script with the tab’s answers', () => 
   for (const c of CASES)
     it(c.name, async () => {
       const tab = await tabOf(c);
-      const output = mkdtempSync(join(tmpdir(), 'decant-duckdb-out-'));
+      const output = mkdtempSync(join(outputs, 'duckdb-'));
       const script = duckdbScript(c.job, scriptContext(tables, tab, output));
       expect(script.flags).toEqual([]);
       await runNativeScript(script.text);
@@ -100,7 +105,7 @@ describe('local Spark runs the PySpark script with the tab’s answers', () => {
   for (const c of CASES)
     it(c.name, async () => {
       const tab = await tabOf(c);
-      const output = mkdtempSync(join(tmpdir(), 'decant-spark-out-'));
+      const output = mkdtempSync(join(outputs, 'spark-'));
       const script = pysparkScript(c.job, scriptContext(tables, tab, output));
       if (c.sparkFlags) {
         // Not the same on Spark: the export says so on exactly these nodes.

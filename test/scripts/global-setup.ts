@@ -40,12 +40,18 @@ export default function setup(project: TestProject) {
     stderr = (stderr + d.toString()).slice(-8000);
   });
   let out = '';
+  let started = false;
   child.stdout.on('data', (d: Buffer) => {
     out += d.toString();
     const line = out.split('\n').find((l) => l.startsWith('{"ready"'));
-    if (line) {
+    if (line && !started) {
+      started = true;
       const ready = JSON.parse(line) as { startSeconds: number };
       writeFileSync(status, JSON.stringify({ ...ready, venvSeconds }));
+      // CI's record of what this project adds: the Python environment check and Spark's start.
+      console.log(
+        `scripts: Python environment ${venvSeconds.toFixed(1)} s, local Spark started in ${ready.startSeconds} s`,
+      );
     }
   });
   child.on('exit', (code) => {
