@@ -139,3 +139,78 @@ describe('local Spark runs the PySpark script with the tab’s answers', () => {
       }
     });
 });
+
+describe('a value that does not convert stops every engine, as it stops the tab', () => {
+  const failing: [string, Job][] = [
+    [
+      'Change Schema casting text to BIGINT',
+      chainOf([
+        {
+          id: 'cs',
+          kind: 'change-schema',
+          name: 'cs',
+          options: { mappings: [{ from: 'first name', to: 'n', type: 'BIGINT' }] },
+        },
+      ]),
+    ],
+    [
+      'To Timestamp with a pattern the text does not have',
+      chainOf([
+        {
+          id: 'tt',
+          kind: 'to-timestamp',
+          name: 'tt',
+          options: { column: 'Straße', from: { kind: 'pattern', pattern: '%Y-%m-%d' } },
+        },
+      ]),
+    ],
+  ];
+  for (const [what, job] of failing)
+    it(what, async () => {
+      await expect(tabRun(host, tables, job)).rejects.toThrow();
+      const ctx = { tables: tables.script, output: mkdtempSync(join(outputs, 'fail-')) };
+      await expect(runNativeScript(duckdbScript(job, ctx).text)).rejects.toThrow(
+        /Conver|cast|Could not parse/i,
+      );
+      const script = pysparkScript(job, ctx);
+      expect(script.flags).toEqual([]);
+      const file = join(ctx.output, script.fileName);
+      writeFileSync(file, script.text);
+      spark ??= await SparkClient.open();
+      const locations = Object.fromEntries(
+        tables.script.map((t) => [`${t.database}.${t.name}`, t.location]),
+      );
+      const run = await spark.run(file, [
+        '--output_path',
+        ctx.output,
+        '--locations',
+        JSON.stringify(locations),
+      ]);
+      expect(run.ok).toBe(false);
+      expect(run.error).toMatch(/a value does not convert/);
+    });
+});
+
+/** people → nodes → a Parquet target. */
+function chainOf(nodes: Job['nodes']): Job {
+  const all: Job['nodes'] = [
+    {
+      id: 'in',
+      kind: 'catalog-source',
+      name: 'in',
+      options: { database: 'shop', table: 'people' },
+    },
+    ...nodes,
+    {
+      id: 'out',
+      kind: 'target',
+      name: 'out',
+      options: { format: { kind: 'parquet' }, partitionKeys: [], destination: 'folder' },
+    },
+  ];
+  return {
+    ...CASES[0]!.job,
+    nodes: all,
+    edges: all.slice(1).map((n, i) => ({ from: all[i]!.id, to: n.id, port: 0 })),
+  };
+}
