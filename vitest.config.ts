@@ -19,10 +19,33 @@ export default defineConfig({
             'test/storage/**/*.test.ts',
             'test/share/**/*.test.ts',
             'test/platform/**/*.test.ts',
+            'test/scripts/**/*.test.ts',
+          ],
+          // Runs generated scripts on native DuckDB and Spark: the "scripts" project below.
+          exclude: [
+            'test/scripts/engines.test.ts',
+            'test/scripts/tab-parquet.test.ts',
+            'test/scripts/glue-bundle.test.ts',
           ],
           testTimeout: 60_000,
           // Engines start in beforeAll hooks; on a busy 2-core machine that can take over 10 s.
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          // Generated scripts run on real engines: native DuckDB, and one local Spark (pyspark in
+          // .venv-scripts/, made by the global setup) shared by every case of the run.
+          name: 'scripts',
+          environment: 'node',
+          include: [
+            'test/scripts/engines.test.ts',
+            'test/scripts/tab-parquet.test.ts',
+            'test/scripts/glue-bundle.test.ts',
+          ],
+          globalSetup: ['test/scripts/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
         },
       },
       {

@@ -8,8 +8,11 @@
 // Then the same job in the real app (headless Chromium, the app built into bench/out/dist): the
 // CSVs added to the catalog through Quick convert, Run clicked, timed by the run record.
 //
+// Then the job exported as an AWS Glue PySpark script (src/scripts) run on local Spark
+// (local[2], one machine), on a warm session; its rows are compared with native's.
+//
 // Environment: BENCH_ROWS (default 1,000,000), BENCH_RUNS (default 3), BENCH_IN_TAB=0 to skip
-// the in-tab runs, BENCH_SKIP_BUILD=1 to serve the last build.
+// the in-tab runs, BENCH_SKIP_BUILD=1 to serve the last build, BENCH_SPARK=0 to skip Spark.
 import { createRequire } from 'node:module';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -31,6 +34,8 @@ import { SqlSession } from '../workers/engine/sql-session';
 import { encodeBatches } from '../workers/parquet/encode-batches';
 import { batchPipe } from '../test/support/batch-pipe';
 import { jobInTab } from './lib/job-in-tab';
+import { startLocalSpark } from './lib/local-spark';
+import { pysparkScript } from '../src/scripts/pyspark-script';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, 'bench', 'out');
@@ -309,6 +314,60 @@ async function main(): Promise<void> {
       wall: series(tabRuns.map((r) => r.wallMs)),
     };
   }
+  // The exported PySpark script on local Spark (2 cores), the session started once.
+  let spark: { start: number; run: ReturnType<typeof series> } | null = null;
+  if (process.env.BENCH_SPARK !== '0') {
+    const local = await startLocalSpark(ROOT);
+    log(`local Spark started in ${local.startSeconds.toFixed(1)} s`);
+    try {
+      const scriptTable = (name: string, path: string, columns: typeof ORDERS) => ({
+        database: 'shop',
+        name,
+        classification: 'csv' as const,
+        location: path,
+        dialect: CSV,
+        columns,
+        partitionKeys: [],
+        suffix: '.csv',
+      });
+      const script = pysparkScript(benchJob(), {
+        tables: [
+          scriptTable('orders', csv.path, ORDERS),
+          scriptTable('countries', countries, countryColumns),
+        ],
+      });
+      if (script.flags.length > 0)
+        throw new Error(`the script is flagged: ${script.flags.map((f) => f.message).join('; ')}`);
+      const file = join(OUT, 'bench-job.py');
+      await writeFile(file, script.text);
+      const times: number[] = [];
+      for (let run = 1; run <= runs; run++) {
+        const outDir = join(OUT, `job-spark-${Date.now()}-${run}`);
+        const s = await local.run(file, ['--output_path', outDir]);
+        times.push(s * 1000);
+        log(`local Spark run ${run}: ${seconds(s * 1000)}`);
+        // Same rows as native, sums and averages to 9 significant digits (Spark adds in another order).
+        const rounded = (from: string) =>
+          `SELECT region, channel, status, round(revenue / 10 ^ floor(log10(abs(revenue) + 1)), 9), ` +
+          `orders, round(avg_quantity, 9), customers FROM ${from}`;
+        const a = `read_parquet(${quoteLiteral(`${outDir}/out/*.parquet`)})`;
+        const b = `read_parquet(${quoteLiteral(nativeOut)})`;
+        const d = Number(
+          (
+            await native.runAndReadAll(
+              `SELECT (SELECT count(*) FROM (${rounded(a)} EXCEPT ALL ${rounded(b)})) + ` +
+                `(SELECT count(*) FROM (${rounded(b)} EXCEPT ALL ${rounded(a)}))`,
+            )
+          ).getRows()[0]![0],
+        );
+        await rm(outDir, { recursive: true, force: true });
+        if (d !== 0) throw new Error(`Spark's output differs from native's in ${d} row(s)`);
+      }
+      spark = { start: local.startSeconds * 1000, run: series(times) };
+    } finally {
+      local.stop();
+    }
+  }
   await rm(nativeOut, { force: true });
 
   const w = series(wasmTimes);
@@ -320,6 +379,9 @@ async function main(): Promise<void> {
       (inTab
         ? `  in the tab, run record            ${seconds(inTab.run.median)}  ${ratio(inTab.run.median, n.median)}\n` +
           `  in the tab, click to SUCCEEDED    ${seconds(inTab.wall.median)}  ${ratio(inTab.wall.median, n.median)}\n`
+        : '') +
+      (spark
+        ? `  local Spark (local[2], warm)       ${seconds(spark.run.median)}  ${ratio(spark.run.median, n.median)}  (start ${seconds(spark.start)})\n`
         : '') +
       `  target: within 1.5× of native\n`,
   );

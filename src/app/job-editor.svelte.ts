@@ -35,7 +35,16 @@ import {
   type PendingSource,
 } from '../jobs';
 import type { ColumnInfo, CsvDialect } from '../core/csv/dialect';
+import type { CatalogTable } from '../catalog';
 import type { EngineClient } from '../engine/client';
+import {
+  exportScripts,
+  glueBundle,
+  scriptTableOf,
+  type GlueBundle,
+  type GlueBundleOptions,
+  type JobScripts,
+} from '../scripts';
 import type { SqlResult } from '../engine/protocol';
 import { gridFromIpc } from '../engine/preview';
 import type { CatalogState } from './catalog.svelte';
@@ -153,6 +162,38 @@ export class JobEditor {
       throw e;
     }
   });
+
+  /** The catalog tables the job's sources read (each once). */
+  private sourceTables() {
+    const out: CatalogTable[] = [];
+    for (const n of this.job.nodes) {
+      if (n.kind !== 'catalog-source') continue;
+      const t = this.catalog.table(n.options.database, n.options.table);
+      if (t && !out.some((u) => u.database === t.database && u.name === t.name)) out.push(t);
+    }
+    return out;
+  }
+
+  private scriptContext() {
+    const files = Object.fromEntries(
+      this.job.nodes.flatMap((n) => (n.kind === 'file-source' ? [[n.options.path, n.name]] : [])),
+    );
+    const ctx = this.fullContext;
+    return {
+      tables: this.sourceTables().map(scriptTableOf),
+      files,
+      schemas: ctx.schemas,
+      facts: ctx.facts,
+    };
+  }
+
+  /** The Script tab's exports: native DuckDB SQL and AWS Glue PySpark, or why not yet. */
+  readonly exports = $derived.by((): JobScripts => exportScripts(this.job, this.scriptContext()));
+
+  /** "Export for AWS Glue": the API inputs to deploy the job. Throws the job's JobError. */
+  glueBundle(options: GlueBundleOptions): GlueBundle {
+    return glueBundle(this.job, this.sourceTables(), this.scriptContext(), options);
+  }
 
   // ---- edits -------------------------------------------------------------------------------
 

@@ -59,7 +59,6 @@ export {
 export { editorSources, type EditorCatalog } from './editor-sources';
 export { kindsMatching, nodeHeading, type NodeHeading } from './node-titles';
 export { filterSql, isGroup, type ConditionScope } from './filter-sql';
-export { partitionFolder } from './output-files';
 export {
   exportRows,
   safeFileName,
@@ -82,3 +81,4 @@ export {
 } from './materialize';
 export { nodeSql } from './describe';
 export * from './recipes';
+export { outputExtension, partitionFolder } from './output-files';

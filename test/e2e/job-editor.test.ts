@@ -212,6 +212,20 @@ describe('Job editor in Chromium', () => {
     expect(script).toMatch(/"filter-1" AS \(\n\s+SELECT \* FROM "catalog-source-1" WHERE/);
     expect(script).toContain('sum("price")');
 
+    // The same job as scripts that run beyond the tab: native DuckDB SQL and AWS Glue PySpark.
+    await page.getByTestId('script-kind-duckdb').check();
+    await expect.poll(() => page.getByTestId('job-script').inputValue()).toContain('COPY (');
+    const duckdb = await page.getByTestId('job-script').inputValue();
+    expect(duckdb).toMatch(/SET VARIABLE "location:[^"]+" = /);
+    expect(duckdb).toContain('read_csv((getvariable(');
+    await page.getByTestId('script-kind-pyspark').check();
+    await expect
+      .poll(() => page.getByTestId('job-script').inputValue())
+      .toContain('glueContext.create_dynamic_frame.from_catalog(');
+    expect(await page.getByTestId('job-script').inputValue()).toContain('job.commit()');
+    await page.getByTestId('glue-bundle').waitFor();
+    await page.getByTestId('script-kind-tab').check();
+
     // Edit as SQL: one SQL Query node over the two sources gives the target the same rows.
     await page.getByTestId('edit-as-sql').click();
     await expect.poll(() => page.locator('.svelte-flow__node').count()).toBe(4); // two sources, the SQL Query, the target
