@@ -18,6 +18,7 @@ export default defineConfig({
             'test/tooling/**/*.test.ts',
             'test/storage/**/*.test.ts',
             'test/share/**/*.test.ts',
+            'test/quality/**/*.test.ts',
           ],
           testTimeout: 60_000,
           // Engines start in beforeAll hooks; on a busy 2-core machine that can take over 10 s.
