@@ -14,6 +14,7 @@ import { RunsState } from './runs.svelte';
 import { createScheduleState, type ScheduleState } from './schedule.svelte';
 import { clockFromSearch } from './scheduler-clock';
 import { StorageStatusState } from './storage-status.svelte';
+import { QualityState } from './quality.svelte';
 
 export interface DecantApp {
   router: Router;
@@ -26,6 +27,8 @@ export interface DecantApp {
   jobEditors: JobEditors;
   schedule: ScheduleState;
   runs: RunsState;
+  /** Data quality rulesets and evaluations on the table page. */
+  quality: QualityState;
   /**
    * Settles once the catalog, the jobs and the scheduler have opened. Never rejects: each state
    * keeps its own `loadError`, and the storage banner says when the database cannot open.
@@ -63,6 +66,7 @@ export function bootApp(): DecantApp {
     jobEditors: new JobEditors(),
     schedule,
     runs,
+    quality: new QualityState(engine, db, catalog),
     ready,
   };
 }

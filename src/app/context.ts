@@ -22,3 +22,4 @@ export const useJobs = () => getApp().jobs;
 export const useJobEditors = () => getApp().jobEditors;
 export const useSchedule = () => getApp().schedule;
 export const useRuns = () => getApp().runs;
+export const useQuality = () => getApp().quality;
