@@ -8,7 +8,12 @@ import type { ColumnInfo } from '../../src/core/csv/dialect';
 import { evaluateRuleset, type QualityEngine } from '../../src/quality/evaluate/evaluate-ruleset';
 import type { RuleOutcome } from '../../src/quality/model';
 import { CSV } from '../engine/catalog-support';
-import { createNodeEngineHost, DiskFile, fixtureFile } from '../support/engine-host';
+import {
+  createNodeEngineClient,
+  createNodeEngineHost,
+  DiskFile,
+  fixtureFile,
+} from '../support/engine-host';
 
 const host = createNodeEngineHost();
 let tasks = 0;
@@ -447,5 +452,48 @@ describe('evaluateRuleset on the events fixture', () => {
         signal: controller.signal,
       }),
     ).rejects.toMatchObject({ code: 'cancelled' });
+  });
+});
+
+describe('qualityQueries through the page’s EngineClient', () => {
+  it('reports progress, refuses statements that write, and cancels with the signal', async () => {
+    const client = createNodeEngineClient(host);
+    const progress: number[] = [];
+    const results = await client.qualityQueries(
+      [
+        'SELECT count(*) AS n FROM range(1000)',
+        'CREATE TABLE x AS SELECT 1',
+        'SELECT 1; SELECT 2',
+        "INSTALL 'httpfs'",
+        'SELECT nope FROM range(1)',
+      ],
+      (p) => progress.push(p.done),
+    );
+    expect(results[0]).toEqual({ rows: [{ n: 1000 }] });
+    expect(results[1]).toEqual({ error: 'a rule’s SQL may only read (SELECT), not CREATE' });
+    expect(results[2]).toEqual({
+      error: 'a rule’s SQL must be one statement (no ";" between statements)',
+    });
+    expect(results[3]).toMatchObject({
+      error: expect.stringMatching(/extensions cannot be installed/),
+    });
+    expect(results[4]).toMatchObject({ error: expect.stringMatching(/nope/) });
+    // Progress arrives as messages of its own: the last may land just after the result.
+    await expect.poll(() => progress).toEqual([1, 2, 3, 4, 5]);
+
+    const controller = new AbortController();
+    const many = Array.from({ length: 50 }, (_, i) => `SELECT ${i} AS i`);
+    const run = client.qualityQueries(
+      many,
+      (p) => p.done === 2 && controller.abort(),
+      controller.signal,
+    );
+    await expect(run).rejects.toMatchObject({ code: 'cancelled', domain: 'quality' });
+    controller.abort();
+    await expect(
+      client.qualityQueries(many, () => undefined, controller.signal),
+    ).rejects.toMatchObject({
+      code: 'cancelled',
+    });
   });
 });
