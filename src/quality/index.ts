@@ -19,3 +19,12 @@ export type {
 export { recommendRuleset } from './recommend';
 export { QualityStore, EVALUATIONS_KEPT } from './store';
 export { referencedTables } from './references';
+export {
+  detectColumn,
+  detectEntities,
+  ENTITY_TYPES,
+  type ColumnFinding,
+  type EntityMatch,
+  type EntityType,
+} from './sensitive/detectors';
+export { detectSensitiveColumns, type DetectOptions } from './sensitive/detect-table';
