@@ -146,8 +146,13 @@ function scores(seed: number) {
       const found = detectEntities(c.text).some((m) => m.type === type);
       const truth = c.truth.includes(type);
       if (found && truth) tp++;
-      else if (found) (fp++, misses.push(`false ${type}: ${c.text}`));
-      else if (truth) (fn++, misses.push(`missed ${type}: ${c.text}`));
+      else if (found) {
+        fp++;
+        misses.push(`false ${type}: ${c.text}`);
+      } else if (truth) {
+        fn++;
+        misses.push(`missed ${type}: ${c.text}`);
+      }
     }
     if (misses.length) console.info(misses.slice(0, 8).join('\n'));
     out[type] = {
