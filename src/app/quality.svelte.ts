@@ -12,6 +12,8 @@ import {
   QualityStore,
   recommendRuleset,
   referencedTables,
+  detectSensitiveColumns,
+  type ColumnFinding,
   type EvaluationRecord,
   type RulesetRecord,
 } from '../quality';
@@ -27,6 +29,9 @@ export class QualityState {
   running = $state(false);
   progress = $state.raw<QualityProgress | null>(null);
   error = $state('');
+  /** The last sensitive data detection on the shown table, and its threshold. */
+  findings = $state.raw<{ threshold: number; columns: ColumnFinding[] } | null>(null);
+  detecting = $state(false);
   private shown = '';
   private abort: AbortController | null = null;
   private store: Promise<QualityStore>;
@@ -49,6 +54,7 @@ export class QualityState {
       store.listEvaluations(database, table),
     ]);
     if (this.shown !== k) return;
+    this.findings = null;
     this.ruleset = sets.find((s) => s.name === DEFAULT_RULESET);
     this.evaluations = evaluations;
   }
@@ -89,19 +95,12 @@ export class QualityState {
         const ref = resolve(name);
         if (ref) await this.catalog.attach(ref);
       }
-      const described = await this.engine.qualityQueries(
-        [sql`DESCRIBE ${ident(database, table)}`.text],
-        () => undefined,
-        abort.signal,
-      );
-      const d = described[0];
-      if (!d || 'error' in d)
-        throw new DecantError(`quality: ${d?.error ?? 'cannot describe the table'}`);
+      const columns = await this.columns(database, table, abort.signal);
       const evaluation = await evaluateRuleset(this.engine, {
         table: { database, name: table },
         ruleset: DEFAULT_RULESET,
         text,
-        columns: d.rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) })),
+        columns,
         resolveTable: (name) => {
           const ref = resolve(name);
           return ref ? { database: ref.database, name: ref.name } : undefined;
@@ -122,6 +121,41 @@ export class QualityState {
     } finally {
       this.running = false;
       this.abort = null;
+    }
+  }
+
+  /** The table's columns as the engine serves it (data columns, then partition keys). */
+  private async columns(database: string, table: string, signal?: AbortSignal) {
+    const [d] = await this.engine.qualityQueries(
+      [sql`DESCRIBE ${ident(database, table)}`.text],
+      () => undefined,
+      signal,
+    );
+    if (!d || 'error' in d)
+      throw new DecantError(`quality: ${d?.error ?? 'cannot describe the table'}`);
+    return d.rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+  }
+
+  /** Glue's "Detect sensitive data" by column on a sample of the table's rows. */
+  async detect(database: string, table: string, threshold: number): Promise<void> {
+    this.error = '';
+    this.detecting = true;
+    try {
+      const t = this.catalog.table(database, table);
+      if (!t) throw new DecantError(`quality: no table ${database}.${table}`);
+      if ((await this.catalog.attach(t)).kind !== 'attached')
+        throw new DecantError(`quality: ${database}.${table} cannot be read now`);
+      const columns = await detectSensitiveColumns(
+        this.engine,
+        { database, name: table },
+        await this.columns(database, table),
+        { threshold },
+      );
+      if (this.shown === `${database}\u0000${table}`) this.findings = { threshold, columns };
+    } catch (e) {
+      this.error = e instanceof Error ? e.message : String(e);
+    } finally {
+      this.detecting = false;
     }
   }
 

@@ -1,3 +1,6 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quoteLiteral } from '../../src/core/sql/quote';
@@ -89,6 +92,48 @@ describe('Data quality in Chromium', () => {
     expect(await page.getByTestId('dq-history-item').count()).toBe(1);
     expect(await page.getByTestId('dqdl-editor').inputValue()).toMatch(/IsUnique "id"/);
     expect(await page.getByTestId('dq-outcome').allInnerTexts()).toEqual(outcomes);
+
+    // Recommendations from column statistics: a ruleset the user edits, that parses as it is.
+    await page.getByTestId('dq-recommend').click();
+    await page.getByTestId('dq-note').filter({ hasText: 'Recommended rules' }).waitFor();
+    expect(await page.getByTestId('dqdl-editor').inputValue()).toMatch(
+      /Rules = \[\n {2}RowCount between 2 and 8,\n {2}IsComplete "id",/,
+    );
+    await page.getByTestId('dqdl-ok').waitFor();
+    expect(app.consoleErrors).toEqual([]);
+  });
+
+  it('finds the sensitive columns of a crawled table', async () => {
+    const { page } = app;
+    const root = mkdtempSync(join(tmpdir(), 'decant-pii-e2e-'));
+    mkdirSync(join(root, 'people'));
+    const lines = ['id,contact,card,city'];
+    for (let i = 0; i < 50; i++)
+      lines.push(`${i},user${i}@example.com,${i % 2 ? '4111 1111 1111 1111' : 'none'},Paris`);
+    writeFileSync(join(root, 'people', 'people.csv'), lines.join('\n') + '\n');
+    await page.goto(`${app.url}/#/crawl`);
+    await page.getByTestId('crawl-folder-input').setInputFiles(join(root, 'people'));
+    await page.getByTestId('crawl-found').waitFor();
+    await page.getByTestId('crawl-database').fill('pii');
+    await page.getByTestId('run-crawl').click();
+    await page.getByTestId('plan-table').waitFor({ timeout: 60_000 });
+    await page.getByTestId('commit-crawl').click();
+    await page.getByTestId('crawl-committed').waitFor();
+
+    await page.goto(`${app.url}/#/catalog/pii/people`);
+    await page.getByTestId('tab-quality').click();
+    await page.getByTestId('pii-threshold').fill('40');
+    await page.getByTestId('pii-detect').click();
+    await page.getByTestId('pii-findings').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('pii-column').allInnerTexts()).toEqual([
+      'contact\tEmail (100%)',
+      'card\tCredit card (50%)',
+    ]);
+    await page.getByTestId('pii-threshold').fill('60');
+    await page.getByTestId('pii-detect').click();
+    await expect
+      .poll(() => page.getByTestId('pii-column').allInnerTexts())
+      .toEqual(['contact\tEmail (100%)']);
     expect(app.consoleErrors).toEqual([]);
   });
 });
