@@ -9,7 +9,8 @@ const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|U\w*INT|FLOAT|REAL|DO
 
 /** DQDL text; `rowCount` and `columns` as the catalog's statistics hold them. */
 export function recommendRuleset(stats: { rowCount: number; columns: ColumnStatistics[] }): string {
-  const q = (name: string) => JSON.stringify(name);
+  // DQDL strings escape `"` and the backslash with a backslash (see dqdl/lexer.ts).
+  const q = (name: string) => `"${name.replace(/["\\]/g, '\\$&')}"`;
   const rules: string[] = [];
   const n = stats.rowCount;
   if (n > 0) rules.push(`RowCount between ${Math.floor(n * 0.5)} and ${Math.ceil(n * 1.5)}`);
