@@ -20,6 +20,7 @@ export default defineConfig({
             'test/share/**/*.test.ts',
             'test/platform/**/*.test.ts',
             'test/scripts/**/*.test.ts',
+            'test/quality/**/*.test.ts',
           ],
           // Runs generated scripts on native DuckDB and Spark: the "scripts" project below.
           exclude: [

@@ -17,6 +17,7 @@ import { createScheduleState, type ScheduleState } from './schedule.svelte';
 import { clockFromSearch } from './scheduler-clock';
 import { partSizeFromSearch, ShareState } from './share.svelte';
 import { StorageStatusState } from './storage-status.svelte';
+import { QualityState } from './quality.svelte';
 
 export interface DecantApp {
   router: Router;
@@ -34,6 +35,8 @@ export interface DecantApp {
   share: ShareState;
   /** The received data package open (zip, folder, URL, share link). */
   packages: PackagesState;
+  /** Data quality rulesets and evaluations on the table page. */
+  quality: QualityState;
   /**
    * Settles once the catalog, the jobs and the scheduler have opened. Never rejects: each state
    * keeps its own `loadError`, and the storage banner says when the database cannot open.
@@ -77,6 +80,7 @@ export function bootApp(): DecantApp {
     credentials,
     share,
     packages: new PackagesState(engine, catalog),
+    quality: new QualityState(engine, db, catalog),
     ready,
   };
 }

@@ -25,3 +25,4 @@ export const useRuns = () => getApp().runs;
 export const useCredentials = () => getApp().credentials;
 export const useShare = () => getApp().share;
 export const usePackages = () => getApp().packages;
+export const useQuality = () => getApp().quality;

@@ -13,6 +13,8 @@ import type {
   JobTargetPlan,
   JobTargetSpec,
   ParquetApi,
+  QualityProgress,
+  QualityQueryResult,
   ScanPlan,
   ScanProgress,
   ScanResult,
@@ -60,7 +62,8 @@ type InternalCall =
   | 'prepareJobTarget'
   | 'streamJobPart'
   | 'endJobTarget'
-  | 'scanFileTable';
+  | 'scanFileTable'
+  | 'qualityQueries';
 const INTERNAL = new Set<string>([
   'init',
   'scan',
@@ -70,6 +73,7 @@ const INTERNAL = new Set<string>([
   'streamJobPart',
   'endJobTarget',
   'scanFileTable',
+  'qualityQueries',
 ]);
 
 /**
@@ -307,6 +311,24 @@ class EngineOperations {
     } finally {
       signal?.removeEventListener('abort', onAbort);
       await this.#engine.endJobTarget(taskId).catch(() => undefined);
+    }
+  }
+
+  /** See EngineApi.qualityQueries; `signal` cancels between queries (code 'cancelled'). */
+  async qualityQueries(
+    queries: string[],
+    onProgress: (p: QualityProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<QualityQueryResult[]> {
+    if (signal?.aborted)
+      throw new DecantError('quality: evaluation cancelled', { code: 'cancelled' });
+    const taskId = this.#taskId();
+    const onAbort = () => void this.#engine.cancel(taskId);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await this.#engine.qualityQueries(taskId, queries, Comlink.proxy(onProgress));
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
     }
   }
 

@@ -473,7 +473,29 @@ export interface EngineApi {
   ): Promise<ScanResult>;
   /** Drops what loadFileTable read; unknown ids are ignored. */
   dropFileTable(fileId: string): Promise<void>;
+
+  /**
+   * Data quality (src/quality): runs an evaluation's read-only queries in order on the catalog's
+   * attached tables, each one SELECT; a query that fails gives `{ error }` and the rest still
+   * run. Progress after each query; `cancel(taskId)` stops between queries (rejects with code
+   * 'cancelled').
+   */
+  qualityQueries(
+    taskId: string,
+    queries: string[],
+    onProgress: (p: QualityProgress) => void,
+  ): Promise<QualityQueryResult[]>;
 }
+
+/** A data quality evaluation's progress: queries run of those asked. */
+export interface QualityProgress {
+  done: number;
+  total: number;
+}
+
+/** One data quality query's rows (numbers, text, booleans, NULL), or why it failed. */
+export type QualityQueryResult =
+  { rows: Record<string, string | number | boolean | null>[] } | { error: string };
 
 export interface ParquetApi {
   init(): Promise<void>;

@@ -71,6 +71,16 @@ export function upgradeCatalogDb(
       wfRuns.createIndex('by-started', 'startedAt');
     }
     // falls through
-    // case 4: the v5 migration goes here, using `_tx` to read and rewrite existing records.
+    case 4: {
+      db.createObjectStore('qualityRulesets', {
+        keyPath: ['database', 'table', 'name'],
+      }).createIndex('by-table', ['database', 'table']);
+      db.createObjectStore('qualityEvaluations', { keyPath: 'id' }).createIndex('by-table', [
+        'database',
+        'table',
+      ]);
+    }
+    // falls through
+    // case 5: the v6 migration goes here, using `_tx` to read and rewrite existing records.
   }
 }

@@ -12,7 +12,7 @@
  */
 import type { DBSchema, IDBPDatabase, StoreNames } from 'idb';
 
-export const CATALOG_DB_VERSION = 4;
+export const CATALOG_DB_VERSION = 5;
 
 /** The name of the page's one database. */
 export const DATABASE_NAME = 'decant';
@@ -50,6 +50,8 @@ export interface StoreKeyFields {
   watchStates: { id: string };
   workflows: { name: string };
   workflowRuns: { id: string; workflow: string; startedAt: number };
+  qualityRulesets: { database: string; table: string; name: string };
+  qualityEvaluations: { id: string; database: string; table: string; startedAt: number };
 }
 
 /**
@@ -132,6 +134,18 @@ export interface CatalogDbSchema extends DBSchema {
     key: string;
     value: RecordIn<'workflowRuns'>;
     indexes: { 'by-workflow': string; 'by-started': number };
+  };
+  /** Since v5: data quality rulesets (DQDL), per table and name. */
+  qualityRulesets: {
+    key: [database: string, table: string, name: string];
+    value: RecordIn<'qualityRulesets'>;
+    indexes: { 'by-table': TableKey };
+  };
+  /** Since v5: each evaluation of a ruleset, with every rule's outcome. */
+  qualityEvaluations: {
+    key: string;
+    value: RecordIn<'qualityEvaluations'>;
+    indexes: { 'by-table': TableKey };
   };
 }
 

@@ -52,6 +52,8 @@ describe('openCatalogDb', () => {
       'jobVersions',
       'jobs',
       'partitions',
+      'qualityEvaluations',
+      'qualityRulesets',
       'settings',
       'sources',
       'statistics',
@@ -156,11 +158,62 @@ describe('openCatalogDb', () => {
     await new Promise((resolve) => (tx.oncomplete = resolve));
     v3.close();
     const db = await openCatalogDb('decant', factory);
-    expect(db.version).toBe(4);
+    expect(db.version).toBe(CATALOG_DB_VERSION);
     expect(await db.get('crawlers', 'c1')).toEqual({ name: 'c1' });
     expect(db.transaction('jobRuns').store.index('by-job').keyPath).toBe('job');
     expect(db.transaction('triggerFirings').store.keyPath).toBe('key');
     expect(db.transaction('bookmarks').store.keyPath).toEqual(['job', 'source']);
+    db.close();
+  });
+
+  it('migrates a version 4 database to version 5: data quality stores, jobs kept', async () => {
+    const factory = new IDBFactory();
+    // Version 4 as released, made by the real migrations of versions 1 to 4 (frozen above).
+    (await createVersion1Database(factory, 'decant')).close();
+    const open4 = factory.open('decant', 4);
+    open4.onupgradeneeded = () => {
+      const db = open4.result;
+      db.createObjectStore('crawlerRuns', { keyPath: 'id' }).createIndex('by-started', 'startedAt');
+      db.createObjectStore('crawlers', { keyPath: 'name' });
+      db.createObjectStore('classifiers', { keyPath: 'name' });
+      db.createObjectStore('jobs', { keyPath: 'name' });
+      db.createObjectStore('jobVersions', { keyPath: ['job', 'version'] }).createIndex(
+        'by-job',
+        'job',
+      );
+      const runs = db.createObjectStore('jobRuns', { keyPath: 'id' });
+      runs.createIndex('by-job', 'job');
+      runs.createIndex('by-started', 'startedAt');
+      db.createObjectStore('bookmarks', { keyPath: ['job', 'source'] });
+      db.createObjectStore('triggers', { keyPath: 'id' });
+      const firings = db.createObjectStore('triggerFirings', { keyPath: 'key' });
+      firings.createIndex('by-trigger', 'triggerId');
+      firings.createIndex('by-recorded', 'recordedAt');
+      db.createObjectStore('watchStates', { keyPath: 'id' });
+      db.createObjectStore('workflows', { keyPath: 'name' });
+      const wf = db.createObjectStore('workflowRuns', { keyPath: 'id' });
+      wf.createIndex('by-workflow', 'workflow');
+      wf.createIndex('by-started', 'startedAt');
+    };
+    const v4 = await done(open4);
+    const tx = v4.transaction(['jobs'], 'readwrite');
+    tx.objectStore('jobs').put({ name: 'j1' });
+    await new Promise((resolve) => (tx.oncomplete = resolve));
+    v4.close();
+    const db = await openCatalogDb('decant', factory);
+    expect(db.version).toBe(5);
+    expect(await db.get('jobs', 'j1')).toEqual({ name: 'j1' });
+    const q = db.transaction(['qualityRulesets', 'qualityEvaluations']);
+    expect(q.objectStore('qualityRulesets').keyPath).toEqual(['database', 'table', 'name']);
+    expect(q.objectStore('qualityRulesets').index('by-table').keyPath).toEqual([
+      'database',
+      'table',
+    ]);
+    expect(q.objectStore('qualityEvaluations').keyPath).toBe('id');
+    expect(q.objectStore('qualityEvaluations').index('by-table').keyPath).toEqual([
+      'database',
+      'table',
+    ]);
     db.close();
   });
 

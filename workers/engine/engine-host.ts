@@ -21,6 +21,8 @@ import type {
   JobTargetSpec,
   JsonTable,
   ParquetTable,
+  QualityProgress,
+  QualityQueryResult,
   ScanPlan,
   ScanProgress,
   ScanResult,
@@ -45,6 +47,7 @@ import { attachJsonTable, detachJsonTable } from './json-tables';
 import { ParquetTables, type ParquetReaderHost } from './parquet-tables';
 import { blobFromSource } from '../../src/core/byte-source';
 import { portSink, throttled } from './port-sink';
+import { runQualityQueries } from './quality-queries';
 import { fileIo, RemoteFile, remoteFileFrom, type SyncGet } from './remote-files';
 import { installRuntimeHooks, type ReadTracker, type RemoteReads } from './runtime-hooks';
 import { scanCsv } from './scan-csv';
@@ -481,5 +484,26 @@ export class EngineHost implements EngineApi {
 
   async dropFileTable(fileId: string): Promise<void> {
     this.fileTables?.drop(fileId);
+  }
+
+  async qualityQueries(
+    taskId: string,
+    queries: string[],
+    onProgress: (p: QualityProgress) => void,
+  ): Promise<QualityQueryResult[]> {
+    const e = await this.start();
+    try {
+      const results = await runQualityQueries(e.catalogConnection, queries, {
+        cancelled: () => this.cancelled.has(taskId),
+        onProgress,
+        beforeQuery: (sql) => e.parquetTables.loadReferenced(sql),
+        relabel: e.csvTables.relabel,
+      });
+      if (results.length < queries.length)
+        throw new DecantError('quality: evaluation cancelled', { code: 'cancelled' });
+      return results;
+    } finally {
+      this.cancelled.delete(taskId);
+    }
   }
 }

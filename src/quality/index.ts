@@ -1,0 +1,30 @@
+// Data quality's public face: DQDL rulesets parsed, evaluated in the engine, stored per table.
+export type { Rule, Ruleset, SimpleRule, Span } from './dqdl/ast';
+export { parseDqdl } from './dqdl/parse';
+export { DqdlSyntaxError, type TextPosition } from './dqdl/syntax-error';
+export {
+  evaluateRuleset,
+  type EvaluateOptions,
+  type QualityEngine,
+} from './evaluate/evaluate-ruleset';
+export type { TableRef } from './evaluate/compile-rules';
+export { failingSince } from './history';
+export type {
+  EvaluationRecord,
+  FailingSample,
+  RuleOutcome,
+  RuleOutcomeState,
+  RulesetRecord,
+} from './model';
+export { recommendRuleset } from './recommend';
+export { QualityStore, EVALUATIONS_KEPT } from './store';
+export { referencedTables } from './references';
+export {
+  detectColumn,
+  detectEntities,
+  ENTITY_TYPES,
+  type ColumnFinding,
+  type EntityMatch,
+  type EntityType,
+} from './sensitive/detectors';
+export { detectSensitiveColumns, type DetectOptions } from './sensitive/detect-table';

@@ -1,0 +1,214 @@
+import { describe, expect, it } from 'vitest';
+import {
+  detectColumn,
+  detectEntities,
+  ENTITY_TYPES,
+  type EntityType,
+} from '../../src/quality/sensitive/detectors';
+import { ibanValid, luhnValid } from '../../src/quality/sensitive/checksums';
+
+/** A seeded generator, so a failure reproduces. */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+}
+let r = random(7);
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+const digits = (n: number) => Array.from({ length: n }, () => Math.floor(r() * 10)).join('');
+
+function luhnDigit(body: string): string {
+  for (let d = 0; d < 10; d++) if (luhnValid(body + d)) return String(d);
+  throw new Error('unreachable');
+}
+function card(valid: boolean): string {
+  const [prefix, length] = pick([
+    ['4', 16],
+    ['51', 16],
+    ['2221', 16],
+    ['37', 15],
+    ['6011', 16],
+    ['4', 13],
+  ] as const);
+  const body = prefix + digits(length - prefix.length - 1);
+  const check = luhnDigit(body);
+  const last = valid ? check : String((Number(check) + 1 + Math.floor(r() * 8)) % 10);
+  const n = body + last;
+  const style = Math.floor(r() * 3);
+  if (style === 0) return n;
+  const sep = style === 1 ? ' ' : '-';
+  return n.match(/.{1,4}/g)!.join(sep);
+}
+function iban(valid: boolean): string {
+  const [country, bbanLength] = pick([
+    ['DE', 18],
+    ['GB', 18],
+    ['FR', 23],
+    ['NL', 14],
+  ] as const);
+  const bban =
+    country === 'GB' || country === 'NL'
+      ? pick(['NWBK', 'ABNA', 'BARC']) + digits(bbanLength - 4)
+      : digits(bbanLength);
+  for (let c = 2; c < 99; c++) {
+    const candidate = `${country}${String(c).padStart(2, '0')}${bban}`;
+    if (ibanValid(candidate) === valid) {
+      return r() < 0.5 ? candidate : candidate.match(/.{1,4}/g)!.join(' ');
+    }
+  }
+  throw new Error('unreachable');
+}
+function ssn(): string {
+  let area = 1 + Math.floor(r() * 898);
+  if (area === 666) area = 667;
+  return `${String(area).padStart(3, '0')}-${String(1 + Math.floor(r() * 98)).padStart(2, '0')}-${String(1 + Math.floor(r() * 9998)).padStart(4, '0')}`;
+}
+const octet = () => String(Math.floor(r() * 256));
+const hex = () => Math.floor(r() * 65536).toString(16);
+const PHONES = [
+  () => `(${digits(3).replace(/^0/, '4')}) 555-${digits(4)}`,
+  () => `415-555-${digits(4)}`,
+  () => `+1 212 555 ${digits(4)}`,
+  () => `+44 20 7946 ${digits(4)}`,
+  () => `020 7946 ${digits(4)}`,
+  () => `+33 1 42 68 ${digits(2)} ${digits(2)}`,
+  () => `01 42 68 ${digits(2)} ${digits(2)}`,
+  () => `+49 30 ${digits(8)}`,
+  () => `+81 3-1234-${digits(4)}`,
+  () => `+91 98765 ${digits(5)}`,
+  () => `+61 2 9374 ${digits(4)}`,
+];
+const NAMES = ['ann.lee', 'bo', 'c_d+tag', 'maria.garcia99', 'x.y.z'];
+const DOMAINS = ['example.com', 'mail.example.co.uk', 'corp-x.io', 'uni.edu'];
+
+/** Labelled cells: real-looking values (alone or inside prose) and decoys that look alike. */
+function corpus(): { text: string; truth: EntityType[] }[] {
+  const cells: { text: string; truth: EntityType[] }[] = [];
+  for (let i = 0; i < 60; i++) {
+    const email = `${pick(NAMES)}@${pick(DOMAINS)}`;
+    cells.push({ text: email, truth: ['EMAIL'] });
+    cells.push({ text: `Please write to ${email}, thanks.`, truth: ['EMAIL'] });
+    cells.push({ text: card(true), truth: ['CREDIT_CARD'] });
+    cells.push({ text: `paid with card ${card(true)} yesterday`, truth: ['CREDIT_CARD'] });
+    cells.push({ text: card(false), truth: [] }); // wrong Luhn digit
+    cells.push({ text: pick(PHONES)(), truth: ['PHONE_NUMBER'] });
+    cells.push({ text: `call me on ${pick(PHONES)()} after 6`, truth: ['PHONE_NUMBER'] });
+    cells.push({ text: iban(true), truth: ['IBAN'] });
+    cells.push({ text: iban(false), truth: [] }); // wrong check digits
+    cells.push({ text: ssn(), truth: ['USA_SSN'] });
+    cells.push({
+      text: `${pick(['000', '666', '923'])}-${digits(2).replace(/^0/, '1')}-${digits(4).replace(/^0/, '1')}`,
+      truth: [],
+    });
+    cells.push({ text: [octet(), octet(), octet(), octet()].join('.'), truth: ['IP_ADDRESS'] });
+    cells.push({ text: Array.from({ length: 8 }, hex).join(':'), truth: ['IP_ADDRESS'] });
+    cells.push({ text: `fe80::${hex()}:${hex()}`, truth: ['IP_ADDRESS'] });
+    // Decoys: numbers, dates, times, versions, ids, prices, near-misses.
+    cells.push({
+      text: `${300 + Math.floor(r() * 600)}.${octet()}.${octet()}.${octet()}`,
+      truth: [],
+    });
+    cells.push({
+      text: `v${Math.floor(r() * 9)}.${Math.floor(r() * 20)}.${Math.floor(r() * 50)}`,
+      truth: [],
+    });
+    cells.push({
+      text: `2024-${String(1 + Math.floor(r() * 12)).padStart(2, '0')}-${String(1 + Math.floor(r() * 28)).padStart(2, '0')} 12:${digits(2).replace(/^[6-9]/, '5')}:00`,
+      truth: [],
+    });
+    cells.push({ text: `ORD-${digits(8)}`, truth: [] });
+    cells.push({ text: digits(6), truth: [] });
+    cells.push({ text: `${digits(3)}.${digits(2)} EUR`, truth: [] });
+    cells.push({ text: `${pick(NAMES)} at ${pick(DOMAINS).replace('.', ' dot ')}`, truth: [] });
+    cells.push({ text: `@${pick(NAMES)}`, truth: [] });
+    cells.push({
+      text: `12:${digits(2).replace(/^[6-9]/, '5')}:${digits(2).replace(/^[6-9]/, '5')}`,
+      truth: [],
+    });
+    cells.push({ text: `room 12 34`, truth: [] });
+  }
+  return cells;
+}
+
+/** Precision and recall per entity type over the corpus, at the level of cells. */
+function scores(seed: number) {
+  r = random(seed);
+  const cells = corpus();
+  const out = {} as Record<
+    EntityType,
+    { precision: number; recall: number; tp: number; fp: number; fn: number }
+  >;
+  for (const type of ENTITY_TYPES) {
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    const misses: string[] = [];
+    for (const c of cells) {
+      const found = detectEntities(c.text).some((m) => m.type === type);
+      const truth = c.truth.includes(type);
+      if (found && truth) tp++;
+      else if (found) {
+        fp++;
+        misses.push(`false ${type}: ${c.text}`);
+      } else if (truth) {
+        fn++;
+        misses.push(`missed ${type}: ${c.text}`);
+      }
+    }
+    if (misses.length) console.info(misses.slice(0, 8).join('\n'));
+    out[type] = {
+      precision: tp / Math.max(1, tp + fp),
+      recall: tp / Math.max(1, tp + fn),
+      tp,
+      fp,
+      fn,
+    };
+  }
+  return out;
+}
+
+describe('sensitive data detectors', () => {
+  // Seed 7 is the corpus the patterns were written against; 2026 is one they never saw.
+  it.each([7, 2026])(
+    'meet precision >= 0.97 and recall >= 0.97 per entity type (corpus seed %i)',
+    (seed) => {
+      const s = scores(seed);
+      console.info(
+        'entity         precision recall  (tp/fp/fn)\n' +
+          ENTITY_TYPES.map(
+            (t) =>
+              `${t.padEnd(14)} ${s[t].precision.toFixed(3)}     ${s[t].recall.toFixed(3)}   (${s[t].tp}/${s[t].fp}/${s[t].fn})`,
+          ).join('\n'),
+      );
+      for (const t of ENTITY_TYPES) {
+        expect(s[t].precision, t).toBeGreaterThanOrEqual(0.97);
+        expect(s[t].recall, t).toBeGreaterThanOrEqual(0.97);
+      }
+    },
+  );
+
+  it('finds each entity with its span, and gives the stricter kind an overlap', () => {
+    const text = 'Card 4111 1111 1111 1111, SSN 078-05-1120, IP 192.168.1.10, ann@example.com';
+    expect(detectEntities(text).map((m) => [m.type, text.slice(m.start, m.end)])).toEqual([
+      ['CREDIT_CARD', '4111 1111 1111 1111'],
+      ['USA_SSN', '078-05-1120'],
+      ['IP_ADDRESS', '192.168.1.10'],
+      ['EMAIL', 'ann@example.com'],
+    ]);
+    expect(detectEntities('GB82 WEST 1234 5698 7654 32')).toEqual([
+      { type: 'IBAN', start: 0, end: 27 },
+    ]);
+    expect(detectEntities('2001:db8::8a2e:370:7334')).toEqual([
+      { type: 'IP_ADDRESS', start: 0, end: 23 },
+    ]);
+    expect(detectEntities('4111 1111 1111 1112')).toEqual([]);
+  });
+
+  it('flags a column when the share of values holding an entity reaches the threshold', () => {
+    const values = ['a@example.com', 'b@example.com', 'none', null, 'n/a', 'c@example.com'];
+    expect(detectColumn('contact', values, 0.5)).toEqual({
+      column: 'contact',
+      entities: [{ type: 'EMAIL', share: 3 / 5 }],
+    });
+    expect(detectColumn('contact', values, 0.7).entities).toEqual([]);
+  });
+});
