@@ -5,8 +5,10 @@
  */
 import { connectEngine, type EngineClient } from '../engine/client';
 import { connectStorage, type StorageConnection } from '../storage';
+import { AppUpdateState } from './app-update.svelte';
 import { CatalogState } from './catalog.svelte';
 import { ClassifiersState } from './classifiers.svelte';
+import { EngineWork } from './engine-work.svelte';
 import { JobEditors } from './job-editor.svelte';
 import { JobsState } from './jobs.svelte';
 import { Router } from './router.svelte';
@@ -26,6 +28,8 @@ export interface DecantApp {
   jobEditors: JobEditors;
   schedule: ScheduleState;
   runs: RunsState;
+  /** A new version of the app waiting to be taken (held while engine work runs). */
+  update: AppUpdateState;
   /**
    * Settles once the catalog, the jobs and the scheduler have opened. Never rejects: each state
    * keeps its own `loadError`, and the storage banner says when the database cannot open.
@@ -38,7 +42,8 @@ export function bootApp(): DecantApp {
   const router = new Router();
   const storage = connectStorage();
   const db = storage.db;
-  const engine = connectEngine();
+  const work = new EngineWork();
+  const engine = work.watch(connectEngine());
   const catalog = new CatalogState(engine, db);
   const jobs = new JobsState({ db, engine, catalog });
   const clock = clockFromSearch(location.search);
@@ -63,6 +68,7 @@ export function bootApp(): DecantApp {
     jobEditors: new JobEditors(),
     schedule,
     runs,
+    update: new AppUpdateState(work),
     ready,
   };
 }
