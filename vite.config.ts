@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
-import { precompressAssets } from './scripts/build/precompress.ts';
+import { precompressAssets } from './scripts/build/precompress';
 
 /**
  * The dev server injects component styles as <style> tags and talks HMR over a websocket;

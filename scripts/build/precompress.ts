@@ -60,7 +60,8 @@ async function largeAssets(dir: string): Promise<string[]> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) found.push(...(await largeAssets(path)));
-    else if (COMPRESSIBLE.test(entry.name) && (await stat(path)).size >= MIN_BYTES) found.push(path);
+    else if (COMPRESSIBLE.test(entry.name) && (await stat(path)).size >= MIN_BYTES)
+      found.push(path);
   }
   return found;
 }

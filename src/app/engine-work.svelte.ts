@@ -19,7 +19,9 @@ export class EngineWork {
         return (...args: unknown[]) => {
           const result: unknown = (value as (...a: unknown[]) => unknown)(...args);
           if (result instanceof Promise) {
-            this.running++;
+            // Counted a microtask later: calls made while a $derived or a template evaluates
+            // (a grid asking for rows) must not write state there. FIFO keeps +1 before −1.
+            queueMicrotask(() => void this.running++);
             result.then(settle, settle);
           }
           return result;

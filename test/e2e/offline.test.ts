@@ -131,6 +131,7 @@ describe('The built app as an installable, offline app', () => {
     await page.context().setOffline(true);
     await page.reload();
     await engineReady(page);
+    expect(errors).toEqual([]);
     // The network really is off: what the service worker did not cache cannot be fetched.
     const uncached = await page.evaluate(() =>
       fetch(`/favicon.svg?not-cached=${Date.now()}`).then(
@@ -139,6 +140,9 @@ describe('The built app as an installable, offline app', () => {
       ),
     );
     expect(uncached).toBe('failed');
+    // The console's note of that refused fetch is the one error expected.
+    expect(errors).toEqual(['Failed to load resource: net::ERR_INTERNET_DISCONNECTED']);
+    errors.length = 0;
 
     await page.getByTestId('file-input').setInputFiles(fixturePath('quoted-multiline.csv'));
     const out = await nativeRead(parquetAt(await convertAndDownload(page, 'quoted-multiline.csv')));
