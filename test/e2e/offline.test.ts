@@ -1,4 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -164,5 +171,54 @@ describe('The built app as an installable, offline app', () => {
     );
     expect(cellsOf(got)).toEqual(['2024 01 2', '2024 02 1', '2025 01 2']);
     expect(errors).toEqual([]);
+  });
+
+  it('offers a new version, holds it while engine work runs, and takes it on reload', async () => {
+    const { page, errors } = await freshPage();
+    const url = inject('appUrl');
+    await page.goto(url);
+    await engineReady(page);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, {
+      timeout: 120_000,
+    });
+    expect(await page.getByTestId('update-banner').count()).toBe(0);
+
+    // A new version on the host: the service worker script changed.
+    const swPath = join(dist, 'sw.js');
+    const original = readFileSync(swPath, 'utf8');
+    try {
+      writeFileSync(swPath, `${original}\n// the next version\n`);
+      await page.evaluate(async () => {
+        await (await navigator.serviceWorker.getRegistration())?.update();
+      });
+      const banner = page.getByTestId('update-banner');
+      await banner.waitFor({ timeout: 120_000 });
+      expect(await banner.innerText()).toContain('A new version of Decant is ready');
+
+      // A long statement runs: the new version waits for it.
+      await page.goto(`${url}/#/query`);
+      const editor = page.getByTestId('sql-editor');
+      await editor.click();
+      await editor.fill('SELECT sum(hash(i)) AS h FROM range(400000000) t(i)');
+      await page.getByTestId('run-sql').click();
+      await page.getByRole('button', { name: 'Running…' }).waitFor();
+      expect(await page.getByTestId('update-reload').isDisabled()).toBe(true);
+      expect(await banner.innerText()).toContain('once the work that runs now has finished');
+      await page.getByTestId('sql-meta').waitFor({ timeout: 170_000 });
+      await expect.poll(() => page.getByTestId('update-reload').isDisabled()).toBe(false);
+
+      await Promise.all([page.waitForEvent('load'), page.getByTestId('update-reload').click()]);
+      await engineReady(page);
+      expect(
+        await page.evaluate(async () => {
+          const r = await navigator.serviceWorker.getRegistration();
+          return { waiting: r?.waiting ?? null, active: r?.active?.state };
+        }),
+      ).toEqual({ waiting: null, active: 'activated' });
+      expect(await page.getByTestId('update-banner').count()).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      writeFileSync(swPath, original);
+    }
   });
 });
