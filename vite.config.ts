@@ -67,7 +67,8 @@ function offlineApp(): Plugin[] {
         {
           urlPattern: /\/duckdb-mvp[^/]*\.wasm$/,
           handler: 'CacheFirst',
-          options: { cacheName: 'decant-engine-fallback' },
+          // One entry: a new version's mvp (a new hashed name) replaces the old one.
+          options: { cacheName: 'decant-engine-fallback', expiration: { maxEntries: 1 } },
         },
       ],
     },
