@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { VitePWA } from 'vite-plugin-pwa';
+import { precompressAssets } from './scripts/build/precompress';
 
 /**
  * The dev server injects component styles as <style> tags and talks HMR over a websocket;
@@ -19,8 +21,62 @@ function relaxCspForDev(): Plugin {
   };
 }
 
+/**
+ * The installable, offline app: a Workbox service worker precaches the shell, both workers and
+ * the `eh` engine, so the URL opens and converts with the network off after one visit. DuckDB's
+ * `mvp` wasm (39 MB) is fetched only where `eh` cannot run (createDuckDB picks by feature test),
+ * so it is cached on that first use instead of precached everywhere. A new version waits until
+ * the page asks for it (src/platform/service-worker.ts): never mid-run.
+ */
+function offlineApp(): Plugin[] {
+  return VitePWA({
+    registerType: 'prompt',
+    // Registered by src/platform/service-worker.ts, a module script: no inline script under the CSP.
+    injectRegister: false,
+    manifest: {
+      name: 'Decant — Glue in a tab',
+      short_name: 'Decant',
+      description:
+        'Crawl, catalog and convert CSV, JSON and Parquet with DuckDB, in your browser, offline.',
+      start_url: '/',
+      scope: '/',
+      display: 'standalone',
+      background_color: '#ffffff',
+      theme_color: '#6d28d9',
+      icons: [
+        { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+        { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+        {
+          src: '/icons/icon-maskable-512.png',
+          sizes: '512x512',
+          type: 'image/png',
+          purpose: 'maskable',
+        },
+        { src: '/favicon.svg', sizes: 'any', type: 'image/svg+xml' },
+      ],
+    },
+    workbox: {
+      globPatterns: ['**/*.{html,js,css,svg,png,wasm,webmanifest,csv,json}'],
+      globIgnores: ['**/duckdb-mvp*.wasm', '**/*.br', '**/*.gz'],
+      // DuckDB's eh wasm is 34 MB.
+      maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
+      navigateFallback: 'index.html',
+      clientsClaim: true,
+      cleanupOutdatedCaches: true,
+      runtimeCaching: [
+        {
+          urlPattern: /\/duckdb-mvp[^/]*\.wasm$/,
+          handler: 'CacheFirst',
+          // One entry: a new version's mvp (a new hashed name) replaces the old one.
+          options: { cacheName: 'decant-engine-fallback', expiration: { maxEntries: 1 } },
+        },
+      ],
+    },
+  });
+}
+
 export default defineConfig({
-  plugins: [svelte(), relaxCspForDev()],
+  plugins: [svelte(), relaxCspForDev(), offlineApp(), precompressAssets()],
   resolve: {
     alias: {
       // DuckDB's synchronous bundle, run inside our own engine worker. The package's export map

@@ -5,9 +5,11 @@
  */
 import { connectEngine, type EngineClient } from '../engine/client';
 import { connectStorage, type StorageConnection } from '../storage';
+import { AppUpdateState } from './app-update.svelte';
 import { CatalogState } from './catalog.svelte';
 import { ClassifiersState } from './classifiers.svelte';
 import { CredentialsState, settingsVaultStore } from './credentials.svelte';
+import { EngineWork } from './engine-work.svelte';
 import { JobEditors } from './job-editor.svelte';
 import { JobsState } from './jobs.svelte';
 import { PackagesState } from './packages.svelte';
@@ -37,6 +39,8 @@ export interface DecantApp {
   packages: PackagesState;
   /** Data quality rulesets and evaluations on the table page. */
   quality: QualityState;
+  /** A new version of the app waiting to be taken (held while engine work runs). */
+  update: AppUpdateState;
   /**
    * Settles once the catalog, the jobs and the scheduler have opened. Never rejects: each state
    * keeps its own `loadError`, and the storage banner says when the database cannot open.
@@ -49,7 +53,8 @@ export function bootApp(): DecantApp {
   const router = new Router();
   const storage = connectStorage();
   const db = storage.db;
-  const engine = connectEngine();
+  const work = new EngineWork();
+  const engine = work.watch(connectEngine());
   const catalog = new CatalogState(engine, db);
   const jobs = new JobsState({ db, engine, catalog });
   const clock = clockFromSearch(location.search);
@@ -81,6 +86,7 @@ export function bootApp(): DecantApp {
     share,
     packages: new PackagesState(engine, catalog),
     quality: new QualityState(engine, db, catalog),
+    update: new AppUpdateState(work),
     ready,
   };
 }

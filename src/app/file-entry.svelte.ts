@@ -11,6 +11,8 @@ import { fileKindOf, type FileKind } from './file-kinds';
 import type { ConvertTarget, KeptCard } from './kept-cards';
 
 export type EntryState =
+  /** Dropped before the engine started: queued until it has. */
+  | { kind: 'starting' }
   | { kind: 'inspecting' }
   | { kind: 'failed'; error: DecantError }
   | { kind: 'ready' }

@@ -34,11 +34,18 @@ export class QuickConvert {
   private shelf: CardShelf | null;
   /** A card kept while the kept ones are listed would come back twice: keeping waits for this. */
   private restoring: Promise<void> = Promise.resolve();
+  /** Files dropped before this are queued, their cards saying the engine is starting. */
+  private engineStarted = false;
 
   /** Without a shelf, cards last until the page closes. */
   constructor(engine: EngineClient, shelf: CardShelf | null = null) {
     this.engine = engine;
     this.shelf = shelf;
+    // A failed start lands on each card, from register().
+    engine.ready.then(
+      () => (this.engineStarted = true),
+      () => undefined,
+    );
   }
 
   /** Adds files and inspects each; never throws: every problem lands on its entry. */
@@ -144,6 +151,11 @@ export class QuickConvert {
       return;
     }
     try {
+      if (!this.engineStarted) {
+        e.state = { kind: 'starting' };
+        await this.engine.ready;
+        e.state = { kind: 'inspecting' };
+      }
       await this.engine.addFile(e.id, e.file);
       await this.inspect(e);
     } catch (err) {

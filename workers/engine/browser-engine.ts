@@ -32,6 +32,37 @@ function loadParquetWasm(): Promise<ParquetWasmReader> {
   return parquetWasm;
 }
 
+/** What Emscripten's `instantiateWasm` hook is handed: imports, and where the instance goes. */
+type InstantiateWasm = (
+  imports: WebAssembly.Imports,
+  receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
+) => object;
+
+/**
+ * DuckDB's own hook pipes the wasm response through a progress TransformStream into a new
+ * Response: a body with no URL, which Chromium can never code-cache, so every visit compiled all
+ * 34 MB again. Compiling the fetched response itself lets Chromium keep the compiled code with
+ * the cached response (HTTP cache or the service worker's) and reuse it on later visits.
+ * Failures reject `failed`: Emscripten offers no way to report them through the hook.
+ */
+function streamingInstantiate(
+  url: string,
+  runtime: DuckDBRuntime,
+): { hook: InstantiateWasm; failed: Promise<never> } {
+  let fail: (e: unknown) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => (fail = reject));
+  const hook: InstantiateWasm = (imports, receive) => {
+    // As DuckDB's own hook does: the module's imports call into the runtime found here.
+    (globalThis as { DUCKDB_RUNTIME?: DuckDBRuntime }).DUCKDB_RUNTIME = runtime;
+    WebAssembly.instantiateStreaming(fetch(url, { credentials: 'same-origin' }), imports).then(
+      ({ instance, module }) => receive(instance, module),
+      fail,
+    );
+    return {};
+  };
+  return { hook, failed };
+}
+
 /** The EngineHost's browser side: DuckDB's blocking `eh` bundle in this worker. */
 export const browserEngine: EngineHostOptions = {
   async startDuckDB() {
@@ -40,7 +71,11 @@ export const browserEngine: EngineHostOptions = {
       new VoidLogger(),
       BROWSER_RUNTIME,
     );
-    await db.instantiate(() => {});
+    // createDuckDB picked `eh`, or `mvp` where wasm exceptions are missing: only that one is fetched.
+    const bindings = db as unknown as { mainModuleURL: string; instantiateWasm: InstantiateWasm };
+    const { hook, failed } = streamingInstantiate(bindings.mainModuleURL, BROWSER_RUNTIME);
+    bindings.instantiateWasm = hook;
+    await Promise.race([db.instantiate(() => {}), failed]);
     db.open({});
     const runtime: DuckDBRuntime = activeRuntime();
     return { db, runtime, packageVersion: PACKAGE_VERSION };

@@ -137,7 +137,7 @@ export async function removeStagedFiles(
         if (removed > before && (await list(h as FileSystemDirectoryHandle)).length === 0)
           await dir.removeEntry(name).catch(() => undefined);
       } else if (prefixes.some((p) => name.startsWith(p))) {
-        await dir.removeEntry(name);
+        await removeWhenReleased(dir, name);
         removed++;
       }
     }
@@ -153,6 +153,23 @@ export async function removeStagedFiles(
   if (removed > 0 && (await list(top)).length === 0)
     await root.removeEntry(folder).catch(() => undefined);
   return removed;
+}
+
+/**
+ * Removes `name` from `dir`. A file the closed tab was still writing (its `.crswap` swap file
+ * included) stays locked until the browser lets the writer go, moments later, and may vanish then:
+ * try again for a few seconds, and take "not found" as done.
+ */
+async function removeWhenReleased(dir: FileSystemDirectoryHandle, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await dir.removeEntry(name);
+    } catch (e) {
+      if (e instanceof DOMException && e.name === 'NotFoundError') return;
+      if (attempt >= 20) throw e;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
 
 /** The top folder of this origin's private file system, where OPFS targets write. */

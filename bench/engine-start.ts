@@ -1,0 +1,256 @@
+// `npm run bench` (part): how soon the engine is ready, on a first visit and on a later one, beside
+// a bare DuckDB-WASM `eh` page in the same browser and the same run; and the main thread's long
+// tasks (PerformanceObserver 'longtask') while the app starts, converts the benchmark CSV and
+// scrolls a query result. Prints a table, writes bench/out/engine-start.json. Never asserts a time.
+//
+// A "visit" is a browser launched on a profile directory: the first on an empty one, the later
+// one on the same directory after the browser was closed (what it kept on disk is what a user's
+// browser keeps: HTTP cache, code cache, the service worker and its cache).
+//
+// Environment: BENCH_RUNS (default 3), BENCH_ROWS (default 1,000,000), BENCH_SKIP_BUILD=1.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, findChromium } from '../test/support/chromium';
+import { serveStatic } from '../test/support/static-server';
+import { OUT, ROOT } from './lib/app-page';
+import { writeBareDuckDbPage } from './lib/bare-duckdb';
+import { ensureCsv } from './lib/csv';
+import { buildApp } from './lib/in-tab';
+import { recordLongTasks, takeLongTasks, type LongTasks } from './lib/long-tasks';
+import { count, series, type Series } from './lib/stats';
+
+const READY_MS = 120_000;
+/** Idle time after a first visit, so the browser finishes writing its caches before closing. */
+const SETTLE_MS = 5_000;
+const log = (msg: string) => console.log(`[bench] ${msg}`);
+
+function positiveIntFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw.replaceAll('_', ''));
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer`);
+  return n;
+}
+
+interface Target {
+  name: string;
+  url: string;
+  /** Waits for the engine and returns its ready time, ms after navigation start. */
+  ready(page: Page): Promise<number>;
+  /** After a first visit: what must be in place before the browser closes. */
+  settle(page: Page): Promise<void>;
+}
+
+const markTime = (page: Page, mark: string) =>
+  page
+    .waitForFunction((m) => performance.getEntriesByName(m).length > 0, mark, { timeout: READY_MS })
+    .then(() => page.evaluate((m) => performance.getEntriesByName(m)[0]!.startTime, mark));
+
+async function visit(executablePath: string, profile: string, target: Target, first: boolean) {
+  const context: BrowserContext = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    args: CHROMIUM_ARGS,
+    headless: true,
+  });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(target.url);
+    const ms = await target.ready(page);
+    if (first) await target.settle(page);
+    return ms;
+  } finally {
+    await context.close();
+  }
+}
+
+interface StartResult {
+  first: Series;
+  later: Series;
+}
+
+async function engineStart(executablePath: string, targets: Target[], runs: number) {
+  const results = new Map<string, { first: number[]; later: number[] }>();
+  for (const t of targets) results.set(t.name, { first: [], later: [] });
+  for (let run = 1; run <= runs; run++) {
+    // Side by side: each run visits every target, first then later, before the next run.
+    for (const t of targets) {
+      const profile = await mkdtemp(join(tmpdir(), 'decant-bench-profile-'));
+      try {
+        const first = await visit(executablePath, profile, t, true);
+        const later = await visit(executablePath, profile, t, false);
+        results.get(t.name)!.first.push(first);
+        results.get(t.name)!.later.push(later);
+        log(`run ${run} ${t.name}: first visit ${ms(first)}, later visit ${ms(later)}`);
+      } finally {
+        await rm(profile, { recursive: true, force: true });
+      }
+    }
+  }
+  return Object.fromEntries(
+    [...results].map(([name, r]) => [name, { first: series(r.first), later: series(r.later) }]),
+  ) as Record<string, StartResult>;
+}
+
+interface LongTaskResult {
+  start: LongTasks;
+  convert: LongTasks;
+  scroll: LongTasks;
+}
+
+/** One fresh page: long tasks while the app starts, converts the CSV, scrolls a 1M-row result. */
+async function longTasks(executablePath: string, appUrl: string, csv: string, rows: number) {
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  try {
+    const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
+    await recordLongTasks(page);
+    await page.goto(appUrl);
+    await page.getByTestId('engine-status').filter({ hasText: 'DuckDB' }).waitFor({
+      timeout: READY_MS,
+    });
+    const start = await takeLongTasks(page);
+
+    const card = page.getByTestId('file-card');
+    await page.getByTestId('file-input').setInputFiles(csv);
+    await card.and(page.locator('[data-state=ready]')).waitFor({ timeout: 300_000 });
+    const download = page.waitForEvent('download', { timeout: 600_000 });
+    await card.getByTestId('convert').click();
+    await download;
+    const convert = await takeLongTasks(page);
+
+    await page.goto(`${appUrl}/#/query`);
+    const editor = page.getByTestId('sql-editor');
+    await editor.click();
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.press('Delete');
+    await editor.fill(`SELECT i, i * 2 AS twice, 'row ' || i AS label FROM range(${rows}) t(i)`);
+    await page.getByTestId('run-sql').click();
+    await page.getByTestId('sql-meta').waitFor({ timeout: 300_000 });
+    await takeLongTasks(page);
+    const grid = page.getByTestId('virtual-grid');
+    await grid.hover();
+    // Two hundred wheel turns down, then a jump to the end and back: what a user skimming does.
+    for (let i = 0; i < 200; i++) await page.mouse.wheel(0, 600);
+    await grid.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await page.waitForTimeout(500);
+    await grid.evaluate((el) => (el.scrollTop = 0));
+    await page.waitForTimeout(500);
+    const scroll = await takeLongTasks(page);
+    return { start, convert, scroll } satisfies LongTaskResult;
+  } finally {
+    await browser.close();
+  }
+}
+
+const ms = (v: number) => `${(v / 1000).toFixed(2)} s`;
+const runsOf = (s: Series) => s.runs.map((v) => (v / 1000).toFixed(2)).join(' / ');
+const spread = (s: Series) => `${ms(Math.min(...s.runs))}–${ms(Math.max(...s.runs))}`;
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+/** Ratios of the runs paired by run (same run, side by side): their range. */
+function ratioSpread(a: Series, b: Series): string {
+  const r = a.runs.map((v, i) => v / b.runs[i]!);
+  return `${Math.min(...r).toFixed(2)}–${Math.max(...r).toFixed(2)}×`;
+}
+const tasks = (t: LongTasks) =>
+  `${count(t.count)} task${t.count === 1 ? '' : 's'} over 50 ms, longest ${Math.round(t.longestMs)} ms`;
+
+function report(
+  start: Record<string, StartResult>,
+  lt: LongTaskResult,
+  runs: number,
+  rows: number,
+) {
+  const app = start.decant!;
+  const bare = start.bare!;
+  const rowsOut: [string, string, string][] = [
+    ['engine ready, first visit: Decant', ms(app.first.median), `runs ${runsOf(app.first)}`],
+    ['engine ready, first visit: bare eh', ms(bare.first.median), `runs ${runsOf(bare.first)}`],
+    [
+      '  ratio Decant / bare, first visit',
+      ratio(app.first.median, bare.first.median),
+      `per run ${ratioSpread(app.first, bare.first)}`,
+    ],
+    ['engine ready, later visit: Decant', ms(app.later.median), `runs ${runsOf(app.later)}`],
+    ['engine ready, later visit: bare eh', ms(bare.later.median), `runs ${runsOf(bare.later)}`],
+    [
+      '  ratio Decant later / bare later',
+      ratio(app.later.median, bare.later.median),
+      `per run ${ratioSpread(app.later, bare.later)}`,
+    ],
+    [
+      '  ratio Decant later / Decant first',
+      ratio(app.later.median, app.first.median),
+      `spread later ${spread(app.later)}, first ${spread(app.first)}`,
+    ],
+    ['long tasks: start to engine ready', '', tasks(lt.start)],
+    [`long tasks: ${count(rows)}-row CSV pick → download`, '', tasks(lt.convert)],
+    [`long tasks: scrolling a ${count(rows)}-row result`, '', tasks(lt.scroll)],
+  ];
+  const w0 = Math.max(...rowsOut.map((r) => r[0].length));
+  const w1 = Math.max(...rowsOut.map((r) => r[1].length));
+  const lines = rowsOut.map(([a, b, c]) => `  ${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`.trimEnd());
+  return [
+    `Decant engine start (ms after navigation start to DuckDB ready), median of ${runs}; ` +
+      'main-thread long tasks (one page)',
+    ...lines,
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const runs = positiveIntFromEnv('BENCH_RUNS', 3);
+  const rows = positiveIntFromEnv('BENCH_ROWS', 1_000_000);
+  const dist = join(OUT, 'dist');
+  if (process.env.BENCH_SKIP_BUILD !== '1') {
+    log('building the app');
+    await buildApp(ROOT, dist);
+  }
+  const bareDir = join(OUT, 'bare-duckdb');
+  await writeBareDuckDbPage(ROOT, bareDir);
+  const csv = await ensureCsv(OUT, rows);
+  const appServer = await serveStatic(dist);
+  const bareServer = await serveStatic(bareDir);
+  const executablePath = await findChromium();
+  try {
+    const targets: Target[] = [
+      {
+        name: 'bare',
+        url: `${bareServer.url}/`,
+        ready: (page) => markTime(page, 'bare-engine-ready'),
+        settle: (page) => page.waitForTimeout(SETTLE_MS),
+      },
+      {
+        name: 'decant',
+        url: `${appServer.url}/`,
+        ready: (page) => markTime(page, 'decant-engine-ready'),
+        // The service worker installs once the engine started; a later visit is one it serves.
+        settle: async (page) => {
+          await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, {
+            timeout: READY_MS,
+          });
+          await page.waitForTimeout(SETTLE_MS);
+        },
+      },
+    ];
+    const start = await engineStart(executablePath, targets, runs);
+    log('long tasks: start, convert, scroll');
+    const lt = await longTasks(executablePath, appServer.url, csv.path, rows);
+    await writeFile(
+      join(OUT, 'engine-start.json'),
+      JSON.stringify(
+        { date: new Date().toISOString(), runs, rows, start, longTasks: lt },
+        null,
+        2,
+      ) + '\n',
+    );
+    console.log('\n' + report(start, lt, runs, rows) + '\n');
+  } finally {
+    appServer.server.close();
+    bareServer.server.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error('\n[bench] FAILED:', err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});
