@@ -77,6 +77,7 @@ export {
 export { writePackageToFolder } from './package-folder';
 export { postPackage, presignedPostFrom, type PostOptions, type PresignedPost } from './s3-post';
 export { s3DestinationFrom, type S3Destination } from './s3-destination';
+export {
   browserFetch,
   fetchChecked,
   folderPackageSource,

@@ -136,11 +136,14 @@ export function typedFailuresSql(
   column: string,
   type: string,
 ): { count: string; examples: string } {
-  const o = quoteIdent(column);
-  const bad = `${o} IS NOT NULL AND TRY_CAST(${o} AS ${typeSql(type)}) IS NULL`;
+  const o = ident(column);
+  const rel = raw(relation);
+  const bad = sql`${o} IS NOT NULL AND TRY_CAST(${o} AS ${raw(typeSql(type))}) IS NULL`;
   return {
-    count: `SELECT count(*) AS n FROM ${relation} WHERE ${bad}`,
-    examples: `SELECT DISTINCT CAST(${o} AS VARCHAR) AS v FROM ${relation} WHERE ${bad} LIMIT ${CHANGED_EXAMPLES}`,
+    count: sql`SELECT count(*) AS n FROM ${rel} WHERE ${bad}`.text,
+    examples:
+      sql`SELECT DISTINCT CAST(${o} AS VARCHAR) AS v FROM ${rel} WHERE ${bad} LIMIT ${CHANGED_EXAMPLES}`
+        .text,
   };
 }
 
@@ -160,13 +163,10 @@ export function typedChangesSql(
   if (from.toUpperCase() === to.toUpperCase() || TEXT_TYPE.test(to)) return null;
   const fromText = TEXT_TYPE.test(from);
   if (fromText && !NUMERIC_TYPE.test(to)) return null;
-  const o = quoteIdent(column);
+  const o = ident(column);
   const differs = fromText
-    ? `TRY_CAST(o AS DOUBLE) IS DISTINCT FROM TRY_CAST(v AS DOUBLE)`
-    : `TRY_CAST(v AS ${from}) IS DISTINCT FROM o`;
-  return (
-    `SELECT count(*) OVER () AS n, CAST(o AS VARCHAR) AS before, CAST(v AS VARCHAR) AS after ` +
-    `FROM (SELECT ${o} AS o, TRY_CAST(${o} AS ${to}) AS v FROM ${relation}) ` +
-    `WHERE o IS NOT NULL AND v IS NOT NULL AND ${differs} LIMIT ${CHANGED_EXAMPLES}`
-  );
+    ? sql`TRY_CAST(o AS DOUBLE) IS DISTINCT FROM TRY_CAST(v AS DOUBLE)`
+    : sql`TRY_CAST(v AS ${raw(from)}) IS DISTINCT FROM o`;
+  return sql`SELECT count(*) OVER () AS n, CAST(o AS VARCHAR) AS before, CAST(v AS VARCHAR) AS after FROM (SELECT ${o} AS o, TRY_CAST(${o} AS ${raw(to)}) AS v FROM ${raw(relation)}) WHERE o IS NOT NULL AND v IS NOT NULL AND ${differs} LIMIT ${CHANGED_EXAMPLES}`
+    .text;
 }
