@@ -178,23 +178,25 @@ describe('presigned POST upload (s3-post) against the loopback S3 that verifies 
     expect(() => presignedPostFrom('{"fields":{}}')).toThrow(/has no "url"/);
   });
 
-  const boto3 = (() => {
+  // boto3 comes with the scripts' Python environment (.venv-scripts/, made by .ci/run and the
+  // scripts project); a plain machine's python3 may have it too. Skipped only where neither has it.
+  const python = [`${process.cwd()}/.venv-scripts/bin/python`, 'python3'].find((p) => {
     try {
-      execFileSync('python3', ['-c', 'import boto3'], { stdio: 'ignore' });
+      execFileSync(p, ['-c', 'import boto3'], { stdio: 'ignore' });
       return true;
     } catch {
       return false;
     }
-  })();
+  });
 
-  it.skipIf(!boto3)('accepts a policy boto3 itself generated, and posts with it', async () => {
+  it.skipIf(!python)('accepts a policy boto3 itself generated, and posts with it', async () => {
     const script = [
       'import boto3, json, sys',
       'from botocore.config import Config',
       "s3 = boto3.client('s3', region_name='us-east-1', endpoint_url=sys.argv[1], aws_access_key_id='ASIAPOSTER', aws_secret_access_key='poster-secret-never-shown', aws_session_token='poster-token-never-shown', config=Config(s3={'addressing_style': 'path'}, signature_version='s3v4'))",
       "print(json.dumps(s3.generate_presigned_post('drop', 'boto/${filename}', Conditions=[['content-length-range', 1, 100]], ExpiresIn=600)))",
     ].join('\n');
-    const json = execFileSync('python3', ['-c', script, proxy.endpoint], { encoding: 'utf8' });
+    const json = execFileSync(python!, ['-c', script, proxy.endpoint], { encoding: 'utf8' });
     const post = presignedPostFrom(json);
     expect(post.prefix).toBe('boto/');
     await postPackage(entriesOf({ 'x/y.txt': 'from boto3' }), post);

@@ -1,6 +1,8 @@
 /**
  * DQDL's parser: `Rules = [ rule, … ]` into a Ruleset. Every error is a DqdlSyntaxError naming
  * the line and column of the token at fault, with a message that says what was expected there.
+ * Over 400 lines because it is one recursive-descent grammar: its rule, condition and composite
+ * productions call one another, and splitting them would scatter the precedence they encode.
  */
 import type {
   Comparator,
