@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadCorsRule } from '../../src/share/s3-errors';
-import { encodeKey } from '../support/s3-server';
+import { encodeKey, putObject } from '../support/s3-server';
 import { startS3Stack, type S3Stack } from '../support/s3-stack';
 import { cellsOf, openApp, queryRows, type AppPage } from './app-page';
 
@@ -21,6 +21,8 @@ const ROWS = 120;
 const SENTINEL = 'SENTINEL-RT-';
 
 let a: AppPage;
+/** The share link copied in A, for the failure cases. */
+let copied = '';
 let stack: S3Stack;
 const dir = mkdtempSync(join(tmpdir(), 'decant-e2e-roundtrip-'));
 
@@ -130,7 +132,7 @@ describe('Share round trip in Chromium: crawl, share to S3, open the link in a f
     await link.getByTestId('share-link-expiry').selectOption({ label: '1 hour' });
     await link.getByTestId('make-share-link').click();
     await link.getByTestId('copy-share-link').click();
-    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    copied = await page.evaluate(() => navigator.clipboard.readText());
     expect(copied).toContain('#package=');
 
     // The full row set in one row (the grid renders only the rows in view): count, sum, and a
@@ -153,6 +155,7 @@ describe('Share round trip in Chromium: crawl, share to S3, open the link in a f
       await b.page.getByTestId('package-title').waitFor({ timeout: 60_000 });
       expect(await b.page.getByTestId('package-title').innerText()).toBe('People round trip');
       await b.page.getByTestId('package-preview').waitFor({ timeout: 60_000 });
+      expect(await b.page.getByTestId('package-withheld').innerText()).toMatch(/"ssn"/);
       const db = await b.page.getByTestId('package-database').inputValue();
       await b.page.getByTestId('add-package').click();
       await b.page
@@ -175,4 +178,37 @@ describe('Share round trip in Chromium: crawl, share to S3, open the link in a f
       await b.browser.close();
     }
   }, 300_000);
+
+  it('a package file changed in the bucket after upload: Add to catalog names it, nothing added', async () => {
+    const objects = await bucketObjects();
+    const key = [...objects.keys()].find((k) => k.endsWith('.parquet'))!;
+    const bytes = Buffer.from(objects.get(key)!);
+    bytes[200]! ^= 0xff;
+    await putObject(stack.server, BUCKET, key, bytes);
+    const b = await openApp();
+    try {
+      await b.page.goto(copied);
+      await b.page.getByTestId('package-title').waitFor({ timeout: 60_000 });
+      await b.page.getByTestId('add-package').click();
+      const problem = b.page.getByTestId('package-problem');
+      await problem.waitFor({ timeout: 120_000 });
+      const file = key.slice('shares/people/'.length);
+      expect(await problem.innerText()).toContain(`"${file}"`);
+      await b.page.goto(`${b.url}/#/catalog`);
+      expect(await b.page.getByTestId('table-link').count()).toBe(0);
+    } finally {
+      await b.browser.close();
+    }
+  }, 180_000);
+
+  it('a denied upload says which permission is missing', async () => {
+    const dialog = await openShare('locked/p/');
+    await dialog.getByTestId('share-start').click();
+    const error = dialog.getByTestId('share-error');
+    await error.waitFor({ timeout: 120_000 });
+    expect(await error.innerText()).toMatch(
+      /^share: S3 denied (PutObject|CreateMultipartUpload) on roundtrip\/locked\/p\/.*\(AccessDenied\): the credentials need s3:PutObject on arn:aws:s3:::roundtrip\/locked\/p\//,
+    );
+    await dialog.getByRole('button', { name: 'Close' }).click();
+  }, 180_000);
 });
