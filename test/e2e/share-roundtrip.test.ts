@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadCorsRule } from '../../src/share/s3-errors';
+import { linkFragment, presignPackage } from '../../src/share/share-link';
 import { encodeKey, putObject } from '../support/s3-server';
 import { startS3Stack, type S3Stack } from '../support/s3-stack';
 import { cellsOf, openApp, queryRows, type AppPage } from './app-page';
@@ -211,4 +212,30 @@ describe('Share round trip in Chromium: crawl, share to S3, open the link in a f
     );
     await dialog.getByRole('button', { name: 'Close' }).click();
   }, 180_000);
+
+  it('an expired link says so, with its date', async () => {
+    // The same package's files, presigned for a minute from a moment long past.
+    const paths = [...(await bucketObjects()).keys()]
+      .filter((k) => k.startsWith('shares/people/'))
+      .map((k) => k.slice('shares/people/'.length));
+    const expired = await presignPackage(
+      TEMP,
+      { bucket: BUCKET, region: REGION, endpoint: stack.proxy },
+      'shares/people',
+      paths,
+      60,
+      new Date('2026-01-05T09:00:00Z'),
+    );
+    const b = await openApp();
+    try {
+      await b.page.goto(`${b.url}/${linkFragment(expired)}`);
+      const problem = b.page.getByTestId('package-problem');
+      await problem.waitFor({ timeout: 60_000 });
+      expect(await problem.innerText()).toBe(
+        'share: this link expired on 2026-01-05 09:01 UTC; ask the sender for a new one',
+      );
+    } finally {
+      await b.browser.close();
+    }
+  }, 120_000);
 });
