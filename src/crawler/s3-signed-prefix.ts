@@ -37,8 +37,12 @@ export function parseS3Prefix(text: string): { bucket: string; prefix: string } 
   return { bucket: m[1]!, prefix: prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix };
 }
 
+/** A URL is signed again when it has less than this left, so a read never starts on a dying one. */
+export const RENEW_MARGIN_MS = 2 * 60_000;
+
 export class SignedS3Prefix {
   private readonly client: AwsClient;
+  private readonly signed = new Map<string, { url: URL; expiresAt: number }>();
 
   constructor(
     credentials: S3Credentials,
@@ -124,6 +128,15 @@ export class SignedS3Prefix {
           `listing ${where} failed: HTTP ${status}` + (err ? ` ${err.code}: ${err.message}` : ''),
         );
     }
+  }
+
+  /** `key`'s presigned GET URL, the one signed before unless it is within RENEW_MARGIN_MS of expiry. */
+  async freshObjectUrl(key: string, now = Date.now()): Promise<URL> {
+    const held = this.signed.get(key);
+    if (held && held.expiresAt - now > RENEW_MARGIN_MS) return held.url;
+    const url = await this.objectUrl(key);
+    this.signed.set(key, { url, expiresAt: now + OBJECT_URL_SECONDS * 1000 });
+    return url;
   }
 
   /** A GET URL for `key` presigned in the tab, valid `seconds` (default OBJECT_URL_SECONDS). */

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseS3Prefix, SignedS3Prefix } from '../../src/crawler/s3-signed-prefix';
+import {
+  OBJECT_URL_SECONDS,
+  parseS3Prefix,
+  SignedS3Prefix,
+} from '../../src/crawler/s3-signed-prefix';
 import type { ProxyDataRules } from '../support/s3-proxy';
 import { putObject, REGION } from '../support/s3-server';
 import { startS3Stack, type S3Stack } from '../support/s3-stack';
@@ -67,6 +71,19 @@ describe('SignedS3Prefix', () => {
     const res = await fetch(url, { headers: { Range: 'bytes=3-6' } });
     expect(res.status).toBe(206);
     expect(await res.text()).toBe('2024');
+  });
+
+  it('keeps a presigned URL while it has time left and signs a new one near its expiry', async () => {
+    const p = prefix();
+    const t0 = Date.now();
+    const first = await p.freshObjectUrl('sales/year=2023/part-0.csv', t0);
+    expect(await p.freshObjectUrl('sales/year=2023/part-0.csv', t0 + 60_000)).toBe(first);
+    const renewed = await p.freshObjectUrl(
+      'sales/year=2023/part-0.csv',
+      t0 + OBJECT_URL_SECONDS * 1000 - 30_000,
+    );
+    expect(renewed).not.toBe(first);
+    expect(await (await fetch(renewed)).text()).toBe('id\n20230\n');
   });
 
   it('says when the token has expired', async () => {
