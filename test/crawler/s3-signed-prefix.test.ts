@@ -98,6 +98,14 @@ describe('SignedS3Prefix', () => {
     );
   });
 
+  it('gives the CORS rule when the request never gets an answer (as a CORS block looks in a tab)', async () => {
+    // Port 1 refuses the connection: fetch rejects just as it does when CORS blocks the answer.
+    const closed = new SignedS3Prefix(TEMP, { ...prefix().source, endpoint: 'http://127.0.0.1:1' });
+    await expect(closed.list()).rejects.toThrow(
+      /CORS configuration must allow GET .*ExposeHeaders Content-Range, Content-Length, ETag/,
+    );
+  });
+
   it('says when the region is wrong', async () => {
     await expect(prefix('eu-west-3').list()).rejects.toThrow(/not in eu-west-3/);
   });
