@@ -84,3 +84,10 @@ export {
   type CrawlerRecords,
   type CrawlerSave,
 } from './saved-crawlers';
+export {
+  OBJECT_URL_SECONDS,
+  parseS3Prefix,
+  SignedS3Prefix,
+  type S3Credentials,
+  type S3PrefixSource,
+} from './s3-signed-prefix';

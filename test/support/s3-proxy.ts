@@ -34,6 +34,8 @@ export interface ProxyRules {
   region?: string;
   /** `bucket/prefix`es under which PUT and POST are refused with AccessDenied. */
   denyWrites?: string[];
+  /** Buckets whose header-signed listings (GET on the bucket) are refused with AccessDenied. */
+  denyLists?: string[];
   /** Part numbers whose first UploadPart gets a 500 InternalError. */
   failPartsOnce?: number[];
   /**
@@ -128,6 +130,8 @@ async function headerRefusal(
     rules.denyWrites?.some((prefix) => path.startsWith(prefix))
   )
     return { status: 403, code: 'AccessDenied', message: 'Access Denied' };
+  if (req.method === 'GET' && !path.includes('/') && rules.denyLists?.includes(path))
+    return { status: 403, code: 'AccessDenied', message: 'Access Denied' };
   return null;
 }
 
@@ -172,6 +176,7 @@ export async function startS3Proxy(
           'credentials',
           'region',
           'denyWrites',
+          'denyLists',
           'failPartsOnce',
           'delayPartsMs',
         ] as const)
