@@ -2,6 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // vitest defaults to cores − 1 workers: one on these 2-core machines, which left the CPU idle
+    // ~65% of the run (the e2e files mostly wait on Chromium's own processes). Two files at a time
+    // — any two, e2e beside unit or another e2e — halves the wall time; VITEST_MAX_WORKERS overrides.
+    maxWorkers: 2,
     projects: [
       {
         test: {
@@ -57,8 +61,6 @@ export default defineConfig({
           globalSetup: ['test/e2e/global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 240_000,
-          // One browser at a time: the machine has two cores and each page runs two workers.
-          fileParallelism: false,
         },
       },
     ],
