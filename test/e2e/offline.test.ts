@@ -131,9 +131,12 @@ describe('The built app as an installable, offline app', () => {
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, {
       timeout: 120_000,
     });
-    expect(
-      await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state),
-    ).toBe('activated');
+    // A worker that claims its clients controls them while still 'activating'.
+    await expect
+      .poll(() => page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state), {
+        timeout: 60_000,
+      })
+      .toBe('activated');
 
     await page.context().setOffline(true);
     await page.reload();

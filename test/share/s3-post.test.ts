@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DecantError } from '../../src/core/errors';
 import type { PackageEntry } from '../../src/share/package-files';
@@ -196,7 +197,11 @@ describe('presigned POST upload (s3-post) against the loopback S3 that verifies 
       "s3 = boto3.client('s3', region_name='us-east-1', endpoint_url=sys.argv[1], aws_access_key_id='ASIAPOSTER', aws_secret_access_key='poster-secret-never-shown', aws_session_token='poster-token-never-shown', config=Config(s3={'addressing_style': 'path'}, signature_version='s3v4'))",
       "print(json.dumps(s3.generate_presigned_post('drop', 'boto/${filename}', Conditions=[['content-length-range', 1, 100]], ExpiresIn=600)))",
     ].join('\n');
-    const json = execFileSync(python!, ['-c', script, proxy.endpoint], { encoding: 'utf8' });
+    // Not execFileSync: a blocked event loop lets the loopback server drop its idle keep-alive
+    // socket just as fetch reuses it (ECONNRESET on a busy machine).
+    const { stdout: json } = await promisify(execFile)(python!, ['-c', script, proxy.endpoint], {
+      encoding: 'utf8',
+    });
     const post = presignedPostFrom(json);
     expect(post.prefix).toBe('boto/');
     await postPackage(entriesOf({ 'x/y.txt': 'from boto3' }), post);
