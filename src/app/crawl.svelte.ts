@@ -8,7 +8,6 @@ import {
   holdCrawlLock,
   localInput,
   newCrawler,
-  parseS3Prefix,
   planCrawl,
   S3_LOCKED,
   SignedS3Prefix,
@@ -29,19 +28,11 @@ import {
 } from '../crawler';
 import type { CatalogState } from './catalog.svelte';
 import type { CredentialsState } from './credentials.svelte';
-import { s3CredentialsOf } from './s3-crawl';
+import { s3CredentialsOf, s3PrefixSourceFrom, type S3PrefixForm } from './s3-crawl';
 import type { FoundFile } from '../platform/folder-files';
 
 export { newCrawler, UNSAVED } from '../crawler';
-
-/** An S3 prefix as the crawl form takes it. */
-export interface S3PrefixForm {
-  /** `s3://bucket/prefix/`. */
-  uri: string;
-  region: string;
-  /** An S3-compatible endpoint, or '' for AWS. */
-  endpoint: string;
-}
+export type { S3PrefixForm } from './s3-crawl';
 
 type S3PrefixSource = Extract<CrawlerSource, { kind: 's3-prefix' }>;
 
@@ -55,23 +46,6 @@ export interface S3Listed {
 
 /** Listed object URLs last OBJECT_URL_SECONDS: a run later than this lists the prefix again. */
 const RELIST_AFTER_MS = 5 * 60_000;
-
-/** The `crawler:` source `form` describes; throws a DecantError naming what is wrong. */
-export function s3PrefixSourceFrom(form: S3PrefixForm): S3PrefixSource {
-  const { bucket, prefix } = parseS3Prefix(form.uri);
-  const region = form.region.trim();
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))
-    throw new DecantError('crawler: give the bucket\'s region, e.g. "us-east-1" or "eu-west-3"', {
-      domain: 'crawler',
-    });
-  const endpoint = form.endpoint.trim().replace(/\/$/, '');
-  if (endpoint && !/^https?:\/\/[^/?#\s]+$/.test(endpoint))
-    throw new DecantError(
-      'crawler: the endpoint is an address such as https://s3.example.com (or leave it empty for AWS)',
-      { domain: 'crawler' },
-    );
-  return { kind: 's3-prefix', bucket, prefix, region, ...(endpoint ? { endpoint } : {}) };
-}
 
 export type CrawlState =
   | { kind: 'idle' }

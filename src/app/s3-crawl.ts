@@ -3,8 +3,9 @@
  * the catalog use them: the keys alone for a signed listing, and the presigner that gives a
  * table's S3 objects their GET URLs. Nothing here stores, logs or shows a secret.
  */
-import type { S3ObjectPresigner } from '../catalog';
-import { SignedS3Prefix, type S3Credentials } from '../crawler';
+import type { CrawlerSource, S3ObjectPresigner } from '../catalog';
+import { DecantError } from '../core/errors';
+import { parseS3Prefix, SignedS3Prefix, type S3Credentials } from '../crawler';
 import type { S3Access } from './s3-access';
 
 /**
@@ -33,4 +34,32 @@ export function tableObjectPresigner(held: () => S3Access | null): S3ObjectPresi
     if (!o.endpoint) delete source.endpoint;
     return (await new SignedS3Prefix(credentials, source).objectUrl(o.key, TABLE_URL_SECONDS)).href;
   };
+}
+
+/** An S3 prefix as the crawl form takes it. */
+export interface S3PrefixForm {
+  /** `s3://bucket/prefix/`. */
+  uri: string;
+  region: string;
+  /** An S3-compatible endpoint, or '' for AWS. */
+  endpoint: string;
+}
+
+/** The `crawler:` source `form` describes; throws a DecantError naming what is wrong. */
+export function s3PrefixSourceFrom(
+  form: S3PrefixForm,
+): Extract<CrawlerSource, { kind: 's3-prefix' }> {
+  const { bucket, prefix } = parseS3Prefix(form.uri);
+  const region = form.region.trim();
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))
+    throw new DecantError('crawler: give the bucket\'s region, e.g. "us-east-1" or "eu-west-3"', {
+      domain: 'crawler',
+    });
+  const endpoint = form.endpoint.trim().replace(/\/$/, '');
+  if (endpoint && !/^https?:\/\/[^/?#\s]+$/.test(endpoint))
+    throw new DecantError(
+      'crawler: the endpoint is an address such as https://s3.example.com (or leave it empty for AWS)',
+      { domain: 'crawler' },
+    );
+  return { kind: 's3-prefix', bucket, prefix, region, ...(endpoint ? { endpoint } : {}) };
 }
