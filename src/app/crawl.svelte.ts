@@ -174,7 +174,7 @@ export class CrawlSession {
       prefix,
       region,
       ...(endpoint ? { endpoint } : {}),
-    }).inputs(signal ? { signal } : {});
+    }).inputs({ exclusions: this.crawler.exclusions, ...(signal ? { signal } : {}) });
     return { ...listed, listedAt: Date.now() };
   }
 

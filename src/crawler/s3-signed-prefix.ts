@@ -8,6 +8,7 @@ import { AwsClient } from 'aws4fetch';
 import { DecantError } from '../core/errors';
 import { listingPages, parseS3Error, type ListedObject } from '../core/remote';
 import type { RemoteInput } from './crawl-input';
+import { skipRulesFor } from './skip-rules';
 
 export interface S3Credentials {
   accessKeyId: string;
@@ -64,6 +65,8 @@ export interface ListOptions {
   /** Keys per page (S3 gives at most 1,000). */
   maxKeys?: number;
   signal?: AbortSignal;
+  /** The crawler's exclusion globs: the object read first is one the crawl will read. */
+  exclusions?: readonly string[];
 }
 
 export class SignedS3Prefix {
@@ -122,7 +125,8 @@ export class SignedS3Prefix {
    */
   async inputs(opts: ListOptions = {}): Promise<{ inputs: RemoteInput[]; pages: number }> {
     const { objects, pages } = await this.listing(opts);
-    const first = objects.find((o) => o.size > 0);
+    const skip = skipRulesFor(opts.exclusions ?? []);
+    const first = objects.find((o) => o.size > 0 && !skip(o.key));
     if (first) await this.checkRead(first.key, opts.signal);
     const { bucket, region, endpoint } = this.source;
     const inputs = await Promise.all(
