@@ -68,14 +68,20 @@ afterAll(async () => {
   await app?.browser.close();
 });
 
-/** Types the keys into the S3 section's credential form (in memory only). */
-async function enterCredentials(page: Page, secret = TEMP.secretAccessKey) {
+const PASSPHRASE = 'a passphrase never-shown';
+
+/** Types the keys into the S3 section's credential form; `keep`: sealed with PASSPHRASE too. */
+async function enterCredentials(page: Page, secret = TEMP.secretAccessKey, keep = false) {
   const form = page.getByTestId('s3-prefix-source').getByTestId('s3-credentials');
   await form.getByTestId('s3-key').fill(TEMP.accessKeyId);
   await form.getByTestId('s3-secret').fill(secret);
   await form.getByTestId('s3-token').fill(TEMP.sessionToken);
+  if (keep) {
+    await form.getByTestId('s3-keep').check();
+    await form.getByTestId('s3-passphrase').fill(PASSPHRASE);
+  }
   await form.getByTestId('s3-use').click();
-  await form.getByTestId('s3-access').waitFor();
+  await form.getByTestId('s3-access').waitFor({ timeout: 60_000 });
 }
 
 async function fillPrefix(page: Page, uri: string) {
@@ -141,7 +147,8 @@ describe('Crawling an S3 prefix with credentials entered in the tab', () => {
     await fillPrefix(page, 's3://bare/sales/');
     // The right keys this time: the bucket's missing CORS rule is what stops the listing.
     await page.getByRole('button', { name: 'Use other credentials' }).click();
-    await enterCredentials(page);
+    // Kept this time, sealed with a passphrase: unlocked again after the reload below.
+    await enterCredentials(page, TEMP.secretAccessKey, true);
     await listPrefix(page);
     const error = await page.getByTestId('s3src-error').innerText();
     expect(error).toMatch(/listing s3:\/\/bare\/sales\/ got no answer this page can read/);
@@ -195,7 +202,8 @@ describe('Crawling an S3 prefix with credentials entered in the tab', () => {
     expect(objects.filter((e) => /\/scratch\/|\.txt$/.test(e.path))).toEqual([]);
     expect(objects.length).toBeGreaterThan(3);
 
-    // Saved with its prefix and region, never a key or a URL; nothing secret stored anywhere.
+    // Saved with its prefix and region, never a key or a URL; the kept credentials are sealed:
+    // nothing secret is stored in the clear anywhere.
     const stored = await storedJson(page);
     expect(stored).toContain('"kind":"s3-prefix","bucket":"lake","prefix":"sales/"');
     expect(stored).not.toMatch(SECRETS);
@@ -231,7 +239,10 @@ describe('Crawling an S3 prefix with credentials entered in the tab', () => {
       /locked: enter your AWS credentials or unlock the saved ones/,
     );
 
-    await enterCredentials(page);
+    const form = page.getByTestId('s3-prefix-source').getByTestId('s3-credentials');
+    await form.getByTestId('s3-unlock-passphrase').fill(PASSPHRASE);
+    await form.getByTestId('s3-unlock').click();
+    await form.getByTestId('s3-access').waitFor({ timeout: 60_000 });
     await page.getByTestId('run-crawl').click();
     await page
       .locator('[data-testid=crawl-plan], [data-testid=crawl-error]')
@@ -246,5 +257,29 @@ describe('Crawling an S3 prefix with credentials entered in the tab', () => {
     // With the credentials in the tab, the table reads again.
     expect(cellsOf(await sql(page, 'SELECT count(*) FROM s3lake.sales'))).toEqual(['5']);
     expect(await storedJson(page)).not.toMatch(SECRETS);
+  });
+
+  it('a table page asks for the credentials after a reload, and reads once they are unlocked', async () => {
+    const { page } = app;
+    await page.reload();
+    await page
+      .getByTestId('engine-status')
+      .filter({ hasText: 'DuckDB' })
+      .waitFor({ timeout: 60_000 });
+    await page.goto(`${app.url}/#/catalog/s3lake/sales`);
+    const lock = page.getByTestId('s3-table-locked');
+    await lock.waitFor({ timeout: 60_000 });
+    expect(await page.getByRole('alert').allInnerTexts()).toContainEqual(
+      expect.stringMatching(
+        /"sales\/year=20\d\d\/month=0\d\/part-0.csv" is read from s3:\/\/lake\/ .*locked/,
+      ),
+    );
+    await lock.getByTestId('s3-unlock-passphrase').fill(PASSPHRASE);
+    await lock.getByTestId('s3-unlock').click();
+    // Served again at once: the lock and its alert go away.
+    await lock.waitFor({ state: 'detached', timeout: 60_000 });
+    await expect
+      .poll(async () => (await page.getByRole('alert').allInnerTexts()).join('\n'))
+      .not.toMatch(/locked/);
   });
 });
