@@ -9,6 +9,8 @@ import { AppUpdateState } from './app-update.svelte';
 import { CatalogState } from './catalog.svelte';
 import { ClassifiersState } from './classifiers.svelte';
 import { CredentialsState, settingsVaultStore } from './credentials.svelte';
+import { tableObjectPresigner } from './s3-crawl';
+import { setS3ObjectPresigner } from '../catalog';
 import { EngineWork } from './engine-work.svelte';
 import { JobEditors } from './job-editor.svelte';
 import { JobsState } from './jobs.svelte';
@@ -62,6 +64,8 @@ export function bootApp(): DecantApp {
   const runs = new RunsState(db);
   schedule.onFailedRun = (run) => runs.notifyFailure(run);
   const credentials = new CredentialsState(settingsVaultStore(db));
+  // Tables crawled from S3 with credentials presign their reads with the ones held now.
+  setS3ObjectPresigner(tableObjectPresigner(() => credentials.access));
   const partSize = partSizeFromSearch(location.search);
   const share = new ShareState({ engine, catalog, jobs, credentials, partSize });
   const ready = Promise.all([

@@ -1,4 +1,4 @@
-import type { DecantError } from '../core/errors';
+import { DecantError } from '../core/errors';
 import type { CatalogTable, Crawler, CrawlerRun, CrawlerSource } from '../catalog';
 import {
   browserCrawlPorts,
@@ -9,6 +9,8 @@ import {
   localInput,
   newCrawler,
   planCrawl,
+  S3_LOCKED,
+  SignedS3Prefix,
   requestAccess,
   runsToShow,
   SavedCrawlers,
@@ -25,9 +27,25 @@ import {
   type RunIdentity,
 } from '../crawler';
 import type { CatalogState } from './catalog.svelte';
+import type { CredentialsState } from './credentials.svelte';
+import { s3CredentialsOf, s3PrefixSourceFrom, type S3PrefixForm } from './s3-crawl';
 import type { FoundFile } from '../platform/folder-files';
 
 export { newCrawler, UNSAVED } from '../crawler';
+export type { S3PrefixForm } from './s3-crawl';
+
+type S3PrefixSource = Extract<CrawlerSource, { kind: 's3-prefix' }>;
+
+/** An S3 prefix listed with the tab's credentials, read by the next run, kept by a save. */
+export interface S3Listed {
+  source: S3PrefixSource;
+  inputs: RemoteInput[];
+  pages: number;
+  listedAt: number;
+}
+
+/** Listed object URLs last OBJECT_URL_SECONDS: a run later than this lists the prefix again. */
+const RELIST_AFTER_MS = 5 * 60_000;
 
 export type CrawlState =
   | { kind: 'idle' }
@@ -74,6 +92,11 @@ export class CrawlSession {
   remote = $state.raw<CrawlInput[]>([]);
   /** The pasted listings and URLs those came from, as a saved crawler keeps them. */
   private remoteSources: CrawlerSource[] = [];
+  /** An S3 prefix listed with the tab's credentials, not yet saved as a source. */
+  s3 = $state.raw<S3Listed | null>(null);
+  /** Why the last S3 listing failed, in words (never a secret). */
+  s3Error = $state.raw<DecantError | null>(null);
+  s3Busy = $state(false);
   /** What the crawl corrected or assumed on the way. */
   notes = $state.raw<string[]>([]);
   /** Earlier runs, newest first. */
@@ -85,10 +108,16 @@ export class CrawlSession {
   private readonly ports: CrawlPorts;
   private readonly catalog: CatalogState;
   private readonly crawlers: SavedCrawlers;
+  private readonly credentials: CredentialsState | null;
 
-  constructor(engine: CrawlEngine, catalog: CatalogState) {
+  constructor(engine: CrawlEngine, catalog: CatalogState, credentials?: CredentialsState) {
     this.catalog = catalog;
-    this.ports = browserCrawlPorts(engine, () => catalog.records);
+    this.credentials = credentials ?? null;
+    this.ports = browserCrawlPorts(
+      engine,
+      () => catalog.records,
+      () => s3CredentialsOf(this.credentials?.access ?? null),
+    );
     this.crawlers = new SavedCrawlers({
       listCrawlers: () => catalog.records.listCrawlers(),
       putCrawler: (c) => catalog.records.putCrawler(c),
@@ -106,6 +135,52 @@ export class CrawlSession {
     this.remote = inputs;
     this.remoteSources = sources;
     this.state = { kind: 'idle' };
+  }
+
+  /** Whether the crawl reads an S3 prefix and the tab holds no credentials to sign with. */
+  get locked(): boolean {
+    const s3 = this.s3 !== null || this.crawler.sources.some((x) => x.kind === 's3-prefix');
+    return s3 && !this.credentials?.access;
+  }
+
+  /**
+   * Lists the S3 prefix `form` names with the tab's credentials (signed ListObjectsV2, every
+   * page; one object read to prove GetObject): the next run reads it, a save keeps it (without
+   * any secret). False, and `s3Error` in words, when it cannot be listed.
+   */
+  async listS3(form: S3PrefixForm): Promise<boolean> {
+    this.s3Busy = true;
+    this.s3Error = null;
+    try {
+      const source = s3PrefixSourceFrom(form);
+      this.s3 = { ...(await this.listPrefix(source)), source };
+      this.state = { kind: 'idle' };
+      return true;
+    } catch (e) {
+      this.s3 = null;
+      this.s3Error = crawlFailure(e).error;
+      return false;
+    } finally {
+      this.s3Busy = false;
+    }
+  }
+
+  private async listPrefix(source: S3PrefixSource, signal?: AbortSignal) {
+    const credentials = s3CredentialsOf(this.credentials?.access ?? null);
+    if (!credentials) throw new DecantError(`crawler: ${S3_LOCKED}`, { domain: 'crawler' });
+    const { bucket, prefix, region, endpoint } = source;
+    const listed = await new SignedS3Prefix(credentials, {
+      bucket,
+      prefix,
+      region,
+      ...(endpoint ? { endpoint } : {}),
+    }).inputs({ exclusions: this.crawler.exclusions, ...(signal ? { signal } : {}) });
+    return { ...listed, listedAt: Date.now() };
+  }
+
+  clearS3(): void {
+    this.s3 = null;
+    this.s3Error = null;
   }
 
   setFiles(files: FoundFile[]): void {
@@ -135,6 +210,7 @@ export class CrawlSession {
     if (c) this.crawler.sources = [...c.sources];
     this.found = [];
     this.setRemote([], []);
+    this.clearS3();
     this.notes = [];
     this.state = { kind: 'idle' };
     void this.loadRuns();
@@ -146,8 +222,9 @@ export class CrawlSession {
     // Plain records for IndexedDB: a $state proxy cannot be stored (handles are cloned as is).
     const crawler = $state.snapshot(c) as Crawler;
     crawler.sources = $state.snapshot(c.sources) as CrawlerSource[];
+    const remote = this.s3 ? [...this.remoteSources, this.s3.source] : this.remoteSources;
     const saved = await this.crawlers.save(
-      { crawler, found: this.found, remote: this.remoteSources },
+      { crawler, found: this.found, remote },
       this.editing,
       this.saved,
     );
@@ -159,6 +236,7 @@ export class CrawlSession {
     this.found = [];
     this.remote = [];
     this.remoteSources = [];
+    this.s3 = null;
     await this.loadSaved();
     return saved;
   }
@@ -176,6 +254,7 @@ export class CrawlSession {
     this.found = [];
     this.remote = [];
     this.remoteSources = [];
+    this.s3 = null;
   }
 
   removeSource(index: number): void {
@@ -196,9 +275,14 @@ export class CrawlSession {
   /** What this session adds to the crawler's saved sources: drops and pasted URLs. */
   private extras() {
     return {
-      inputs: [...this.found.map(localInput), ...this.remote] as CrawlInput[],
+      inputs: [
+        ...this.found.map(localInput),
+        ...this.remote,
+        ...(this.s3?.inputs ?? []),
+      ] as CrawlInput[],
       labels: [
         ...this.remoteSources.map(sourceLabel),
+        ...(this.s3 ? [sourceLabel(this.s3.source)] : []),
         // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup, never rendered
         ...new Set(this.found.map((f) => f.path.split('/')[0]!)),
       ],
@@ -216,10 +300,27 @@ export class CrawlSession {
       this.state = { kind: 'failed', error: taken };
       return;
     }
+    if (this.locked) {
+      this.state = {
+        kind: 'failed',
+        error: new DecantError(`crawler: ${S3_LOCKED}`, { domain: 'crawler' }),
+      };
+      return;
+    }
     this.run_ = { runId: newRunId(), startedAt: Date.now() };
     this.abort = new AbortController();
     this.notes = [];
     this.planned = null;
+    try {
+      // The listed objects' URLs are short-lived: an older listing is made again.
+      const s3 = this.s3;
+      if (s3 && Date.now() - s3.listedAt > RELIST_AFTER_MS)
+        this.s3 = { ...(await this.listPrefix(s3.source, this.abort.signal)), source: s3.source };
+    } catch (e) {
+      this.state = { kind: 'failed', error: crawlFailure(e).error };
+      this.abort = null;
+      return;
+    }
     const extras = this.extras();
     try {
       const planned = await planCrawl(this.ports, c, extras, this.abort.signal, this.step);
@@ -266,7 +367,7 @@ export class CrawlSession {
       await this.record(crawlerRunRecord(id, c, labels, 'SUCCEEDED', planned));
       const wasNew = this.editing === null;
       // A named crawler keeps what was dropped as its sources, for the next run.
-      if (c.name.trim() && (this.found.length > 0 || this.remote.length > 0))
+      if (c.name.trim() && (this.found.length > 0 || this.remote.length > 0 || this.s3))
         await this.save().catch(() => undefined);
       // A new crawl is done: the next folder chosen is a new crawl too, not an addition to it.
       if (wasNew) this.startClean();

@@ -38,6 +38,13 @@ export {
 } from './json-layout';
 export { serveTable, type Attachment, type ServeDeps } from './serve-table';
 export {
+  presignS3Object,
+  s3LockedMessage,
+  setS3ObjectPresigner,
+  type S3ObjectPresigner,
+  type S3ObjectRef,
+} from './s3-object-urls';
+export {
   COLUMN_TYPE_CHOICES,
   MAX_DECIMAL_PRECISION,
   typeChoiceOf,

@@ -64,7 +64,8 @@ const LAYOUT_HEAD_BYTES = 64 * 1024;
  */
 export async function jsonLayoutOfTable(t: CatalogTable): Promise<JsonLayout | undefined> {
   const src = t.sources[0];
-  if (t.classification !== 'json' || !src || src.kind === 'url') return undefined;
+  if (t.classification !== 'json' || !src || src.kind === 'url' || src.kind === 's3')
+    return undefined;
   try {
     const file = await fileFromSource(src);
     if (!(file instanceof Blob)) return undefined;

@@ -37,7 +37,22 @@ type TableSourceLocation =
       lastModified: number;
     }
   | { kind: 'opfs'; path: string; opfsPath: string; size: number; lastModified: number }
-  | { kind: 'url'; path: string; url: string; size: number; lastModified: number };
+  | { kind: 'url'; path: string; url: string; size: number; lastModified: number }
+  /**
+   * An S3 object read with the AWS credentials the user holds in this tab: no URL and no secret
+   * is stored, a GET URL is presigned in the tab each time the table is served.
+   */
+  | {
+      kind: 's3';
+      path: string;
+      bucket: string;
+      key: string;
+      region: string;
+      /** An S3-compatible endpoint (path-style); absent: AWS. */
+      endpoint?: string;
+      size: number;
+      lastModified: number;
+    };
 
 export type Classification = 'csv' | 'json' | 'parquet';
 
@@ -185,7 +200,9 @@ export type CrawlerSource =
   /** An HTTP(S) or presigned S3 GET URL; `path` names it in tables and partitions. */
   | { kind: 'url'; path: string; url: string }
   /** A presigned ListObjectsV2 URL, with presigned GET URLs for the objects it lists. */
-  | { kind: 's3-list'; name: string; listUrl: string; objectUrls: Record<string, string> };
+  | { kind: 's3-list'; name: string; listUrl: string; objectUrls: Record<string, string> }
+  /** An S3 prefix listed and read with the credentials held in the tab; no secret is kept. */
+  | { kind: 's3-prefix'; bucket: string; prefix: string; region: string; endpoint?: string };
 
 /** Glue's SchemaChangePolicy. */
 export interface SchemaChangePolicy {

@@ -3,6 +3,7 @@ import type { AttachedTable, JsonTable, ParquetTable, UrlFile } from '../engine/
 import type { CsvDialect } from '../core/csv/dialect';
 import { DecantError } from '../core/errors';
 import { fileFromOpfs } from '../platform/opfs';
+import { presignS3Object, s3LockedMessage } from './s3-object-urls';
 
 type HandleWithPermission = FileSystemFileHandle & {
   queryPermission?: (d: { mode: 'read' }) => Promise<PermissionState>;
@@ -62,6 +63,12 @@ export async function fileFromSource(src: TableSource): Promise<File | UrlFile> 
         name: src.path,
         lastModified: src.lastModified,
       };
+    case 's3': {
+      const { bucket, key, region, endpoint } = src;
+      const url = await presignS3Object({ bucket, key, region, ...(endpoint ? { endpoint } : {}) });
+      if (!url) throw new SourceUnavailable(s3LockedMessage(src.path, bucket), false);
+      return { kind: 'url', url, size: src.size, name: src.path, lastModified: src.lastModified };
+    }
   }
 }
 

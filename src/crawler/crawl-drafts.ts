@@ -76,6 +76,7 @@ export function tableDraftFor(
       ? parametersFromDialect(t.classification === 'csv' ? tableCsvDialect(t.formatKey, d) : d)
       : {}),
     ...(c.name.trim() ? { [CRAWLER_PARAMETER]: c.name.trim() } : {}),
+    ...s3Location(t, sources),
   };
   delete parameters.DEPRECATED_BY_CRAWLER;
   return {
@@ -92,6 +93,18 @@ export function tableDraftFor(
     parameters,
     updatedBy: { kind: 'crawler' as const, name: c.name.trim() || UNSAVED },
   };
+}
+
+/**
+ * A table read from one S3 bucket with the tab's credentials has a real S3 folder: kept as
+ * Glue's location (`location`, as glue-export reads it), so its Glue JSON and Athena DDL point
+ * at it. Object paths are their keys, so the table's root is its key prefix.
+ */
+function s3Location(t: TablePlan, sources: readonly TableSource[]): TableParameters {
+  const first = sources[0];
+  if (first?.kind !== 's3' || !t.root) return {};
+  const one = sources.every((s) => s.kind === 's3' && s.bucket === first.bucket);
+  return one ? { location: `s3://${first.bucket}/${t.root}/` } : {};
 }
 
 export function partitionsFor(t: TablePlan, database: string): CatalogPartition[] {

@@ -28,6 +28,11 @@ export interface RemoteInput {
   lastModified: number;
   /** A credential when presigned: never logged, never shown in full. */
   url: string;
+  /**
+   * Where it lives in S3 when it was listed with the tab's credentials: a table keeps this, not
+   * the short-lived `url`, and presigns again when it is read.
+   */
+  s3?: { bucket: string; key: string; region: string; endpoint?: string };
 }
 
 export function localInput(f: FoundFile): LocalInput {

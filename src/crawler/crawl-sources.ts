@@ -9,6 +9,22 @@ import { localInput, type CrawlInput } from './crawl-input';
 import { filesFromDirectory, type FoundFile } from '../platform/folder-files';
 import { copyToOpfs, fileFromOpfs } from '../platform/opfs';
 import { findRemoteFiles, textOfSources } from './remote-files';
+import {
+  S3_LOCKED,
+  SignedS3Prefix,
+  type S3Credentials,
+  type S3PrefixSource,
+} from './s3-signed-prefix';
+
+/** A saved S3 prefix source as the signed listing takes it. */
+export function s3PrefixOf(s: Extract<CrawlerSource, { kind: 's3-prefix' }>): S3PrefixSource {
+  return {
+    bucket: s.bucket,
+    prefix: s.prefix,
+    region: s.region,
+    ...(s.endpoint ? { endpoint: s.endpoint } : {}),
+  };
+}
 
 type WithPermission = {
   queryPermission?: (d: { mode: 'read' }) => Promise<PermissionState>;
@@ -31,6 +47,8 @@ export function sourceLabel(s: CrawlerSource): string {
       return s.path;
     case 's3-list':
       return s.name;
+    case 's3-prefix':
+      return `s3://${s.bucket}/${s.prefix}`;
   }
 }
 
@@ -49,13 +67,36 @@ export async function requestAccess(sources: readonly CrawlerSource[]): Promise<
   );
 }
 
-/** Lists every file of the sources; sources that cannot be read are problems, not failures. */
+/** The AWS credentials held in the tab now, or null (locked). */
+export type S3CredentialsNow = () => S3Credentials | null;
+
+/**
+ * Lists every file of the sources; sources that cannot be read are problems, not failures. S3
+ * prefixes are listed with `s3Credentials` (signed in the tab); without them this throws a
+ * `crawler:` DecantError saying the source is locked.
+ */
 export async function listSources(
   sources: readonly CrawlerSource[],
+  s3Credentials: S3CredentialsNow = () => null,
 ): Promise<{ inputs: CrawlInput[]; problems: SourceProblem[] }> {
   const inputs: CrawlInput[] = [];
   const problems: SourceProblem[] = [];
   for (const s of sources) {
+    if (s.kind === 's3-prefix') {
+      const credentials = s3Credentials();
+      // Locked fails the whole run: going on without the prefix would deprecate its tables.
+      if (!credentials)
+        throw new DecantError(`crawler: ${sourceLabel(s)} is ${S3_LOCKED}`, { domain: 'crawler' });
+      try {
+        inputs.push(...(await new SignedS3Prefix(credentials, s3PrefixOf(s)).inputs()).inputs);
+      } catch (e) {
+        problems.push({
+          source: sourceLabel(s),
+          reason: e instanceof Error ? e.message : String(e),
+        });
+      }
+      continue;
+    }
     if (s.kind === 'url' || s.kind === 's3-list') {
       // Listed and probed again: a listing may have new keys, a URL may have expired.
       const found = await findRemoteFiles(textOfSources([s]));
@@ -93,6 +134,7 @@ async function listSource(s: CrawlerSource): Promise<CrawlInput[]> {
     }
     case 'url':
     case 's3-list':
+    case 's3-prefix':
       throw new Error(`crawler: ${sourceLabel(s)}: remote sources are listed by findRemoteFiles`);
   }
 }
@@ -147,6 +189,7 @@ export async function tableSourceFor(
   keep: KeepCopy = copyToOpfs,
 ): Promise<TableSource> {
   const meta = { path: f.path, size: f.size, lastModified: f.lastModified };
+  if (f.kind === 'remote' && f.s3) return { kind: 's3', ...f.s3, ...meta };
   if (f.kind === 'remote') return { kind: 'url', url: f.url, ...meta };
   if (f.handle) return { kind: 'file-handle', handle: f.handle, ...meta };
   if (f.opfsPath) return { kind: 'opfs', opfsPath: f.opfsPath, ...meta };

@@ -48,10 +48,12 @@ export { browserCrawlPorts } from './browser-ports';
 export {
   listSources,
   requestAccess,
+  s3PrefixOf,
   sourceLabel,
   sourcesFromFound,
   tableSourceFor,
   type KeepCopy,
+  type S3CredentialsNow,
   type SourceProblem,
 } from './crawl-sources';
 export { localInput, type CrawlInput, type LocalInput, type RemoteInput } from './crawl-input';
@@ -87,6 +89,8 @@ export {
 export {
   OBJECT_URL_SECONDS,
   parseS3Prefix,
+  S3_LOCKED,
+  signedReadCorsRule,
   SignedS3Prefix,
   type S3Credentials,
   type S3PrefixSource,

@@ -7,6 +7,8 @@
 import { AwsClient } from 'aws4fetch';
 import { DecantError } from '../core/errors';
 import { listingPages, parseS3Error, type ListedObject } from '../core/remote';
+import type { RemoteInput } from './crawl-input';
+import { skipRulesFor } from './skip-rules';
 
 export interface S3Credentials {
   accessKeyId: string;
@@ -37,8 +39,35 @@ export function parseS3Prefix(text: string): { bucket: string; prefix: string } 
   return { bucket: m[1]!, prefix: prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix };
 }
 
+/**
+ * The bucket CORS rule a page at `origin` needs to list and read with signed requests: GET with
+ * the Authorization and x-amz-* headers (so every header allowed), the read headers exposed.
+ */
+export function signedReadCorsRule(origin: string) {
+  return {
+    AllowedOrigins: [origin],
+    AllowedMethods: ['GET', 'HEAD'],
+    AllowedHeaders: ['*'],
+    ExposeHeaders: ['Content-Range', 'Content-Length', 'ETag', 'Last-Modified'],
+    MaxAgeSeconds: 3000,
+  };
+}
+
+/** The crawler's words when no credentials are in the tab. */
+export const S3_LOCKED =
+  'locked: enter your AWS credentials or unlock the saved ones to read S3 prefixes';
+
 /** A URL is signed again when it has less than this left, so a read never starts on a dying one. */
 export const RENEW_MARGIN_MS = 2 * 60_000;
+
+export interface ListOptions {
+  maxPages?: number;
+  /** Keys per page (S3 gives at most 1,000). */
+  maxKeys?: number;
+  signal?: AbortSignal;
+  /** The crawler's exclusion globs: the object read first is one the crawl will read. */
+  exclusions?: readonly string[];
+}
 
 export class SignedS3Prefix {
   private readonly client: AwsClient;
@@ -65,21 +94,81 @@ export class SignedS3Prefix {
   }
 
   /** Every object under the prefix (folders' placeholder keys left out), all pages. */
-  async list(
-    opts: { maxPages?: number; maxKeys?: number; signal?: AbortSignal } = {},
-  ): Promise<ListedObject[]> {
+  async list(opts: ListOptions = {}): Promise<ListedObject[]> {
+    return (await this.listing(opts)).objects;
+  }
+
+  /** The listing, and how many ListObjectsV2 pages it took. */
+  async listing(opts: ListOptions = {}): Promise<{ objects: ListedObject[]; pages: number }> {
     // Path-style: the bucket itself (`…/lake`); virtual-hosted: the host's root.
     const first = new URL(this.source.endpoint ? this.base() : `${this.base()}/`);
     first.searchParams.set('list-type', '2');
     if (this.source.prefix) first.searchParams.set('prefix', this.source.prefix);
     if (opts.maxKeys) first.searchParams.set('max-keys', String(opts.maxKeys));
     const out: ListedObject[] = [];
+    let count = 0;
     const pages = listingPages(first, (url) => this.fetchPage(url, opts.signal), {
       maxPages: opts.maxPages ?? 1000,
     });
-    for await (const step of pages)
+    for await (const step of pages) {
+      count++;
       for (const o of step.page.objects) if (!o.key.endsWith('/')) out.push(o);
-    return out;
+    }
+    return { objects: out, pages: count };
+  }
+
+  /**
+   * What a crawl reads from the prefix: each object with a GET URL presigned in the tab (short
+   * lived; the engine reads it by ranges) and its place in S3, which a table keeps instead of
+   * the URL. One object is read first (one byte, signed) so that a refused GetObject or a CORS
+   * rule that lets the listing through but not the reads is said in words before the crawl.
+   */
+  async inputs(opts: ListOptions = {}): Promise<{ inputs: RemoteInput[]; pages: number }> {
+    const { objects, pages } = await this.listing(opts);
+    const skip = skipRulesFor(opts.exclusions ?? []);
+    const first = objects.find((o) => o.size > 0 && !skip(o.key));
+    if (first) await this.checkRead(first.key, opts.signal);
+    const { bucket, region, endpoint } = this.source;
+    const inputs = await Promise.all(
+      objects.map(async (o): Promise<RemoteInput> => ({
+        kind: 'remote',
+        path: o.key,
+        size: o.size,
+        lastModified: o.lastModified,
+        url: (await this.objectUrl(o.key)).href,
+        s3: { bucket, key: o.key, region, ...(endpoint ? { endpoint } : {}) },
+      })),
+    );
+    return { inputs, pages };
+  }
+
+  /** One byte of `key` by a signed ranged GET; throws the refusal in words. */
+  private async checkRead(key: string, signal?: AbortSignal): Promise<void> {
+    const path = key.split('/').map(encodeURIComponent).join('/');
+    let res: Response;
+    try {
+      const signed = await this.client.sign(`${this.base()}/${path}`, {
+        method: 'GET',
+        headers: { Range: 'bytes=0-0' },
+      });
+      res = await this.fetchFn(signal ? new Request(signed, { signal }) : signed);
+    } catch (e) {
+      if ((e as Error).name === 'AbortError') throw e;
+      throw this.corsError(`reading s3://${this.source.bucket}/${key}`);
+    }
+    const text = await res.text();
+    if (res.ok || res.status === 416) return;
+    throw this.answerError(res.status, text, key);
+  }
+
+  private corsError(what: string): DecantError {
+    const origin = (globalThis as { location?: Location }).location?.origin;
+    const rule = origin ? `:\n${JSON.stringify([signedReadCorsRule(origin)], null, 2)}` : '';
+    return say(
+      `${what} got no answer this page can read: offline, or (most likely) the bucket's CORS ` +
+        `configuration must allow GET from this page's origin (AllowedMethods GET, HEAD; ` +
+        `AllowedHeaders *; ExposeHeaders Content-Range, Content-Length, ETag)${rule}`,
+    );
   }
 
   private async fetchPage(url: URL, signal?: AbortSignal): Promise<string> {
@@ -89,27 +178,34 @@ export class SignedS3Prefix {
       res = await this.fetchFn(signal ? new Request(signed, { signal }) : signed);
     } catch (e) {
       if ((e as Error).name === 'AbortError') throw e;
-      throw say(
-        `could not reach s3://${this.source.bucket}/${this.source.prefix}: the bucket's CORS ` +
-          `configuration must allow GET from this page's origin (AllowedMethods GET, HEAD; ` +
-          `AllowedHeaders *; ExposeHeaders Content-Range, Content-Length, ETag)`,
-      );
+      throw this.corsError(`listing s3://${this.source.bucket}/${this.source.prefix}`);
     }
     const text = await res.text();
     if (res.ok) return text;
     throw this.answerError(res.status, text);
   }
 
-  private answerError(status: number, text: string): DecantError {
+  /** S3's refusal in words; `key` when reading an object, else the listing. */
+  private answerError(status: number, text: string, key?: string): DecantError {
     const err = parseS3Error(text);
-    const where = `s3://${this.source.bucket}/${this.source.prefix}`;
+    const { bucket, prefix } = this.source;
+    const where =
+      key === undefined ? `listing s3://${bucket}/${prefix}` : `reading s3://${bucket}/${key}`;
     switch (err?.code) {
       case 'AccessDenied':
-        return say(
-          `listing ${where} was refused (AccessDenied): these credentials need s3:ListBucket on ` +
-            `arn:aws:s3:::${this.source.bucket} and s3:GetObject on its objects`,
-        );
+        return key === undefined
+          ? say(
+              `${where} was refused (AccessDenied): these credentials need s3:ListBucket on ` +
+                `arn:aws:s3:::${bucket} and s3:GetObject on its objects`,
+            )
+          : say(
+              `${where} was refused (AccessDenied): these credentials may list the prefix but ` +
+                `need s3:GetObject on arn:aws:s3:::${bucket}/${prefix}* to read its files`,
+            );
+      case 'NoSuchBucket':
+        return say(`there is no bucket ${bucket} (NoSuchBucket): check the S3 prefix`);
       case 'ExpiredToken':
+      case 'TokenRefreshRequired':
         return say(`the S3 session token has expired: paste fresh temporary credentials`);
       case 'AuthorizationHeaderMalformed':
       case 'PermanentRedirect': {
@@ -124,9 +220,7 @@ export class SignedS3Prefix {
       case 'SignatureDoesNotMatch':
         return say(`S3 did not accept these credentials (${err.code}): check the key and secret`);
       default:
-        return say(
-          `listing ${where} failed: HTTP ${status}` + (err ? ` ${err.code}: ${err.message}` : ''),
-        );
+        return say(`${where} failed: HTTP ${status}` + (err ? ` ${err.code}: ${err.message}` : ''));
     }
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CatalogTable } from '../../src/catalog/model';
+import type { CatalogTable, TableSource } from '../../src/catalog/model';
 import type { CsvDialect } from '../../src/core/csv/dialect';
 import { csvFormatKey, type TablePlan } from '../../src/crawler';
 import { kindOf, newCrawler, tableDraftFor } from '../../src/crawler/crawl-drafts';
@@ -85,6 +85,31 @@ describe('tableDraftFor', () => {
     const d = tableDraftFor(plan, [], { crawler: newCrawler() });
     expect(d.parameters.UPDATED_BY_CRAWLER).toBeUndefined();
     expect(d.updatedBy).toEqual({ kind: 'crawler', name: 'folder crawl' });
+  });
+
+  it('keeps the S3 folder of a table read from one bucket as its location, and no other', () => {
+    const s3 = (bucket: string, key: string): TableSource => ({
+      kind: 's3',
+      bucket,
+      key,
+      region: 'eu-west-3',
+      path: key,
+      size: 1,
+      lastModified: 1,
+    });
+    const one = [s3('lake', 'sales/year=1/a.csv'), s3('lake', 'sales/year=2/b.csv')];
+    const crawler = newCrawler();
+    expect(tableDraftFor(plan, one, { crawler }).parameters.location).toBe('s3://lake/sales/');
+    const two = [s3('lake', 'sales/year=1/a.csv'), s3('other', 'sales/year=2/b.csv')];
+    expect(tableDraftFor(plan, two, { crawler }).parameters.location).toBeUndefined();
+    const url: TableSource = {
+      kind: 'url',
+      url: 'https://x/a.csv',
+      path: 'a.csv',
+      size: 1,
+      lastModified: 1,
+    };
+    expect(tableDraftFor(plan, [url], { crawler }).parameters.location).toBeUndefined();
   });
 });
 

@@ -117,3 +117,47 @@ describe('SignedS3Prefix', () => {
     expect(String(err)).not.toContain(TEMP.secretAccessKey);
   });
 });
+
+describe('SignedS3Prefix as a crawl source', () => {
+  it('gives every object as a crawl input read by a presigned URL, across capped pages', async () => {
+    await stack.setRules({ ...rules(), listPageSize: 3 });
+    const { inputs, pages } = await prefix().inputs();
+    expect(pages).toBe(2);
+    expect(inputs.map((i) => i.path).sort()).toEqual([
+      'sales/year=2023/part-0.csv',
+      'sales/year=2023/part-1.csv',
+      'sales/year=2024/part-0.csv',
+      'sales/year=2024/part-1.csv',
+    ]);
+    const one = inputs.find((i) => i.path === 'sales/year=2024/part-0.csv')!;
+    expect(one.s3).toEqual({
+      bucket: BUCKET,
+      key: 'sales/year=2024/part-0.csv',
+      region: REGION,
+      endpoint: stack.proxy,
+    });
+    expect(one.size).toBe('id\n20240\n'.length);
+    expect(one.url).not.toContain(TEMP.secretAccessKey);
+    const res = await fetch(one.url, { headers: { Range: 'bytes=3-7' } });
+    expect(await res.text()).toBe('20240');
+    // One object was read first, by one signed byte: never a whole download.
+    const reads = (await stack.log()).filter((e) => e.path.startsWith(`/${BUCKET}/sales/`));
+    expect(reads.map((e) => e.range)).toEqual(['bytes=0-0', 'bytes=3-7']);
+  });
+
+  it('names s3:GetObject when the listing is allowed but reading is not', async () => {
+    await stack.setRules({ ...rules(), denyReads: [`${BUCKET}/sales/`] });
+    const err = await prefix()
+      .inputs()
+      .catch((e: Error) => e);
+    expect(String(err)).toMatch(
+      /reading s3:\/\/lake\/sales\/.* was refused \(AccessDenied\): .*need s3:GetObject on arn:aws:s3:::lake\/sales\/\*/,
+    );
+    expect(String(err)).not.toContain(TEMP.secretAccessKey);
+  });
+
+  it('says when there is no such bucket', async () => {
+    const none = new SignedS3Prefix(TEMP, { ...prefix().source, bucket: 'no-such-lake' });
+    await expect(none.list()).rejects.toThrow(/there is no bucket no-such-lake \(NoSuchBucket\)/);
+  });
+});

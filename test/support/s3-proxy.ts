@@ -36,6 +36,10 @@ export interface ProxyRules {
   denyWrites?: string[];
   /** Buckets whose header-signed listings (GET on the bucket) are refused with AccessDenied. */
   denyLists?: string[];
+  /** `bucket/prefix`es under which GETs of objects (header-signed or presigned) get AccessDenied. */
+  denyReads?: string[];
+  /** Keys per page of a header-signed ListObjectsV2 at most, as S3's 1,000, to force pages. */
+  listPageSize?: number;
   /** Part numbers whose first UploadPart gets a 500 InternalError. */
   failPartsOnce?: number[];
   /**
@@ -132,7 +136,17 @@ async function headerRefusal(
     return { status: 403, code: 'AccessDenied', message: 'Access Denied' };
   if (req.method === 'GET' && !path.includes('/') && rules.denyLists?.includes(path))
     return { status: 403, code: 'AccessDenied', message: 'Access Denied' };
+  if (readDenied(req, path, rules))
+    return { status: 403, code: 'AccessDenied', message: 'Access Denied' };
   return null;
+}
+
+function readDenied(req: IncomingMessage, path: string, rules: ProxyRules): boolean {
+  return (
+    (req.method === 'GET' || req.method === 'HEAD') &&
+    path.includes('/') &&
+    (rules.denyReads?.some((prefix) => path.startsWith(prefix)) ?? false)
+  );
 }
 
 const SIGNATURE_MISMATCH =
@@ -177,6 +191,8 @@ export async function startS3Proxy(
           'region',
           'denyWrites',
           'denyLists',
+          'denyReads',
+          'listPageSize',
           'failPartsOnce',
           'delayPartsMs',
         ] as const)
@@ -271,6 +287,16 @@ export async function startS3Proxy(
             return;
           }
         }
+        if (
+          req.method === 'GET' &&
+          url.searchParams.get('list-type') === '2' &&
+          rules.listPageSize
+        ) {
+          const asked = Number(url.searchParams.get('max-keys') ?? 1000);
+          const capped = new URL(url);
+          capped.searchParams.set('max-keys', String(Math.min(asked, rules.listPageSize)));
+          forwardPath = `${capped.pathname}${capped.search}`;
+        }
         // s3rver checks no header signature of ours: it gets the request as an anonymous one.
         for (const h of [
           'authorization',
@@ -290,6 +316,17 @@ export async function startS3Proxy(
           for (const k of [...plain.searchParams.keys()])
             if (k.toLowerCase().startsWith('x-amz-')) plain.searchParams.delete(k);
           forwardPath = `${plain.pathname}${plain.search}`;
+        }
+        if (ok && readDenied(req, decodeURIComponent(url.pathname).slice(1), rules)) {
+          req.resume();
+          await answer(
+            403,
+            errorXml({ status: 403, code: 'AccessDenied', message: 'Access Denied' }),
+            {
+              'content-type': 'application/xml',
+            },
+          );
+          return;
         }
         if (!ok) {
           const cors = await corsHeadersFor(upstream, url, req);
