@@ -52,7 +52,7 @@ const say = (message: string) => new DecantError(`share: ${message}`, { domain: 
 export async function readPackage(source: PackageSource, port: FetchPort): Promise<OpenedPackage> {
   if (source.expiresAt && Date.parse(source.expiresAt) <= port.now())
     throw say(`this link expired on ${whenText(source.expiresAt)}; ask the sender for a new one`);
-  const text = await fileText(source.file('datapackage.json'), port);
+  const text = await fileText(await source.file('datapackage.json'), port);
   let doc: Record<string, unknown>;
   try {
     doc = JSON.parse(text) as Record<string, unknown>;
@@ -80,7 +80,10 @@ export async function readPackage(source: PackageSource, port: FetchPort): Promi
   }
   let readme: string | null = null;
   if (source.has('README.md'))
-    readme = await fileText(source.file('README.md'), port).catch(() => null);
+    readme = await source
+      .file('README.md')
+      .then((f) => fileText(f, port))
+      .catch(() => null);
   return {
     source,
     name: typeof doc.name === 'string' && doc.name ? doc.name : 'package',
@@ -255,7 +258,7 @@ export async function tableColumns(
   if (!first) throw say(`resource ${quotedName(t.resource)} has no files`);
   const schema = await withRegistered(
     engine,
-    engineFileOf(pkg.source.file(first.path), first),
+    engineFileOf(await pkg.source.file(first.path), first),
     (id) => engine.inspectParquet(id),
   );
   const keys = new Set(t.partitionKeys);
@@ -296,7 +299,7 @@ export async function previewTable(
     files: [
       {
         path: first.path,
-        file: engineFileOf(pkg.source.file(first.path), first),
+        file: engineFileOf(await pkg.source.file(first.path), first),
         partitionValues: partitionValuesOf(first.path, t.partitionKeys),
       },
     ],
