@@ -95,6 +95,7 @@ export {
   tableColumns,
   whenText,
   type OpenedPackage,
+  type PackageRecipe,
   type PackageTable,
   type PreviewEngine,
   type TablePreview,

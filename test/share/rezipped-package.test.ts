@@ -35,7 +35,7 @@ beforeAll(async () => {
   attachSalesFolder(tablesOf(writer), fixturePath('sales'), 'shop', 'sales');
   const share = compileShare(SALES, {});
   // Uncompressed Parquet, so deflate has something to shrink and the entries really are deflated.
-  const parts = await writeParquet(writer, shareTargetSpec(share), 'uncompressed');
+  const parts = await writeParquet(writer, shareTargetSpec(share), 'none');
   const table: CatalogTable = {
     ...SALES,
     columns: [...SALES.columns],
