@@ -90,6 +90,13 @@ export {
   type PackageSource,
 } from './package-source';
 export {
+  byteSourceOf,
+  cellText,
+  previewPackageTable,
+  previewParquet,
+  type PreviewRows,
+} from './package-preview';
+export {
   previewTable,
   readPackage,
   tableColumns,
