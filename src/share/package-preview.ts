@@ -70,7 +70,12 @@ export async function previewParquet(
   const file = asyncBuffer(source);
   try {
     const metadata = await parquetMetadataAsync(file);
-    const columns = parquetSchema(metadata).children.map((c) => c.element.name);
+    const elements = parquetSchema(metadata).children.map((c) => c.element);
+    const columns = elements.map((e) => e.name);
+    // A DECIMAL decodes as a number: shown with its scale, as the engine shows it (`1.50`).
+    const scales = elements.map((e) =>
+      e.converted_type === 'DECIMAL' || e.logical_type?.type === 'DECIMAL' ? (e.scale ?? 0) : null,
+    );
     const rows = await parquetReadObjects({
       file,
       metadata,
@@ -82,7 +87,7 @@ export async function previewParquet(
     return {
       columns: [...columns, ...partitions.map((p) => p.name)],
       rows: rows.map((r) => [
-        ...columns.map((c) => cellText(r[c])),
+        ...columns.map((c, i) => cellText(r[c], scales[i])),
         ...partitions.map((p) => p.value),
       ]),
     };
@@ -116,10 +121,11 @@ export async function previewPackageTable(
   );
 }
 
-/** A decoded value as the preview shows it. */
-export function cellText(v: unknown): string | null {
+/** A decoded value as the preview shows it; `scale`: the digits after the point of a DECIMAL. */
+export function cellText(v: unknown, scale: number | null = null): string | null {
   if (v === null || v === undefined) return null;
   if (typeof v === 'string') return v;
+  if (scale !== null && typeof v === 'number') return v.toFixed(Math.min(scale, 100));
   if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
   if (v instanceof Date)
     return Number.isNaN(v.getTime())

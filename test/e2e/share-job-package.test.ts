@@ -213,9 +213,7 @@ describe('A job-made table shared as a package carries its recipe', () => {
         .first()
         .waitFor({ timeout: 120_000 });
       expect(await b.page.getByTestId('package-problem').count()).toBe(0);
-      expect(cellsOf(await queryRows(b.page, b.url, checksum(`${db}.big_people`)))).toEqual(
-        sender,
-      );
+      expect(cellsOf(await queryRows(b.page, b.url, checksum(`${db}.big_people`)))).toEqual(sender);
 
       // The recipe opens as a new job, its source waiting to be bound to B's own data.
       await b.page.goto(`${b.url}/#/package`);

@@ -27,7 +27,7 @@ beforeAll(async () => {
   const native = await (await DuckDBInstance.create(':memory:')).connect();
   await native.run(
     `COPY (SELECT i AS id, md5(i::VARCHAR) AS h, (i * 0.5)::DOUBLE AS half, ` +
-      `DATE '2024-01-01' + (i % 365)::INTEGER AS day FROM range(${ROWS}) t(i)) ` +
+      `DATE '2024-01-01' + (i % 365)::INTEGER AS day, (i * 1.25)::DECIMAL(10, 2) AS price FROM range(${ROWS}) t(i)) ` +
       `TO ${quoteLiteral(path)} (FORMAT parquet, ROW_GROUP_SIZE ${ROW_GROUP}, COMPRESSION zstd)`,
   );
   native.closeSync();
@@ -66,16 +66,18 @@ describe('previewing a Parquet entry', () => {
   it('reads the footer and the first row group at most, a twentieth of the file here', async () => {
     const { source, read, reads } = await counted();
     const preview = await previewParquet(source, 20, [{ name: 'year', value: '2024' }]);
-    expect(preview.columns).toEqual(['id', 'h', 'half', 'day', 'year']);
+    expect(preview.columns).toEqual(['id', 'h', 'half', 'day', 'price', 'year']);
     expect(preview.rows).toHaveLength(20);
     expect(preview.rows[0]).toEqual([
       '0',
       'cfcd208495d565ef66e7dff9f98764da',
       '0',
       '2024-01-01',
+      '0.00',
       '2024',
     ]);
     expect(preview.rows[19]![0]).toBe('19');
+    expect(preview.rows[19]![4]).toBe('23.75');
     expect(reads()).toBeGreaterThan(0);
     // hyparquet's first read of the end may take more than the footer itself: 512 KiB at most.
     expect(read()).toBeLessThanOrEqual(firstGroup + Math.max(footer, 512 * 1024) + 8);
@@ -97,5 +99,6 @@ describe('previewing a Parquet entry', () => {
     expect(cellText(new Date('2024-03-05T10:20:30.250Z'))).toBe('2024-03-05 10:20:30.250');
     expect(cellText({ a: 1n, b: [1, 2] })).toBe('{"a":"1","b":[1,2]}');
     expect(cellText(new Uint8Array([1, 255]))).toBe('\\x01ff');
+    expect(cellText(1.5, 2)).toBe('1.50');
   });
 });
