@@ -5,7 +5,7 @@
 import type { CatalogTable } from '../catalog';
 import { DecantError } from '../core/errors';
 import type { EngineClient } from '../engine/client';
-import { gridFromIpc, type PreviewGrid } from '../engine/preview';
+import type { PreviewGrid } from '../engine/preview';
 import { digestInWorker } from '../platform/hash-worker';
 import { copyToOpfs, removeFromOpfs } from '../platform/opfs';
 import {
@@ -15,7 +15,7 @@ import {
   folderPackageSource,
   linkFromFragment,
   linkPackageSource,
-  previewTable,
+  previewPackageTable,
   readPackage,
   tableColumns,
   urlPackageSource,
@@ -116,8 +116,8 @@ export class PackagesState {
 
   private async previewOf(pkg: OpenedPackage, t: PackageTable): Promise<TablePreviewState> {
     try {
-      const p = await previewTable(this.engine, pkg, t);
-      return { kind: 'ready', grid: gridFromIpc(p.rows, 20) };
+      // The first rows only: the footer and the pages they sit in, never the whole file.
+      return { kind: 'ready', grid: await previewPackageTable(pkg, t, browserFetch()) };
     } catch (e) {
       return { kind: 'failed', message: message(e) };
     }

@@ -261,6 +261,10 @@ export class ShareState {
           engine: this.deps.engine,
           serve: (t) => this.serve(t),
           job: async (name) => this.deps.jobs.get(name)?.job,
+          tableColumns: (database, name) => {
+            const t = this.deps.catalog.table(database, name);
+            return t ? [...t.columns, ...t.partitionKeys] : null;
+          },
         },
         {
           signal,

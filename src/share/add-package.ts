@@ -82,7 +82,7 @@ export async function addPackage(
   let done = 0;
   for (const f of all) {
     aborted(opts.signal);
-    const file = pkg.source.file(f.path);
+    const file = await pkg.source.file(f.path);
     progress({ phase: 'checking', bytes: done, totalBytes, file: f.path });
     const stream = await fileStream(file, ports.fetch, opts.signal);
     const got = await ports.digest(
@@ -102,13 +102,13 @@ export async function addPackage(
       for (const [i, f] of all.entries()) {
         aborted(opts.signal);
         progress({ phase: 'copying', files: i, totalFiles: all.length, file: f.path });
-        copies.set(f.path, await ports.keep(pkg.source.file(f.path), i));
+        copies.set(f.path, await ports.keep(await pkg.source.file(f.path), i));
       }
     aborted(opts.signal);
     progress({ phase: 'saving' });
-    const entries = pkg.tables.map((t) =>
-      entryOf(pkg, t, opts.database, columns.get(t)!, copies, now),
-    );
+    const entries = [];
+    for (const t of pkg.tables)
+      entries.push(await entryOf(pkg, t, opts.database, columns.get(t)!, copies, now));
     return await ports.commit(opts.database, entries);
   } catch (e) {
     for (const name of copies.values()) await ports.removeCopy(name).catch(() => undefined);
@@ -116,25 +116,28 @@ export async function addPackage(
   }
 }
 
-function entryOf(
+async function entryOf(
   pkg: OpenedPackage,
   t: PackageTable,
   database: string,
   columns: ColumnInfo[],
   copies: Map<string, string>,
   now: number,
-): { draft: TableDraft; partitions: CatalogPartition[] } {
+): Promise<{ draft: TableDraft; partitions: CatalogPartition[] }> {
   const keys = new Set(t.partitionKeys);
   const comment = (name: string) => t.fields.find((f) => f.name === name)?.description ?? '';
-  const sources = t.files.map((f): CatalogTable['sources'][number] => {
+  const sources: CatalogTable['sources'] = [];
+  for (const f of t.files) {
     const path = tablePathOf(f.path, t.partitionKeys);
     const copy = copies.get(f.path);
-    if (copy !== undefined)
-      return { kind: 'opfs', path, opfsPath: copy, size: f.bytes, lastModified: now };
-    const file = pkg.source.file(f.path);
+    if (copy !== undefined) {
+      sources.push({ kind: 'opfs', path, opfsPath: copy, size: f.bytes, lastModified: now });
+      continue;
+    }
+    const file = await pkg.source.file(f.path);
     if (file.kind !== 'url') throw new Error(`share: no copy of ${f.path}`);
-    return { kind: 'url', path, url: file.url, size: f.bytes, lastModified: 0 };
-  });
+    sources.push({ kind: 'url', path, url: file.url, size: f.bytes, lastModified: 0 });
+  }
   const partitions = new Map<string, CatalogPartition>();
   if (t.partitionKeys.length)
     for (const f of t.files) {

@@ -33,6 +33,8 @@ export interface PackagedTable {
   files: readonly PackagedFile[];
   /** SHA-256 of the files' bytes one after another in `files` order (the resource's hash). */
   sha256: string;
+  /** The path of the recipe of the job that made the table, when the package holds one. */
+  recipe?: string;
 }
 
 export interface PackageInfo {
@@ -84,6 +86,8 @@ export interface DataResource {
   partitionKeys?: string[];
   /** What the share left out or changed, in sentences (absent: nothing). */
   withheld?: string[];
+  /** Decant's own, beside the standard: the path of the recipe (the job) that made the table. */
+  recipe?: string;
 }
 
 export interface DataPackage {
@@ -138,6 +142,7 @@ function resourceFromTable(t: PackagedTable, taken: Set<string>): DataResource {
     })),
     ...(t.partitionKeys.length ? { partitionKeys: [...t.partitionKeys] } : {}),
     ...(withheld.length ? { withheld } : {}),
+    ...(t.recipe ? { recipe: t.recipe } : {}),
   };
 }
 

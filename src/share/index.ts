@@ -90,11 +90,19 @@ export {
   type PackageSource,
 } from './package-source';
 export {
+  byteSourceOf,
+  cellText,
+  previewPackageTable,
+  previewParquet,
+  type PreviewRows,
+} from './package-preview';
+export {
   previewTable,
   readPackage,
   tableColumns,
   whenText,
   type OpenedPackage,
+  type PackageRecipe,
   type PackageTable,
   type PreviewEngine,
   type TablePreview,

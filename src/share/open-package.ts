@@ -9,9 +9,10 @@ import type { EngineApi, UrlFile } from '../engine/protocol';
 import { DecantError } from '../core/errors';
 import { quotedName } from '../core/quoted-name';
 import { ident, sql } from '../core/sql/sql-template';
+import { recipeFromText, type Recipe } from '../jobs';
 import type { TableSchemaField } from './datapackage';
 import { fileText, type FetchPort, type PackageFile, type PackageSource } from './package-source';
-import { listedFiles, type ListedFile } from './verify-package';
+import { insidePackage, listedFiles, type ListedFile } from './verify-package';
 
 export interface PackageTable {
   /** The resource's name in datapackage.json. */
@@ -28,7 +29,15 @@ export interface PackageTable {
   bytes: number;
   /** What the share left out or changed, in sentences. */
   withheld: string[];
+  /** The recipe of the job that made the table, when the package holds one. */
+  recipe?: PackageRecipe;
 }
+
+/** A table's recipe as read: the recipe, or why it cannot be opened (the table still can). */
+export type PackageRecipe = { path: string; recipe: Recipe } | { path: string; problem: string };
+
+/** A recipe is a few kilobytes of JSON; a file far larger is not one. */
+const MAX_RECIPE_BYTES = 5 * 1024 * 1024;
 
 export interface OpenedPackage {
   source: PackageSource;
@@ -52,7 +61,7 @@ const say = (message: string) => new DecantError(`share: ${message}`, { domain: 
 export async function readPackage(source: PackageSource, port: FetchPort): Promise<OpenedPackage> {
   if (source.expiresAt && Date.parse(source.expiresAt) <= port.now())
     throw say(`this link expired on ${whenText(source.expiresAt)}; ask the sender for a new one`);
-  const text = await fileText(source.file('datapackage.json'), port);
+  const text = await fileText(await source.file('datapackage.json'), port);
   let doc: Record<string, unknown>;
   try {
     doc = JSON.parse(text) as Record<string, unknown>;
@@ -78,9 +87,16 @@ export async function readPackage(source: PackageSource, port: FetchPort): Promi
     names.add(name.toLowerCase());
     t.name = name;
   }
+  for (const [i, t] of tables.entries()) {
+    const path = resources[i]!.recipe;
+    if (path !== undefined) t.recipe = await recipeIn(source, port, path, t.resource);
+  }
   let readme: string | null = null;
   if (source.has('README.md'))
-    readme = await fileText(source.file('README.md'), port).catch(() => null);
+    readme = await source
+      .file('README.md')
+      .then((f) => fileText(f, port))
+      .catch(() => null);
   return {
     source,
     name: typeof doc.name === 'string' && doc.name ? doc.name : 'package',
@@ -91,6 +107,34 @@ export async function readPackage(source: PackageSource, port: FetchPort): Promi
     tables,
   };
 }
+
+/**
+ * The recipe at `path` (a resource's `recipe`), checked as a recipe file is. A recipe that
+ * cannot be read is a problem in words on its table; the package opens all the same.
+ */
+async function recipeIn(
+  source: PackageSource,
+  port: FetchPort,
+  path: unknown,
+  resource: string,
+): Promise<PackageRecipe> {
+  if (typeof path !== 'string' || !insidePackage(path))
+    throw say(
+      `resource ${quotedName(resource)}: recipe ${quotedName(String(path))} is not a file inside the package`,
+    );
+  if (!source.has(path))
+    return { path, problem: `its recipe ${quotedName(path)} is missing from the package` };
+  try {
+    const file = await source.file(path);
+    if (file.kind === 'blob' && file.blob.size > MAX_RECIPE_BYTES)
+      throw say(`${quotedName(path)} is ${file.blob.size} bytes, too large for a recipe`);
+    return { path, recipe: recipeFromText(await fileText(file, port)) };
+  } catch (e) {
+    return { path, problem: `its recipe ${quotedName(path)} cannot be opened: ${errorText(e)}` };
+  }
+}
+
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 function tableOf(r: Record<string, unknown>, i: number, all: ListedFile[]): PackageTable {
   const resource = typeof r.name === 'string' ? r.name : `#${i + 1}`;
@@ -255,7 +299,7 @@ export async function tableColumns(
   if (!first) throw say(`resource ${quotedName(t.resource)} has no files`);
   const schema = await withRegistered(
     engine,
-    engineFileOf(pkg.source.file(first.path), first),
+    engineFileOf(await pkg.source.file(first.path), first),
     (id) => engine.inspectParquet(id),
   );
   const keys = new Set(t.partitionKeys);
@@ -296,7 +340,7 @@ export async function previewTable(
     files: [
       {
         path: first.path,
-        file: engineFileOf(pkg.source.file(first.path), first),
+        file: engineFileOf(await pkg.source.file(first.path), first),
         partitionValues: partitionValuesOf(first.path, t.partitionKeys),
       },
     ],

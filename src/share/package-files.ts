@@ -9,6 +9,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { makeZip } from 'client-zip';
 import { athenaDdl, tableInputFromTable, type CatalogTable } from '../catalog';
 import { DecantError } from '../core/errors';
+import { recipeSummary, recipeText, type Recipe } from '../jobs';
 import { quoteHiveIdent } from '../core/sql/hive-quote';
 import {
   dataPackageFromTables,
@@ -38,8 +39,8 @@ export interface PackageTableInput {
   parts: readonly SharedPart[];
   primaryKey?: readonly string[];
   statistics?: ReadmeStatistics;
-  /** The job (as JSON) that produced the table, when there is one: written as its recipe. */
-  recipe?: unknown;
+  /** The recipe of the job that produced the table, when there is one: written beside it. */
+  recipe?: Recipe;
 }
 
 export interface PackageInput {
@@ -101,7 +102,7 @@ export function packageEntries(input: PackageInput): {
             );
           files.push(file);
         }
-        packaged.push(packagedTable(t, files, bytesToHex(whole.digest())));
+        packaged.push(packagedTable(t, resource, files, bytesToHex(whole.digest())));
       }
       const doc = dataPackageFromTables(input, packaged);
       yield* metadataEntries(input, packaged, doc);
@@ -150,7 +151,12 @@ async function* hashedBytes(
   file.sha256 = bytesToHex(own.digest());
 }
 
-function packagedTable(t: PackageTableInput, files: PackagedFile[], hash: string): PackagedTable {
+function packagedTable(
+  t: PackageTableInput,
+  resource: string,
+  files: PackagedFile[],
+  hash: string,
+): PackagedTable {
   return {
     database: t.table.database,
     name: t.table.name,
@@ -161,7 +167,13 @@ function packagedTable(t: PackageTableInput, files: PackagedFile[], hash: string
     primaryKey: t.primaryKey,
     files,
     sha256: hash,
+    ...(t.recipe ? { recipe: recipePath(resource) } : {}),
   };
+}
+
+/** Where a table's recipe is written in its package. */
+export function recipePath(resource: string): string {
+  return `recipes/${resource}.json`;
 }
 
 function* metadataEntries(
@@ -176,7 +188,6 @@ function* metadataEntries(
   const base = withSlash(input.location ?? PLACEHOLDER_LOCATION);
   const extras: { path: string; what: string }[] = [];
   const aws: PackageEntry[] = [];
-  const recipes = new Map<PackagedTable, string>();
   tables.forEach((t, i) => {
     const resource = doc.resources[i]!.name;
     const source = input.tables[i]!;
@@ -190,11 +201,12 @@ function* metadataEntries(
       { path: glue, what: `Glue TableInput for ${t.database}.${t.name} (aws glue create-table)` },
       { path: ddl, what: `Athena DDL for ${t.database}.${t.name}` },
     );
-    if (source.recipe !== undefined) {
-      const recipe = `recipes/${resource}.json`;
-      recipes.set(t, recipe);
-      aws.push(text(recipe, `${JSON.stringify(source.recipe, null, 2)}\n`));
-      extras.push({ path: recipe, what: `the job that made ${t.database}.${t.name}` });
+    if (source.recipe && t.recipe) {
+      aws.push(text(t.recipe, recipeText(source.recipe)));
+      extras.push({
+        path: t.recipe,
+        what: `the recipe of the job that made ${t.database}.${t.name} (open it in Decant to run it on your own files)`,
+      });
     }
   });
   if (input.location === undefined)
@@ -210,7 +222,9 @@ function* metadataEntries(
       tables: tables.map((t, i) => ({
         ...t,
         statistics: input.tables[i]!.statistics,
-        recipe: recipes.get(t),
+        ...(input.tables[i]!.recipe
+          ? { recipeSummary: recipeSummary(input.tables[i]!.recipe!) }
+          : {}),
       })),
       extras,
     }),

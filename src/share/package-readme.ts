@@ -6,6 +6,7 @@
 import type { ColumnStatistics } from '../catalog';
 import { formatBytes, formatCount } from '../core/format';
 import { asciiLower } from '../core/sql/table-view';
+import type { RecipeSummary } from '../jobs';
 import type { PackagedTable } from './datapackage';
 import { withheldSentences } from './withheld-words';
 
@@ -24,7 +25,11 @@ export interface ReadmeInput {
   title: string;
   description?: string;
   created: Date;
-  tables: readonly (PackagedTable & { statistics?: ReadmeStatistics; recipe?: string })[];
+  tables: readonly (PackagedTable & {
+    statistics?: ReadmeStatistics;
+    /** The recipe's job, sources and steps, said under the table (its path is `recipe`). */
+    recipeSummary?: RecipeSummary;
+  })[];
   /** Other files of the package, e.g. `glue/shop.sales.json`, each with what it is. */
   extras?: readonly { path: string; what: string }[];
 }
@@ -51,6 +56,21 @@ export function packageReadme(input: ReadmeInput): string {
   return lines.join('\n').replace(/\n+$/, '\n');
 }
 
+/** What made the table: the job, what it reads and its steps; the recipe file to open. */
+function recipeLines(path: string, r: RecipeSummary): string[] {
+  const out = [
+    `Made by the job ${escapeMarkdown(JSON.stringify(r.job))}; its recipe is ` +
+      `${escapeMarkdown(path)} (open it in Decant, Jobs → Import recipe, to run it on your own ` +
+      'files). It reads:',
+    '',
+    ...r.sources.map((s) => `- ${escapeMarkdown(s)}`),
+    '',
+  ];
+  if (r.steps.length)
+    out.push('and then:', '', ...r.steps.map((s, i) => `${i + 1}. ${escapeMarkdown(s)}`), '');
+  return out;
+}
+
 function tableSection(t: ReadmeInput['tables'][number]): string[] {
   const rows = t.files.reduce((s, f) => s + f.rows, 0);
   const bytes = t.files.reduce((s, f) => s + f.bytes, 0);
@@ -62,7 +82,8 @@ function tableSection(t: ReadmeInput['tables'][number]): string[] {
   if (t.partitionKeys.length)
     where += `, in folders by ${t.partitionKeys.map(escapeMarkdown).join(', ')} (\`key=value\`)`;
   out.push(`${where}.`, '');
-  if (t.recipe) out.push(`Made by the job in ${escapeMarkdown(t.recipe)}.`, '');
+  if (t.recipe && t.recipeSummary) out.push(...recipeLines(t.recipe, t.recipeSummary));
+  else if (t.recipe) out.push(`Made by the job in ${escapeMarkdown(t.recipe)}.`, '');
 
   out.push('### Columns', '', '| Column | Type | Description |', '| --- | --- | --- |');
   for (const c of t.columns) {

@@ -1,6 +1,7 @@
 /**
  * Where a received package's files are: a zip (each stored entry read as a Blob slice of the
- * zip, never the whole zip in memory), a picked or dropped folder, or URLs (a `datapackage.json`
+ * zip, never the whole zip in memory; a deflated entry — a zip re-made by `zip -r`, Finder or
+ * Python — inflated once, when first asked for, its size checked as it grows), a picked or dropped folder, or URLs (a `datapackage.json`
  * on any HTTPS host with CORS, or a share link's presigned URLs). Paths are relative to the
  * package root, the folder holding `datapackage.json`.
  */
@@ -30,8 +31,11 @@ export interface PackageSource {
   expiresAt?: string;
   /** Whether the source holds `path` (relative to the package root). */
   has(path: string): boolean;
-  /** The file at `path`; throws a `share:` DecantError naming it when there is none. */
-  file(path: string): PackageFile;
+  /**
+   * The file at `path`; rejects with a `share:` DecantError naming it when there is none, or
+   * when its zip entry cannot be read (encrypted, damaged, not the size it says).
+   */
+  file(path: string): Promise<PackageFile>;
 }
 
 const say = (message: string) => new DecantError(`share: ${message}`, { domain: 'share' });
@@ -51,10 +55,11 @@ export const browserFetch = (): FetchPort => ({
 });
 
 /**
- * A zip package: its central directory read from the end of `zip` (by slices), each file a
- * slice of the zip. The package root is the shallowest folder holding `datapackage.json`.
- * Throws a `share:` DecantError for a file that is not a zip or a zip without datapackage.json;
- * `file()` throws for an entry that is compressed, encrypted or damaged.
+ * A zip package: its central directory read from the end of `zip` (by slices). A stored file
+ * is a slice of the zip; a deflated one is inflated when first asked for (then kept). The
+ * package root is the shallowest folder holding `datapackage.json`. Throws a `share:`
+ * DecantError for a file that is not a zip or a zip without datapackage.json; `file()` rejects
+ * for an entry that is encrypted, compressed by another method, damaged or not its stated size.
  */
 export async function zipPackageSource(zip: Blob, name: string): Promise<PackageSource> {
   let entries: Entry[];
@@ -73,50 +78,107 @@ export async function zipPackageSource(zip: Blob, name: string): Promise<Package
     entries.filter((e) => !e.directory).map((e) => e.filename),
     name,
   );
-  // Entries inside the root only; each one's header read now (30 bytes), so files are slices.
-  const files = new Map<string, PackageFile | DecantError>();
-  for (const e of entries) {
-    if (e.directory || !e.filename.startsWith(root)) continue;
-    const path = e.filename.slice(root.length);
-    try {
-      const blob = await storedEntry(zip, e, name);
-      files.set(path, { kind: 'blob', path, blob, lastModified: e.lastModDate.getTime() });
-    } catch (err) {
-      if (!(err instanceof DecantError)) throw err;
-      files.set(path, err);
-    }
-  }
+  const byPath = new Map<string, Entry>();
+  for (const e of entries)
+    if (!e.directory && e.filename.startsWith(root)) byPath.set(e.filename.slice(root.length), e);
+  // Each entry is read once: a slice costs one 30-byte header read, a deflated one its inflating.
+  const files = new Map<string, Promise<PackageFile>>();
   return {
     kind: 'zip',
     label: name,
-    has: (path) => files.has(path),
+    has: (path) => byPath.has(path),
     file(path) {
-      const f = files.get(path);
-      if (!f) throw say(`${quotedName(path)} is not in ${quotedName(name)}`);
-      if (f instanceof DecantError) throw f;
+      const entry = byPath.get(path);
+      if (!entry) return Promise.reject(say(`${quotedName(path)} is not in ${quotedName(name)}`));
+      let f = files.get(path);
+      if (!f) {
+        f = entryBlob(zip, entry, name).then((blob) => ({
+          kind: 'blob' as const,
+          path,
+          blob,
+          lastModified: entry.lastModDate.getTime(),
+        }));
+        files.set(path, f);
+      }
       return f;
     },
   };
 }
 
+/** Deflate never grows data more than ~1032 times; an entry saying it does is not one to inflate. */
+const MAX_DEFLATE_RATIO = 1100;
+
 /**
- * The bytes of a stored entry: the slice after its local header, whose name and extra field
- * lengths are read from the header itself (they may differ from the central directory's).
+ * The bytes of an entry: for a stored one, the slice after its local header (whose name and
+ * extra field lengths are read from the header itself: they may differ from the central
+ * directory's); for a deflated one, those bytes inflated.
  */
-async function storedEntry(zip: Blob, entry: Entry, zipName: string): Promise<Blob> {
+async function entryBlob(zip: Blob, entry: Entry, zipName: string): Promise<Blob> {
   const where = `${quotedName(entry.filename)} in ${quotedName(zipName)}`;
   if (entry.encrypted) throw say(`${where} is encrypted; Decant reads packages as they were made`);
-  if (entry.compressionMethod !== 0)
+  if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8)
     throw say(
-      `${where} is compressed in the zip (a zip tool re-packed it); Decant reads data files ` +
-        'stored as Decant writes them: unzip it and open the folder instead',
+      `${where} is compressed with method ${entry.compressionMethod}, which Decant does not ` +
+        'read (only stored and deflated entries): unzip it and open the folder instead',
     );
   const header = new DataView(await zip.slice(entry.offset, entry.offset + 30).arrayBuffer());
   if (header.byteLength < 30 || header.getUint32(0, true) !== 0x04034b50)
     throw say(`${where}: the zip is damaged (no local header where the directory says)`);
   const start = entry.offset + 30 + header.getUint16(26, true) + header.getUint16(28, true);
   if (start + entry.compressedSize > zip.size) throw say(`${where}: the zip is cut short`);
-  return zip.slice(start, start + entry.compressedSize);
+  const bytes = zip.slice(start, start + entry.compressedSize);
+  if (entry.compressionMethod === 0) {
+    if (entry.uncompressedSize !== entry.compressedSize)
+      throw say(`${where}: the zip is damaged (a stored entry with two different sizes)`);
+    return bytes;
+  }
+  return inflated(bytes, entry.uncompressedSize, where);
+}
+
+/**
+ * A deflated entry's bytes inflated, refused as soon as they outgrow the size the zip states
+ * (a zip bomb, or a damaged entry) and when they end short of it.
+ */
+async function inflated(deflated: Blob, declared: number, where: string): Promise<Blob> {
+  if (declared > Math.max(deflated.size, 1) * MAX_DEFLATE_RATIO)
+    throw say(
+      `${where} says it inflates from ${deflated.size} to ${declared} bytes, more than deflate ` +
+        'can make of so little: the zip is damaged or built to exhaust memory, so it is not opened',
+    );
+  const reader = deflated
+    .stream()
+    .pipeThrough(
+      new DecompressionStream('deflate-raw') as unknown as TransformStream<Uint8Array, Uint8Array>,
+    )
+    .getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (e) {
+      throw new DecantError(`share: ${where}: the zip is damaged (its data does not inflate)`, {
+        domain: 'share',
+        cause: e,
+      });
+    }
+    if (chunk.done) break;
+    size += chunk.value.length;
+    if (size > declared) {
+      await reader.cancel().catch(() => undefined);
+      throw say(
+        `${where} inflates to more than the ${declared} bytes the zip says it holds: the zip is ` +
+          'damaged or built to exhaust memory, so it is not opened',
+      );
+    }
+    parts.push(chunk.value);
+  }
+  if (size !== declared)
+    throw say(
+      `${where} inflates to ${size} bytes, but the zip says ${declared}: the zip is damaged`,
+    );
+  return new Blob(parts as BlobPart[]);
 }
 
 /** `prefix/` of the shallowest `datapackage.json` ('' at the top); throws when there is none. */
@@ -149,7 +211,7 @@ export function folderPackageSource(files: readonly FolderFile[], name: string):
     kind: 'folder',
     label: name,
     has: (path) => byPath.has(root + path),
-    file(path) {
+    async file(path) {
       const file = byPath.get(root + path);
       if (!file) throw say(`${quotedName(path)} is not in the folder ${quotedName(name)}`);
       return { kind: 'blob', path, blob: file, lastModified: file.lastModified };
@@ -178,7 +240,7 @@ export function urlPackageSource(url: string): PackageSource {
     kind: 'url',
     label: `${doc.host}${doc.pathname}`,
     has: () => true,
-    file: (path) => ({
+    file: async (path) => ({
       kind: 'url',
       path,
       url: new URL(path.split('/').map(encodeURIComponent).join('/'), doc).href,
@@ -194,7 +256,7 @@ export function linkPackageSource(link: PackageLink): PackageSource {
     label: `${base.host}${base.pathname}`,
     expiresAt: link.expiresAt,
     has: (path) => path in link.signatures,
-    file: (path) => ({ kind: 'url', path, url: fileUrl(link, path) }),
+    file: async (path) => ({ kind: 'url', path, url: fileUrl(link, path) }),
   };
 }
 

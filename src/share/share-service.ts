@@ -9,7 +9,15 @@ import { DecantError } from '../core/errors';
 import { ident, joinSql, sql, type Sql } from '../core/sql/sql-template';
 import type { JobOutputFormat, JobTargetOutput, JobTargetProgress } from '../engine/client';
 import type { JobTargetSpec } from '../engine/protocol';
-import { DEFAULT_ROW_GROUP_SIZE, rowsOf, type Job, type SqlRunner } from '../jobs';
+import {
+  DEFAULT_ROW_GROUP_SIZE,
+  recipeFromJob,
+  rowsOf,
+  type Job,
+  type Recipe,
+  type RecipeColumn,
+  type SqlRunner,
+} from '../jobs';
 import type { PackageInput, PackageTableInput } from './package-files';
 import { compileShare, shareTargetSpec, type CompiledShare, type ShareRules } from './share-rules';
 
@@ -29,6 +37,11 @@ export interface ShareDeps {
   serve(table: CatalogTable): Promise<void>;
   /** The saved job named `name` (a table a job wrote says so in `updatedBy`), if still there. */
   job(name: string): Promise<Job | undefined>;
+  /**
+   * A catalog table's columns, partition keys last (what a recipe says its job's sources read),
+   * or null when the catalog has no such table.
+   */
+  tableColumns(database: string, table: string): readonly RecipeColumn[] | null;
 }
 
 /** One table to share and its rules. */
@@ -124,10 +137,24 @@ export function previewSql(share: CompiledShare, limit = 20): string {
   return `${share.sql.text} LIMIT ${Math.max(0, Math.floor(limit))}`;
 }
 
-/** The job that wrote `table`, as its recipe, when the catalog says a job made it. */
-async function recipeOf(table: CatalogTable, deps: ShareDeps): Promise<Job | undefined> {
+/**
+ * The recipe of the job that wrote `table`, when the catalog says a job made it and that job is
+ * still saved. None when a source the job reads is no longer in the catalog: a recipe that could
+ * not say what to bind that source to would not open.
+ */
+async function recipeOf(table: CatalogTable, deps: ShareDeps): Promise<Recipe | undefined> {
   if (table.updatedBy.kind !== 'job') return undefined;
-  return deps.job(table.updatedBy.name).catch(() => undefined);
+  const job = await deps.job(table.updatedBy.name).catch(() => undefined);
+  if (!job) return undefined;
+  try {
+    return recipeFromJob(job, (n) =>
+      n.kind === 'file-source'
+        ? n.options.columns
+        : deps.tableColumns(n.options.database, n.options.table),
+    );
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -91,7 +91,7 @@ async function unpacked(): Promise<{ root: string; files: { path: string; file: 
   ];
   const files = [];
   for (const p of paths) {
-    const f = source.file(p) as Extract<PackageFile, { kind: 'blob' }>;
+    const f = (await source.file(p)) as Extract<PackageFile, { kind: 'blob' }>;
     const at = join(root, 'shop', p);
     mkdirSync(dirname(at), { recursive: true });
     writeFileSync(at, new Uint8Array(await f.blob.arrayBuffer()));
@@ -155,7 +155,7 @@ describe('opening a package zip', () => {
     const source = await zipPackageSource(zipBlob(), 'shop.zip');
     const pkg = await readPackage(source, noFetch);
     for (const f of pkg.tables[0]!.files) {
-      const file = source.file(f.path) as Extract<PackageFile, { kind: 'blob' }>;
+      const file = (await source.file(f.path)) as Extract<PackageFile, { kind: 'blob' }>;
       const digest = await digestStream(file.blob.stream());
       expect(digest).toEqual({ bytes: f.bytes, sha256: f.sha256 });
     }
@@ -209,7 +209,7 @@ describe('adding a package', () => {
     const pkg0 = await readPackage(await zipPackageSource(zipBlob(), 'shop.zip'), noFetch);
     const target = pkg0.tables[0]!.files[1]!;
     const source0 = await zipPackageSource(zipBlob(), 'shop.zip');
-    const entry = source0.file(target.path) as Extract<PackageFile, { kind: 'blob' }>;
+    const entry = (await source0.file(target.path)) as Extract<PackageFile, { kind: 'blob' }>;
     // Find the entry's bytes in the zip and flip one in the middle.
     const bytes = new Uint8Array(await entry.blob.arrayBuffer());
     const at = indexOf(zipBytes, bytes);

@@ -27,7 +27,8 @@ import { nativeRead } from '../support/native-duckdb';
 import { startNodeEngine, type NodeEngine } from '../support/node-engine';
 import { attachSalesFolder } from '../jobs/job-support';
 import { errorLines, officialValidator } from './datapackage-schema';
-import { PEOPLE, PEOPLE_CSV, SALES } from './share-fixtures';
+import { recipeFromText } from '../../src/jobs';
+import { PEOPLE, PEOPLE_CSV, SALES, SALES_RECIPE } from './share-fixtures';
 import { attachCsv, scratchDir, tablesOf, writeParquet } from './share-support';
 
 const CREATED = new Date('2026-12-02T18:00:00Z');
@@ -107,11 +108,7 @@ beforeAll(async () => {
         },
         { primaryKey: ['id'] },
       ),
-      await tableInput(
-        SALES,
-        { omit: ['month'] },
-        { recipe: { kind: 'job', name: 'daily sales' } },
-      ),
+      await tableInput(SALES, { omit: ['month'] }, { recipe: SALES_RECIPE }),
     ],
   };
   dir = scratchDir();
@@ -141,10 +138,9 @@ describe('packageZip', () => {
     const sales = files.filter((f) => f.startsWith('data/shop.sales/'));
     expect(sales.length).toBeGreaterThan(1);
     for (const f of sales) expect(f).toMatch(/^data\/shop\.sales\/year=\d+\/part-\d{5}\.parquet$/);
-    expect(JSON.parse(readFileSync(join(dir, 'x/recipes/shop.sales.json'), 'utf8'))).toEqual({
-      kind: 'job',
-      name: 'daily sales',
-    });
+    expect(recipeFromText(readFileSync(join(dir, 'x/recipes/shop.sales.json'), 'utf8'))).toEqual(
+      SALES_RECIPE,
+    );
   });
 
   it('writes a datapackage.json whose every hash and size is that of the unzipped file', () => {
@@ -166,6 +162,11 @@ describe('packageZip', () => {
       expect(r.hash).toBe(`sha256:${whole.digest('hex')}`);
     }
     expect(checked).toBe(filesUnder(join(dir, 'x/data')).length);
+    // Each resource names its recipe's file, when a job made it.
+    expect(doc.resources.map((r: DataPackage['resources'][number]) => r.recipe)).toEqual([
+      undefined,
+      'recipes/shop.sales.json',
+    ]);
   });
 
   it('leaves no withheld value anywhere in the zip; native DuckDB reads the shared rows', async () => {
@@ -232,7 +233,11 @@ describe('packageZip', () => {
     expect(readme).toMatch(/^# HR and Shop\n/);
     expect(readme).toContain('## hr.people');
     expect(readme).toContain('- Columns "ssn", "x\\\\"; DROP" are left out');
-    expect(readme).toContain('Made by the job in recipes/shop.sales.json.');
+    expect(readme).toContain(
+      'Made by the job "daily sales"; its recipe is recipes/shop.sales.json (open it in Decant',
+    );
+    expect(readme).toContain('- table shop.sales (5 columns: id, sku, price, year, month)');
+    expect(readme).toContain('1. Filter "price &gt; 2"');
     expect(readme).toContain('- glue/shop.sales.table\\-input.json'.replace('\\-', '-'));
     expect(readme).not.toContain(PLACEHOLDER_LOCATION);
   });

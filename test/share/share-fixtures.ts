@@ -1,6 +1,7 @@
 import type { CatalogColumn } from '../../src/catalog';
 import type { ShareSource } from '../../src/share/share-rules';
-import { SALES_COLUMNS, SALES_KEYS } from '../jobs/job-support';
+import { recipeFromJob, type Recipe } from '../../src/jobs';
+import { chain, node, source, SALES_COLUMNS, SALES_KEYS } from '../jobs/job-support';
 
 export const col = (name: string, type: string, comment = ''): CatalogColumn => ({
   name,
@@ -41,3 +42,25 @@ export const SALES: ShareSource = {
   columns: SALES_COLUMNS.map((c) => col(c.name, c.type)),
   partitionKeys: SALES_KEYS.map((c) => col(c.name, c.type)),
 };
+
+/** The recipe of a job reading `shop.sales`, keeping prices over 2, writing the result. */
+export const SALES_RECIPE: Recipe = recipeFromJob(
+  chain(
+    [
+      source('src', 'shop', 'sales'),
+      node(
+        'filter',
+        'price > 2',
+        {
+          filter: {
+            combine: 'AND',
+            clauses: [{ column: 'price', op: 'GT', value: { kind: 'constant', value: '2' } }],
+          },
+        },
+        'price > 2',
+      ),
+    ],
+    { name: 'daily sales' },
+  ),
+  () => [...SALES_COLUMNS, ...SALES_KEYS],
+);

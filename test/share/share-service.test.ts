@@ -6,13 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogTable } from '../../src/catalog';
 import { DecantError } from '../../src/core/errors';
 import type { EngineClient } from '../../src/engine/client';
-import type { Job } from '../../src/jobs';
+import { recipeFromText, type Job } from '../../src/jobs';
 import type { DataPackage } from '../../src/share/datapackage';
 import { packageEntries } from '../../src/share/package-files';
 import { prepareShare, previewSql, type ShareDeps } from '../../src/share/share-service';
 import { compileShare } from '../../src/share/share-rules';
 import type { EngineHost } from '../../workers/engine/engine-host';
 import { CSV } from '../engine/catalog-support';
+import { chain, source } from '../jobs/job-support';
 import { createNodeEngineClient, createNodeEngineHost, DiskFile } from '../support/engine-host';
 import { nativeRead, parquetAt } from '../support/native-duckdb';
 import { errorLines, officialValidator } from './datapackage-schema';
@@ -38,12 +39,15 @@ const people = (over: Partial<CatalogTable> = {}): CatalogTable => ({
   ...over,
 });
 
-const RECIPE = { formatVersion: 1, name: 'clean people', nodes: [], edges: [] } as unknown as Job;
+/** The saved job that made hr.people: it reads hr.people itself (as a re-run would). */
+const JOB: Job = chain([source('src', 'hr', 'people')], { name: 'clean people' });
 const served: string[] = [];
 const deps = (): ShareDeps => ({
   engine: client,
   serve: async (t) => void served.push(`${t.database}.${t.name}`),
-  job: async (name) => (name === 'clean people' ? RECIPE : undefined),
+  job: async (name) => (name === 'clean people' ? JOB : undefined),
+  tableColumns: (database, table) =>
+    database === 'hr' && table === 'people' ? PEOPLE.columns : null,
 });
 
 beforeAll(async () => {
@@ -108,7 +112,15 @@ describe('prepareShare: catalog tables + rules → Parquet parts, statistics, re
     const t = input.tables[0]!;
     expect(t.parts).toHaveLength(1);
     expect(t.parts[0]!.rows).toBe(3);
-    expect(t.recipe).toBe(RECIPE);
+    // The recipe: the job, and the columns its source expects (from the catalog port).
+    expect(t.recipe?.job).toEqual(JOB);
+    expect(t.recipe?.sources).toEqual([
+      {
+        id: 'src',
+        read: { kind: 'table', database: 'hr', table: 'people' },
+        columns: PEOPLE.columns.map(({ name, type }) => ({ name, type })),
+      },
+    ]);
     expect(t.statistics?.of).toBe('shared');
     const amount = t.statistics!.columns.find((c) => c.column === 'amount')!;
     expect(amount).toMatchObject({ nulls: 0, min: '10.5', max: '40.0' });
@@ -164,8 +176,11 @@ describe('prepareShare: catalog tables + rules → Parquet parts, statistics, re
     expect(doc.resources[0]!.withheld!.join(' ')).toMatch(/"ssn".*left out/);
     const readme = files.get('README.md')!.toString();
     expect(readme).toContain('### Statistics');
-    expect(readme).toContain('Made by the job in recipes/hr.people.json.');
-    expect(JSON.parse(files.get('recipes/hr.people.json')!.toString())).toEqual(RECIPE);
+    expect(readme).toContain(
+      'Made by the job "clean people"; its recipe is recipes/hr.people.json',
+    );
+    expect(recipeFromText(files.get('recipes/hr.people.json')!.toString())).toEqual(t.recipe);
+    expect(doc.resources[0]!.recipe).toBe('recipes/hr.people.json');
   });
 
   it('previews the first shared rows with the share SELECT', async () => {

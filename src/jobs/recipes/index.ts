@@ -47,3 +47,4 @@ export {
   type PendingSource,
 } from './bind-sources';
 export { authoredSqlNodes } from './authored-sql';
+export { recipeSummary, type RecipeSummary } from './recipe-words';
