@@ -3,7 +3,8 @@
  * else a small stand-in for the few Glue classes the script uses, over plain Spark (local, EMR,
  * Databricks). Below it the script is the same on both. Also the helpers generated code calls.
  */
-export const PYSPARK_ADAPTER = String.raw`import sys
+export const PYSPARK_ADAPTER = String.raw`import contextlib
+import sys
 import json
 
 from pyspark.sql import SparkSession, Window
@@ -197,6 +198,22 @@ def _flatten(df, separator, max_levels):
     for f in df.schema.fields:
         expand(_col(f.name), f.name, f.dataType, 0)
     return df.select(out)
+
+
+@contextlib.contextmanager
+def _ansi():
+    """Arithmetic as DuckDB's: an integer or decimal overflow stops the run. Spark 3.5 without ANSI
+    mode (its default, and Glue 5.0's) would wrap a BIGINT around or make a DECIMAL NULL instead.
+    Spark fixes an expression's mode when it is parsed and analysed, so this holds for the
+    expressions made inside the block only (a Derived Column's, a SQL Query's)."""
+    # An expression is parsed under the thread's active session's conf (a default one if none).
+    spark._jvm.org.apache.spark.sql.SparkSession.setActiveSession(spark._jsparkSession)
+    before = spark.conf.get("spark.sql.ansi.enabled")
+    spark.conf.set("spark.sql.ansi.enabled", "true")
+    try:
+        yield
+    finally:
+        spark.conf.set("spark.sql.ansi.enabled", before)
 
 
 def _text_frame(df, kind):
