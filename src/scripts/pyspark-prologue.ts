@@ -228,7 +228,7 @@ def _text_frame(df, kind):
                       for f in df.schema.fields])
 
 
-def _write_text(frame, kind, path, keys, options):
+def _write_text(frame, kind, path, keys, options, transformation_ctx=""):
     """CSV as the tab writes it (RFC 4180: quotes doubled, nothing trimmed, NULL empty, "" for an
     empty string) or NDJSON with NULLs kept. Spark's own writer, on Glue as on plain Spark, so
     what the tests run is what Glue runs."""

@@ -144,7 +144,7 @@ function writeLines(
           ]
         : [['compression', py(format.compression)]];
     return [
-      `${name} = _write_text(${input}, ${py(format.kind === 'csv' ? 'csv' : 'json')}, ${where}, ${pyList(keys.map(py))}, ${pyDict(options)})`,
+      `${name} = _write_text(${input}, ${py(format.kind === 'csv' ? 'csv' : 'json')}, ${where}, ${pyList(keys.map(py))}, ${pyDict(options)}, transformation_ctx=${py(name)})`,
     ];
   }
   const conn: [string, string][] = [

@@ -244,8 +244,12 @@ describe('Job editor in Chromium', () => {
       CreateJob: { GlueVersion: '5.0', Command: { Name: 'glueetl' } },
       CreateTrigger: [{ Type: 'ON_DEMAND' }],
       CreateClassifier: [],
-      notes: [],
     });
+    // What the script cannot carry over is in the file's notes and shown beside the button.
+    expect(bundle.notes).toEqual([expect.stringMatching(/^script: .*not key=value folders/)]);
+    expect(await page.getByTestId('glue-bundle-notes').innerText()).toContain(
+      'not key=value folders',
+    );
     await page.getByTestId('script-kind-tab').check();
 
     // Edit as SQL: one SQL Query node over the two sources gives the target the same rows.
