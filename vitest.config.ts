@@ -31,6 +31,7 @@ export default defineConfig({
             'test/scripts/engines.test.ts',
             'test/scripts/tab-parquet.test.ts',
             'test/scripts/glue-bundle.test.ts',
+            'test/scripts/text-targets.test.ts',
           ],
           testTimeout: 60_000,
           // Engines start in beforeAll hooks; on a busy 2-core machine that can take over 10 s.
@@ -47,6 +48,7 @@ export default defineConfig({
             'test/scripts/engines.test.ts',
             'test/scripts/tab-parquet.test.ts',
             'test/scripts/glue-bundle.test.ts',
+            'test/scripts/text-targets.test.ts',
           ],
           globalSetup: ['test/scripts/global-setup.ts'],
           testTimeout: 120_000,

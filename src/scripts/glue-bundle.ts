@@ -9,6 +9,16 @@ import type { Job } from '../jobs';
 import { OUTPUT_PARAMETER, pysparkScript } from './pyspark-script';
 import { scriptTableOf } from './catalog-tables';
 import { scriptBaseName, type ScriptContext } from './script-model';
+import {
+  classifierInput,
+  crawlerInput,
+  glueName,
+  orchestrationOf,
+  triggerInput,
+  workflowInput,
+  type GlueInput,
+  type GlueOrchestration,
+} from './glue-orchestration';
 
 export interface GlueBundleOptions {
   /** e.g. `s3://my-bucket/decant`: the script goes under `scripts/`, temp files under `temp/`. */
@@ -21,6 +31,13 @@ export interface GlueBundleOptions {
   schedule?: string;
   workerType?: 'G.1X' | 'G.2X' | 'G.4X' | 'G.8X';
   numberOfWorkers?: number;
+  /**
+   * The app's saved triggers, workflows, crawlers and classifiers: those that start or watch this
+   * job (and their workflows' other triggers, the crawlers they name, those crawlers'
+   * classifiers) join the bundle. Without any trigger for the job, one ON_DEMAND (or `schedule`)
+   * trigger in a workflow of its own starts it.
+   */
+  orchestration?: GlueOrchestration;
 }
 
 export interface GlueBundle {
@@ -29,10 +46,13 @@ export interface GlueBundle {
   script: { location: string; fileName: string; text: string };
   CreateDatabase: { DatabaseInput: { Name: string; Description?: string } }[];
   CreateTable: { DatabaseName: string; TableInput: GlueTableInput }[];
-  CreateCrawler: Record<string, unknown>[];
-  CreateJob: Record<string, unknown>;
-  CreateWorkflow: { Name: string; Description?: string; MaxConcurrentRuns: number };
-  CreateTrigger: Record<string, unknown>;
+  CreateClassifier: GlueInput[];
+  CreateCrawler: GlueInput[];
+  CreateJob: GlueInput;
+  CreateWorkflow: GlueInput[];
+  CreateTrigger: GlueInput[];
+  /** What the app has that Glue's API cannot express, or that needs a step by hand, in words. */
+  notes: string[];
 }
 
 const BOOKMARK = {
@@ -40,9 +60,6 @@ const BOOKMARK = {
   disable: 'job-bookmark-disable',
   pause: 'job-bookmark-pause',
 };
-
-/** Glue's names: letters, digits, `_` and `-` (the console refuses much else). */
-const glueName = (s: string) => s.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'job';
 
 /** The deploy bundle of `job`, reading `tables` (the catalog tables its sources read). */
 export function glueBundle(
@@ -68,10 +85,69 @@ export function glueBundle(
     [`--${OUTPUT_PARAMETER}`]: options.outputPath,
   };
   for (const p of job.parameters) args[`--${p.name}`] = p.value;
+  const notes: string[] = [];
+  const note = (m: string) => {
+    if (!notes.includes(m)) notes.push(m);
+  };
+  const sourceCrawlers: GlueInput[] =
+    s3Roots.length === 0
+      ? []
+      : databases
+          .filter((d) => s3Roots.some((r) => r.table.database === d))
+          .map((d) => ({
+            Name: `${name}-${glueName(d)}-sources`,
+            Role: options.role,
+            DatabaseName: d,
+            Description: `Keeps the tables job ${job.name} reads up to date.`,
+            Targets: {
+              S3Targets: s3Roots
+                .filter((r) => r.table.database === d)
+                .map((r) => ({ Path: `${r.path}/`, Exclusions: ['**/_SUCCESS', '**/.*'] })),
+            },
+            SchemaChangePolicy: { UpdateBehavior: 'UPDATE_IN_DATABASE', DeleteBehavior: 'LOG' },
+            RecrawlPolicy: { RecrawlBehavior: 'CRAWL_EVERYTHING' },
+            Configuration: JSON.stringify({
+              Version: 1.0,
+              Grouping: { TableGroupingPolicy: 'CombineCompatibleSchemas' },
+            }),
+          }));
+  const o = orchestrationOf(
+    job.name,
+    options.orchestration ?? { triggers: [], workflows: [], crawlers: [], classifiers: [] },
+    note,
+  );
+  const ownWorkflow = `${name}-workflow`;
+  let triggers: GlueInput[] = o.triggers.flatMap((t) => {
+    const input = triggerInput(t, ownWorkflow, note);
+    return input ? [input] : [];
+  });
+  const workflows = o.workflows.map(workflowInput);
+  if (triggers.length === 0)
+    triggers = [
+      {
+        Name: `${name}-${options.schedule ? 'schedule' : 'start'}`,
+        WorkflowName: ownWorkflow,
+        Type: options.schedule ? 'SCHEDULED' : 'ON_DEMAND',
+        ...(options.schedule ? { Schedule: options.schedule, StartOnCreation: true } : {}),
+        Actions: [{ JobName: name, Timeout: job.timeoutMinutes }],
+      },
+    ];
+  // Workflows the triggers name that are not saved (or made for an EVENT trigger): Glue's defaults.
+  for (const t of triggers) {
+    const w = t.WorkflowName as string | undefined;
+    if (w && !workflows.some((x) => x.Name === w))
+      workflows.push(w === ownWorkflow ? { Name: w, MaxConcurrentRuns: 1 } : { Name: w });
+  }
+  const crawlers = [
+    ...sourceCrawlers,
+    ...o.crawlers.map((c) => crawlerInput(c, options.role, `${prefix}/data`, note)),
+  ];
   return {
     formatVersion: 1,
     script: { location, fileName: script.fileName, text: script.text },
-    CreateDatabase: databases.map((d) => ({ DatabaseInput: { Name: d } })),
+    CreateDatabase: [...new Set([...databases, ...o.crawlers.map((c) => c.database)])].map((d) => ({
+      DatabaseInput: { Name: d },
+    })),
     CreateTable: tables.map((t) => {
       const l = scriptTableOf(t).location;
       return {
@@ -79,28 +155,8 @@ export function glueBundle(
         TableInput: tableInputFromTable(t, l.startsWith('s3://') ? `${l}/` : undefined),
       };
     }),
-    CreateCrawler:
-      s3Roots.length === 0
-        ? []
-        : databases
-            .filter((d) => s3Roots.some((r) => r.table.database === d))
-            .map((d) => ({
-              Name: `${name}-${glueName(d)}-sources`,
-              Role: options.role,
-              DatabaseName: d,
-              Description: `Keeps the tables job ${job.name} reads up to date.`,
-              Targets: {
-                S3Targets: s3Roots
-                  .filter((r) => r.table.database === d)
-                  .map((r) => ({ Path: `${r.path}/`, Exclusions: ['**/_SUCCESS', '**/.*'] })),
-              },
-              SchemaChangePolicy: { UpdateBehavior: 'UPDATE_IN_DATABASE', DeleteBehavior: 'LOG' },
-              RecrawlPolicy: { RecrawlBehavior: 'CRAWL_EVERYTHING' },
-              Configuration: JSON.stringify({
-                Version: 1.0,
-                Grouping: { TableGroupingPolicy: 'CombineCompatibleSchemas' },
-              }),
-            })),
+    CreateClassifier: o.classifiers.map((c) => classifierInput(c, note)),
+    CreateCrawler: crawlers,
     CreateJob: {
       Name: name,
       ...(job.description ? { Description: job.description } : {}),
@@ -114,14 +170,9 @@ export function glueBundle(
       WorkerType: options.workerType ?? 'G.1X',
       NumberOfWorkers: options.numberOfWorkers ?? 2,
     },
-    CreateWorkflow: { Name: `${name}-workflow`, MaxConcurrentRuns: 1 },
-    CreateTrigger: {
-      Name: `${name}-${options.schedule ? 'schedule' : 'start'}`,
-      WorkflowName: `${name}-workflow`,
-      Type: options.schedule ? 'SCHEDULED' : 'ON_DEMAND',
-      ...(options.schedule ? { Schedule: options.schedule, StartOnCreation: true } : {}),
-      Actions: [{ JobName: name, Timeout: job.timeoutMinutes }],
-    },
+    CreateWorkflow: workflows,
+    CreateTrigger: triggers,
+    notes: [...script.flags.map((f) => `script: ${f.message}`), ...notes],
   };
 }
 

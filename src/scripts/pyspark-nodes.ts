@@ -6,7 +6,7 @@
 import type { FilterClause, FilterGroup, JobNode, NodeColumn, NodeOf } from '../jobs';
 import { DEFAULT_RIGHT_PREFIX } from '../jobs';
 import { py, pyDict, pyList, pyTextWithParams } from './python-text';
-import { toSparkSql, type SparkPiece } from './spark-sql';
+import { INTEGER_TYPE, toSparkSql, type SparkPiece } from './spark-sql';
 import { glueType, sparkIdent, sparkType } from './spark-types';
 import { sparkTimePattern } from './time-patterns';
 
@@ -126,6 +126,8 @@ function aggregateExpr(
       env.flag(`${fn}() depends on row order, which Spark does not keep across a shuffle`);
       return `F.${fn}(${c})`;
     case 'sum':
+      // DuckDB sums integers into a HUGEINT that does not overflow; Spark's BIGINT sum wraps.
+      return type && INTEGER_TYPE.test(type) ? `F.sum(${c}.cast("decimal(38,0)"))` : `F.sum(${c})`;
     case 'min':
     case 'max':
     case 'stddev_samp':
@@ -266,7 +268,9 @@ const transforms: { [K in JobNode['kind']]?: Emit<K> } = {
     const t = toSparkSql(node.options.expression, typesOf(env.inputColumns[0] ?? null));
     for (const p of t.problems) env.flag(p);
     return viaDataFrame(env, [
-      `df = _with_columns(df, [(${py(node.options.column)}, F.expr(${pySql(t.pieces)}))])`,
+      // DuckDB stops on an integer or decimal overflow: so does Spark in ANSI mode (see _ansi).
+      'with _ansi():',
+      `    df = _with_columns(df, [(${py(node.options.column)}, F.expr(${pySql(t.pieces)}))])`,
     ]);
   },
   'fill-missing-values': (node, env) => {
@@ -444,7 +448,8 @@ const transforms: { [K in JobNode['kind']]?: Emit<K> } = {
     const t = toSparkSql(node.options.query.trim().replace(/;\s*$/, ''), typesOf(all));
     for (const p of t.problems) env.flag(p);
     return [
-      `${env.name} = sparkSqlQuery(glueContext, query=${pySql(t.pieces)}, mapping=${pyDict(env.inputs.map((v, i) => [aliasOf(node, i, env), v] as const))}, transformation_ctx=${py(env.name)})`,
+      'with _ansi():',
+      `    ${env.name} = sparkSqlQuery(glueContext, query=${pySql(t.pieces)}, mapping=${pyDict(env.inputs.map((v, i) => [aliasOf(node, i, env), v] as const))}, transformation_ctx=${py(env.name)})`,
     ];
   },
 };

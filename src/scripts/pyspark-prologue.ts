@@ -3,7 +3,8 @@
  * else a small stand-in for the few Glue classes the script uses, over plain Spark (local, EMR,
  * Databricks). Below it the script is the same on both. Also the helpers generated code calls.
  */
-export const PYSPARK_ADAPTER = String.raw`import sys
+export const PYSPARK_ADAPTER = String.raw`import contextlib
+import sys
 import json
 
 from pyspark.sql import SparkSession, Window
@@ -110,15 +111,8 @@ except ImportError:
             keys = connection_options.get("partitionKeys") or []
             if keys:
                 w = w.partitionBy(*keys)
-            if format == "csv":
-                w.options(sep=options.get("separator", ","), quote=options.get("quoteChar", '"'),
-                          escape=options.get("quoteChar", '"'), header=options.get("writeHeader", True),
-                          compression=connection_options.get("compression", "none")
-                          ).csv(connection_options["path"])
-            elif format == "json":
-                w.option("compression", connection_options.get("compression", "none")).json(connection_options["path"])
-            else:
-                w.option("compression", options.get("compression", "snappy")).parquet(connection_options["path"])
+            # Text targets go through _write_text; Parquet is the one format written here.
+            w.option("compression", options.get("compression", "snappy")).parquet(connection_options["path"])
             return frame
 
     class GlueContext:
@@ -204,6 +198,52 @@ def _flatten(df, separator, max_levels):
     for f in df.schema.fields:
         expand(_col(f.name), f.name, f.dataType, 0)
     return df.select(out)
+
+
+@contextlib.contextmanager
+def _ansi():
+    """Arithmetic as DuckDB's: an integer or decimal overflow stops the run. Spark 3.5 without ANSI
+    mode (its default, and Glue 5.0's) would wrap a BIGINT around or make a DECIMAL NULL instead.
+    Spark fixes an expression's mode when it is parsed and analysed, so this holds for the
+    expressions made inside the block only (a Derived Column's, a SQL Query's)."""
+    # An expression is parsed under the thread's active session's conf (a default one if none).
+    spark._jvm.org.apache.spark.sql.SparkSession.setActiveSession(spark._jsparkSession)
+    before = spark.conf.get("spark.sql.ansi.enabled")
+    spark.conf.set("spark.sql.ansi.enabled", "true")
+    try:
+        yield
+    finally:
+        spark.conf.set("spark.sql.ansi.enabled", before)
+
+
+def _text_frame(df, kind):
+    """Columns a text file cannot hold as they are, as their text (as the tab writes DuckDB's)."""
+    from pyspark.sql import types as T
+
+    plain = (T.BooleanType, T.ByteType, T.ShortType, T.IntegerType, T.LongType, T.FloatType,
+             T.DoubleType, T.StringType)
+    # NDJSON keeps decimals as numbers and nested values as JSON, as the tab does.
+    keep = plain + ((T.DecimalType, T.ArrayType, T.StructType, T.MapType) if kind == "json" else ())
+    return df.select([_col(f.name) if isinstance(f.dataType, keep) else _col(f.name).cast("string").alias(f.name)
+                      for f in df.schema.fields])
+
+
+def _write_text(frame, kind, path, keys, options, transformation_ctx=""):
+    """CSV as the tab writes it (RFC 4180: quotes doubled, nothing trimmed, NULL empty, "" for an
+    empty string) or NDJSON with NULLs kept. Spark's own writer, on Glue as on plain Spark, so
+    what the tests run is what Glue runs."""
+    w = _text_frame(frame.toDF(), kind).write.mode("append")
+    if keys:
+        w = w.partitionBy(*keys)
+    if kind == "csv":
+        quote = options["quote"] or "\u0000"
+        w.options(sep=options["sep"], quote=quote, escape=quote, header=options["header"],
+                  nullValue="", emptyValue=(options["quote"] * 2), quoteAll=False, escapeQuotes=True,
+                  ignoreLeadingWhiteSpace=False, ignoreTrailingWhiteSpace=False,
+                  compression=options["compression"]).csv(path)
+    else:
+        w.options(ignoreNullFields=False, compression=options["compression"]).json(path)
+    return frame
 
 
 def sparkSqlQuery(glueContext, query, mapping, transformation_ctx):

@@ -112,45 +112,55 @@ function localCatalogEntry(t: ScriptTable, flag: (m: string) => void): string {
   return `    ${py(`${t.database}.${t.name}`)}: ${pyDict(pairs)},`;
 }
 
+/** DuckDB types whose text Spark writes otherwise (nested values). */
+const NESTED_TYPE = /^(STRUCT|MAP|UNION)\(|\[\d*\]$/;
+
 function writeLines(
   name: string,
   input: string,
   format: TargetWriteFormat,
   path: string,
   keys: readonly string[],
+  columns: readonly NodeColumn[] | null,
   flag: (m: string) => void,
 ): string[] {
+  const where = `args[${py(OUTPUT_PARAMETER)}] + ${py('/' + path)}`;
+  if (format.kind !== 'parquet') {
+    // Text: Spark's writer with the options that make the tab's text (see _write_text).
+    if (format.kind === 'csv')
+      for (const c of columns ?? [])
+        if (c.type && NESTED_TYPE.test(c.type))
+          flag(
+            `column ${JSON.stringify(c.name)} (${c.type}): Spark writes nested values into CSV as ` +
+              "its own text (e.g. {1, a}), not DuckDB’s ({'id': 1, …}) as the tab does",
+          );
+    const options: [string, string][] =
+      format.kind === 'csv'
+        ? [
+            ['sep', py(format.delimiter)],
+            ['quote', py(format.quote)],
+            ['header', format.header ? 'True' : 'False'],
+            ['compression', py(format.compression)],
+          ]
+        : [['compression', py(format.compression)]];
+    return [
+      `${name} = _write_text(${input}, ${py(format.kind === 'csv' ? 'csv' : 'json')}, ${where}, ${pyList(keys.map(py))}, ${pyDict(options)}, transformation_ctx=${py(name)})`,
+    ];
+  }
   const conn: [string, string][] = [
-    ['path', `args[${py(OUTPUT_PARAMETER)}] + ${py('/' + path)}`],
+    ['path', where],
     ['partitionKeys', pyList(keys.map(py))],
   ];
-  let glueFormat: string;
-  let options: [string, string][];
-  if (format.kind === 'parquet') {
-    glueFormat = 'parquet';
-    options = [
-      ['compression', py(format.compression === 'none' ? 'uncompressed' : format.compression)],
-    ];
-    if (format.rowGroupSize !== DEFAULT_ROW_GROUP_SIZE)
-      flag(`Spark sizes row groups in bytes, not ${format.rowGroupSize} rows`);
-  } else if (format.kind === 'csv') {
-    glueFormat = 'csv';
-    options = [
-      ['separator', py(format.delimiter)],
-      ['quoteChar', py(format.quote)],
-      ['writeHeader', format.header ? 'True' : 'False'],
-    ];
-    if (format.compression === 'gzip') conn.push(['compression', py('gzip')]);
-  } else {
-    glueFormat = 'json';
-    options = [];
-    if (format.compression === 'gzip') conn.push(['compression', py('gzip')]);
-  }
+  const options: [string, string][] = [
+    ['compression', py(format.compression === 'none' ? 'uncompressed' : format.compression)],
+  ];
+  if (format.rowGroupSize !== DEFAULT_ROW_GROUP_SIZE)
+    flag(`Spark sizes row groups in bytes, not ${format.rowGroupSize} rows`);
   return [
     `${name} = glueContext.write_dynamic_frame.from_options(`,
     `    frame=${input},`,
     `    connection_type="s3",`,
-    `    format=${py(glueFormat)},`,
+    `    format="parquet",`,
     `    connection_options=${pyDict(conn)},`,
     `    format_options=${pyDict(options)},`,
     `    transformation_ctx=${py(name)},`,
@@ -237,7 +247,15 @@ export function pysparkScript(job: Job, ctx: ScriptContext): GeneratedScript {
             : { kind: 'ndjson', compression: format.compression ?? 'none' }
       ) as TargetWriteFormat;
       body.push(
-        ...writeLines(name, names.get(inputs[0]!)!, write, path ?? node.name, partitionKeys, flag),
+        ...writeLines(
+          name,
+          names.get(inputs[0]!)!,
+          write,
+          path ?? node.name,
+          partitionKeys,
+          columnsOf(inputs[0]!),
+          flag,
+        ),
       );
     } else {
       const lines = transformLines(node, {

@@ -183,6 +183,10 @@ const DIFFERENT: Record<string, string> = {
   format: 'has no Spark equivalent here',
 };
 
+/** DuckDB's integer types (their sums are HUGEINT there). */
+export const INTEGER_TYPE =
+  /^(TINYINT|SMALLINT|INTEGER|INT|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/i;
+
 interface Ctx {
   problems: string[];
   types: ColumnTypes;
@@ -235,6 +239,16 @@ function typeAt(items: Tok[], at: number, ctx: Ctx): { spark: string; used: numb
   }
 }
 
+/** Whether tokens name a column of an integer type (in any nested group). */
+function integerColumnIn(items: Tok[], ctx: Ctx): boolean {
+  return items.some((t) =>
+    t.t === 'group'
+      ? integerColumnIn(t.items, ctx)
+      : (t.t === 'ident' || t.t === 'word') &&
+        INTEGER_TYPE.test(ctx.types.get(t.v.toLowerCase()) ?? ''),
+  );
+}
+
 /** A literal argument's text, or undefined when the argument is not one string literal. */
 function literalOf(arg: Tok[] | undefined): string | undefined {
   return arg && arg.length === 1 && arg[0]!.t === 'string' ? arg[0]!.v : undefined;
@@ -265,6 +279,25 @@ function call(name: string, fnArgs: Tok[][], ctx: Ctx): SparkPiece[] {
     return fn(lname);
   };
   switch (lname) {
+    case 'sum': {
+      // DuckDB sums integers into a HUGEINT that does not overflow; Spark's BIGINT sum would.
+      // One column, maybe qualified (`t.col`).
+      const arg = fnArgs.length === 1 ? fnArgs[0]! : [];
+      const dotted = arg.length === 3 && arg[1]!.t === 'op' && arg[1]!.v === '.';
+      const only = arg.length === 1 || dotted ? arg.at(-1) : undefined;
+      const type =
+        only && (only.t === 'ident' || only.t === 'word')
+          ? ctx.types.get(only.v.toLowerCase())
+          : undefined;
+      if (type && INTEGER_TYPE.test(type)) return ['sum(CAST(', ...a[0]!, ' AS DECIMAL(38,0)))'];
+      if (!only && fnArgs.some((x) => integerColumnIn(x, ctx)))
+        ctx.problems.push(
+          '`sum(…)` of an expression over integer columns: DuckDB’s total is a HUGEINT that does ' +
+            'not overflow, Spark’s is a BIGINT that stops past 9223372036854775807 — sum ' +
+            'CAST(… AS DECIMAL(38,0)) to make them agree',
+        );
+      return fn('sum');
+    }
     case 'concat':
       // DuckDB's concat leaves NULLs out; Spark's would make the result NULL.
       return fn('concat_ws', [["''"], ...a.map((p) => ['CAST(', ...p, ' AS STRING)'])]);
@@ -498,6 +531,16 @@ function seq(items: Tok[], ctx: Ctx): SparkPiece[] {
     }
   }
   endOrderItem();
+  // DuckDB's `/` divides as DOUBLE (DECIMALs too); Spark's keeps DECIMAL with its own scale.
+  for (let k = 0; k + 1 < units.length; k++) {
+    if (units[k]!.length !== 1 || units[k]![0] !== '/') continue;
+    const sign =
+      units[k + 1]!.length === 1 && (units[k + 1]![0] === '-' || units[k + 1]![0] === '+');
+    const n = sign ? 2 : 1;
+    if (!units[k + n]) continue;
+    const operand = units.splice(k + 1, n).flatMap((u, j) => (j === 0 ? u : [' ', ...u]));
+    units.splice(k + 1, 0, ['CAST(', ...operand, ' AS DOUBLE)']);
+  }
   return units.flatMap((u, k) => (k === 0 ? u : [' ', ...u]));
 }
 

@@ -1,9 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Locator, Page } from 'playwright-core';
+import type { Download, Locator, Page } from 'playwright-core';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { openApp, type AppPage } from './app-page';
 import { fixturePath } from '../support/fixtures';
@@ -224,6 +231,25 @@ describe('Job editor in Chromium', () => {
       .toContain('glueContext.create_dynamic_frame.from_catalog(');
     expect(await page.getByTestId('job-script').inputValue()).toContain('job.commit()');
     await page.getByTestId('glue-bundle').waitFor();
+    // Export for AWS Glue: the API inputs as one JSON file; no trigger is saved for this job, so
+    // one ON_DEMAND trigger in a workflow of its own starts it.
+    const [bundleFile]: [Download, void] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-glue').click(),
+    ]);
+    const bundlePath = join(work, bundleFile.suggestedFilename());
+    await bundleFile.saveAs(bundlePath);
+    const bundle = JSON.parse(readFileSync(bundlePath, 'utf8')) as Record<string, unknown>;
+    expect(bundle).toMatchObject({
+      CreateJob: { GlueVersion: '5.0', Command: { Name: 'glueetl' } },
+      CreateTrigger: [{ Type: 'ON_DEMAND' }],
+      CreateClassifier: [],
+    });
+    // What the script cannot carry over is in the file's notes and shown beside the button.
+    expect(bundle.notes).toEqual([expect.stringMatching(/^script: .*not key=value folders/)]);
+    expect(await page.getByTestId('glue-bundle-notes').innerText()).toContain(
+      'not key=value folders',
+    );
     await page.getByTestId('script-kind-tab').check();
 
     // Edit as SQL: one SQL Query node over the two sources gives the target the same rows.

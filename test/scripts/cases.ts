@@ -464,6 +464,46 @@ export const CASES: Case[] = [
     ordered: true,
   },
   {
+    // DuckDB divides DECIMALs as DOUBLE; Spark would keep a DECIMAL rounded to its own scale.
+    name: 'DECIMAL division divides as DOUBLE',
+    job: line('people', [
+      node('derived-column', 'd1', { column: 'third', expression: 'amount / 3' }),
+      node('derived-column', 'd2', { column: 'ratio', expression: 'amount / 0.7' }),
+      node('derived-column', 'd3', { column: 'self', expression: 'amount / -amount' }),
+    ]),
+  },
+  {
+    // DuckDB sums BIGINTs into a HUGEINT; Spark's BIGINT sum would wrap around past 2^63.
+    name: 'Aggregate: a BIGINT sum past its range',
+    job: line('people', [
+      node('derived-column', 'big', { column: 'big', expression: '4000000000000000000 + id' }),
+      node('aggregate', 'ag', {
+        groupBy: ['group'],
+        aggregations: [
+          { column: 'big', fn: 'sum', as: 'total' },
+          { column: 'big', fn: 'avg', as: 'mean' },
+        ],
+      }),
+    ]),
+  },
+  {
+    name: 'SQL query: a BIGINT sum past its range',
+    job: line('people', [
+      node('derived-column', 'big', { column: 'big', expression: '4000000000000000000 + id' }),
+      node('sql-query', 'q', {
+        query: 'SELECT "group", sum(big) AS total FROM input1 GROUP BY "group"',
+        aliases: {},
+      }),
+    ]),
+  },
+  {
+    name: 'SQL query: the sum of an integer expression (flagged)',
+    job: line('people', [
+      node('sql-query', 'q', { query: 'SELECT sum(id * 2) AS s FROM input1', aliases: {} }),
+    ]),
+    sparkFlags: ['q'],
+  },
+  {
     name: 'sales: filter, join, aggregate into two targets',
     job: jobOf(
       [

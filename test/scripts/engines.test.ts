@@ -140,8 +140,35 @@ describe('local Spark runs the PySpark script with the tab’s answers', () => {
     });
 });
 
-describe('a value that does not convert stops every engine, as it stops the tab', () => {
-  const failing: [string, Job][] = [
+describe('a value that does not convert, or an integer overflow, stops every engine, as it stops the tab', () => {
+  const CONVERT = { duckdb: /Conver|cast|Could not parse/i, spark: /a value does not convert/ };
+  // DuckDB stops on an integer overflow; Spark 3.5 (Glue 5) would wrap around unless in ANSI mode.
+  const OVERFLOW = { duckdb: /Overflow in multiplication/, spark: /ARITHMETIC_OVERFLOW/ };
+  const failing: [string, Job, { duckdb: RegExp; spark: RegExp }][] = [
+    [
+      'a BIGINT product past its range (Derived Column)',
+      chainOf([
+        {
+          id: 'dc',
+          kind: 'derived-column',
+          name: 'dc',
+          options: { column: 'huge', expression: 'id * 4000000000000000000' },
+        },
+      ]),
+      OVERFLOW,
+    ],
+    [
+      'a BIGINT product past its range (SQL Query)',
+      chainOf([
+        {
+          id: 'q',
+          kind: 'sql-query',
+          name: 'q',
+          options: { query: 'SELECT id * 4000000000000000000 AS huge FROM input1', aliases: {} },
+        },
+      ]),
+      OVERFLOW,
+    ],
     [
       'Change Schema casting text to BIGINT',
       chainOf([
@@ -152,6 +179,7 @@ describe('a value that does not convert stops every engine, as it stops the tab'
           options: { mappings: [{ from: 'first name', to: 'n', type: 'BIGINT' }] },
         },
       ]),
+      CONVERT,
     ],
     [
       'To Timestamp with a pattern the text does not have',
@@ -163,15 +191,14 @@ describe('a value that does not convert stops every engine, as it stops the tab'
           options: { column: 'Straße', from: { kind: 'pattern', pattern: '%Y-%m-%d' } },
         },
       ]),
+      CONVERT,
     ],
   ];
-  for (const [what, job] of failing)
+  for (const [what, job, errors] of failing)
     it(what, async () => {
       await expect(tabRun(host, tables, job)).rejects.toThrow();
       const ctx = { tables: tables.script, output: mkdtempSync(join(outputs, 'fail-')) };
-      await expect(runNativeScript(duckdbScript(job, ctx).text)).rejects.toThrow(
-        /Conver|cast|Could not parse/i,
-      );
+      await expect(runNativeScript(duckdbScript(job, ctx).text)).rejects.toThrow(errors.duckdb);
       const script = pysparkScript(job, ctx);
       expect(script.flags).toEqual([]);
       const file = join(ctx.output, script.fileName);
@@ -187,7 +214,7 @@ describe('a value that does not convert stops every engine, as it stops the tab'
         JSON.stringify(locations),
       ]);
       expect(run.ok).toBe(false);
-      expect(run.error).toMatch(/a value does not convert/);
+      expect(run.error).toMatch(errors.spark);
     });
 });
 

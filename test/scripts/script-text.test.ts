@@ -144,6 +144,37 @@ describe('the PySpark script in Glue Studio’s shape', () => {
     );
   });
 
+  it('computes as DuckDB: expressions in ANSI mode, / as DOUBLE, integer sums as DECIMAL(38,0)', () => {
+    const job = jobOf(
+      [
+        node('catalog-source', 'src', { database: 'shop', table: 'sales' }),
+        node('derived-column', 'd', { column: 'x', expression: 'price / 3' }),
+        node('aggregate', 'ag', {
+          groupBy: [],
+          aggregations: [{ column: 'id', fn: 'sum', as: 'ids' }],
+        }),
+        node('target', 'out', {
+          format: { kind: 'csv', compression: 'gzip' },
+          partitionKeys: [],
+          destination: 'folder',
+        }),
+      ],
+      [
+        ['src', 'd'],
+        ['d', 'ag'],
+        ['ag', 'out'],
+      ],
+    );
+    const t = pysparkScript(job, SALES).text;
+    expect(t).toMatch(
+      /with _ansi\(\):\n {4}df = _with_columns\(df, \[\("x", F\.expr\("price \/ CAST\(3 AS DOUBLE\)"\)\)\]\)/,
+    );
+    expect(t).toContain('df = df.agg(F.sum(_col("id").cast("decimal(38,0)")).alias("ids"))');
+    expect(t).toMatch(
+      /Out_node4 = _write_text\(Ag_node3, "csv", .*"compression": "gzip".*transformation_ctx="Out_node4"\)/,
+    );
+  });
+
   it('flags what Spark cannot do as the tab does, at the top and per node', () => {
     // Spark's CSV reader takes one NULL text, and sizes row groups in bytes.
     expect(script.flags.map((f) => f.message).join('\n')).toMatch(/row groups in bytes/);

@@ -35,6 +35,24 @@ describe('DuckDB expressions as Spark SQL: the divergences handled', () => {
     expect(ok('id // 4')).toBe('id  div  4');
   });
 
+  it('/ divides as DOUBLE, as DuckDB does (DECIMALs too, where Spark would keep its own scale)', () => {
+    expect(ok('amount / 3')).toBe('amount / CAST(3 AS DOUBLE)');
+    expect(ok('amount / -amount * 2')).toBe('amount / CAST(- amount AS DOUBLE) * 2');
+    expect(ok('(a + b) / sum(c)')).toBe('(a + b) / CAST(sum(c) AS DOUBLE)');
+    expect(ok('a / b::INTEGER')).toBe('a / CAST(CAST(b AS int) AS DOUBLE)');
+  });
+
+  it('sum of an integer column adds up as DECIMAL(38,0), as DuckDB’s HUGEINT does', () => {
+    expect(ok('sum(id)', { id: 'BIGINT' })).toBe('sum(CAST(id AS DECIMAL(38,0)))');
+    expect(ok('sum(p.id)', { id: 'INTEGER' })).toBe('sum(CAST(p.id AS DECIMAL(38,0)))');
+    expect(ok('sum(price)', { price: 'DOUBLE' })).toBe('sum(price)');
+    expect(spark('sum(id * 2)', { id: 'BIGINT' }).problems).toEqual([
+      expect.stringMatching(
+        /^`sum\(…\)` of an expression over integer columns: DuckDB’s total is a HUGEINT/,
+      ),
+    ]);
+  });
+
   it('text[i] is the i-th character; list[i] counts from 1 as element_at does', () => {
     expect(ok('"Straße"[1]', { straße: 'VARCHAR' })).toBe('substring(`Straße`, 1, 1)');
     expect(ok('tags[2]', { tags: 'VARCHAR[]' })).toBe('element_at(tags, 2)');

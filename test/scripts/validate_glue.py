@@ -8,7 +8,7 @@ import sys
 import botocore.session
 from botocore.validate import ParamValidator
 
-OPERATIONS = ["CreateDatabase", "CreateTable", "CreateCrawler", "CreateJob", "CreateWorkflow", "CreateTrigger"]
+OPERATIONS = ["CreateDatabase", "CreateTable", "CreateClassifier", "CreateCrawler", "CreateJob", "CreateWorkflow", "CreateTrigger"]
 
 bundle = json.load(sys.stdin)
 model = botocore.session.get_session().get_service_model("glue")
