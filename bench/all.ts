@@ -41,6 +41,13 @@ const env = {
   BENCH_SPARK: process.env.BENCH_SPARK ?? '0',
   BENCH_ENCODERS: process.env.BENCH_ENCODERS ?? '0',
 };
-for (const b of BENCHES) await run(b, env);
+// One failing benchmark does not hide the others' figures: it is named at the end.
+const failed: string[] = [];
+for (const b of BENCHES)
+  await run(b, env).catch((e: unknown) => failed.push(e instanceof Error ? e.message : String(e)));
 await run('summary.ts', env);
 console.log(`[bench] all done in ${seconds(performance.now() - started)}`);
+if (failed.length > 0) {
+  console.error(`[bench] FAILED:\n  ${failed.join('\n  ')}`);
+  process.exit(1);
+}

@@ -57,6 +57,7 @@ async function main() {
           unit: 'longtask',
           runs: [longTasks.longestMs],
           counts: [longTasks.count],
+          culprits: longTasks.culprits,
           target: 'none over 50 ms',
         },
       ]);

@@ -175,6 +175,7 @@ function convertFigures(r: BenchResults): Figure[] {
       unit: 'longtask',
       runs: runs.map((x) => x.longTasks.longestMs),
       counts: runs.map((x) => x.longTasks.count),
+      culprits: runs.at(-1)?.longTasks.culprits,
       target: 'none over 50 ms',
     },
   ];

@@ -142,6 +142,7 @@ function startFigures(start: Record<string, StartResult>): Figure[] {
       unit: 'longtask',
       runs: app.longTasks.map((t) => t.longestMs),
       counts: app.longTasks.map((t) => t.count),
+      culprits: app.longTasks.at(-1)?.culprits,
       target: 'none over 50 ms',
     },
   ];

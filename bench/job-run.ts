@@ -296,6 +296,15 @@ async function main(): Promise<void> {
     `(SELECT count(*) FROM (FROM read_parquet(${quoteLiteral(a)}) EXCEPT ALL FROM read_parquet(${quoteLiteral(b)})))`;
   const differing = async (a: string, b: string) =>
     Number((await native.runAndReadAll(`SELECT ${minus(a, b)} + ${minus(b, a)}`)).getRows()[0]![0]);
+  const roundedDiffering = async (a: string, b: string) => {
+    const rounded = (file: string) =>
+      `SELECT region, channel, status, round(revenue / 10 ^ floor(log10(abs(revenue) + 1)), 9), ` +
+      `orders, round(avg_quantity, 9), customers FROM read_parquet(${quoteLiteral(file)})`;
+    const sql =
+      `SELECT (SELECT count(*) FROM (${rounded(a)} EXCEPT ALL ${rounded(b)})) + ` +
+      `(SELECT count(*) FROM (${rounded(b)} EXCEPT ALL ${rounded(a)}))`;
+    return Number((await native.runAndReadAll(sql)).getRows()[0]![0]);
+  };
   const diff = await differing(wasmOut, nativeOut);
   await rm(wasmOut, { force: true });
   if (diff !== 0) throw new Error(`the outputs differ in ${diff} row(s)`);
@@ -317,7 +326,9 @@ async function main(): Promise<void> {
         log(`in the tab: run ${seconds(r.runMs)} (click to SUCCEEDED ${seconds(r.wallMs)})`),
     });
     for (const r of tabRuns) {
-      const d = await differing(r.file, nativeOut);
+      // The tab reads the catalog's own copy of the CSV, in other chunks: DOUBLE sums add in
+      // another order, so they are compared to 9 significant digits (as Spark's are below).
+      const d = await roundedDiffering(r.file, nativeOut);
       await rm(r.file, { force: true });
       if (d !== 0) throw new Error(`the in-tab output differs from native's in ${d} row(s)`);
     }
@@ -423,6 +434,7 @@ async function main(): Promise<void> {
         unit: 'longtask',
         runs: inTab.longTasks.map((t) => t.longestMs),
         counts: inTab.longTasks.map((t) => t.count),
+        culprits: inTab.longTasks.at(-1)?.culprits,
         target: 'none over 50 ms',
       },
     );

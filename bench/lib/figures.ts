@@ -18,6 +18,8 @@ export interface Figure {
   anchors?: { label: string; runs: number[] }[];
   /** Long tasks: how many tasks over 50 ms each run saw (`runs` holds the longest, ms). */
   counts?: number[];
+  /** Long tasks: the scripts blamed for the longest ones (from the last run). */
+  culprits?: string[];
   /** The issue's target, in words: "≤ 1.2× native t1". */
   target?: string;
   note?: string;
@@ -117,6 +119,7 @@ export function figureTable(figures: Figure[]): string {
       rows.push(i === 0 ? [...own, ...cells] : ['', '', '', ...cells]);
     });
     if (f.note) rows.push(['', '', '', f.note]);
+    for (const c of f.culprits ?? []) rows.push(['', '', '', `  ${c}`]);
   }
   const cells = [head, ...rows.filter((r): r is Row => typeof r !== 'string')];
   const widths = head.map((_, c) =>
