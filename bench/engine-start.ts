@@ -60,11 +60,39 @@ async function visit(executablePath: string, profile: string, target: Target, fi
     await page.goto(target.url);
     const ms = await target.ready(page);
     const longTasks = await takeLongTasks(page);
+    const phases = await workerPhases(page);
+    if (phases) log(`  ${first ? 'first' : 'later'} visit, engine worker: ${phases}`);
     if (first) await target.settle(page);
     return { ms, longTasks };
   } finally {
     await context.close();
   }
+}
+
+/**
+ * Where the app's engine start went, from the marks its engine worker sets (browser-engine.ts),
+ * in ms after navigation: e.g. "created 310, compiled 1290, instantiated 2250, opened 2450".
+ * Null for a page without them (the bare one).
+ */
+async function workerPhases(page: Page): Promise<string | null> {
+  const pageOrigin = await page.evaluate(() => performance.timeOrigin);
+  for (const w of page.workers()) {
+    const { origin, marks } = await w.evaluate(() => ({
+      origin: performance.timeOrigin,
+      marks: performance
+        .getEntriesByType('mark')
+        .map((m) => [m.name, m.startTime] as [string, number]),
+    }));
+    const duck = marks.filter(([name]) => name.startsWith('decant-duckdb-'));
+    if (duck.length === 0) continue;
+    return duck
+      .map(
+        ([name, t]) =>
+          `${name.slice('decant-duckdb-'.length)} ${Math.round(t + origin - pageOrigin)}`,
+      )
+      .join(', ');
+  }
+  return null;
 }
 
 interface StartResult {
