@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CSV_HEADER, ensureCsv } from './lib/csv';
 import { compareEncoders } from './lib/encoders';
+import { writeFigures, type Figure } from './lib/figures';
 
 const ENCODER_MAX_ROWS = 2_000_000;
 import { benchInTab, buildApp } from './lib/in-tab';
@@ -109,7 +110,7 @@ async function main(): Promise<void> {
   // The encoder comparison holds the whole table as JS arrays (hyparquet-writer's input): past a
   // few million rows that exceeds Node's heap, and the comparison says nothing more at that size.
   const encoders =
-    rows > ENCODER_MAX_ROWS
+    rows > ENCODER_MAX_ROWS || process.env.BENCH_ENCODERS === '0'
       ? null
       : await compareEncoders({
           parquetPath: reference,
@@ -118,7 +119,8 @@ async function main(): Promise<void> {
           differingRows: (a, b) => differingRows(conn, a, b),
           onRun: (name, ms) => log(`encoder ${name}: ${seconds(ms)}`),
         });
-  if (!encoders) log(`encoders: skipped above ${ENCODER_MAX_ROWS.toLocaleString('en-US')} rows`);
+  if (!encoders)
+    log(`encoders: skipped (BENCH_ENCODERS=0, or above ${count(ENCODER_MAX_ROWS)} rows)`);
 
   const results: BenchResults = {
     date: new Date().toISOString(),
@@ -132,8 +134,51 @@ async function main(): Promise<void> {
   };
   await rm(reference, { force: true });
   await writeFile(join(OUT, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  await writeFigures(OUT, 'csv-to-parquet', convertFigures(results));
   console.log('\n' + formatReport(results) + '\n');
   log(`wrote ${join(OUT, 'results.json')}; total ${seconds(performance.now() - started)}`);
+}
+
+/** The issue's conversion figures, for the one table of `npm run bench`. */
+function convertFigures(r: BenchResults): Figure[] {
+  const n = `${count(r.csv.rows)}-row`;
+  const anchors = r.native.map((x) => ({
+    label: `native DuckDB t${x.threads}`,
+    runs: x.time.runs,
+  }));
+  const runs = r.inTab.runs;
+  return [
+    {
+      section: 'convert',
+      label: `${n} CSV → Parquet, Convert click → download`,
+      unit: 'ms',
+      runs: r.inTab.convert.runs,
+      anchors,
+      target: '≤ 1.2× native t1 (+10% for click-to-download)',
+    },
+    {
+      section: 'convert',
+      label: `${n} CSV picked → card ready`,
+      unit: 'ms',
+      runs: r.inTab.inspect.runs,
+    },
+    {
+      section: 'convert',
+      label: `${n} convert: tab memory growth`,
+      unit: 'bytes',
+      runs: r.inTab.memoryGrowth.runs,
+      target: '≤ 150 MB',
+    },
+    {
+      section: 'main thread',
+      label: `long tasks converting the ${n} CSV`,
+      unit: 'longtask',
+      runs: runs.map((x) => x.longTasks.longestMs),
+      counts: runs.map((x) => x.longTasks.count),
+      culprits: runs.at(-1)?.longTasks.culprits,
+      target: 'none over 50 ms',
+    },
+  ];
 }
 
 main().catch((err: unknown) => {

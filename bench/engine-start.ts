@@ -1,13 +1,13 @@
 // `npm run bench` (part): how soon the engine is ready, on a first visit and on a later one, beside
 // a bare DuckDB-WASM `eh` page in the same browser and the same run; and the main thread's long
-// tasks (PerformanceObserver 'longtask') while the app starts, converts the benchmark CSV and
-// scrolls a query result. Prints a table, writes bench/out/engine-start.json. Never asserts a time.
+// tasks (PerformanceObserver 'longtask') from navigation to engine ready. Prints a table, writes
+// bench/out/engine-start.json and its figures for `npm run bench`. Never asserts a time.
 //
 // A "visit" is a browser launched on a profile directory: the first on an empty one, the later
 // one on the same directory after the browser was closed (what it kept on disk is what a user's
 // browser keeps: HTTP cache, code cache, the service worker and its cache).
 //
-// Environment: BENCH_RUNS (default 3), BENCH_ROWS (default 1,000,000), BENCH_SKIP_BUILD=1.
+// Environment: BENCH_RUNS (default 3), BENCH_SKIP_BUILD=1.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import { CHROMIUM_ARGS, findChromium } from '../test/support/chromium';
 import { serveStatic } from '../test/support/static-server';
 import { OUT, ROOT } from './lib/app-page';
 import { writeBareDuckDbPage } from './lib/bare-duckdb';
-import { ensureCsv } from './lib/csv';
+import { writeFigures, type Figure } from './lib/figures';
 import { buildApp } from './lib/in-tab';
 import { recordLongTasks, takeLongTasks, type LongTasks } from './lib/long-tasks';
 import { count, series, type Series } from './lib/stats';
@@ -56,23 +56,55 @@ async function visit(executablePath: string, profile: string, target: Target, fi
   });
   try {
     const page = context.pages()[0] ?? (await context.newPage());
+    await recordLongTasks(page);
     await page.goto(target.url);
     const ms = await target.ready(page);
+    const longTasks = await takeLongTasks(page);
+    const phases = await workerPhases(page);
+    if (phases) log(`  ${first ? 'first' : 'later'} visit, engine worker: ${phases}`);
     if (first) await target.settle(page);
-    return ms;
+    return { ms, longTasks };
   } finally {
     await context.close();
   }
 }
 
+/**
+ * Where the app's engine start went, from the marks its engine worker sets (browser-engine.ts),
+ * in ms after navigation: e.g. "created 310, compiled 1290, instantiated 2250, opened 2450".
+ * Null for a page without them (the bare one).
+ */
+async function workerPhases(page: Page): Promise<string | null> {
+  const pageOrigin = await page.evaluate(() => performance.timeOrigin);
+  for (const w of page.workers()) {
+    const { origin, marks } = await w.evaluate(() => ({
+      origin: performance.timeOrigin,
+      marks: performance
+        .getEntriesByType('mark')
+        .map((m) => [m.name, m.startTime] as [string, number]),
+    }));
+    const duck = marks.filter(([name]) => name.startsWith('decant-duckdb-'));
+    if (duck.length === 0) continue;
+    return duck
+      .map(
+        ([name, t]) =>
+          `${name.slice('decant-duckdb-'.length)} ${Math.round(t + origin - pageOrigin)}`,
+      )
+      .join(', ');
+  }
+  return null;
+}
+
 interface StartResult {
   first: Series;
   later: Series;
+  /** Main-thread long tasks from navigation to engine ready, each visit (first, later, …). */
+  longTasks: LongTasks[];
 }
 
 async function engineStart(executablePath: string, targets: Target[], runs: number) {
-  const results = new Map<string, { first: number[]; later: number[] }>();
-  for (const t of targets) results.set(t.name, { first: [], later: [] });
+  const results = new Map<string, { first: number[]; later: number[]; longTasks: LongTasks[] }>();
+  for (const t of targets) results.set(t.name, { first: [], later: [], longTasks: [] });
   for (let run = 1; run <= runs; run++) {
     // Side by side: each run visits every target, first then later, before the next run.
     for (const t of targets) {
@@ -80,67 +112,22 @@ async function engineStart(executablePath: string, targets: Target[], runs: numb
       try {
         const first = await visit(executablePath, profile, t, true);
         const later = await visit(executablePath, profile, t, false);
-        results.get(t.name)!.first.push(first);
-        results.get(t.name)!.later.push(later);
-        log(`run ${run} ${t.name}: first visit ${ms(first)}, later visit ${ms(later)}`);
+        const r = results.get(t.name)!;
+        r.first.push(first.ms);
+        r.later.push(later.ms);
+        r.longTasks.push(first.longTasks, later.longTasks);
+        log(`run ${run} ${t.name}: first visit ${ms(first.ms)}, later visit ${ms(later.ms)}`);
       } finally {
         await rm(profile, { recursive: true, force: true });
       }
     }
   }
   return Object.fromEntries(
-    [...results].map(([name, r]) => [name, { first: series(r.first), later: series(r.later) }]),
+    [...results].map(([name, r]) => [
+      name,
+      { first: series(r.first), later: series(r.later), longTasks: r.longTasks },
+    ]),
   ) as Record<string, StartResult>;
-}
-
-interface LongTaskResult {
-  start: LongTasks;
-  convert: LongTasks;
-  scroll: LongTasks;
-}
-
-/** One fresh page: long tasks while the app starts, converts the CSV, scrolls a 1M-row result. */
-async function longTasks(executablePath: string, appUrl: string, csv: string, rows: number) {
-  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-  try {
-    const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
-    await recordLongTasks(page);
-    await page.goto(appUrl);
-    await page.getByTestId('engine-status').filter({ hasText: 'DuckDB' }).waitFor({
-      timeout: READY_MS,
-    });
-    const start = await takeLongTasks(page);
-
-    const card = page.getByTestId('file-card');
-    await page.getByTestId('file-input').setInputFiles(csv);
-    await card.and(page.locator('[data-state=ready]')).waitFor({ timeout: 300_000 });
-    const download = page.waitForEvent('download', { timeout: 600_000 });
-    await card.getByTestId('convert').click();
-    await download;
-    const convert = await takeLongTasks(page);
-
-    await page.goto(`${appUrl}/#/query`);
-    const editor = page.getByTestId('sql-editor');
-    await editor.click();
-    await page.keyboard.press('ControlOrMeta+a');
-    await page.keyboard.press('Delete');
-    await editor.fill(`SELECT i, i * 2 AS twice, 'row ' || i AS label FROM range(${rows}) t(i)`);
-    await page.getByTestId('run-sql').click();
-    await page.getByTestId('sql-meta').waitFor({ timeout: 300_000 });
-    await takeLongTasks(page);
-    const grid = page.getByTestId('virtual-grid');
-    await grid.hover();
-    // Two hundred wheel turns down, then a jump to the end and back: what a user skimming does.
-    for (let i = 0; i < 200; i++) await page.mouse.wheel(0, 600);
-    await grid.evaluate((el) => (el.scrollTop = el.scrollHeight));
-    await page.waitForTimeout(500);
-    await grid.evaluate((el) => (el.scrollTop = 0));
-    await page.waitForTimeout(500);
-    const scroll = await takeLongTasks(page);
-    return { start, convert, scroll } satisfies LongTaskResult;
-  } finally {
-    await browser.close();
-  }
 }
 
 const ms = (v: number) => `${(v / 1000).toFixed(2)} s`;
@@ -152,15 +139,44 @@ function ratioSpread(a: Series, b: Series): string {
   const r = a.runs.map((v, i) => v / b.runs[i]!);
   return `${Math.min(...r).toFixed(2)}–${Math.max(...r).toFixed(2)}×`;
 }
-const tasks = (t: LongTasks) =>
-  `${count(t.count)} task${t.count === 1 ? '' : 's'} over 50 ms, longest ${Math.round(t.longestMs)} ms`;
+/** The visits' long tasks: the most any visit had, and the longest of all. */
+const worst = (ts: LongTasks[]) =>
+  `up to ${count(Math.max(0, ...ts.map((t) => t.count)))} tasks over 50 ms a visit, ` +
+  `longest ${Math.round(Math.max(0, ...ts.map((t) => t.longestMs)))} ms`;
 
-function report(
-  start: Record<string, StartResult>,
-  lt: LongTaskResult,
-  runs: number,
-  rows: number,
-) {
+function startFigures(start: Record<string, StartResult>): Figure[] {
+  const app = start.decant!;
+  const bare = start.bare!;
+  return [
+    {
+      section: 'start',
+      label: 'engine ready, first visit',
+      unit: 'ms',
+      runs: app.first.runs,
+      anchors: [{ label: 'bare DuckDB-WASM eh', runs: bare.first.runs }],
+      target: '≤ 1.05× bare',
+    },
+    {
+      section: 'start',
+      label: 'engine ready, later visit',
+      unit: 'ms',
+      runs: app.later.runs,
+      anchors: [{ label: 'bare DuckDB-WASM eh (later)', runs: bare.later.runs }],
+      target: '≤ 0.5× bare',
+    },
+    {
+      section: 'main thread',
+      label: 'long tasks, navigation → engine ready',
+      unit: 'longtask',
+      runs: app.longTasks.map((t) => t.longestMs),
+      counts: app.longTasks.map((t) => t.count),
+      culprits: app.longTasks.at(-1)?.culprits,
+      target: 'none over 50 ms',
+    },
+  ];
+}
+
+function report(start: Record<string, StartResult>, runs: number) {
   const app = start.decant!;
   const bare = start.bare!;
   const rowsOut: [string, string, string][] = [
@@ -183,23 +199,19 @@ function report(
       ratio(app.later.median, app.first.median),
       `spread later ${spread(app.later)}, first ${spread(app.first)}`,
     ],
-    ['long tasks: start to engine ready', '', tasks(lt.start)],
-    [`long tasks: ${count(rows)}-row CSV pick → download`, '', tasks(lt.convert)],
-    [`long tasks: scrolling a ${count(rows)}-row result`, '', tasks(lt.scroll)],
+    ['long tasks, navigation → engine ready (Decant)', '', worst(app.longTasks)],
   ];
   const w0 = Math.max(...rowsOut.map((r) => r[0].length));
   const w1 = Math.max(...rowsOut.map((r) => r[1].length));
   const lines = rowsOut.map(([a, b, c]) => `  ${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`.trimEnd());
   return [
-    `Decant engine start (ms after navigation start to DuckDB ready), median of ${runs}; ` +
-      'main-thread long tasks (one page)',
+    `Decant engine start (ms after navigation start to DuckDB ready), median of ${runs}`,
     ...lines,
   ].join('\n');
 }
 
 async function main(): Promise<void> {
   const runs = positiveIntFromEnv('BENCH_RUNS', 3);
-  const rows = positiveIntFromEnv('BENCH_ROWS', 1_000_000);
   const dist = join(OUT, 'dist');
   if (process.env.BENCH_SKIP_BUILD !== '1') {
     log('building the app');
@@ -207,7 +219,6 @@ async function main(): Promise<void> {
   }
   const bareDir = join(OUT, 'bare-duckdb');
   await writeBareDuckDbPage(ROOT, bareDir);
-  const csv = await ensureCsv(OUT, rows);
   const appServer = await serveStatic(dist);
   const bareServer = await serveStatic(bareDir);
   const executablePath = await findChromium();
@@ -233,17 +244,12 @@ async function main(): Promise<void> {
       },
     ];
     const start = await engineStart(executablePath, targets, runs);
-    log('long tasks: start, convert, scroll');
-    const lt = await longTasks(executablePath, appServer.url, csv.path, rows);
     await writeFile(
       join(OUT, 'engine-start.json'),
-      JSON.stringify(
-        { date: new Date().toISOString(), runs, rows, start, longTasks: lt },
-        null,
-        2,
-      ) + '\n',
+      JSON.stringify({ date: new Date().toISOString(), runs, start }, null, 2) + '\n',
     );
-    console.log('\n' + report(start, lt, runs, rows) + '\n');
+    await writeFigures(OUT, 'engine-start', startFigures(start));
+    console.log('\n' + report(start, runs) + '\n');
   } finally {
     appServer.server.close();
     bareServer.server.close();

@@ -11,9 +11,14 @@ export const OUT = join(ROOT, 'bench/out');
 
 /**
  * Builds the app into bench/out/dist (unless BENCH_SKIP_BUILD=1), serves it on loopback, opens
- * `hash` in a new browser context, waits for the engine (not timed), runs `use`, and closes all.
+ * `hash` in a new browser context (`prepare` runs on the page first: e.g. recordLongTasks), waits
+ * for the engine (not timed), runs `use`, and closes all.
  */
-export async function withAppPage<T>(hash: string, use: (page: Page) => Promise<T>): Promise<T> {
+export async function withAppPage<T>(
+  hash: string,
+  use: (page: Page) => Promise<T>,
+  prepare: (page: Page) => Promise<void> = async () => {},
+): Promise<T> {
   const dist = join(OUT, 'dist');
   if (process.env.BENCH_SKIP_BUILD !== '1') await buildApp(ROOT, dist);
   const { url, server } = await serveStatic(dist);
@@ -23,6 +28,7 @@ export async function withAppPage<T>(hash: string, use: (page: Page) => Promise<
   });
   try {
     const page = await (await browser.newContext()).newPage();
+    await prepare(page);
     await page.goto(`${url}/${hash}`);
     await page
       .getByTestId('engine-status')

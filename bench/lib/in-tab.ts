@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../../test/support/chromium';
 import { serveStatic } from '../../test/support/static-server';
+import { recordLongTasks, takeLongTasks, type LongTasks } from './long-tasks';
 import { chromiumRssTotal, sampleRss } from './rss';
 import { series, timed, type Series } from './stats';
 
@@ -22,6 +23,8 @@ export interface InTabRun {
   /** The card's "N rows → … in X s" line, as the user sees it. */
   doneText: string;
   parquetBytes: number;
+  /** The page's main-thread tasks over 50 ms from the Convert click to the download. */
+  longTasks: LongTasks;
   /**
    * Rows that differ from native DuckDB's output (0: identical values), or why they could not be
    * compared (e.g. a column the app typed differently). Reported, not fatal: the row count is.
@@ -109,6 +112,7 @@ async function oneRun(
   try {
     const page = await context.newPage();
     recordConsole(page, run, messages);
+    await recordLongTasks(page);
     await page.goto(url);
     // Engine start-up (2–3 s of wasm instantiation) is not part of either timing.
     await page
@@ -127,12 +131,14 @@ async function oneRun(
 
     const rssBaseline = await chromiumRssTotal();
     const sampler = sampleRss(RSS_INTERVAL_MS, rssBaseline);
+    await takeLongTasks(page);
     const convert = await timed(async () => {
       const download = page.waitForEvent('download', { timeout: CONVERT_MS });
       await card.getByTestId('convert').click();
       return Promise.race([download, rejectWhenCardFails(card)]);
     }).finally(() => sampler.stop());
     const rssPeak = await sampler.stop();
+    const longTasks = await takeLongTasks(page);
 
     const file = join(opts.downloadDir, `in-tab-${Date.now()}-${run}.parquet`);
     await convert.value.saveAs(file);
@@ -155,6 +161,7 @@ async function oneRun(
       rssPeak,
       doneText,
       parquetBytes,
+      longTasks,
       vsNative,
     };
   } finally {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { Job } from '../../src/jobs/model';
 import { withAppPage } from './app-page';
+import { recordLongTasks, takeLongTasks, type LongTasks } from './long-tasks';
 import { saveJobInPage } from '../../test/support/page-storage';
 
 export interface JobInTabRun {
@@ -14,6 +15,8 @@ export interface JobInTabRun {
   wallMs: number;
   /** The downloaded output. */
   file: string;
+  /** The page's main-thread tasks over 50 ms from the Run click to the download. */
+  longTasks: LongTasks;
 }
 
 async function addToCatalog(page: Page, csv: string, table: string): Promise<void> {
@@ -65,52 +68,58 @@ export async function jobInTab(opts: {
   downloadDir: string;
   onRun: (r: JobInTabRun) => void;
 }): Promise<JobInTabRun[]> {
-  return withAppPage('#/convert', async (page) => {
-    for (const [table, csv] of Object.entries(opts.tables)) await addToCatalog(page, csv, table);
-    await saveJobInPage(page, opts.job);
-    await page.reload();
-    await page
-      .getByTestId('engine-status')
-      .filter({ hasText: 'DuckDB' })
-      .waitFor({ timeout: 60_000 });
-    const out: JobInTabRun[] = [];
-    for (let i = 1; i <= opts.runs; i++) {
-      await page.goto(page.url().replace(/#.*$/, `#/jobs/${encodeURIComponent(opts.job.name)}`));
-      const download = page.waitForEvent('download', { timeout: 600_000 });
-      const links = page.getByTestId('job-runs-tab').locator('a[href*="/runs/"]');
-      const hrefs = async () =>
-        (await links.evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''))).filter(
-          Boolean,
-        );
-      // The runs list may still show the earlier runs only: this run is the link that is new.
-      const before = new Set(await hrefs());
-      const started = performance.now();
-      await page.getByTestId('run-job').click();
-      let href: string | undefined;
-      for (let wait = 0; !href && wait < 600; wait++) {
-        href = (await hrefs()).find((h) => !before.has(h));
-        if (!href) await new Promise((res) => setTimeout(res, 100));
-      }
-      if (!href) throw new Error(`in-tab run ${i}: its run never appeared in the list`);
-      const runId = decodeURIComponent(href.split('/runs/')[1]!);
-      const d = await download;
-      const wallMs = performance.now() - started;
-      for (let wait = 0; wait < 100; wait++) {
-        const r = await runDuration(page, runId);
-        if (r.state === 'SUCCEEDED') {
-          const file = join(opts.downloadDir, `job-in-tab-${Date.now()}-${i}.parquet`);
-          await d.saveAs(file);
-          const run = { runMs: r.ms, wallMs, file };
-          opts.onRun(run);
-          out.push(run);
-          break;
+  return withAppPage(
+    '#/convert',
+    async (page) => {
+      for (const [table, csv] of Object.entries(opts.tables)) await addToCatalog(page, csv, table);
+      await saveJobInPage(page, opts.job);
+      await page.reload();
+      await page
+        .getByTestId('engine-status')
+        .filter({ hasText: 'DuckDB' })
+        .waitFor({ timeout: 60_000 });
+      const out: JobInTabRun[] = [];
+      for (let i = 1; i <= opts.runs; i++) {
+        await page.goto(page.url().replace(/#.*$/, `#/jobs/${encodeURIComponent(opts.job.name)}`));
+        const download = page.waitForEvent('download', { timeout: 600_000 });
+        const links = page.getByTestId('job-runs-tab').locator('a[href*="/runs/"]');
+        const hrefs = async () =>
+          (await links.evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''))).filter(
+            Boolean,
+          );
+        // The runs list may still show the earlier runs only: this run is the link that is new.
+        const before = new Set(await hrefs());
+        await takeLongTasks(page);
+        const started = performance.now();
+        await page.getByTestId('run-job').click();
+        let href: string | undefined;
+        for (let wait = 0; !href && wait < 600; wait++) {
+          href = (await hrefs()).find((h) => !before.has(h));
+          if (!href) await new Promise((res) => setTimeout(res, 100));
         }
-        if (['FAILED', 'STOPPED', 'TIMEOUT'].includes(r.state))
-          throw new Error(`in-tab run ${i} ended ${r.state}: ${r.error ?? ''}`);
-        await new Promise((res) => setTimeout(res, 100));
+        if (!href) throw new Error(`in-tab run ${i}: its run never appeared in the list`);
+        const runId = decodeURIComponent(href.split('/runs/')[1]!);
+        const d = await download;
+        const wallMs = performance.now() - started;
+        const longTasks = await takeLongTasks(page);
+        for (let wait = 0; wait < 100; wait++) {
+          const r = await runDuration(page, runId);
+          if (r.state === 'SUCCEEDED') {
+            const file = join(opts.downloadDir, `job-in-tab-${Date.now()}-${i}.parquet`);
+            await d.saveAs(file);
+            const run = { runMs: r.ms, wallMs, file, longTasks };
+            opts.onRun(run);
+            out.push(run);
+            break;
+          }
+          if (['FAILED', 'STOPPED', 'TIMEOUT'].includes(r.state))
+            throw new Error(`in-tab run ${i} ended ${r.state}: ${r.error ?? ''}`);
+          await new Promise((res) => setTimeout(res, 100));
+        }
+        if (out.length < i) throw new Error(`in-tab run ${i} did not record SUCCEEDED`);
       }
-      if (out.length < i) throw new Error(`in-tab run ${i} did not record SUCCEEDED`);
-    }
-    return out;
-  });
+      return out;
+    },
+    recordLongTasks,
+  );
 }

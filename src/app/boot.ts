@@ -50,13 +50,16 @@ export interface DecantApp {
   ready: Promise<void>;
 }
 
-/** Makes the app's parts and starts them: the database opens, the scheduler joins its election. */
-export function bootApp(): DecantApp {
+/**
+ * Makes the app's parts and starts them: the database opens, the scheduler joins its election.
+ * `connected` is the engine main.ts started before the app's code loaded (tests make their own).
+ */
+export function bootApp(connected: EngineClient = connectEngine()): DecantApp {
   const router = new Router();
   const storage = connectStorage();
   const db = storage.db;
   const work = new EngineWork();
-  const engine = work.watch(connectEngine());
+  const engine = work.watch(connected);
   const catalog = new CatalogState(engine, db);
   const jobs = new JobsState({ db, engine, catalog });
   const clock = clockFromSearch(location.search);

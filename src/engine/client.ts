@@ -103,8 +103,13 @@ class EngineOperations {
     this.#engine = engine;
     this.#parquet = parquet;
     this.#terminate = terminate;
-    // Start both engines at once, off the first paint: instantiation takes seconds.
-    this.ready = Promise.all([engine.init(), parquet.init()]).then(([version]) => version);
+    // DuckDB first, off the first paint: its start is what a dropped file waits for, and on two
+    // cores the encoder's wasm compiling beside it slowed it. The encoder starts once DuckDB is
+    // up (a convert before then loads it itself; a failure to load surfaces on that convert).
+    this.ready = engine.init().then((version) => {
+      void parquet.init().catch(() => undefined);
+      return version;
+    });
   }
 
   #taskId(): string {

@@ -14,6 +14,7 @@ import type { EngineHostOptions } from './engine-host';
 import type { ParquetWasmReader } from './parquet-tables';
 import { activeRuntime } from './runtime-hooks';
 import { xhrGet } from './remote-files';
+import type { PrefetchedWasm } from './wasm-prefetch';
 
 let parquetWasm: Promise<ParquetWasmReader> | null = null;
 
@@ -48,23 +49,35 @@ type InstantiateWasm = (
 function streamingInstantiate(
   url: string,
   runtime: DuckDBRuntime,
+  prefetched: PrefetchedWasm | null,
 ): { hook: InstantiateWasm; failed: Promise<never> } {
   let fail: (e: unknown) => void = () => undefined;
   const failed = new Promise<never>((_, reject) => (fail = reject));
   const hook: InstantiateWasm = (imports, receive) => {
     // As DuckDB's own hook does: the module's imports call into the runtime found here.
     (globalThis as { DUCKDB_RUNTIME?: DuckDBRuntime }).DUCKDB_RUNTIME = runtime;
-    WebAssembly.instantiateStreaming(fetch(url, { credentials: 'same-origin' }), imports).then(
-      ({ instance, module }) => receive(instance, module),
-      fail,
-    );
+    const compiled =
+      prefetched && new URL(url, self.location.href).href === prefetched.url
+        ? prefetched.module
+        : WebAssembly.compileStreaming(fetch(url, { credentials: 'same-origin' }));
+    compiled
+      .then((module) => {
+        performance.mark('decant-duckdb-compiled');
+        return WebAssembly.instantiate(module, imports).then((instance) =>
+          receive(instance, module),
+        );
+      })
+      .catch(fail);
     return {};
   };
   return { hook, failed };
 }
 
-/** The EngineHost's browser side: DuckDB's blocking `eh` bundle in this worker. */
-export const browserEngine: EngineHostOptions = {
+/**
+ * The EngineHost's browser side: DuckDB's blocking `eh` bundle in this worker, compiled from
+ * `prefetched` when the worker's first line already started it (wasm-prefetch.ts).
+ */
+export const browserEngine = (prefetched: PrefetchedWasm | null): EngineHostOptions => ({
   async startDuckDB() {
     const db = await createDuckDB(
       { mvp: { mainModule: mvpWasm, mainWorker: '' }, eh: { mainModule: ehWasm, mainWorker: '' } },
@@ -73,10 +86,17 @@ export const browserEngine: EngineHostOptions = {
     );
     // createDuckDB picked `eh`, or `mvp` where wasm exceptions are missing: only that one is fetched.
     const bindings = db as unknown as { mainModuleURL: string; instantiateWasm: InstantiateWasm };
-    const { hook, failed } = streamingInstantiate(bindings.mainModuleURL, BROWSER_RUNTIME);
+    const { hook, failed } = streamingInstantiate(
+      bindings.mainModuleURL,
+      BROWSER_RUNTIME,
+      prefetched,
+    );
     bindings.instantiateWasm = hook;
+    performance.mark('decant-duckdb-created');
     await Promise.race([db.instantiate(() => {}), failed]);
+    performance.mark('decant-duckdb-instantiated');
     db.open({});
+    performance.mark('decant-duckdb-opened');
     const runtime: DuckDBRuntime = activeRuntime();
     return { db, runtime, packageVersion: PACKAGE_VERSION };
   },
@@ -95,4 +115,4 @@ export const browserEngine: EngineHostOptions = {
     self.addEventListener('error', listener);
     return () => self.removeEventListener('error', listener);
   },
-};
+});

@@ -1,0 +1,53 @@
+// `npm run bench`: builds the app once, runs every benchmark behind the issue's figures on that
+// build, then prints them as one table (bench/summary.ts). BENCH_RUNS (default 3) applies to all;
+// BENCH_SPARK=1 adds the local-Spark run of the job, BENCH_ENCODERS=1 the Node encoder comparison.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { OUT, ROOT } from './lib/app-page';
+import { buildApp } from './lib/in-tab';
+import { seconds } from './lib/stats';
+
+const BENCHES = [
+  'csv-to-parquet.ts',
+  'job-run.ts',
+  'crawl-folder.ts',
+  'catalog-scroll.ts',
+  'engine-start.ts',
+];
+
+function run(script: string, env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['tsx', join('bench', script)], {
+      cwd: ROOT,
+      env,
+      stdio: 'inherit',
+    });
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`bench/${script} exited with ${code}`)),
+    );
+  });
+}
+
+const started = performance.now();
+if (process.env.BENCH_SKIP_BUILD !== '1') {
+  console.log('[bench] building the app into bench/out/dist');
+  await buildApp(ROOT, join(OUT, 'dist'));
+}
+// Spark and the Node encoder comparison are not figures of the issue, and take minutes: opt-in.
+const env = {
+  ...process.env,
+  BENCH_SKIP_BUILD: '1',
+  BENCH_SPARK: process.env.BENCH_SPARK ?? '0',
+  BENCH_ENCODERS: process.env.BENCH_ENCODERS ?? '0',
+};
+// One failing benchmark does not hide the others' figures: it is named at the end.
+const failed: string[] = [];
+for (const b of BENCHES)
+  await run(b, env).catch((e: unknown) => failed.push(e instanceof Error ? e.message : String(e)));
+await run('summary.ts', env);
+console.log(`[bench] all done in ${seconds(performance.now() - started)}`);
+if (failed.length > 0) {
+  console.error(`[bench] FAILED:\n  ${failed.join('\n  ')}`);
+  process.exit(1);
+}

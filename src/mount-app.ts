@@ -1,0 +1,22 @@
+import { mount } from 'svelte';
+import App from './ui/App.svelte';
+import UpdateBanner from './ui/UpdateBanner.svelte';
+import { bootApp } from './app/boot';
+import type { EngineClient } from './app/start-engine';
+import { registerServiceWorker } from './platform/service-worker';
+
+/** The app around an engine main.ts already started: state, UI, and the service worker. */
+export function mountApp(engine: EngineClient): void {
+  const app = bootApp(engine);
+  mount(UpdateBanner, {
+    target: document.getElementById('update')!,
+    props: { update: app.update },
+  });
+  mount(App, { target: document.getElementById('app')!, props: { app } });
+  // Installing the service worker fetches the whole app again for its cache: only once the engine
+  // has started, so a first visit's start is not slowed by it.
+  void app.engine.ready
+    .catch(() => undefined)
+    .then(() => registerServiceWorker({ onUpdate: (activate) => app.update.offer(activate) }))
+    .catch((e: unknown) => console.warn('Decant works, but not offline: no service worker', e));
+}
