@@ -387,7 +387,11 @@ async function settleBoth<S, E>(
   encoding: Promise<E>,
 ): Promise<[PromiseFulfilledResult<S>, PromiseFulfilledResult<E>]> {
   const [sent, encoded] = await Promise.allSettled([sending, encoding]);
-  if (encoded.status === 'rejected' && isObject(encoded.reason) && encoderFailures.has(encoded.reason))
+  if (
+    encoded.status === 'rejected' &&
+    isObject(encoded.reason) &&
+    encoderFailures.has(encoded.reason)
+  )
     throw encoded.reason;
   if (sent.status === 'rejected') throw sent.reason;
   if (encoded.status === 'rejected') throw encoded.reason;

@@ -77,9 +77,7 @@ export function nodeJobEngine(engine: NodeEngine, tables: AttachedTables<string>
               : ((text: TextEncodeOptions) =>
                   openSink(handle, textTypeOf(text)).then((sink) =>
                     encodeText(pipe.source, text, () => {}, sink),
-                  ))(
-                  format.kind === 'csv' ? format : { ...format, numericText: plan.numericText },
-                );
+                  ))(format.kind === 'csv' ? format : { ...format, numericText: plan.numericText });
           const streaming = target.streamPart(i, pipe.sink, {
             cancelled,
             bytesRead: () => engine.tracker.furthestByte(),
