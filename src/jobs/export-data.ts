@@ -10,7 +10,7 @@ import { DecantError } from '../core/errors';
 import { quotedName } from '../core/quoted-name';
 import { DEFAULT_ROW_GROUP_SIZE, type TargetWriteFormat } from './nodes/target';
 import { outputExtension } from './output-files';
-import { openStreamedFile, removeStreamedFile, stageFiles } from './run/output';
+import { freeFileName, openStreamedFile, removeStreamedFile, stageFiles } from './run/output';
 import type { JobEngine, StagedFile, StreamedFile } from './run/ports';
 
 export type ExportCompression = 'zstd' | 'snappy' | 'gzip' | 'none';
@@ -94,7 +94,7 @@ export async function exportRows(
   const ext = outputExtension(format);
   const dest = req.destination;
   const place = dest.kind === 'download' ? null : await placeOf(dest, deps);
-  const fileName = place ? await freeName(place.root, place.folder, fileBase, ext) : '';
+  const fileName = place ? await freeFileName(place.root, place.folder, fileBase, ext) : '';
   const id = `export-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   let streamed: StreamedFile | undefined;
   let out;
@@ -183,33 +183,6 @@ async function streamInto(place: Place, fileName: string, id: string): Promise<S
     throw new DecantError(`export: cannot write into ${place.label}: ${messageOf(e)}`, {
       cause: e,
     });
-  }
-}
-
-/** `base + ext`, or `base-2 + ext`… : the first name not taken in `folder` under `root`. */
-async function freeName(
-  root: FileSystemDirectoryHandle,
-  folder: string,
-  base: string,
-  ext: string,
-): Promise<string> {
-  let dir: FileSystemDirectoryHandle;
-  try {
-    dir = folder === '' ? root : await root.getDirectoryHandle(folder);
-  } catch {
-    return `${base}${ext}`; // The folder is not there yet: every name is free.
-  }
-  for (let i = 1; ; i++) {
-    const name = i === 1 ? `${base}${ext}` : `${base}-${i}${ext}`;
-    const taken = await dir.getFileHandle(name).then(
-      () => true,
-      () =>
-        dir.getDirectoryHandle(name).then(
-          () => true,
-          () => false,
-        ),
-    );
-    if (!taken) return name;
   }
 }
 
