@@ -101,8 +101,7 @@ export class QuickConvert {
     const [base, ext] = dot > 0 ? [outName.slice(0, dot), outName.slice(dot)] : [outName, ''];
     let root: FileSystemDirectoryHandle;
     if (dest === 'folder') {
-      if (!this.folder)
-        throw new DecantError('convert: pick the folder to write into first');
+      if (!this.folder) throw new DecantError('convert: pick the folder to write into first');
       root = this.folder;
     } else root = await navigator.storage.getDirectory();
     const folder = dest === 'opfs' ? OPFS_CONVERTED_FOLDER : '';

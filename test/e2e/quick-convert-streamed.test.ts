@@ -58,7 +58,9 @@ function convertedFolder(): Promise<{ name: string; size: number }[]> {
 async function copyOut(name: string): Promise<string> {
   const b64 = await app.page.evaluate(async (name) => {
     const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('converted');
-    const bytes = new Uint8Array(await (await (await dir.getFileHandle(name)).getFile()).arrayBuffer());
+    const bytes = new Uint8Array(
+      await (await (await dir.getFileHandle(name)).getFile()).arrayBuffer(),
+    );
     let s = '';
     for (let i = 0; i < bytes.length; i += 0x8000)
       s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
@@ -123,7 +125,8 @@ describe('Quick convert into the browser storage', () => {
     // Wait until the temporary file holds row groups: the cancel lands mid-write.
     await expect
       .poll(
-        async () => (await convertedFolder()).some((f) => f.name !== 'events.parquet' && f.size > 0),
+        async () =>
+          (await convertedFolder()).some((f) => f.name !== 'events.parquet' && f.size > 0),
         { timeout: 120_000, interval: 100 },
       )
       .toBe(true);

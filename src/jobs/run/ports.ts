@@ -31,7 +31,7 @@ export type OutputFileFor = (
 /** A target's files: in memory, or (with OutputFileFor) the files as written. */
 export interface TargetOutput {
   plan: JobTargetPlan;
-  files: { values: (string | null)[]; blob: Blob; rows: number }[];
+  files: { values: (string | null)[]; blob: Blob; rows: number; streamedAs?: StreamedFile }[];
 }
 
 /** The engine as a run uses it (the page's EngineClient has this shape). */
