@@ -112,12 +112,18 @@ async function encodeInto(
   const output = (await pw.transformParquetStream(input, props)) as ReadableStream<Uint8Array>;
   let bytes = 0;
   const reader = output.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    await sink.write(value);
-    bytes += value.length;
-    onProgress({ rowsWritten: rowsIn, bytesWritten: bytes });
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      await sink.write(value);
+      bytes += value.length;
+      onProgress({ rowsWritten: rowsIn, bytesWritten: bytes });
+    }
+  } catch (e) {
+    // The destination failed: stop the writer, so it stops pulling batches.
+    await reader.cancel(e).catch(() => undefined);
+    throw e;
   }
   if (aborted) throw aborted;
   if (expected !== rowsIn)
