@@ -48,7 +48,9 @@ export async function encodeBatches(
   try {
     return await encodeInto(pw, source, opts, onProgress, sink);
   } catch (e) {
-    await sink.abort().catch(() => undefined);
+    await Promise.resolve()
+      .then(() => sink.abort())
+      .catch(() => undefined);
     throw e;
   }
 }

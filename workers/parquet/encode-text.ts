@@ -27,7 +27,9 @@ export async function encodeText(
   try {
     return await encodeTextInto(source, opts, onProgress, out);
   } catch (e) {
-    await out.abort().catch(() => undefined);
+    await Promise.resolve()
+      .then(() => out.abort())
+      .catch(() => undefined);
     throw e;
   }
 }

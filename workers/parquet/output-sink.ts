@@ -51,36 +51,45 @@ export async function fileHandleSink(handle: FileSystemFileHandle): Promise<Outp
   if (sync) {
     sync.truncate(0);
     let at = 0;
+    let open = true;
     return {
-      write(chunk) {
+      async write(chunk) {
         let done = 0;
         while (done < chunk.length) done += sync.write(chunk.subarray(done), { at: at + done });
         at += chunk.length;
-        return Promise.resolve();
       },
       async close() {
         sync.flush();
         sync.close();
+        open = false;
         return handle.getFile();
       },
-      abort() {
+      // After close (a failed check of the finished file) the caller removes the file.
+      async abort() {
+        if (!open) return;
+        open = false;
         try {
           sync.truncate(0);
         } finally {
           sync.close();
         }
-        return Promise.resolve();
       },
     };
   }
   const writable = await handle.createWritable({ keepExistingData: false });
+  let open = true;
   return {
     write: (chunk) => writable.write(chunk as Uint8Array<ArrayBuffer>),
     async close() {
+      open = false;
       await writable.close();
       return handle.getFile();
     },
-    abort: () => writable.abort(),
+    async abort() {
+      if (!open) return;
+      open = false;
+      await writable.abort();
+    },
   };
 }
 
