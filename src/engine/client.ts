@@ -387,7 +387,11 @@ async function settleBoth<S, E>(
   encoding: Promise<E>,
 ): Promise<[PromiseFulfilledResult<S>, PromiseFulfilledResult<E>]> {
   const [sent, encoded] = await Promise.allSettled([sending, encoding]);
+  // Only a stop the engine was told to make (code 'cancelled') gives way to the encoder's error.
+  const engineStopped =
+    sent.status === 'rejected' && (sent.reason as { code?: unknown } | null)?.code === 'cancelled';
   if (
+    (sent.status === 'fulfilled' || engineStopped) &&
     encoded.status === 'rejected' &&
     isObject(encoded.reason) &&
     encoderFailures.has(encoded.reason)
