@@ -30,6 +30,8 @@ export type EntryState =
       ms: number;
       rowGroups: number;
       skipped: number;
+      /** Where the file was written as it was encoded (`opfs:converted/x.parquet`); else a download. */
+      savedTo?: string;
     }
   | { kind: 'cancelled' };
 

@@ -7,6 +7,7 @@ import type { ParquetCompression } from '../engine/protocol';
 import { gridFromIpc } from '../engine/preview';
 import type { DroppedFile } from '../platform/dropped-files';
 import { downloadUrl } from '../platform/download';
+import { writeStreamed } from '../jobs';
 import { FileEntry } from './file-entry.svelte';
 import { outNameOf } from './file-kinds';
 import type { CardShelf, ConvertTarget, KeptCard } from './kept-cards';
@@ -21,12 +22,32 @@ export interface ConvertedParquet {
   codec: ParquetCompression;
 }
 export { fileKindOf, outNameOf, type FileKind } from './file-kinds';
+
+/**
+ * Where outputs go: a download (gathered in memory first), the browser's storage (OPFS, folder
+ * `converted/`) or a folder the user picked; the last two are written as they are encoded, so
+ * files larger than memory convert.
+ */
+export type ConvertDestination = 'download' | 'opfs' | 'folder';
+
+/** The folder of the browser's storage that Quick convert writes into. */
+export const OPFS_CONVERTED_FOLDER = 'converted';
+
+type PickableWindow = {
+  showDirectoryPicker?: (o: { mode: 'readwrite' }) => Promise<FileSystemDirectoryHandle>;
+};
+
 /** The Quick convert screen's state: files in, Parquet out, one file at a time. */
 export class QuickConvert {
   entries = $state.raw<FileEntry[]>([]);
   compression = $state<ParquetCompression>('zstd');
   /** Download each file as soon as it is converted. */
   autoDownload = $state(true);
+  destination = $state<ConvertDestination>('download');
+  /** The folder picked for destination 'folder'. */
+  folder = $state.raw<FileSystemDirectoryHandle | null>(null);
+  /** Whether this browser can write into a folder the user picks. */
+  readonly canPickFolder = typeof (globalThis as PickableWindow).showDirectoryPicker === 'function';
   busy = $state(false);
   /** Kept cards that could not be read back (their copy is gone), for a notice. */
   lost = $state.raw<string[]>([]);
@@ -46,6 +67,47 @@ export class QuickConvert {
       () => (this.engineStarted = true),
       () => undefined,
     );
+  }
+
+  /** Asks for a folder to write into (call from a click); false when the user backed out. */
+  async pickFolder(): Promise<boolean> {
+    const pick = (globalThis as PickableWindow).showDirectoryPicker;
+    if (!pick) return false;
+    try {
+      this.folder = await pick({ mode: 'readwrite' });
+      this.destination = 'folder';
+      return true;
+    } catch {
+      return false; // Dismissed.
+    }
+  }
+
+  /**
+   * Runs `write` (a conversion) into the chosen destination: for the browser's storage or a
+   * folder, into a temporary file the encoder writes as it goes, moved to `outName` (or
+   * `name-2.ext`…) once whole; a download gets the Blob. Resolves with the output to link to.
+   */
+  private async written<T>(
+    outName: string,
+    write: (sink?: FileSystemFileHandle) => Promise<T>,
+    blobOf: (r: T) => Blob,
+  ): Promise<{ result: T; file: Blob; name: string; savedTo?: string }> {
+    const dest = this.destination;
+    if (dest === 'download') {
+      const result = await write();
+      return { result, file: blobOf(result), name: outName };
+    }
+    const dot = outName.lastIndexOf('.');
+    const [base, ext] = dot > 0 ? [outName.slice(0, dot), outName.slice(dot)] : [outName, ''];
+    let root: FileSystemDirectoryHandle;
+    if (dest === 'folder') {
+      if (!this.folder) throw new DecantError('convert: pick the folder to write into first');
+      root = this.folder;
+    } else root = await navigator.storage.getDirectory();
+    const folder = dest === 'opfs' ? OPFS_CONVERTED_FOLDER : '';
+    const out = await writeStreamed(root, folder, base, ext, write);
+    const place = dest === 'opfs' ? `opfs:${OPFS_CONVERTED_FOLDER}/` : `folder:${root.name}/`;
+    return { result: out.result, file: out.file, name: out.name, savedTo: place + out.name };
   }
 
   /** Adds files and inspects each; never throws: every problem lands on its entry. */
@@ -239,16 +301,23 @@ export class QuickConvert {
         };
         try {
           const codec = this.compression;
-          const out = await this.engine.convert(
-            { fileId: e.id, dialect: found.dialect, columns: e.columns, badRows: e.badRows },
-            { compression: codec },
-            (progress) => {
-              if (e.state.kind === 'converting') e.state = { kind: 'converting', progress };
-            },
-            controller.signal,
+          const written = await this.written(
+            parquetNameFromFileName(e.file.name),
+            (sink) =>
+              this.engine.convert(
+                { fileId: e.id, dialect: found.dialect, columns: e.columns, badRows: e.badRows },
+                { compression: codec },
+                (progress) => {
+                  if (e.state.kind === 'converting') e.state = { kind: 'converting', progress };
+                },
+                controller.signal,
+                sink,
+              ),
+            (r) => r.encode.blob,
           );
-          const outName = parquetNameFromFileName(e.file.name);
-          const url = URL.createObjectURL(out.encode.blob);
+          const out = written.result;
+          const outName = written.name;
+          const url = URL.createObjectURL(written.file);
           e.state = {
             kind: 'done',
             format: 'parquet',
@@ -256,12 +325,13 @@ export class QuickConvert {
             outName,
             codec,
             rows: out.scan.rowsRead,
-            bytes: out.encode.blob.size,
+            bytes: written.file.size,
             ms: performance.now() - started,
             rowGroups: out.encode.rowGroups,
             skipped: out.scan.rowsSkipped,
+            savedTo: written.savedTo,
           };
-          if (this.autoDownload) downloadUrl(url, outName);
+          if (this.autoDownload && !written.savedTo) downloadUrl(url, outName);
           await this.saveDone(e);
           return;
         } catch (err) {
@@ -295,18 +365,25 @@ export class QuickConvert {
       progress: { bytesRead: 0, bytesTotal: 0, rowsRead: 0, rowsWritten: 0, bytesWritten: 0 },
     };
     try {
-      const out = await this.engine.convertFileTable(
-        e.id,
-        target === 'csv'
-          ? { kind: 'csv', delimiter: ',', quote: '"', header: true, compression: 'none' }
-          : { kind: 'parquet', compression: codec },
-        (progress) => {
-          if (e.state.kind === 'converting') e.state = { kind: 'converting', progress };
-        },
-        controller.signal,
+      const written = await this.written(
+        outNameOf(e.file.name, target),
+        (sink) =>
+          this.engine.convertFileTable(
+            e.id,
+            target === 'csv'
+              ? { kind: 'csv', delimiter: ',', quote: '"', header: true, compression: 'none' }
+              : { kind: 'parquet', compression: codec },
+            (progress) => {
+              if (e.state.kind === 'converting') e.state = { kind: 'converting', progress };
+            },
+            controller.signal,
+            sink,
+          ),
+        (r) => r.blob,
       );
-      const outName = outNameOf(e.file.name, target);
-      const url = URL.createObjectURL(out.blob);
+      const out = written.result;
+      const outName = written.name;
+      const url = URL.createObjectURL(written.file);
       e.state = {
         kind: 'done',
         format: target,
@@ -314,12 +391,13 @@ export class QuickConvert {
         outName,
         codec: target === 'csv' ? 'none' : codec,
         rows: out.rowsWritten,
-        bytes: out.blob.size,
+        bytes: written.file.size,
         ms: performance.now() - started,
         rowGroups: out.rowGroups ?? 0,
         skipped: 0,
+        savedTo: written.savedTo,
       };
-      if (this.autoDownload) downloadUrl(url, outName);
+      if (this.autoDownload && !written.savedTo) downloadUrl(url, outName);
       await this.saveDone(e);
     } catch (err) {
       this.failed(e, err);

@@ -18,6 +18,7 @@ import {
   packageZip,
   postPackage,
   prepareShare,
+  removeScratch,
   presignedPostFrom,
   presignPackage,
   previewSql,
@@ -29,6 +30,7 @@ import {
   MAX_LINK_SECONDS,
   type PackageInput,
   type ShareRules,
+  type ShareScratch,
 } from '../share';
 import type { CatalogState } from './catalog.svelte';
 import { bucketOf, type CredentialsState, type S3Access } from './credentials.svelte';
@@ -242,6 +244,8 @@ export class ShareState {
     this.link = null;
     this.phase = 'preparing';
     this.progress = { label: 'Reading the tables…', done: 0, total: null };
+    // The Parquet files wait in the browser's storage, written as encoded, not in memory.
+    const scratch = await shareScratch();
     try {
       const access = this.destination === 's3' ? this.deps.credentials.access! : null;
       const post = this.destination === 'post' ? presignedPostFrom(this.postText) : null;
@@ -268,6 +272,7 @@ export class ShareState {
         },
         {
           signal,
+          scratch,
           onProgress: (p) =>
             (this.progress = {
               label: `Writing ${p.table} as Parquet (table ${p.index + 1} of ${p.tables}): ${p.rows.toLocaleString('en-US')} rows`,
@@ -303,6 +308,7 @@ export class ShareState {
     } finally {
       this.controller = null;
       this.progress = null;
+      if (scratch) await removeScratch(scratch);
     }
   }
 
@@ -453,4 +459,14 @@ function fileNameOf(title: string): string {
       .replace(/[^\w.-]+/g, '-')
       .replace(/^-+|-+$/g, '') || 'package'
   );
+}
+
+/** Where a share's Parquet files wait to be packaged; undefined (memory) without OPFS. */
+async function shareScratch(): Promise<ShareScratch | undefined> {
+  try {
+    const root = await navigator.storage.getDirectory();
+    return { dir: await root.getDirectoryHandle('decant-scratch', { create: true }), files: [] };
+  } catch {
+    return undefined;
+  }
 }

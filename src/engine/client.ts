@@ -40,11 +40,20 @@ export interface JobTargetProgress {
   bytesWritten: number;
 }
 
-/** A job target's files, encoded and held in memory until the caller writes them somewhere. */
+/** A job target's files: held in memory, or (with OutputFileFor) the files written. */
 export interface JobTargetOutput {
   plan: JobTargetPlan;
   files: { values: (string | null)[]; blob: Blob; rows: number }[];
 }
+
+/**
+ * The file part `index` of a job target (partition `values`) is written into as it is encoded,
+ * already under its temporary name; undefined: gather it in memory (a download).
+ */
+export type OutputFileFor = (
+  values: (string | null)[],
+  index: number,
+) => Promise<FileSystemFileHandle | undefined>;
 
 export interface ConvertProgress extends ScanProgress, EncodeProgress {}
 
@@ -125,6 +134,7 @@ class EngineOperations {
     opts: EncodeOptions,
     onProgress: (p: ConvertProgress) => void,
     signal?: AbortSignal,
+    sink?: FileSystemFileHandle,
   ): Promise<ConvertOutcome> {
     const taskId = this.#taskId();
     const channel = new MessageChannel();
@@ -134,10 +144,15 @@ class EngineOperations {
     const onAbort = () => void this.#engine.cancel(taskId);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const encoding = this.#parquet.encode(
-        Comlink.transfer(channel.port2, [channel.port2]),
-        opts,
-        Comlink.proxy((p: EncodeProgress) => ((encP = p), report())),
+      const encoding = this.#stopOnEncoderFailure(
+        taskId,
+        signal,
+        this.#parquet.encode(
+          Comlink.transfer(channel.port2, [channel.port2]),
+          opts,
+          Comlink.proxy((p: EncodeProgress) => ((encP = p), report())),
+          sink,
+        ),
       );
       const scanning = this.#engine.scan(
         taskId,
@@ -145,10 +160,7 @@ class EngineOperations {
         Comlink.transfer(channel.port1, [channel.port1]),
         Comlink.proxy((p: ScanProgress) => ((scanP = p), report())),
       );
-      // The scan's error is the cause; the encoder only echoes it, so report the scan's first.
-      const [scan, encode] = await Promise.allSettled([scanning, encoding]);
-      if (scan.status === 'rejected') throw scan.reason;
-      if (encode.status === 'rejected') throw encode.reason;
+      const [scan, encode] = await settleBoth(scanning, encoding);
       const s = scan.value;
       const e = encode.value;
       if (s.rowsRead !== e.rowsWritten || e.rowsInFooter !== s.rowsRead) {
@@ -174,6 +186,7 @@ class EngineOperations {
     format: { kind: 'parquet'; compression: ParquetCompressionName } | CsvEncodeOptions,
     onProgress: (p: ConvertProgress) => void,
     signal?: AbortSignal,
+    sink?: FileSystemFileHandle,
   ): Promise<{ scan: ScanResult; blob: Blob; rowsWritten: number; rowGroups?: number }> {
     const taskId = this.#taskId();
     const channel = new MessageChannel();
@@ -186,9 +199,13 @@ class EngineOperations {
       const port = Comlink.transfer(channel.port2, [channel.port2]);
       const onEncode = Comlink.proxy((p: EncodeProgress) => ((encP = p), report()));
       const encoding: Promise<{ blob: Blob; rowsWritten: number; rowGroups?: number }> =
-        format.kind === 'parquet'
-          ? this.#parquet.encode(port, { compression: format.compression }, onEncode)
-          : this.#parquet.encodeText(port, format, onEncode);
+        this.#stopOnEncoderFailure(
+          taskId,
+          signal,
+          format.kind === 'parquet'
+            ? this.#parquet.encode(port, { compression: format.compression }, onEncode, sink)
+            : this.#parquet.encodeText(port, format, onEncode, sink),
+        );
       const scanning = this.#engine.scanFileTable(
         taskId,
         fileId,
@@ -196,9 +213,7 @@ class EngineOperations {
         Comlink.proxy((p: ScanProgress) => ((scanP = p), report())),
         format.kind === 'parquet' ? 'parquet' : 'text',
       );
-      const [scan, encode] = await Promise.allSettled([scanning, encoding]);
-      if (scan.status === 'rejected') throw scan.reason;
-      if (encode.status === 'rejected') throw encode.reason;
+      const [scan, encode] = await settleBoth(scanning, encoding);
       const e = encode.value;
       const inFooter = 'rowsInFooter' in e ? (e as EncodeResult).rowsInFooter : e.rowsWritten;
       if (scan.value.rowsRead !== e.rowsWritten || inFooter !== e.rowsWritten)
@@ -211,6 +226,24 @@ class EngineOperations {
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /**
+   * When the encoder fails on its own (its file cannot be written), the engine is told to stop
+   * scanning; the failure is marked as the cause. A cancel's echo is not such a failure.
+   */
+  #stopOnEncoderFailure<T>(
+    taskId: string,
+    signal: AbortSignal | undefined,
+    encoding: Promise<T>,
+  ): Promise<T> {
+    return encoding.catch((e: unknown) => {
+      if (!signal?.aborted) {
+        if (isObject(e)) encoderFailures.add(e);
+        void this.#engine.cancel(taskId);
+      }
+      throw e;
+    });
   }
 
   /** See EngineApi.crawlFiles; `signal` cancels between files (rejects with code 'cancelled'). */
@@ -241,6 +274,7 @@ class EngineOperations {
     format: JobOutputFormat,
     onProgress: (p: JobTargetProgress) => void,
     signal?: AbortSignal,
+    sinkFor?: OutputFileFor,
   ): Promise<JobTargetOutput> {
     const taskId = this.#taskId();
     const onAbort = () => void this.#engine.cancel(taskId);
@@ -268,18 +302,24 @@ class EngineOperations {
           progress.bytesWritten = bytesBefore + p.bytesWritten;
           onProgress({ ...progress });
         });
-        const encoding: Promise<{ blob: Blob; rowsWritten: number }> =
+        const sink = await sinkFor?.(plan.parts[i]!.values, i);
+        const encoding: Promise<{ blob: Blob; rowsWritten: number }> = this.#stopOnEncoderFailure(
+          taskId,
+          signal,
           format.kind === 'parquet'
             ? this.#parquet.encode(
                 port,
                 { compression: format.compression, rowGroupSize: format.rowGroupSize },
                 onEncode,
+                sink,
               )
             : this.#parquet.encodeText(
                 port,
                 format.kind === 'csv' ? format : { ...format, numericText: plan.numericText },
                 onEncode,
-              );
+                sink,
+              ),
+        );
         const streaming = this.#engine.streamJobPart(
           taskId,
           i,
@@ -290,10 +330,7 @@ class EngineOperations {
             onProgress({ ...progress });
           }),
         );
-        // The engine's error is the cause; the encoder only echoes it.
-        const [sent, encoded] = await Promise.allSettled([streaming, encoding]);
-        if (sent.status === 'rejected') throw sent.reason;
-        if (encoded.status === 'rejected') throw encoded.reason;
+        const [sent, encoded] = await settleBoth(streaming, encoding);
         if (sent.value.rows !== encoded.value.rowsWritten)
           throw new DecantError(
             `job: rows streamed (${sent.value.rows}) and encoded (${encoded.value.rowsWritten}) ` +
@@ -342,6 +379,35 @@ class EngineOperations {
     this.#terminate();
   }
 }
+
+/** Errors the encoder raised on its own, not echoing the engine (see #stopOnEncoderFailure). */
+const encoderFailures = new WeakSet<object>();
+
+/**
+ * Both sides of a stream, settled. The engine's error is the cause (the encoder only echoes it)
+ * unless the encoder failed first and the engine only stopped because it was told to.
+ */
+async function settleBoth<S, E>(
+  sending: Promise<S>,
+  encoding: Promise<E>,
+): Promise<[PromiseFulfilledResult<S>, PromiseFulfilledResult<E>]> {
+  const [sent, encoded] = await Promise.allSettled([sending, encoding]);
+  // Only a stop the engine was told to make (code 'cancelled') gives way to the encoder's error.
+  const engineStopped =
+    sent.status === 'rejected' && (sent.reason as { code?: unknown } | null)?.code === 'cancelled';
+  if (
+    (sent.status === 'fulfilled' || engineStopped) &&
+    encoded.status === 'rejected' &&
+    isObject(encoded.reason) &&
+    encoderFailures.has(encoded.reason)
+  )
+    throw encoded.reason;
+  if (sent.status === 'rejected') throw sent.reason;
+  if (encoded.status === 'rejected') throw encoded.reason;
+  return [sent, encoded];
+}
+
+const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
 
 /**
  * An EngineClient over two comlink endpoints: the engine host's and the encoder host's. Reads of

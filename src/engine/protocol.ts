@@ -65,7 +65,10 @@ export interface ScanResult {
 
 export interface EncodeOptions {
   compression: ParquetCompression;
-  /** Rows per row group; default 1,048,576 (parquet-rs, Spark). */
+  /**
+   * Rows per row group; default 122,880 (DuckDB's): the encoder flushes each one to the output
+   * while the engine scans on, and holds at most one.
+   */
   rowGroupSize?: number;
 }
 
@@ -75,6 +78,7 @@ export interface EncodeProgress {
 }
 
 export interface EncodeResult {
+  /** The output; when it was written to a file handle, that file (read from disk on demand). */
   blob: Blob;
   rowsWritten: number;
   /** Rows in the finished file's footer, read back as a check. */
@@ -306,6 +310,7 @@ export type TextEncodeOptions =
   | { kind: 'ndjson'; compression: 'none' | 'gzip'; numericText: string[] };
 
 export interface TextEncodeResult {
+  /** The output; when it was written to a file handle, that file (read from disk on demand). */
   blob: Blob;
   rowsWritten: number;
 }
@@ -497,6 +502,13 @@ export interface QualityProgress {
 export type QualityQueryResult =
   { rows: Record<string, string | number | boolean | null>[] } | { error: string };
 
+/**
+ * With `sink`, the encoder writes each chunk into that file as it is produced (an OPFS file
+ * through a synchronous access handle, a picked folder's through createWritable) and never
+ * holds the whole output; the caller names it temporarily and renames or removes it. On a
+ * failure the file is left truncated or unchanged, for the caller to remove. Without, the
+ * output is gathered into a Blob (downloads).
+ */
 export interface ParquetApi {
   init(): Promise<void>;
   /** Encodes what arrives on `port` until 'end'; rejects on 'abort'. */
@@ -504,11 +516,13 @@ export interface ParquetApi {
     port: MessagePort,
     opts: EncodeOptions,
     onProgress: (p: EncodeProgress) => void,
+    sink?: FileSystemFileHandle,
   ): Promise<EncodeResult>;
   /** Encodes what arrives on `port` as CSV or NDJSON text until 'end'; rejects on 'abort'. */
   encodeText(
     port: MessagePort,
     opts: TextEncodeOptions,
     onProgress: (p: EncodeProgress) => void,
+    sink?: FileSystemFileHandle,
   ): Promise<TextEncodeResult>;
 }

@@ -1,16 +1,17 @@
 /**
  * Exports rows (a catalog table, a query result, a job node's output) as one Parquet, CSV or
  * NDJSON file: the engine runs the SELECT and streams it to the encoder worker (as a job target
- * does), then the file goes to a download, a folder the user picked, or the browser's storage
- * (OPFS), written under a temporary name and moved into place only once it is whole. A cancel
- * or a failure leaves nothing behind.
+ * does). Into a folder the user picked or the browser's storage (OPFS), the encoder writes the
+ * file as it encodes it (never whole in memory), under a temporary name moved into place only
+ * once it is whole and checked; a download gathers it first. A cancel or a failure leaves
+ * nothing behind.
  */
 import { DecantError } from '../core/errors';
 import { quotedName } from '../core/quoted-name';
 import { DEFAULT_ROW_GROUP_SIZE, type TargetWriteFormat } from './nodes/target';
 import { outputExtension } from './output-files';
-import { stageFiles } from './run/output';
-import type { JobEngine, StagedFile } from './run/ports';
+import { freeFileName, openStreamedFile, removeStreamedFile, stageFiles } from './run/output';
+import type { JobEngine, StagedFile, StreamedFile } from './run/ports';
 
 export type ExportCompression = 'zstd' | 'snappy' | 'gzip' | 'none';
 
@@ -90,6 +91,12 @@ export async function exportRows(
 ): Promise<ExportResult> {
   const format = writeFormatOf(req.format);
   const fileBase = safeFileName(req.name);
+  const ext = outputExtension(format);
+  const dest = req.destination;
+  const place = dest.kind === 'download' ? null : await placeOf(dest, deps);
+  const fileName = place ? await freeFileName(place.root, place.folder, fileBase, ext) : '';
+  const id = `export-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  let streamed: StreamedFile | undefined;
   let out;
   try {
     out = await deps.engine.runJobTarget(
@@ -97,42 +104,32 @@ export async function exportRows(
       format,
       (p) => onProgress({ rows: p.rows, bytesWritten: p.bytesWritten, phase: 'running' }),
       signal,
+      place ? async () => (streamed = await streamInto(place, fileName, id)).handle : undefined,
     );
   } catch (e) {
+    if (streamed) await removeStreamedFile(streamed);
     throw exportError(e, req.what);
   }
-  if (signal.aborted) throw cancelledExport();
+  if (signal.aborted) {
+    if (streamed) await removeStreamedFile(streamed);
+    throw cancelledExport();
+  }
   // One file, even for no rows (a header, or an empty Parquet file with the schema).
   const file = out.files[0];
   const blob = file?.blob ?? new Blob([]);
   const rows = out.files.reduce((n, f) => n + f.rows, 0);
   onProgress({ rows, bytesWritten: blob.size, phase: 'saving' });
-  const ext = outputExtension(format);
-  const dest = req.destination;
-  if (dest.kind === 'download') {
-    const fileName = `${fileBase}${ext}`;
-    deps.download(blob, fileName);
-    return { rows, bytes: blob.size, label: `download ${fileName}`, fileName };
+  if (!place) {
+    const name = `${fileBase}${ext}`;
+    deps.download(blob, name);
+    return { rows, bytes: blob.size, label: `download ${name}`, fileName: name };
   }
-  let root: FileSystemDirectoryHandle;
-  let folder: string;
-  let place: string;
-  try {
-    root = dest.kind === 'opfs' ? await deps.opfsRoot() : dest.folder;
-    folder = dest.kind === 'opfs' ? OPFS_EXPORTS_FOLDER : '';
-    place = dest.kind === 'opfs' ? `opfs:${OPFS_EXPORTS_FOLDER}/` : `folder:${root.name}/`;
-  } catch (e) {
-    throw new DecantError(`export: cannot open the browser's storage: ${messageOf(e)}`, {
-      cause: e,
-    });
-  }
-  const fileName = await freeName(root, folder, fileBase, ext);
-  const files: StagedFile[] = [{ path: fileName, blob }];
-  const id = `export-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const files: StagedFile[] = [{ path: fileName, blob, streamedAs: streamed }];
   let staged;
   try {
-    staged = await stageFiles(root, folder, files, id, place);
+    staged = await stageFiles(place.root, place.folder, files, id, place.label);
   } catch (e) {
+    if (streamed) await removeStreamedFile(streamed);
     throw new DecantError(`export: ${e instanceof DecantError ? e.detail : messageOf(e)}`, {
       cause: e,
     });
@@ -152,33 +149,40 @@ export async function exportRows(
       },
     );
   }
-  return { rows, bytes: blob.size, label: `${place}${fileName}`, fileName };
+  return { rows, bytes: blob.size, label: `${place.label}${fileName}`, fileName };
 }
 
-/** `base + ext`, or `base-2 + ext`… : the first name not taken in `folder` under `root`. */
-async function freeName(
-  root: FileSystemDirectoryHandle,
-  folder: string,
-  base: string,
-  ext: string,
-): Promise<string> {
-  let dir: FileSystemDirectoryHandle;
+/** A folder destination: its top folder, the folder in it, and how the dialog names it. */
+interface Place {
+  root: FileSystemDirectoryHandle;
+  folder: string;
+  label: string;
+}
+
+async function placeOf(
+  dest: Exclude<ExportDestination, { kind: 'download' }>,
+  deps: ExportDeps,
+): Promise<Place> {
   try {
-    dir = folder === '' ? root : await root.getDirectoryHandle(folder);
-  } catch {
-    return `${base}${ext}`; // The folder is not there yet: every name is free.
+    const root = dest.kind === 'opfs' ? await deps.opfsRoot() : dest.folder;
+    return dest.kind === 'opfs'
+      ? { root, folder: OPFS_EXPORTS_FOLDER, label: `opfs:${OPFS_EXPORTS_FOLDER}/` }
+      : { root, folder: '', label: `folder:${root.name}/` };
+  } catch (e) {
+    throw new DecantError(`export: cannot open the browser's storage: ${messageOf(e)}`, {
+      cause: e,
+    });
   }
-  for (let i = 1; ; i++) {
-    const name = i === 1 ? `${base}${ext}` : `${base}-${i}${ext}`;
-    const taken = await dir.getFileHandle(name).then(
-      () => true,
-      () =>
-        dir.getDirectoryHandle(name).then(
-          () => true,
-          () => false,
-        ),
-    );
-    if (!taken) return name;
+}
+
+/** The temporary file the encoder writes the export into, beside where it will be. */
+async function streamInto(place: Place, fileName: string, id: string): Promise<StreamedFile> {
+  try {
+    return await openStreamedFile(place.root, place.folder, fileName, id, fileName);
+  } catch (e) {
+    throw new DecantError(`export: cannot write into ${place.label}: ${messageOf(e)}`, {
+      cause: e,
+    });
   }
 }
 
@@ -189,6 +193,7 @@ export function cancelledExport(): DecantError {
 /** An engine error in the export's words, naming what was being read. */
 function exportError(e: unknown, what: string): DecantError {
   if (e instanceof DecantError && e.code === 'cancelled') return cancelledExport();
+  if (e instanceof DecantError && e.message.startsWith('export: ')) return e;
   const detail = e instanceof DecantError ? e.detail : messageOf(e);
   return new DecantError(`export: ${what} cannot be read: ${detail}`, {
     cause: e,

@@ -38,6 +38,7 @@ export { JobStore } from './store';
 export { JobService, type JobServiceDeps } from './job-service';
 export { JobRunner, jobLockName, type RunnerDeps } from './run/job-runner';
 export { browserOutputPlaces } from './run/output';
+export { writeStreamed, type StreamedOutput } from './run/output';
 export { nextFilesOf, type NextFiles } from './run/sources';
 export type {
   JobCatalog,

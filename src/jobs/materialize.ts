@@ -11,8 +11,8 @@ import { quoteIdent } from '../core/sql/quote';
 import { cancelledExport, safeFileName, type ExportCompression } from './export-data';
 import { DEFAULT_ROW_GROUP_SIZE, type TargetWriteFormat } from './nodes/target';
 import { HIVE_NULL, partFileName, partitionFolder } from './output-files';
-import { stageFiles, type PublishedFile } from './run/output';
-import type { JobCatalog, JobEngine, StagedFile } from './run/ports';
+import { openStreamedFile, removeStreamedFile, stageFiles, type PublishedFile } from './run/output';
+import type { JobCatalog, JobEngine, StagedFile, StreamedFile } from './run/ports';
 
 /** The folder of the browser's storage that kept Parquet goes under: `decant-parquet/<db>/…`. */
 export const OPFS_PARQUET_FOLDER = 'decant-parquet';
@@ -87,6 +87,14 @@ export async function materializeTable(
   const keys = t.partitionKeys.map((k) => k.name);
   // The table's view types every column as the catalog says (and adds the partition keys).
   const sql = `SELECT * FROM ${label}`;
+  const id = runIdNow();
+  const current = await deps.catalog.listPartitions(database, table);
+  const folderOf = folderNames(t, current);
+  // Each file is encoded straight into its folder under a temporary name, never whole in memory.
+  const home = await keptFolder(place, `${safeFileName(database)}/${safeFileName(table)}-${id}`);
+  const streamed = new Map<number, StreamedFile>();
+  // The folder is this run's own (its name has the id): on failure it goes, whatever is in it.
+  const removeStreamed = () => removeFiles(home.root, home.path, []).catch(() => undefined);
   let out;
   try {
     out = await deps.engine.runJobTarget(
@@ -94,21 +102,37 @@ export async function materializeTable(
       format,
       (p) => onProgress({ rows: p.rows, bytesWritten: p.bytesWritten, phase: 'running' }),
       signal,
+      async (values, index) => {
+        const folder = folderOf(values);
+        const f = await openStreamedFile(
+          home.dir,
+          '',
+          folder ? `${folder}/file` : 'file',
+          id,
+          `stream-${index}`,
+        );
+        streamed.set(index, f);
+        return f.handle;
+      },
     );
   } catch (e) {
+    await removeStreamed();
     if (e instanceof DecantError && e.code === 'cancelled') throw cancelledExport();
     throw new DecantError(`catalog: table ${label} cannot be read: ${detailOf(e)}`, { cause: e });
   }
-  if (signal.aborted) throw cancelledExport();
-  const id = runIdNow();
-  const current = await deps.catalog.listPartitions(database, table);
-  const folderOf = folderNames(t, current);
+  if (signal.aborted) {
+    await removeStreamed();
+    throw cancelledExport();
+  }
+  for (const [i, f] of out.files.entries())
+    if (f.rows === 0 && streamed.has(i)) await removeStreamedFile(streamed.get(i)!);
   const files: StagedFile[] = out.files
+    .map((f, i) => ({ ...f, streamedAs: streamed.get(i) }))
     .filter((f) => f.rows > 0)
     .map((f, i) => {
       const folder = folderOf(f.values);
       const name = partFileName(id, i, format);
-      return { path: folder ? `${folder}/${name}` : name, blob: f.blob };
+      return { path: folder ? `${folder}/${name}` : name, blob: f.blob, streamedAs: f.streamedAs };
     });
   const rowsOf = new Map(
     out.files.filter((f) => f.rows > 0).map((f, i) => [files[i]!.path, f] as const),
@@ -144,6 +168,30 @@ export async function materializeTable(
   return { ...kept, rows: [...rowsOf.values()].reduce((n, f) => n + f.rows, 0) };
 }
 
+/** The folder kept Parquet goes into under `place` (made when missing), and its label. */
+async function keptFolder(
+  place: ParquetPlace,
+  folder: string,
+): Promise<{
+  root: FileSystemDirectoryHandle;
+  path: string;
+  label: string;
+  dir: FileSystemDirectoryHandle;
+}> {
+  const root = place.kind === 'opfs' ? place.root : place.folder;
+  const path = place.kind === 'opfs' ? `${OPFS_PARQUET_FOLDER}/${folder}` : folder;
+  const label = `${place.kind === 'opfs' ? 'opfs' : `folder:${root.name}`}:${path}/`;
+  try {
+    // One folder name per level: browsers refuse a name with `/` in it.
+    let dir = root;
+    for (const p of path.split('/').filter((p) => p !== ''))
+      dir = await dir.getDirectoryHandle(p, { create: true });
+    return { root, path, label, dir };
+  } catch (e) {
+    throw new DecantError(`catalog: ${detailOf(e)}`, { cause: e });
+  }
+}
+
 /**
  * Writes `files` (paths relative to the new folder) into `folder` under `place`, moves them
  * into place, then calls `register` with them; a failure there (or a cancel before it) removes
@@ -157,15 +205,9 @@ export async function keepParquet(
   signal: AbortSignal,
   register: (published: PublishedFile[]) => Promise<CatalogTable | undefined>,
 ): Promise<KeptParquet> {
-  const root = place.kind === 'opfs' ? place.root : place.folder;
-  const path = place.kind === 'opfs' ? `${OPFS_PARQUET_FOLDER}/${folder}` : folder;
-  const label = `${place.kind === 'opfs' ? 'opfs' : `folder:${root.name}`}:${path}/`;
+  const { root, path, label, dir } = await keptFolder(place, folder);
   let staged;
   try {
-    // One folder name per level: browsers refuse a name with `/` in it.
-    let dir = root;
-    for (const p of path.split('/').filter((p) => p !== ''))
-      dir = await dir.getDirectoryHandle(p, { create: true });
     staged = await stageFiles(dir, '', files, id, label);
   } catch (e) {
     throw new DecantError(`catalog: ${detailOf(e)}`, { cause: e });

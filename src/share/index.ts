@@ -65,6 +65,8 @@ export {
 } from './share-link';
 export {
   prepareShare,
+  removeScratch,
+  type ShareScratch,
   previewSql,
   sharedStatistics,
   SHARE_FORMAT,

@@ -7,7 +7,12 @@
 import type { CatalogTable, ColumnStatistics } from '../catalog';
 import { DecantError } from '../core/errors';
 import { ident, joinSql, sql, type Sql } from '../core/sql/sql-template';
-import type { JobOutputFormat, JobTargetOutput, JobTargetProgress } from '../engine/client';
+import type {
+  JobOutputFormat,
+  JobTargetOutput,
+  JobTargetProgress,
+  OutputFileFor,
+} from '../engine/client';
 import type { JobTargetSpec } from '../engine/protocol';
 import {
   DEFAULT_ROW_GROUP_SIZE,
@@ -28,7 +33,18 @@ export interface ShareEngine extends SqlRunner {
     format: JobOutputFormat,
     onProgress: (p: JobTargetProgress) => void,
     signal?: AbortSignal,
+    sinkFor?: OutputFileFor,
   ): Promise<JobTargetOutput>;
+}
+
+/**
+ * A folder (of the browser's storage) where the encoder writes each shared Parquet file as it
+ * encodes it, to wait there until packaged; `files` collects the names, for the caller to
+ * remove once the package is written (see removeScratch).
+ */
+export interface ShareScratch {
+  dir: FileSystemDirectoryHandle;
+  files: string[];
 }
 
 export interface ShareDeps {
@@ -75,15 +91,20 @@ export const SHARE_FORMAT: JobOutputFormat = {
 };
 
 /**
- * Writes every table's shared rows as Parquet (in the engine and the encoder worker, held as
- * Blobs until packaged) and gathers what the package says of them. Rejects with `share:`
+ * Writes every table's shared rows as Parquet (in the engine and the encoder worker; into
+ * `opts.scratch` as they are encoded, else held as Blobs until packaged) and gathers what the
+ * package says of them. Rejects with `share:`
  * DecantErrors (a table that cannot be read, rules that do not compile) or the engine's error;
  * code 'cancelled' when `signal` aborts.
  */
 export async function prepareShare(
   request: ShareRequest,
   deps: ShareDeps,
-  opts: { signal?: AbortSignal; onProgress?(p: PrepareProgress): void } = {},
+  opts: {
+    signal?: AbortSignal;
+    onProgress?(p: PrepareProgress): void;
+    scratch?: ShareScratch;
+  } = {},
 ): Promise<PackageInput> {
   if (request.tables.length === 0)
     throw new DecantError('choose at least one table to share', { domain: 'share' });
@@ -108,6 +129,7 @@ export async function prepareShare(
           bytesWritten: p.bytesWritten,
         }),
       opts.signal,
+      opts.scratch ? scratchFileFor(opts.scratch, index) : undefined,
     );
     tables.push({
       table,
@@ -127,6 +149,22 @@ export async function prepareShare(
     tables,
     ...(request.location ? { location: request.location } : {}),
   };
+}
+
+/** Scratch files for table `index`'s parts, under hidden names nothing else reads. */
+function scratchFileFor(scratch: ShareScratch, index: number): OutputFileFor {
+  const tag = Math.random().toString(36).slice(2, 10);
+  return async (_values, part) => {
+    const name = `.decant-tmp-share-${tag}-${index}-${part}.parquet`;
+    scratch.files.push(name);
+    return scratch.dir.getFileHandle(name, { create: true });
+  };
+}
+
+/** Removes the scratch files of a share, whatever became of it. */
+export async function removeScratch(scratch: ShareScratch): Promise<void> {
+  for (const name of scratch.files.splice(0))
+    await scratch.dir.removeEntry(name).catch(() => undefined);
 }
 
 /**

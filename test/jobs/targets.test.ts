@@ -69,7 +69,7 @@ describe('targets: the SELECT and the write options, as data', () => {
       'WITH\n  "customers" AS (\n    SELECT * FROM "shop"."customers"\n  )\nSELECT * FROM "customers"',
     );
     expect(pq!.write).toEqual({
-      format: { kind: 'parquet', compression: 'zstd', rowGroupSize: 1_048_576 },
+      format: { kind: 'parquet', compression: 'zstd', rowGroupSize: 122_880 },
       partitionKeys: ['customer_id'],
       destination: 'opfs',
       path: 'paid orders',

@@ -6,6 +6,7 @@ import type {
   EncodeResult,
 } from '../../src/engine/protocol';
 import { DecantError } from '../../src/core/errors';
+import { blobSink, type OutputSink } from './output-sink';
 
 /** Where batches come from: the engine's port, or an array in tests. */
 export interface BatchSource {
@@ -23,18 +24,43 @@ export type ParquetWasmApi = Pick<
 /** Batches the engine may send ahead of the encoder: bounds memory to a few messages. */
 export const BATCHES_AHEAD = 3;
 
+/** DuckDB's row group size: the encoder flushes one while the engine scans the next. */
+export const ROW_GROUP_ROWS = 122_880;
+
+export const PARQUET_TYPE = 'application/vnd.apache.parquet';
+
 const CODECS = { zstd: 'ZSTD', snappy: 'SNAPPY', gzip: 'GZIP', none: 'UNCOMPRESSED' } as const;
 
 /**
  * Encodes a stream of Arrow IPC batches to one Parquet file with parquet-wasm, pulling a batch
- * only when the writer wants one. Rejects with the sender's message on 'abort'. The result's
- * `rowsInFooter` is read back from the finished file, so a short file cannot pass as complete.
+ * only when the writer wants one, and hands each row group's bytes to `sink` as soon as it is
+ * flushed: the encoder holds at most one row group. Rejects with the sender's message on
+ * 'abort' (the sink aborted). The result's `rowsInFooter` is read back from the finished file's
+ * footer alone, so a short file cannot pass as complete.
  */
 export async function encodeBatches(
   pw: ParquetWasmApi,
   source: BatchSource,
   opts: EncodeOptions,
   onProgress: (p: EncodeProgress) => void,
+  sink: OutputSink = blobSink(PARQUET_TYPE),
+): Promise<EncodeResult> {
+  try {
+    return await encodeInto(pw, source, opts, onProgress, sink);
+  } catch (e) {
+    await Promise.resolve()
+      .then(() => sink.abort())
+      .catch(() => undefined);
+    throw e;
+  }
+}
+
+async function encodeInto(
+  pw: ParquetWasmApi,
+  source: BatchSource,
+  opts: EncodeOptions,
+  onProgress: (p: EncodeProgress) => void,
+  sink: OutputSink,
 ): Promise<EncodeResult> {
   let schema: Uint8Array | null = null;
   let rowsIn = 0;
@@ -82,19 +108,24 @@ export async function encodeBatches(
 
   const props = new pw.WriterPropertiesBuilder()
     .setCompression(pw.Compression[CODECS[opts.compression]])
-    .setMaxRowGroupSize(opts.rowGroupSize ?? 1_048_576)
+    .setMaxRowGroupSize(opts.rowGroupSize ?? ROW_GROUP_ROWS)
     .setCreatedBy('Decant (parquet-wasm)')
     .build();
   const output = (await pw.transformParquetStream(input, props)) as ReadableStream<Uint8Array>;
-  const parts: Uint8Array<ArrayBuffer>[] = [];
   let bytes = 0;
   const reader = output.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    parts.push(value as Uint8Array<ArrayBuffer>);
-    bytes += value.length;
-    onProgress({ rowsWritten: rowsIn, bytesWritten: bytes });
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      await sink.write(value);
+      bytes += value.length;
+      onProgress({ rowsWritten: rowsIn, bytesWritten: bytes });
+    }
+  } catch (e) {
+    // The destination failed: stop the writer, so it stops pulling batches.
+    await reader.cancel(e).catch(() => undefined);
+    throw e;
   }
   if (aborted) throw aborted;
   if (expected !== rowsIn)
@@ -102,7 +133,7 @@ export async function encodeBatches(
       code: 'row-mismatch',
     });
 
-  const blob = new Blob(parts, { type: 'application/vnd.apache.parquet' });
+  const blob = await sink.close();
   const file = await pw.ParquetFile.fromFile(blob);
   const meta = file.metadata();
   const rowsInFooter = Number(meta.fileMetadata().numRows());

@@ -6,22 +6,48 @@ import type {
 } from '../../src/engine/protocol';
 import { DecantError } from '../../src/core/errors';
 import { BATCHES_AHEAD, type BatchSource } from './encode-batches';
+import { blobSink, gzipSink, type OutputSink } from './output-sink';
 
 /**
  * Encodes a stream of Arrow IPC batches as CSV (RFC 4180: a field is quoted when it holds the
  * delimiter, the quote, CR or LF; an empty string is `""`, NULL is empty) or as NDJSON (one
  * object per line, keys in column order, NULL as null). Values arrive as booleans, numbers,
  * bigints and strings (the engine sends DuckDB's text for every other type, see job-target.ts);
- * NDJSON writes nested values as JSON. Rejects with the sender's message on 'abort', so a
- * failed run never yields a complete-looking file.
+ * NDJSON writes nested values as JSON. Text goes to `sink` (gzipped on the way when asked) a
+ * batch at a time. Rejects with the sender's message on 'abort' (the sink aborted), so a failed
+ * run never yields a complete-looking file.
  */
 export async function encodeText(
   source: BatchSource,
   opts: TextEncodeOptions,
   onProgress: (p: EncodeProgress) => void,
+  sink: OutputSink = blobSink(textTypeOf(opts)),
+): Promise<TextEncodeResult> {
+  const out = opts.compression === 'gzip' ? gzipSink(sink) : sink;
+  try {
+    return await encodeTextInto(source, opts, onProgress, out);
+  } catch (e) {
+    await Promise.resolve()
+      .then(() => out.abort())
+      .catch(() => undefined);
+    throw e;
+  }
+}
+
+/** The output's media type (gzip when compressed). */
+export function textTypeOf(opts: TextEncodeOptions): string {
+  if (opts.compression === 'gzip') return 'application/gzip';
+  return opts.kind === 'csv' ? 'text/csv' : 'application/x-ndjson';
+}
+
+async function encodeTextInto(
+  source: BatchSource,
+  opts: TextEncodeOptions,
+  onProgress: (p: EncodeProgress) => void,
+  sink: OutputSink,
 ): Promise<TextEncodeResult> {
   const enc = new TextEncoder();
-  const parts: Uint8Array<ArrayBuffer>[] = [];
+  let pending: Promise<void> = Promise.resolve();
   let bytes = 0;
   let rows = 0;
   let schema: Uint8Array | null = null;
@@ -64,23 +90,21 @@ export async function encodeText(
     }
     if (n !== msg.rows) throw new DecantError(`job: batch says ${msg.rows} rows, holds ${n}`);
     if (text) push(text);
+    await pending;
     rows += n;
     source.grant(1);
     onProgress({ rowsWritten: rows, bytesWritten: bytes });
   }
-  const type = opts.kind === 'csv' ? 'text/csv' : 'application/x-ndjson';
-  let blob = new Blob(parts, { type });
-  if (opts.compression === 'gzip') {
-    const gz = blob.stream().pipeThrough(new CompressionStream('gzip'));
-    blob = new Blob([await new Response(gz).arrayBuffer()], { type: 'application/gzip' });
-  }
+  await pending;
+  const blob = await sink.close();
   onProgress({ rowsWritten: rows, bytesWritten: blob.size });
   return { blob, rowsWritten: rows };
 
+  /** Queues `s` for the sink; writes are chained so they land in order. */
   function push(s: string): void {
     const b = enc.encode(s);
-    parts.push(b);
     bytes += b.length;
+    pending = pending.then(() => sink.write(b));
   }
 }
 

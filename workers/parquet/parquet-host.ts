@@ -8,8 +8,14 @@ import type {
   TextEncodeOptions,
   TextEncodeResult,
 } from '../../src/engine/protocol';
-import { encodeBatches, type BatchSource, type ParquetWasmApi } from './encode-batches';
-import { encodeText } from './encode-text';
+import {
+  encodeBatches,
+  PARQUET_TYPE,
+  type BatchSource,
+  type ParquetWasmApi,
+} from './encode-batches';
+import { encodeText, textTypeOf } from './encode-text';
+import { openSink } from './output-sink';
 
 /** A BatchSource over a MessagePort from the engine worker. */
 export function portSource(port: MessagePort): BatchSource {
@@ -32,8 +38,17 @@ export function portSource(port: MessagePort): BatchSource {
 }
 
 /**
+ * The encoder gave up (its file could not be written, or the batches were wrong): credit
+ * enough for the engine to leave its wait and see the cancel the page sends it.
+ */
+function releaseSender(port: MessagePort): void {
+  port.postMessage({ t: 'credit', n: 1 << 30 } satisfies CreditMessage);
+}
+
+/**
  * The encoder behind the worker boundary (ParquetApi): what arrives on a port from the engine
- * becomes a Parquet, CSV or NDJSON Blob. `loadParquetWasm` instantiates parquet-wasm (the
+ * becomes a Parquet, CSV or NDJSON file written as it is encoded into the handle given, or a
+ * Blob without one. `loadParquetWasm` instantiates parquet-wasm (the
  * browser build in the worker, the Node build in tests); it is called once.
  */
 export class ParquetHost implements ParquetApi {
@@ -57,9 +72,15 @@ export class ParquetHost implements ParquetApi {
     port: MessagePort,
     opts: EncodeOptions,
     onProgress: (p: EncodeProgress) => void,
+    sink?: FileSystemFileHandle,
   ): Promise<EncodeResult> {
     try {
-      return await encodeBatches(await this.ready(), portSource(port), opts, onProgress);
+      const pw = await this.ready();
+      const out = await openSink(sink, PARQUET_TYPE);
+      return await encodeBatches(pw, portSource(port), opts, onProgress, out);
+    } catch (e) {
+      releaseSender(port);
+      throw e;
     } finally {
       port.close();
     }
@@ -69,9 +90,14 @@ export class ParquetHost implements ParquetApi {
     port: MessagePort,
     opts: TextEncodeOptions,
     onProgress: (p: EncodeProgress) => void,
+    sink?: FileSystemFileHandle,
   ): Promise<TextEncodeResult> {
     try {
-      return await encodeText(portSource(port), opts, onProgress);
+      const out = await openSink(sink, textTypeOf(opts));
+      return await encodeText(portSource(port), opts, onProgress, out);
+    } catch (e) {
+      releaseSender(port);
+      throw e;
     } finally {
       port.close();
     }

@@ -3,8 +3,11 @@ import { duplicateName, sameName } from '../columns';
 import type { TargetFormat } from '../model';
 import { needColumn, only, type BuildEnv, type NodeModule } from './node-module';
 
-/** Rows per Parquet row group when none is set (parquet-rs and Spark use the same). */
-export const DEFAULT_ROW_GROUP_SIZE = 1_048_576;
+/**
+ * Rows per Parquet row group when none is set: DuckDB's size, small enough that the encoder
+ * flushes row groups while the engine scans on, and holds only one.
+ */
+export const DEFAULT_ROW_GROUP_SIZE = 122_880;
 
 /** A target's format with every default filled in. */
 export type TargetWriteFormat =

@@ -200,6 +200,7 @@ export class JobRunner {
         onTargetDone: (nodeId, rows) =>
           update({ nodes: { ...c.run.nodes, [nodeId]: { rowsIn: rows, rowsOut: rows } } }),
         log,
+        stream: { runId: c.run.id, places: this.deps.places },
       });
 
       update({ progress: { ...c.run.progress!, phase: 'writing the output', fraction: 0.99 } });

@@ -12,9 +12,9 @@ import { quotedName } from '../../core/quoted-name';
 import type { NodeId } from '../model';
 import { partFilePrefix } from '../output-files';
 import { downloadBlob } from '../../platform/download';
-import type { OutputPlaces, StagedFile } from './ports';
+import type { OutputPlaces, StagedFile, StreamedFile } from './ports';
 
-export type { StagedFile } from './ports';
+export type { StagedFile, StreamedFile } from './ports';
 
 /** A written file; `handle` is absent for downloads. */
 export interface PublishedFile {
@@ -41,8 +41,113 @@ type MovableFile = FileSystemFileHandle & { move?: (name: string) => Promise<voi
 const tempName = (runId: string, name: string) => `.decant-tmp-${runId}-${name}`;
 
 /**
- * Writes `files` under `folder` in `root` with temporary names (hidden: crawlers skip them).
- * Nothing is visible under the final names until `commit`. Throws a `job:` DecantError naming
+ * Creates the folders of `path` under `folder` in `root` and an empty file there under a
+ * hidden temporary name (`key` makes it unique within the run), for the encoder to write into
+ * as it encodes. stageFiles takes it over (StagedFile.streamedAs); until then, removing it is
+ * the caller's (removeStreamedFile), and removeStagedFiles finds it after a closed tab.
+ */
+export async function openStreamedFile(
+  root: FileSystemDirectoryHandle,
+  folder: string,
+  path: string,
+  runId: string,
+  key: string,
+): Promise<StreamedFile> {
+  const parts = [folder, ...path.split('/')].filter((p) => p !== '');
+  parts.pop();
+  let dir = root;
+  for (const p of parts) dir = await dir.getDirectoryHandle(p, { create: true });
+  const temp = tempName(runId, key);
+  const handle = await dir.getFileHandle(temp, { create: true });
+  return { dir, temp, handle };
+}
+
+/** A file written by `write` as it is produced, then moved to its name; see writeStreamed. */
+export interface StreamedOutput<T> {
+  result: T;
+  /** The file under its final name, read from disk on demand. */
+  file: File;
+  handle: FileSystemFileHandle;
+  /** Its name in the folder (the first free one). */
+  name: string;
+}
+
+/**
+ * Writes one file into `folder` under `root` through `write` (which hands the temporary file's
+ * handle to the encoder), then moves it to `base + ext` (or `base-2 + ext`…, the first name
+ * free). A failure or a cancel removes the temporary file: nothing is left behind.
+ */
+export async function writeStreamed<T>(
+  root: FileSystemDirectoryHandle,
+  folder: string,
+  base: string,
+  ext: string,
+  write: (handle: FileSystemFileHandle) => Promise<T>,
+): Promise<StreamedOutput<T>> {
+  const id = `w-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const name = await freeFileName(root, folder, base, ext);
+  const streamed = await openStreamedFile(root, folder, name, id, name);
+  let result: T;
+  try {
+    result = await write(streamed.handle);
+  } catch (e) {
+    await removeStreamedFile(streamed);
+    throw e;
+  }
+  const staged = await stageFiles(
+    root,
+    folder,
+    [{ path: name, blob: new Blob([]), streamedAs: streamed }],
+    id,
+    name,
+  );
+  let handle: FileSystemFileHandle | undefined;
+  try {
+    handle = (await staged.commit())[0]?.handle;
+  } catch (e) {
+    await staged.discard().catch(() => undefined);
+    throw e;
+  }
+  if (!handle) throw new DecantError(`job: "${name}" was not written`);
+  return { result, file: await handle.getFile(), handle, name };
+}
+
+/** `base + ext`, or `base-2 + ext`…: the first name not taken in `folder` under `root`. */
+export async function freeFileName(
+  root: FileSystemDirectoryHandle,
+  folder: string,
+  base: string,
+  ext: string,
+): Promise<string> {
+  let dir: FileSystemDirectoryHandle;
+  try {
+    dir = folder === '' ? root : await root.getDirectoryHandle(folder);
+  } catch {
+    return `${base}${ext}`; // The folder is not there yet: every name is free.
+  }
+  for (let i = 1; ; i++) {
+    const name = i === 1 ? `${base}${ext}` : `${base}-${i}${ext}`;
+    const taken = await dir.getFileHandle(name).then(
+      () => true,
+      () =>
+        dir.getDirectoryHandle(name).then(
+          () => true,
+          () => false,
+        ),
+    );
+    if (!taken) return name;
+  }
+}
+
+/** Removes a streamed file that will not be published (a failure, a cancel, no rows). */
+export async function removeStreamedFile(f: StreamedFile): Promise<void> {
+  await removeWhenReleased(f.dir, f.temp).catch(() => undefined);
+}
+
+/**
+ * Writes `files` under `folder` in `root` with temporary names (hidden: crawlers skip them);
+ * files the encoder already wrote there (`streamedAs`) are taken over as they are. Nothing is
+ * visible under the final names until `commit`. Throws a `job:` DecantError naming
  * the file that could not be written, after removing what it wrote.
  */
 export async function stageFiles(
@@ -63,6 +168,10 @@ export async function stageFiles(
       const name = parts.pop()!;
       let dir = root;
       for (const p of parts) dir = await dir.getDirectoryHandle(p, { create: true });
+      if (f.streamedAs) {
+        written.push({ dir: f.streamedAs.dir, name, temp: f.streamedAs.temp, path: f.path });
+        continue;
+      }
       const temp = tempName(runId, name);
       const handle = await dir.getFileHandle(temp, { create: true });
       written.push({ dir, name, temp, path: f.path });

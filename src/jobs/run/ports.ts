@@ -19,10 +19,19 @@ export interface TargetProgress {
   bytesWritten: number;
 }
 
-/** A target's files, encoded and held in memory until the run publishes them. */
+/**
+ * The file that part `index` of a target (partition `values`) is encoded straight into, under
+ * its temporary name; undefined gathers that part in memory (downloads).
+ */
+export type OutputFileFor = (
+  values: (string | null)[],
+  index: number,
+) => Promise<FileSystemFileHandle | undefined>;
+
+/** A target's files: in memory, or (with OutputFileFor) the files as written. */
 export interface TargetOutput {
   plan: JobTargetPlan;
-  files: { values: (string | null)[]; blob: Blob; rows: number }[];
+  files: { values: (string | null)[]; blob: Blob; rows: number; streamedAs?: StreamedFile }[];
 }
 
 /** The engine as a run uses it (the page's EngineClient has this shape). */
@@ -36,6 +45,7 @@ export interface JobEngine {
     format: TargetWriteFormat,
     onProgress: (p: TargetProgress) => void,
     signal?: AbortSignal,
+    sinkFor?: OutputFileFor,
   ): Promise<TargetOutput>;
   /** Runs a query to its end (to find the node whose query fails); rejects with its error. */
   runSql(sql: string): Promise<SqlResult>;
@@ -80,6 +90,18 @@ export interface JobCatalog {
 export interface StagedFile {
   path: string;
   blob: Blob;
+  /**
+   * Already written, as it was encoded, into its folder under this temporary name (see
+   * openStreamedFile): staging only takes it over, to rename or remove it.
+   */
+  streamedAs?: StreamedFile;
+}
+
+/** A file the encoder writes into under a temporary name, in the folder it belongs in. */
+export interface StreamedFile {
+  dir: FileSystemDirectoryHandle;
+  temp: string;
+  handle: FileSystemFileHandle;
 }
 
 /** Where targets write. */

@@ -9,7 +9,7 @@ import type { CompiledTarget } from '../compile';
 import type { Job, NodeId } from '../model';
 import { partFileName, partitionFolder } from '../output-files';
 import type { RunLogLine, RunTarget } from '../run-model';
-import { stageFiles, type PublishedFile, type StagedFolder } from './output';
+import { removeStreamedFile, stageFiles, type PublishedFile, type StagedFolder } from './output';
 import type { JobCatalog, OutputPlaces, StagedFile, TargetOutput } from './ports';
 import { registerOutput } from './register';
 import { atNode, cancelled, rowsOf, type TargetResult } from './run-targets';
@@ -65,6 +65,8 @@ export async function publishOutputs(input: PublishInput): Promise<RunTarget[]> 
     if (input.signal.aborted) throw cancelled();
   } catch (e) {
     for (const p of pending) await p.staged?.discard().catch(() => undefined);
+    for (const r of input.results)
+      for (const f of r.out.files) if (f.streamedAs) await removeStreamedFile(f.streamedAs);
     throw e;
   }
 
@@ -157,6 +159,6 @@ function stagedFiles(t: CompiledTarget, out: TargetOutput, runId: string): Stage
   return out.files.map((f, i) => {
     const name = partFileName(runId, i, t.write.format);
     const folder = partitionFolder(keys, f.values);
-    return { path: folder ? `${folder}/${name}` : name, blob: f.blob };
+    return { path: folder ? `${folder}/${name}` : name, blob: f.blob, streamedAs: f.streamedAs };
   });
 }

@@ -1,8 +1,10 @@
 /**
- * A run's second stage: each compiled target run in the engine, in order, into encoded files
- * held in memory (nothing is written until every target succeeded). A target that fails in the
- * engine is blamed on the first upstream node whose own query fails, where a runtime error
- * (a value that does not convert…) comes from.
+ * A run's second stage: each compiled target run in the engine, in order. A target written to
+ * the browser's storage or a folder is encoded straight into files there under temporary names
+ * (never whole in memory); a download's files are held in memory. Nothing is visible under a
+ * final name until every target succeeded (publish), and a failure removes what was written. A
+ * target that fails in the engine is blamed on the first upstream node whose own query fails,
+ * where a runtime error (a value that does not convert…) comes from.
  */
 import { DecantError } from '../../core/errors';
 import { quotedName } from '../../core/quoted-name';
@@ -12,7 +14,9 @@ import type { CompileContext } from '../context';
 import { JobError } from '../errors';
 import type { Job, JobNode, NodeId } from '../model';
 import type { RunLogLine, RunProgress } from '../run-model';
-import type { JobEngine, TargetOutput } from './ports';
+import { partitionFolder } from '../output-files';
+import { openStreamedFile, removeStreamedFile } from './output';
+import type { JobEngine, OutputFileFor, OutputPlaces, StreamedFile, TargetOutput } from './ports';
 
 /** One target's files; files without rows are left out (as Glue: no rows, no file). */
 export interface TargetResult {
@@ -33,6 +37,8 @@ export interface RunTargetsInput {
   /** A target finished with `rows` rows. */
   onTargetDone(nodeId: NodeId, rows: number): void;
   log(level: RunLogLine['level'], message: string): void;
+  /** With these, targets written to OPFS or a folder are streamed into their place. */
+  stream?: { runId: string; places: OutputPlaces };
 }
 
 /**
@@ -40,6 +46,50 @@ export interface RunTargetsInput {
  * fails, or a DecantError with code 'cancelled' once `signal` aborts.
  */
 export async function runTargets(input: RunTargetsInput): Promise<TargetResult[]> {
+  const streamed: StreamedFile[] = [];
+  try {
+    return await runEach(input, streamed);
+  } catch (e) {
+    // Nothing of a failed or cancelled run stays behind.
+    for (const f of streamed) await removeStreamedFile(f);
+    throw e;
+  }
+}
+
+/**
+ * Where target `t`'s files are encoded into: temporary files in its folder (partition folders
+ * made as needed), each recorded in `streamed`; undefined for a download.
+ */
+async function streamedFilesFor(
+  input: RunTargetsInput,
+  t: CompiledTarget,
+  ti: number,
+  streamed: StreamedFile[],
+  byPart: Map<number, StreamedFile>,
+): Promise<OutputFileFor | undefined> {
+  const dest = t.write.destination;
+  if (!input.stream || dest === 'download') return undefined;
+  const { runId, places } = input.stream;
+  const root =
+    dest === 'opfs'
+      ? await places.opfsRoot()
+      : await places.pickedFolder(input.job.name, t.nodeId, t.name);
+  return async (values, index) => {
+    const folder = partitionFolder(t.write.partitionKeys, values);
+    const f = await openStreamedFile(
+      root,
+      t.write.path,
+      folder ? `${folder}/file` : 'file',
+      runId,
+      `stream-${ti}-${index}`,
+    );
+    streamed.push(f);
+    byPart.set(index, f);
+    return f.handle;
+  };
+}
+
+async function runEach(input: RunTargetsInput, streamed: StreamedFile[]): Promise<TargetResult[]> {
   const { targets, signal } = input;
   const results: TargetResult[] = [];
   for (let ti = 0; ti < targets.length; ti++) {
@@ -47,7 +97,9 @@ export async function runTargets(input: RunTargetsInput): Promise<TargetResult[]
     const what = `target ${quotedName(t.name)}`;
     input.log('info', `${what}: running`);
     const rowsBefore = results.reduce((n, r) => n + rowsOf(r.out), 0);
+    const byPart = new Map<number, StreamedFile>();
     try {
+      const sinkFor = await streamedFilesFor(input, t, ti, streamed, byPart);
       const out = await input.engine.runJobTarget(
         { sql: t.sql, partitionKeys: t.write.partitionKeys, encoding: t.write.format.kind },
         t.write.format,
@@ -68,8 +120,13 @@ export async function runTargets(input: RunTargetsInput): Promise<TargetResult[]
           });
         },
         signal,
+        sinkFor,
       );
-      const kept = { ...out, files: out.files.filter((f) => f.rows > 0) };
+      const files = out.files.map((f, i) => ({ ...f, streamedAs: byPart.get(i) }));
+      // A part without rows writes no file (its streamed one goes).
+      for (const f of files)
+        if (f.rows === 0 && f.streamedAs) await removeStreamedFile(f.streamedAs);
+      const kept = { ...out, files: files.filter((f) => f.rows > 0) };
       results.push({ target: t, out: kept });
       const rows = rowsOf(kept);
       input.onTargetDone(t.nodeId, rows);

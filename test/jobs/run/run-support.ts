@@ -17,14 +17,19 @@ import type {
   TargetOutput,
   TargetProgress,
 } from '../../../src/jobs/run/ports';
-import type { BatchMessage } from '../../../src/engine/protocol';
+import type { BatchMessage, TextEncodeOptions } from '../../../src/engine/protocol';
 import { AttachedTables } from '../../../workers/engine/attached-tables';
 import { JobTarget } from '../../../workers/engine/job-target';
 import { attachJsonTable, detachJsonTable } from '../../../workers/engine/json-tables';
 import type { BatchSink } from '../../../workers/engine/scan-csv';
 import { SqlConsole } from '../../../workers/engine/sql-console';
-import { encodeBatches, type BatchSource } from '../../../workers/parquet/encode-batches';
-import { encodeText } from '../../../workers/parquet/encode-text';
+import {
+  encodeBatches,
+  PARQUET_TYPE,
+  type BatchSource,
+} from '../../../workers/parquet/encode-batches';
+import { encodeText, textTypeOf } from '../../../workers/parquet/encode-text';
+import { openSink } from '../../../workers/parquet/output-sink';
 import { freshCatalog, type TestCatalog } from '../../catalog/catalog-fixtures';
 import { CSV, folderFiles, hiveValues } from '../../engine/catalog-support';
 import { fixturePath } from '../../support/fixtures';
@@ -43,7 +48,7 @@ let tasks = 0;
 export function nodeJobEngine(engine: NodeEngine, tables: AttachedTables<string>): JobEngine {
   const sql = new SqlConsole(engine.s, tables.relabel);
   return {
-    async runJobTarget(spec, format, onProgress, signal) {
+    async runJobTarget(spec, format, onProgress, signal, sinkFor) {
       if (signal?.aborted) throw new DecantError('job: cancelled', { code: 'cancelled' });
       const target = new JobTarget(engine.s.db, `t${++tasks}`, spec);
       const cancelled = () => signal?.aborted === true;
@@ -62,14 +67,17 @@ export function nodeJobEngine(engine: NodeEngine, tables: AttachedTables<string>
         for (let i = 0; i < plan.parts.length; i++) {
           if (cancelled()) throw new DecantError('job: cancelled', { code: 'cancelled' });
           const pipe = yieldingPipe();
+          const handle = await sinkFor?.(plan.parts[i]!.values, i);
+          // The encoder writes into the file handle it is given, as the worker does.
           const encoding =
             format.kind === 'parquet'
-              ? encodeBatches(pw, pipe.source, format, () => {})
-              : encodeText(
-                  pipe.source,
-                  format.kind === 'csv' ? format : { ...format, numericText: plan.numericText },
-                  () => {},
-                );
+              ? openSink(handle, PARQUET_TYPE).then((sink) =>
+                  encodeBatches(pw, pipe.source, format, () => {}, sink),
+                )
+              : ((text: TextEncodeOptions) =>
+                  openSink(handle, textTypeOf(text)).then((sink) =>
+                    encodeText(pipe.source, text, () => {}, sink),
+                  ))(format.kind === 'csv' ? format : { ...format, numericText: plan.numericText });
           const streaming = target.streamPart(i, pipe.sink, {
             cancelled,
             bytesRead: () => engine.tracker.furthestByte(),

@@ -172,6 +172,67 @@ describe('run targets', () => {
     expect(r.lines).toEqual(['target "out": running', 'target "out": 5 row(s) in 2 file(s)']);
   });
 
+  it('streams an OPFS target into temporary files in its partition folders, published by rename', async () => {
+    const w = await runWorld(engine);
+    const j = job();
+    const { ctx, compiled } = await prepared(w, j);
+    const results = await runTargets({
+      job: j,
+      targets: compiled.targets,
+      ctx,
+      engine: w.jobEngine,
+      signal: new AbortController().signal,
+      bytesToRead: 100,
+      onProgress: () => undefined,
+      onTargetDone: () => undefined,
+      log: () => undefined,
+      stream: { runId: 'jr_s', places: w.places },
+    });
+    const out = results[0]!.out;
+    // Written while encoded: on disk under hidden names before anything is published.
+    expect(out.files.every((f) => f.streamedAs?.temp.startsWith('.decant-tmp-jr_s-'))).toBe(true);
+    const onDisk = await filesUnder(join(w.dir, 'opfs', 'out'));
+    expect(onDisk).toEqual([
+      'month=1/.decant-tmp-jr_s-stream-0-0',
+      'month=2/.decant-tmp-jr_s-stream-0-1',
+    ]);
+    expect((await out.files[1]!.blob.text()).trim()).toBe('id,sku,price,year\n3,c,3.5,2024');
+    await publishOutputs({
+      job: j,
+      runId: 'jr_s',
+      results,
+      places: w.places,
+      catalog: w.catalog,
+      signal: new AbortController().signal,
+      log: () => undefined,
+    });
+    const published = await filesUnder(join(w.dir, 'opfs', 'out'));
+    expect(published).toHaveLength(2);
+    expect(published.some((f) => f.includes('.decant-tmp'))).toBe(false);
+  });
+
+  it('a cancelled streamed target leaves no temporary file', async () => {
+    const w = await runWorld(engine);
+    const j = job();
+    const { ctx, compiled } = await prepared(w, j);
+    const abort = new AbortController();
+    const e = await runTargets({
+      job: j,
+      targets: compiled.targets,
+      ctx,
+      engine: w.jobEngine,
+      signal: abort.signal,
+      bytesToRead: 100,
+      // Cancelled once the first file is being written.
+      onProgress: (p) => (p.rowsWritten > 0 ? abort.abort() : undefined),
+      onTargetDone: () => undefined,
+      log: () => undefined,
+      stream: { runId: 'jr_c', places: w.places },
+    }).catch((x: unknown) => x);
+    expect((e as DecantError).code).toBe('cancelled');
+    expect(await filesUnder(join(w.dir, 'opfs', 'out'))).toEqual([]);
+  });
+
   it('an aborted signal rejects with code cancelled', async () => {
     const w = await runWorld(engine);
     const abort = new AbortController();

@@ -407,7 +407,7 @@ function targetFields(format: 'parquet' | 'csv' | 'ndjson', registers: boolean):
         path: 'format.rowGroupSize',
         label: 'Rows per row group',
         optional: true,
-        placeholder: '1048576',
+        placeholder: '122880',
       },
     ],
     csv: [
