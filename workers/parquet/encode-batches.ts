@@ -17,7 +17,12 @@ export interface BatchSource {
 /** The parts of parquet-wasm used here; its browser and Node builds both provide them. */
 export type ParquetWasmApi = Pick<
   typeof ParquetWasm,
-  'Table' | 'WriterPropertiesBuilder' | 'Compression' | 'transformParquetStream' | 'ParquetFile'
+  | 'Table'
+  | 'WriterPropertiesBuilder'
+  | 'Compression'
+  | 'transformParquetStream'
+  | 'ParquetFile'
+  | 'writeParquet'
 >;
 
 /** Batches the engine may send ahead of the encoder: bounds memory to a few messages. */
@@ -43,11 +48,35 @@ export async function encodeBatches(
   // valid-looking file: remember the sender's abort and throw it ourselves.
   let aborted: DecantError | null = null;
   source.grant(BATCHES_AHEAD);
+  const props = () =>
+    new pw.WriterPropertiesBuilder()
+      .setCompression(pw.Compression[CODECS[opts.compression]])
+      .setMaxRowGroupSize(opts.rowGroupSize ?? 1_048_576)
+      .setCreatedBy('Decant (parquet-wasm)')
+      .build();
+
+  // A result without rows (a filter nothing passes): the stream writer cannot start without a
+  // batch, so the empty file (schema, no row group) is written whole.
+  let head: BatchMessage | null = await source.next();
+  while (head.t === 'schema') {
+    schema = head.bytes;
+    head = await source.next();
+  }
+  if (head.t === 'end' && head.rows === 0 && schema) {
+    const empty = pw.Table.fromIPCStream(withSchema(schema, END_OF_STREAM));
+    const bytes = pw.writeParquet(empty, props());
+    const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], {
+      type: 'application/vnd.apache.parquet',
+    });
+    onProgress({ rowsWritten: 0, bytesWritten: blob.size });
+    return { blob, rowsWritten: 0, rowsInFooter: 0, rowGroups: 0 };
+  }
 
   const input = new ReadableStream<ParquetWasm.RecordBatch>({
     async pull(controller) {
       for (;;) {
-        const msg = await source.next();
+        const msg = head ?? (await source.next());
+        head = null;
         if (msg.t === 'schema') {
           schema = msg.bytes;
           continue;
@@ -80,12 +109,7 @@ export async function encodeBatches(
     },
   });
 
-  const props = new pw.WriterPropertiesBuilder()
-    .setCompression(pw.Compression[CODECS[opts.compression]])
-    .setMaxRowGroupSize(opts.rowGroupSize ?? 1_048_576)
-    .setCreatedBy('Decant (parquet-wasm)')
-    .build();
-  const output = (await pw.transformParquetStream(input, props)) as ReadableStream<Uint8Array>;
+  const output = (await pw.transformParquetStream(input, props())) as ReadableStream<Uint8Array>;
   const parts: Uint8Array<ArrayBuffer>[] = [];
   let bytes = 0;
   const reader = output.getReader();
@@ -116,6 +140,9 @@ export async function encodeBatches(
   onProgress({ rowsWritten: rowsIn, bytesWritten: bytes });
   return { blob, rowsWritten: rowsIn, rowsInFooter, rowGroups };
 }
+
+/** Arrow IPC's end-of-stream marker: continuation, then a zero length. */
+const END_OF_STREAM = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
 
 function withSchema(schema: Uint8Array, batch: Uint8Array): Uint8Array {
   const out = new Uint8Array(schema.length + batch.length);
