@@ -10,6 +10,10 @@ import { nativeRead } from '../../support/native-duckdb';
 import { fixturePath } from '../../support/fixtures';
 import type { NodeEngine } from '../../support/node-engine';
 import { jobOf, node, SALES_COLUMNS, SALES_KEYS } from '../job-support';
+import { Scheduler } from '../../../src/scheduler/scheduler';
+import { outcomeOfJobRun } from '../../../src/scheduler/run-outcomes';
+import type { RunOutcome, StartedRun } from '../../../src/scheduler/model';
+import { conditional, FakeClock, MemoryFiringStore } from '../../scheduler/support';
 import { filesUnder } from './disk-handles';
 import { runWorld, startNodeEngine, type RunWorld } from './run-support';
 
@@ -270,5 +274,49 @@ describe('Evaluate Data Quality in a run (DuckDB-WASM in Node)', () => {
     expect(run.state, run.error?.message).toBe('SUCCEEDED');
     expect(await parquetOf(world, 'bad')).toEqual([]);
     expect(await parquetOf(world, 'good')).toHaveLength(5);
+  });
+});
+
+describe('a CONDITIONAL trigger on the job’s FAILED state', () => {
+  /** The scheduler as the leader tab runs it, told of the DQ job's finished run. */
+  async function firedBy(run: JobRun): Promise<string[]> {
+    const started: string[] = [];
+    const outcome = outcomeOfJobRun(run, (t) => t);
+    expect(outcome).toBeDefined();
+    const finished: RunOutcome[] = [outcome!];
+    const clock = new FakeClock(run.startedAt - 60_000);
+    const scheduler = new Scheduler({
+      clock,
+      store: new MemoryFiringStore(),
+      recentRuns: async () => [...finished],
+      start: async (trigger) =>
+        trigger.actions.map((a): StartedRun => {
+          const name = a.kind === 'job' ? a.jobName : a.crawlerName;
+          started.push(name);
+          return { kind: a.kind, name, runId: `${name}-1` };
+        }),
+    });
+    const trigger = conditional(
+      'quarantine-on-failure',
+      { logical: 'ANY', conditions: [{ kind: 'job', jobName: 'dq-job', state: 'FAILED' }] },
+      [{ kind: 'job', jobName: 'review-quarantine', arguments: {} }],
+      { activatedAt: run.startedAt - 60_000 },
+    );
+    await scheduler.setTriggers([trigger]);
+    await scheduler.resume();
+    await scheduler.runFinished(outcome!, finished);
+    await scheduler.idle();
+    return started;
+  }
+
+  it('fires when a failed rule failed the run, and not when the rules passed', async () => {
+    const failed = (await runOnce(routedJob('fail-before-write'))).run;
+    expect(failed.state).toBe('FAILED');
+    expect(await firedBy(failed)).toEqual(['review-quarantine']);
+    const passed = (
+      await runOnce(routedJob('fail-before-write', true, 'Rules = [ IsComplete "sku" ]'))
+    ).run;
+    expect(passed.state, passed.error?.message).toBe('SUCCEEDED');
+    expect(await firedBy(passed)).toEqual([]);
   });
 });
