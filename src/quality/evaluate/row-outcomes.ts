@@ -41,14 +41,20 @@ export function rowRules(
   const ruleset = parseDqdl(text);
   const plan = new QueryPlan(raw('input'));
   return ruleset.rules.map((r) => {
-    const compiled = compileRule(r, plan, {
-      table,
-      columns: [...columns],
-      now,
-      resolveTable: () => undefined,
-      relation: raw('input'),
-    });
-    return compiled.row ? { text: r.text, row: compiled.row } : { text: r.text };
+    try {
+      const compiled = compileRule(r, plan, {
+        table,
+        columns: [...columns],
+        now,
+        resolveTable: () => undefined,
+        relation: raw('input'),
+      });
+      return compiled.row ? { text: r.text, row: compiled.row } : { text: r.text };
+    } catch {
+      // A rule that cannot compile at all (a pattern that is no regular expression) is the
+      // evaluation's ERROR; row by row it is skipped.
+      return { text: r.text };
+    }
   });
 }
 
