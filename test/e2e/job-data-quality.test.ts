@@ -19,6 +19,7 @@ let app: AppPage;
 let page: Page;
 const work = mkdtempSync(join(tmpdir(), 'dq-e2e-'));
 const PRICE_RULE = 'ColumnValues "price" > 3';
+const RULES = `Rules = [ IsComplete "sku", ${PRICE_RULE} ]`;
 
 beforeAll(async () => {
   app = await openApp();
@@ -130,6 +131,13 @@ describe('Evaluate Data Quality in Chromium', () => {
     await page.getByTestId('commit-crawl').click();
     await page.getByTestId('crawl-committed').waitFor();
 
+    // A ruleset saved on the table, which the node will copy.
+    await page.goto(`${app.url}/#/catalog/lake/sales`);
+    await page.getByTestId('tab-quality').click();
+    await page.getByTestId('dqdl-editor').fill(RULES);
+    await page.getByTestId('dq-save').click();
+    await expect.poll(() => page.getByTestId('dqdl-editor').inputValue()).toBe(RULES);
+
     await page.goto(`${app.url}/#/jobs`);
     await page.getByTestId('new-job-name').fill('dq routing');
     await page.getByTestId('create-job').click();
@@ -144,7 +152,10 @@ describe('Evaluate Data Quality in Chromium', () => {
     const editor = panel().getByTestId('dqdl-editor');
     await editor.fill('Rules = [ IsComplete "sku", ColumnValues "price" >> 3 ]');
     await expect.poll(() => panel().getByTestId('dqdl-error').innerText()).toMatch(/column 51/);
-    await editor.fill(`Rules = [ IsComplete "sku", ${PRICE_RULE} ]`);
+    // Fixed by copying the table's saved ruleset into the node.
+    await panel().getByTestId('dq-saved-ruleset').selectOption('lake.sales/default');
+    await panel().getByTestId('dq-use-saved').click();
+    await expect.poll(() => editor.inputValue()).toBe(RULES);
     await panel().getByTestId('dqdl-ok').waitFor();
     await panel().getByLabel('Add row-level outcome columns').check();
     await panel().getByLabel('When a rule fails', { exact: true }).selectOption('continue');
