@@ -1,7 +1,7 @@
 /**
- * Runs saved jobs in this tab, in four stages: prepare the sources (sources.ts: the catalog
- * tables attached, only the files the partition predicate and the bookmark leave), run the
- * targets in the engine (run-targets.ts), publish their files once every target succeeded and
+ * Runs saved jobs in this tab, in five stages: prepare the sources (sources.ts: the catalog
+ * tables attached, only the files the partition predicate and the bookmark leave), measure the
+ * Evaluate Data Quality nodes' rules (quality-checks.ts), run the targets in the engine (run-targets.ts), publish their files once every target succeeded and
  * register outputs (publish.ts), record the run with its bookmarks (record.ts). Each run holds a Web Lock named after it while it
  * runs (see JobStore.markInterrupted), keeps to its timeout and is retried as the job says.
  */
