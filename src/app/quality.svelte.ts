@@ -59,6 +59,11 @@ export class QualityState {
     this.evaluations = evaluations;
   }
 
+  /** The rulesets saved on a table (an Evaluate Data Quality node offers them). */
+  async savedRulesets(database: string, table: string): Promise<RulesetRecord[]> {
+    return (await this.store).listRulesets(database, table);
+  }
+
   /** Saves the text (it must parse: throws DqdlSyntaxError otherwise). */
   async save(database: string, table: string, text: string): Promise<void> {
     parseDqdl(text);

@@ -4,7 +4,13 @@ import type { NodeColumn } from './columns';
 import type { CompileContext } from './context';
 import { JobError } from './errors';
 import { inputEdges, withAncestors } from './graph';
-import type { Job, NodeId, TargetNode } from './model';
+import type {
+  DataQualityFailureAction,
+  EvaluateDataQualityNode,
+  Job,
+  NodeId,
+  TargetNode,
+} from './model';
 import type { SourceReads } from './nodes/node-module';
 import { writeFormat, type TargetWriteFormat } from './nodes/target';
 
@@ -27,8 +33,20 @@ export interface CompiledTarget {
   write: TargetWrite;
 }
 
+/** An Evaluate Data Quality node as the run measures it: its ruleset over its input's rows. */
+export interface CompiledQualityCheck {
+  nodeId: NodeId;
+  name: string;
+  ruleset: string;
+  onFailure: DataQualityFailureAction;
+  /** One statement selecting the node's input rows (`WITH` its CTEs). */
+  sql: string;
+}
+
 export interface CompiledJob {
   targets: CompiledTarget[];
+  /** Every Evaluate Data Quality node, in dependency order (each is measured by the run). */
+  qualityChecks: CompiledQualityCheck[];
   /** What each source the targets read reads (files, partitions; for bookmarks and progress). */
   sources: SourceReads[];
   /** Every target's statement, each after a comment naming it: the Script tab. */
@@ -43,10 +61,13 @@ export interface CompiledJob {
  */
 export function compileJob(job: Job, ctx: CompileContext = {}): CompiledJob {
   const targets = job.nodes.filter((n): n is TargetNode => n.kind === 'target');
+  const checks = job.nodes.filter(
+    (n): n is EvaluateDataQualityNode => n.kind === 'evaluate-data-quality',
+  );
   const a = analyzeJob(
     job,
     ctx,
-    targets.map((t) => t.id),
+    [...targets, ...checks].map((t) => t.id),
   );
   if (targets.length === 0)
     a.issues.push({ message: 'add a target: a job writes its output somewhere' });
@@ -78,7 +99,21 @@ export function compileJob(job: Job, ctx: CompileContext = {}): CompiledJob {
         `-- Target ${quotedName(t.name)}: ${t.write.format.kind} → ${quotedName(t.write.path)}\n${t.sql};`,
     )
     .join('\n\n');
-  return { targets: compiled, sources, script };
+  const qualityChecks = a.order.flatMap((id) => {
+    const n = checks.find((c) => c.id === id);
+    const input = n && inputEdges(job, id)[0]?.from;
+    if (!n || input === undefined) return [];
+    return [
+      {
+        nodeId: id,
+        name: n.name,
+        ruleset: n.options.ruleset,
+        onFailure: n.options.onFailure,
+        sql: statementFor(job, a, id, `SELECT * FROM ${nodeRef(input)}`),
+      } satisfies CompiledQualityCheck,
+    ];
+  });
+  return { targets: compiled, qualityChecks, sources, script };
 }
 
 /** `WITH` the CTEs of every node `id` reads from (not itself), then `select`. */

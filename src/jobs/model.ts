@@ -346,6 +346,21 @@ export interface SqlQueryNode extends NodeBase {
 
 // ---- targets ---------------------------------------------------------------------------------
 
+/** What a failing ruleset does to the run (Glue Studio's "Data quality actions"). */
+export type DataQualityFailureAction = 'fail-before-write' | 'fail-after-write' | 'continue';
+
+/** Glue Studio's Evaluate Data Quality: a DQDL ruleset checked on the input during the run. */
+export interface EvaluateDataQualityNode extends NodeBase {
+  kind: 'evaluate-data-quality';
+  options: {
+    /** The DQDL text (`Rules = [ … ]`). */
+    ruleset: string;
+    /** Add Glue's row-level outcome columns (DataQualityRulesPass, …, DataQualityEvaluationResult). */
+    rowLevelOutcomes: boolean;
+    onFailure: DataQualityFailureAction;
+  };
+}
+
 export type TargetFormat =
   | {
       kind: 'parquet';
@@ -404,7 +419,8 @@ export type TransformNode =
   | AddCurrentTimestampNode
   | IdentifierNode
   | LimitNode
-  | SqlQueryNode;
+  | SqlQueryNode
+  | EvaluateDataQualityNode;
 
 export type JobNode = SourceNode | TransformNode | TargetNode;
 

@@ -76,6 +76,8 @@ const DESCRIBE: Partial<Describe> = {
   identifier: (o) => (o.column ? `${o.column} (${o.type})` : ''),
   limit: (o) => `first ${o.count}${o.offset ? ` after ${o.offset}` : ''}`,
   'sql-query': (o) => o.query.replace(/\s+/g, ' ').trim(),
+  'evaluate-data-quality': (o) =>
+    o.onFailure === 'continue' ? '' : 'fails the run on a failed rule',
 };
 
 function describeOptions(node: JobNode): string {
@@ -157,6 +159,7 @@ export const NODE_DESCRIPTIONS: Partial<Record<NodeKind, string>> = {
   identifier: 'Add a row number or a UUID',
   limit: 'Keep the first rows',
   'sql-query': 'Transform the inputs with one SELECT',
+  'evaluate-data-quality': 'Check DQDL rules; route rows that fail them',
   target: 'Write Parquet, CSV or NDJSON files',
 };
 

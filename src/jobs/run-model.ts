@@ -3,7 +3,8 @@
  * `jobVersions`, `jobRuns`, `bookmarks`). Plain, structured-cloneable data.
  */
 import { hasEnded } from '../core/run-states';
-import type { BookmarkMode, Job, NodeId } from './model';
+import type { EvaluationRecord } from '../quality';
+import type { BookmarkMode, DataQualityFailureAction, Job, NodeId } from './model';
 
 /** Glue's JobRunState, minus the states a tab never has (WAITING, ERROR, EXPIRED). */
 export type JobRunState =
@@ -131,6 +132,18 @@ export interface JobRun {
    * committed (what rewinding to this run restores).
    */
   bookmarkAfter?: Record<NodeId, FileStamp[]>;
+  /** Each Evaluate Data Quality node's rule outcomes, once measured (runs before it have none). */
+  quality?: RunQualityResult[];
+}
+
+/** One Evaluate Data Quality node's outcome in a run. */
+export interface RunQualityResult {
+  nodeId: NodeId;
+  /** The node's name when it ran. */
+  node: string;
+  onFailure: DataQualityFailureAction;
+  /** Per rule PASS/FAIL/ERROR with what was measured (`database` is the job, `table` the node). */
+  evaluation: EvaluationRecord;
 }
 
 /** A job as saved: the current version of it (`jobs` store). */

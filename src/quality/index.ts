@@ -28,3 +28,9 @@ export {
   type EntityType,
 } from './sensitive/detectors';
 export { detectSensitiveColumns, type DetectOptions } from './sensitive/detect-table';
+export {
+  ROW_OUTCOME_COLUMNS,
+  rowOutcomesSql,
+  rowRules,
+  type RowRule,
+} from './evaluate/row-outcomes';

@@ -153,6 +153,14 @@ export function duckdbScript(job: Job, ctx: ScriptContext): GeneratedScript {
     for (const p of t?.problems ?? [])
       flags.push({ nodeId: n.id, message: `${nodeLabel(n)}: ${p}`, detail: p });
   }
+  for (const n of job.nodes) {
+    // Row-level outcome columns are the tab's own SQL, exact here; the rules' verdict is not.
+    if (n.kind !== 'evaluate-data-quality' || n.options.onFailure === 'continue') continue;
+    const p =
+      'this script does not measure the rules, so it never fails the job ' +
+      (n.options.onFailure === 'fail-before-write' ? 'before writing' : 'after writing');
+    flags.push({ nodeId: n.id, message: `${nodeLabel(n)}: ${p}`, detail: p });
+  }
 
   const head = [
     `Decant job ${JSON.stringify(job.name)} as a script for the native DuckDB CLI (1.1 or later):`,

@@ -24,6 +24,8 @@ export interface NodeEnv {
   pivotValues?: readonly string[];
   /** Records that this node does not run on Spark as in the tab. */
   flag(message: string): void;
+  /** Lines to run after every target wrote (before job.commit()). */
+  atEnd?(lines: string[]): void;
 }
 
 const lower = (s: string) => s.toLowerCase();
@@ -443,6 +445,7 @@ const transforms: { [K in JobNode['kind']]?: Emit<K> } = {
         ? `df = df.offset(${node.options.offset}).limit(${node.options.count})`
         : `df = df.limit(${node.options.count})`,
     ]),
+  'evaluate-data-quality': (node, env) => evaluateDataQualityLines(node, env),
   'sql-query': (node, env) => {
     const all = env.inputColumns.flatMap((c) => c ?? []);
     const t = toSparkSql(node.options.query.trim().replace(/;\s*$/, ''), typesOf(all));
@@ -453,6 +456,41 @@ const transforms: { [K in JobNode['kind']]?: Emit<K> } = {
     ];
   },
 };
+
+/**
+ * Evaluate Data Quality as Glue Studio writes it: Glue's own EvaluateDataQuality transform (the
+ * awsgluedq package, on AWS Glue only), its row-level outcomes or original data picked from the
+ * result collection, and an assert on the rule outcomes where the job fails before or after
+ * writing. The adapter cannot stand in for it on plain Spark: flagged.
+ */
+function evaluateDataQualityLines(node: NodeOf<'evaluate-data-quality'>, env: NodeEnv): string[] {
+  const { ruleset, rowLevelOutcomes, onFailure } = node.options;
+  env.flag(
+    'Evaluate Data Quality is AWS Glue’s own transform (awsgluedq): it runs on AWS Glue only, ' +
+      'and plain Spark stops at its import',
+  );
+  const results = `${env.name}_results`;
+  const check = [
+    `assert SelectFromCollection.apply(dfc=${results}, key="ruleOutcomes").toDF().filter(F.col("Outcome") != "Passed").count() == 0, ${py(`The job failed due to failing DQ rules for node: ${node.name}`)}`,
+  ];
+  if (onFailure === 'fail-after-write') env.atEnd?.(check);
+  return [
+    'from awsgluedq.transforms import EvaluateDataQuality',
+    'from awsglue.transforms import SelectFromCollection',
+    `${env.name}_ruleset = ${py(ruleset)}`,
+    `${results} = EvaluateDataQuality().process_rows(frame=${env.inputs[0]}, ruleset=${env.name}_ruleset, publishing_options=${pyDict(
+      [
+        ['dataQualityEvaluationContext', py(env.name)],
+        ['enableDataQualityResultsPublishing', 'True'],
+      ],
+    )}, additional_options=${pyDict([
+      ['dataQualityResultsPublishing.strategy', py('BEST_EFFORT')],
+      ['observations.scope', py('ALL')],
+    ])})`,
+    ...(onFailure === 'fail-before-write' ? check : []),
+    `${env.name} = SelectFromCollection.apply(dfc=${results}, key=${py(rowLevelOutcomes ? 'rowLevelOutcomes' : 'originalData')}, transformation_ctx=${py(env.name)})`,
+  ];
+}
 
 /** Input `port`'s alias in a SQL Query node. */
 function aliasOf(

@@ -191,6 +191,7 @@ export function pysparkScript(job: Job, ctx: ScriptContext): GeneratedScript {
   defaults.push([OUTPUT_PARAMETER, py(ctx.output ?? 's3://your-bucket/output')]);
   const used: ScriptTable[] = [];
   const body: string[] = [];
+  const end: string[] = [];
   for (const id of a.order) {
     const node = a.nodes.get(id)! as JobNode;
     const name = names.get(id)!;
@@ -266,6 +267,7 @@ export function pysparkScript(job: Job, ctx: ScriptContext): GeneratedScript {
         columns: columnsOf(id),
         pivotValues: ctx.facts?.get(id)?.pivotValues,
         flag,
+        atEnd: (lines) => end.push('', `# After writing: ${nodeLabel(node)}`, ...lines),
       });
       body.push(...(lines ?? []));
     }
@@ -316,6 +318,7 @@ export function pysparkScript(job: Job, ctx: ScriptContext): GeneratedScript {
     'job = Job(glueContext)',
     `job.init(args.get("JOB_NAME", ${py(job.name)}), args)`,
     ...body,
+    ...end,
     '',
     'job.commit()',
     '',

@@ -454,6 +454,19 @@ export const CASES: Case[] = [
     ),
   },
   {
+    name: 'Evaluate Data Quality: row-level outcome columns (Glue-only transform on Spark)',
+    job: line('people', [
+      node('evaluate-data-quality', 'dq', {
+        ruleset:
+          'Rules = [ IsComplete "first name", ColumnValues "score" > 0, ' +
+          '(ColumnLength "tags" <= 3) or (IsComplete "tags"), ColumnValues "amount" > 1 where "id > 2", RowCount > 3 ]',
+        rowLevelOutcomes: true,
+        onFailure: 'continue',
+      }),
+    ]),
+    sparkFlags: ['dq'],
+  },
+  {
     name: 'SQL query: ORDER BY with NULLs, LIMIT',
     job: line('people', [
       node('sql-query', 'q', {

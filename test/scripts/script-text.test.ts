@@ -297,3 +297,63 @@ describe('catalog tables as scripts read them', () => {
     expect(t.dialect).toBeUndefined();
   });
 });
+
+describe('Evaluate Data Quality in the scripts', () => {
+  const dqJob = (onFailure: 'continue' | 'fail-before-write' | 'fail-after-write'): Job =>
+    jobOf(
+      [
+        node('catalog-source', 'src', { database: 'shop', table: 'sales' }),
+        node(
+          'evaluate-data-quality',
+          'dq',
+          { ruleset: 'Rules = [ ColumnValues "price" > 0 ]', rowLevelOutcomes: true, onFailure },
+          'quality gate',
+        ),
+        node('target', 'out', {
+          format: { kind: 'parquet' },
+          partitionKeys: [],
+          destination: 'folder',
+        }),
+      ],
+      [
+        ['src', 'dq'],
+        ['dq', 'out'],
+      ],
+    );
+
+  it('PySpark: Glue’s own EvaluateDataQuality and its row-level outcomes, flagged as Glue-only', () => {
+    const s = pysparkScript(dqJob('continue'), SALES);
+    expect(s.text).toContain('from awsgluedq.transforms import EvaluateDataQuality');
+    expect(s.text).toMatch(
+      /Quality_gate_node2_results = EvaluateDataQuality\(\)\.process_rows\(frame=Src_node1, ruleset=Quality_gate_node2_ruleset, publishing_options=\{"dataQualityEvaluationContext": "Quality_gate_node2"/,
+    );
+    expect(s.text).toContain(
+      'Quality_gate_node2 = SelectFromCollection.apply(dfc=Quality_gate_node2_results, key="rowLevelOutcomes", transformation_ctx="Quality_gate_node2")',
+    );
+    expect(s.text).not.toContain('assert ');
+    expect(s.flags.map((f) => f.nodeId)).toEqual(['dq']);
+    expect(s.flags[0]!.message).toContain('runs on AWS Glue only');
+  });
+
+  it('PySpark: the rule outcomes are asserted before the write, or after it at the end', () => {
+    const before = pysparkScript(dqJob('fail-before-write'), SALES).text;
+    const after = pysparkScript(dqJob('fail-after-write'), SALES).text;
+    const write = (t: string) => t.indexOf('glueContext.write_dynamic_frame');
+    const check = (t: string) => t.indexOf('key="ruleOutcomes"');
+    expect(check(before)).toBeGreaterThan(0);
+    expect(check(before)).toBeLessThan(write(before));
+    expect(check(after)).toBeGreaterThan(write(after));
+    expect(after.indexOf('job.commit()')).toBeGreaterThan(check(after));
+  });
+
+  it('DuckDB: the row-level columns are the tab’s SQL; a failure action is flagged', () => {
+    const cont = duckdbScript(dqJob('continue'), SALES);
+    expect(cont.flags).toEqual([]);
+    expect(cont.text).toContain('AS "DataQualityEvaluationResult"');
+    const gate = duckdbScript(dqJob('fail-before-write'), SALES);
+    expect(gate.flags.map((f) => f.detail)).toEqual([
+      'this script does not measure the rules, so it never fails the job before writing',
+    ]);
+    expect(gate.text).toContain('NOT THE SAME AS THE TAB');
+  });
+});

@@ -18,7 +18,12 @@ export interface BatchSource {
 /** The parts of parquet-wasm used here; its browser and Node builds both provide them. */
 export type ParquetWasmApi = Pick<
   typeof ParquetWasm,
-  'Table' | 'WriterPropertiesBuilder' | 'Compression' | 'transformParquetStream' | 'ParquetFile'
+  | 'Table'
+  | 'WriterPropertiesBuilder'
+  | 'Compression'
+  | 'transformParquetStream'
+  | 'ParquetFile'
+  | 'writeParquet'
 >;
 
 /** Batches the engine may send ahead of the encoder: bounds memory to a few messages. */
@@ -69,11 +74,33 @@ async function encodeInto(
   // valid-looking file: remember the sender's abort and throw it ourselves.
   let aborted: DecantError | null = null;
   source.grant(BATCHES_AHEAD);
+  const props = () =>
+    new pw.WriterPropertiesBuilder()
+      .setCompression(pw.Compression[CODECS[opts.compression]])
+      .setMaxRowGroupSize(opts.rowGroupSize ?? ROW_GROUP_ROWS)
+      .setCreatedBy('Decant (parquet-wasm)')
+      .build();
+
+  // A result without rows (a filter nothing passes): the stream writer cannot start without a
+  // batch, so the empty file (schema, no row group) is written whole.
+  let head: BatchMessage | null = await source.next();
+  while (head.t === 'schema') {
+    schema = head.bytes;
+    head = await source.next();
+  }
+  if (head.t === 'end' && head.rows === 0 && schema) {
+    const empty = pw.Table.fromIPCStream(withSchema(schema, END_OF_STREAM));
+    await sink.write(pw.writeParquet(empty, props()));
+    const blob = await sink.close();
+    onProgress({ rowsWritten: 0, bytesWritten: blob.size });
+    return { blob, rowsWritten: 0, rowsInFooter: 0, rowGroups: 0 };
+  }
 
   const input = new ReadableStream<ParquetWasm.RecordBatch>({
     async pull(controller) {
       for (;;) {
-        const msg = await source.next();
+        const msg = head ?? (await source.next());
+        head = null;
         if (msg.t === 'schema') {
           schema = msg.bytes;
           continue;
@@ -106,12 +133,7 @@ async function encodeInto(
     },
   });
 
-  const props = new pw.WriterPropertiesBuilder()
-    .setCompression(pw.Compression[CODECS[opts.compression]])
-    .setMaxRowGroupSize(opts.rowGroupSize ?? ROW_GROUP_ROWS)
-    .setCreatedBy('Decant (parquet-wasm)')
-    .build();
-  const output = (await pw.transformParquetStream(input, props)) as ReadableStream<Uint8Array>;
+  const output = (await pw.transformParquetStream(input, props())) as ReadableStream<Uint8Array>;
   let bytes = 0;
   const reader = output.getReader();
   try {
@@ -147,6 +169,9 @@ async function encodeInto(
   onProgress({ rowsWritten: rowsIn, bytesWritten: bytes });
   return { blob, rowsWritten: rowsIn, rowsInFooter, rowGroups };
 }
+
+/** Arrow IPC's end-of-stream marker: continuation, then a zero length. */
+const END_OF_STREAM = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
 
 function withSchema(schema: Uint8Array, batch: Uint8Array): Uint8Array {
   const out = new Uint8Array(schema.length + batch.length);

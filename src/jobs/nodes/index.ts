@@ -8,6 +8,7 @@ import { derivedColumn } from './derived-column';
 import { dropDuplicates } from './drop-duplicates';
 import { dropFields } from './drop-fields';
 import { dropNullFields } from './drop-null-fields';
+import { evaluateDataQuality } from './evaluate-data-quality';
 import { explode } from './explode';
 import { fileSource } from './file-source';
 import { fillMissingValues } from './fill-missing-values';
@@ -56,6 +57,7 @@ export const NODE_MODULES: { readonly [K in NodeKind]: NodeModule<K> } = {
   identifier,
   limit,
   'sql-query': sqlQuery,
+  'evaluate-data-quality': evaluateDataQuality,
   target,
 };
 

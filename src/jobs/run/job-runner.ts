@@ -1,7 +1,7 @@
 /**
- * Runs saved jobs in this tab, in four stages: prepare the sources (sources.ts: the catalog
- * tables attached, only the files the partition predicate and the bookmark leave), run the
- * targets in the engine (run-targets.ts), publish their files once every target succeeded and
+ * Runs saved jobs in this tab, in five stages: prepare the sources (sources.ts: the catalog
+ * tables attached, only the files the partition predicate and the bookmark leave), measure the
+ * Evaluate Data Quality nodes' rules (quality-checks.ts), run the targets in the engine (run-targets.ts), publish their files once every target succeeded and
  * register outputs (publish.ts), record the run with its bookmarks (record.ts). Each run holds a Web Lock named after it while it
  * runs (see JobStore.markInterrupted), keeps to its timeout and is retried as the job says.
  */
@@ -18,6 +18,7 @@ import { publishOutputs } from './publish';
 import { endedRun, succeededRun } from './record';
 import { asDecantError, runTargets } from './run-targets';
 import { prepareSources, runSourcesOf } from './sources';
+import { qualityFailure, runQualityChecks } from './quality-checks';
 
 export interface RunnerDeps {
   store: Pick<JobStore, 'putRun' | 'finishRun' | 'bookmarks'>;
@@ -189,6 +190,27 @@ export class JobRunner {
         true,
       );
 
+      // Data quality first: a failing "fail before writing" node stops the run before any target runs.
+      const quality = await runQualityChecks({
+        job: job.name,
+        checks: compiled.qualityChecks,
+        engine: this.deps.engine,
+        tables: prepared.tables,
+        signal: c.abort.signal,
+        now: new Date(c.run.startedAt),
+        onProgress: (done, total) =>
+          update({
+            progress: {
+              ...c.run.progress!,
+              phase: `data quality: ${Math.floor(done) + 1} of ${total}`,
+            },
+          }),
+        log,
+      });
+      if (quality.length > 0) update({ quality }, true);
+      const before = qualityFailure(quality, 'fail-before-write');
+      if (before) throw before;
+
       const results = await runTargets({
         job,
         targets: compiled.targets,
@@ -213,6 +235,17 @@ export class JobRunner {
         signal: c.abort.signal,
         log,
       });
+
+      const after = qualityFailure(quality, 'fail-after-write');
+      if (after) {
+        // Written, then failed (Glue Studio's "fail job after loading data"): bookmarks stay.
+        const written = { ...c.run, targets: [...targets] };
+        written.bytesWritten = targets.reduce((n, t) => n + t.bytesWritten, 0);
+        const failed = endedRun(written, after, null, timeoutMs(job));
+        await this.deps.store.finishRun(failed);
+        c.run = failed;
+        return failed;
+      }
 
       // Bookmarks move only now, with the SUCCEEDED record, in one transaction.
       const done = succeededRun(c.run, targets, sources, job.bookmarks, prepared.bookmarks);

@@ -6,7 +6,13 @@
  */
 import type { CsvDialect } from '../../core/csv/dialect';
 import type { CatalogPartition, CatalogTable, TableDraft } from '../../catalog';
-import type { JobTargetPlan, JobTargetSpec, SqlResult } from '../../engine/protocol';
+import type {
+  JobTargetPlan,
+  JobTargetSpec,
+  QualityProgress,
+  QualityQueryResult,
+  SqlResult,
+} from '../../engine/protocol';
 import type { TargetWriteFormat } from '../nodes/target';
 import type { NodeId } from '../model';
 
@@ -50,6 +56,12 @@ export interface JobEngine {
   /** Runs a query to its end (to find the node whose query fails); rejects with its error. */
   runSql(sql: string): Promise<SqlResult>;
   dropResult(resultId: string): Promise<void>;
+  /** Read-only queries for Evaluate Data Quality nodes; see EngineApi.qualityQueries. */
+  qualityQueries(
+    queries: string[],
+    onProgress: (p: QualityProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<QualityQueryResult[]>;
   /** An attached CSV table's dialect and the names its files are registered under, in order. */
   tableScan(database: string, name: string): Promise<{ dialect: CsvDialect; registered: string[] }>;
 }

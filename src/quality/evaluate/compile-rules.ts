@@ -29,6 +29,13 @@ export interface EvaluationContext {
   now: Date;
   /** The table a reference names (`orders`, `sales.orders`), or undefined when there is none. */
   resolveTable(name: string): TableRef | undefined;
+  /** The rows to measure when they are not the table itself (a job node's input, as a subquery). */
+  relation?: Sql;
+}
+
+/** The relation a rule reads: the context's own, or the table. */
+export function relationOf(ctx: EvaluationContext): Sql {
+  return ctx.relation ?? ident(ctx.table.database, ctx.table.name);
 }
 
 /** A compiled rule: its verdict from the results, and for row-level rules how to find failing rows. */
@@ -36,6 +43,11 @@ export interface CompiledRule {
   verdict(results: readonly QualityQueryResult[]): RuleOutcome;
   /** A query for a few failing rows, asked only when rows failed. */
   sample?: Sql;
+  /**
+   * Row-level rules: whether one row passes, as a predicate over the relation's columns (true
+   * pass, false fail, NULL: the rule's `where` leaves the row out). Absent for dataset-level rules.
+   */
+  row?: Sql;
 }
 
 export function compileRule(rule: Rule, plan: QueryPlan, ctx: EvaluationContext): CompiledRule {
@@ -52,6 +64,7 @@ export function compileRule(rule: Rule, plan: QueryPlan, ctx: EvaluationContext)
             : 'FAIL';
         return { rule: rule.text, type: rule.kind, outcome, parts: outcomes };
       },
+      ...compositeRow(rule.kind, parts),
     };
   }
   try {
@@ -60,6 +73,25 @@ export function compileRule(rule: Rule, plan: QueryPlan, ctx: EvaluationContext)
     if (!(e instanceof MeasureError)) throw e;
     return { verdict: () => errorOutcome(rule, e.message) };
   }
+}
+
+/** A composite is row-level when every part is (SQL's AND/OR keep NULL for a left-out row). */
+function compositeRow(kind: 'and' | 'or', parts: CompiledRule[]): { row?: Sql } {
+  if (!parts.every((p) => p.row)) return {};
+  const op = kind === 'and' ? ' AND ' : ' OR ';
+  return {
+    row: sql`(${joinSql(
+      parts.map((p) => sql`(${p.row!})`),
+      op,
+    )})`,
+  };
+}
+
+/** A row predicate limited to the rows `where` selects: NULL (skipped) for the others. */
+function rowWhere(where: string | undefined, passes: Sql): Sql {
+  return where === undefined
+    ? sql`coalesce(${passes}, false)`
+    : sql`CASE WHEN coalesce((${raw(where)}), false) THEN coalesce(${passes}, false) END`;
 }
 
 function errorOutcome(rule: SimpleRule, message: string): RuleOutcome {
@@ -124,6 +156,7 @@ function compileSimple(rule: SimpleRule, plan: QueryPlan, ctx: EvaluationContext
         };
       }),
       sample: sql`SELECT COLUMNS(*)::VARCHAR ${plan.from(where)}${where === undefined ? sql` WHERE` : sql` AND`} NOT (${passes}) LIMIT 5`,
+      row: rowWhere(where, passes),
     };
   };
   const condition = rule.condition;
@@ -304,6 +337,12 @@ function frequencyRule(
           };
         }),
         sample: sql`SELECT COLUMNS(* EXCLUDE (${ident(dup)}))::VARCHAR FROM (SELECT *, count(*) OVER (PARTITION BY ${joinSql(cols)}) AS ${ident(dup)} ${plan.from(where)}) WHERE ${ident(dup)} > 1 OR NOT (${primaryKey ? allNonNull : anyNonNull}) LIMIT 5`,
+        // Row by row only without `where`: the window must count the same rows the rule does.
+        ...(where === undefined
+          ? {
+              row: sql`(${primaryKey ? allNonNull : anyNonNull}) AND count(*) OVER (PARTITION BY ${joinSql(cols)}) = 1`,
+            }
+          : {}),
       };
     }
   }
@@ -340,7 +379,7 @@ function referentialIntegrity(
   const where = rule.where?.sql;
   const filter = where === undefined ? sql`` : sql` WHERE (${raw(where)})`;
   const q = plan.query(
-    sql`SELECT CAST(count(*) AS DOUBLE) AS n, CAST(count(*) FILTER (WHERE EXISTS (SELECT 1 FROM ${ident(ref.database, ref.name)} r WHERE ${on})) AS DOUBLE) AS found FROM ${ident(ctx.table.database, ctx.table.name)} p${filter}`,
+    sql`SELECT CAST(count(*) AS DOUBLE) AS n, CAST(count(*) FILTER (WHERE EXISTS (SELECT 1 FROM ${ident(ref.database, ref.name)} r WHERE ${on})) AS DOUBLE) AS found FROM ${relationOf(ctx)} p${filter}`,
   );
   return {
     verdict: value((r) => {
@@ -364,8 +403,7 @@ function customSql(
   ctx: EvaluationContext,
   value: (m: Measure<number | null>) => (r: readonly QualityQueryResult[]) => RuleOutcome,
 ): CompiledRule {
-  const relation = ident(ctx.table.database, ctx.table.name);
-  const statement = withPrimary(rule.params[0] ?? '', relation);
+  const statement = withPrimary(rule.params[0] ?? '', relationOf(ctx));
   if (rule.condition) {
     const q = plan.query(raw(statement));
     return {

@@ -4,11 +4,11 @@
  * any (a second, small round). Cancel with the signal: rejects with code 'cancelled'.
  */
 import type { ColumnInfo } from '../../core/csv/dialect';
-import { ident } from '../../core/sql/sql-template';
+import type { Sql } from '../../core/sql/sql-template';
 import type { QualityProgress, QualityQueryResult } from '../../engine/protocol';
 import { parseDqdl } from '../dqdl/parse';
 import type { EvaluationRecord, RuleOutcome } from '../model';
-import { compileRule, type EvaluationContext, type TableRef } from './compile-rules';
+import { compileRule, relationOf, type EvaluationContext, type TableRef } from './compile-rules';
 import { QueryPlan } from './query-plan';
 
 /** What the evaluation needs of the engine and the catalog (narrow, so tests run it on Node). */
@@ -35,6 +35,8 @@ export interface EvaluateOptions {
   signal?: AbortSignal;
   /** Default: crypto.randomUUID(). */
   id?: string;
+  /** The rows to measure when they are not `table` itself (see EvaluationContext.relation). */
+  relation?: Sql;
 }
 
 /** Throws DqdlSyntaxError when the text does not parse; every other problem is a rule's ERROR. */
@@ -49,8 +51,9 @@ export async function evaluateRuleset(
     columns: o.columns,
     now: o.now ?? new Date(startedAt),
     resolveTable: o.resolveTable,
+    ...(o.relation ? { relation: o.relation } : {}),
   };
-  const plan = new QueryPlan(ident(o.table.database, o.table.name));
+  const plan = new QueryPlan(relationOf(ctx));
   const compiled = ruleset.rules.map((r) => compileRule(r, plan, ctx));
   const queries = plan.queries();
   const samples = compiled.filter((c) => c.sample);

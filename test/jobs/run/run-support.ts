@@ -23,6 +23,7 @@ import { JobTarget } from '../../../workers/engine/job-target';
 import { attachJsonTable, detachJsonTable } from '../../../workers/engine/json-tables';
 import type { BatchSink } from '../../../workers/engine/scan-csv';
 import { SqlConsole } from '../../../workers/engine/sql-console';
+import { runQualityQueries } from '../../../workers/engine/quality-queries';
 import {
   encodeBatches,
   PARQUET_TYPE,
@@ -105,6 +106,16 @@ export function nodeJobEngine(engine: NodeEngine, tables: AttachedTables<string>
       }
     },
     runSql: async (text) => sql.runSql(text),
+    qualityQueries: async (queries, onProgress, signal) => {
+      const results = await runQualityQueries(engine.s, queries, {
+        cancelled: () => signal?.aborted === true,
+        onProgress,
+        relabel: tables.relabel,
+      });
+      if (results.length < queries.length)
+        throw new DecantError('quality: evaluation cancelled', { code: 'cancelled' });
+      return results;
+    },
     dropResult: async (id) => sql.dropResult(id),
     tableScan: async (database, name) => ({
       dialect: tables.table(database, name).dialect,

@@ -383,6 +383,21 @@ export function fieldsFor(node: JobNode, env: FormEnv): FieldSpec[] {
         { kind: 'aliases', label: 'Inputs are named' },
         { kind: 'code', path: 'query', label: 'Query (one SELECT)' },
       ];
+    // The ruleset itself is edited in NodePanel's DQDL editor (it checks as the user types).
+    case 'evaluate-data-quality':
+      return [
+        { kind: 'checkbox', path: 'rowLevelOutcomes', label: 'Add row-level outcome columns' },
+        {
+          kind: 'select',
+          path: 'onFailure',
+          label: 'When a rule fails',
+          choices: choices(
+            ['continue', 'Continue the job'],
+            ['fail-before-write', 'Fail the job before writing'],
+            ['fail-after-write', 'Fail the job after writing'],
+          ),
+        },
+      ];
     case 'target':
       return targetFields(node.options.format.kind, node.options.catalog !== undefined);
   }
