@@ -82,3 +82,10 @@ export {
 export { nodeSql } from './describe';
 export * from './recipes';
 export { outputExtension, partitionFolder } from './output-files';
+export {
+  DUCKDB_DIALECT,
+  SQL_ENTITY_TYPES,
+  type SqlDialect,
+  type SqlEntityType,
+} from './sensitive-sql';
+export { patternProblem, sensitivePlan, type SensitivePlan } from './sensitive-plan';

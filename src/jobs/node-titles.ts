@@ -76,6 +76,8 @@ const DESCRIBE: Partial<Describe> = {
   identifier: (o) => (o.column ? `${o.column} (${o.type})` : ''),
   limit: (o) => `first ${o.count}${o.offset ? ` after ${o.offset}` : ''}`,
   'sql-query': (o) => o.query.replace(/\s+/g, ' ').trim(),
+  'detect-sensitive-data': (o) =>
+    list(o.rules.map((r) => `${r.action} ${r.column || r.entity || 'all'}`)),
 };
 
 function describeOptions(node: JobNode): string {
@@ -157,6 +159,7 @@ export const NODE_DESCRIPTIONS: Partial<Record<NodeKind, string>> = {
   identifier: 'Add a row number or a UUID',
   limit: 'Keep the first rows',
   'sql-query': 'Transform the inputs with one SELECT',
+  'detect-sensitive-data': 'Find emails, cards, SSNs… then hash, redact or drop them (PII)',
   target: 'Write Parquet, CSV or NDJSON files',
 };
 
