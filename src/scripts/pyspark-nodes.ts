@@ -6,6 +6,7 @@
 import type { FilterClause, FilterGroup, JobNode, NodeColumn, NodeOf } from '../jobs';
 import { DEFAULT_RIGHT_PREFIX } from '../jobs';
 import { py, pyDict, pyList, pyTextWithParams } from './python-text';
+import { sensitiveLines } from './pyspark-sensitive';
 import { toSparkSql, type SparkPiece } from './spark-sql';
 import { glueType, sparkIdent, sparkType } from './spark-types';
 import { sparkTimePattern } from './time-patterns';
@@ -439,6 +440,8 @@ const transforms: { [K in JobNode['kind']]?: Emit<K> } = {
         ? `df = df.offset(${node.options.offset}).limit(${node.options.count})`
         : `df = df.limit(${node.options.count})`,
     ]),
+  'detect-sensitive-data': (node, env) =>
+    viaDataFrame(env, sensitiveLines(node, env.inputColumns[0] ?? null, env.flag)),
   'sql-query': (node, env) => {
     const all = env.inputColumns.flatMap((c) => c ?? []);
     const t = toSparkSql(node.options.query.trim().replace(/;\s*$/, ''), typesOf(all));
