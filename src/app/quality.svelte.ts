@@ -13,7 +13,10 @@ import {
   recommendRuleset,
   referencedTables,
   detectSensitiveColumns,
+  loadCustomEntities,
+  saveCustomEntities,
   type ColumnFinding,
+  type CustomEntityType,
   type EvaluationRecord,
   type RulesetRecord,
 } from '../quality';
@@ -32,7 +35,10 @@ export class QualityState {
   /** The last sensitive data detection on the shown table, and its threshold. */
   findings = $state.raw<{ threshold: number; columns: ColumnFinding[] } | null>(null);
   detecting = $state(false);
+  /** The user's own entity types, as saved in the settings store. */
+  customEntities = $state.raw<CustomEntityType[]>([]);
   private shown = '';
+  private readonly db: Promise<CatalogDb>;
   private abort: AbortController | null = null;
   private store: Promise<QualityStore>;
 
@@ -42,6 +48,17 @@ export class QualityState {
     private readonly catalog: CatalogState,
   ) {
     this.store = db.then((d) => new QualityStore(d));
+    this.db = db;
+    void db
+      .then(loadCustomEntities)
+      .then((list) => (this.customEntities = list))
+      .catch(() => undefined);
+  }
+
+  /** Saves the user's entity types; throws a `quality:` DecantError naming a bad one. */
+  async saveCustomEntities(list: CustomEntityType[]): Promise<void> {
+    await saveCustomEntities(await this.db, list);
+    this.customEntities = list;
   }
 
   /** Loads the table's ruleset and evaluations. */
@@ -149,7 +166,7 @@ export class QualityState {
         this.engine,
         { database, name: table },
         await this.columns(database, table),
-        { threshold },
+        { threshold, customEntities: this.customEntities },
       );
       if (this.shown === `${database}\u0000${table}`) this.findings = { threshold, columns };
     } catch (e) {

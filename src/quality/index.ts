@@ -28,3 +28,12 @@ export {
   type EntityType,
 } from './sensitive/detectors';
 export { detectSensitiveColumns, type DetectOptions } from './sensitive/detect-table';
+export {
+  birthColumns,
+  customEntityProblems,
+  loadCustomEntities,
+  plausibleBirthDate,
+  saveCustomEntities,
+  type CustomEntityProblem,
+  type CustomEntityType,
+} from './sensitive/custom-entities';
