@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -139,6 +139,77 @@ describe('Detect Sensitive Data in a job, in Chromium', () => {
     // The same salt, kept with the job: the same tokens on the next run.
     const second = await runAndRead('run-2');
     expect(second.map((r) => r.email)).toEqual(first.map((r) => r.email));
+  });
+
+  it('the table page points at a bad pattern of an own entity type; fixed and saved, it is found', async () => {
+    await page.goto(`${app.url}/#/catalog/pii/people`);
+    await page.getByTestId('tab-quality').click();
+    const custom = page.getByTestId('pii-custom');
+    await custom.locator('summary').click();
+    await custom.getByTestId('pii-add-entity').click();
+    await custom.getByTestId('pii-entity-name').fill('PERSON_TAG');
+    await custom.getByTestId('pii-entity-pattern').fill('^Person ([0-9]+$');
+    await expect
+      .poll(() => custom.getByTestId('pii-pattern-problem').innerText())
+      .toMatch(/^not a regular expression: .*Unterminated group/);
+    expect(await custom.getByTestId('pii-entity-pattern').getAttribute('aria-invalid')).toBe(
+      'true',
+    );
+    expect(await custom.getByTestId('pii-save-entities').isDisabled()).toBe(true);
+    await custom.getByTestId('pii-entity-pattern').fill('^Person [0-9]+$');
+    await custom.getByTestId('pii-entity-words').fill('name');
+    expect(await custom.getByTestId('pii-pattern-problem').count()).toBe(0);
+    await custom.getByTestId('pii-save-entities').click();
+    await custom.getByText('Saved.').waitFor();
+    await page.getByTestId('pii-detect').click();
+    await page.getByTestId('pii-findings').waitFor({ timeout: 60_000 });
+    const found = await page.getByTestId('pii-column').allInnerTexts();
+    expect(found).toContain('full_name\tPERSON_TAG (100%)');
+    expect(found).toContain('email\tEmail (100%)');
+  });
+
+  it('the Share dialog detects sensitive columns, pre-selects hash/redact, and the package says what was done', async () => {
+    await page.goto(`${app.url}/#/catalog/pii/people`);
+    await page.getByTestId('share-open').click();
+    const dialog = page.getByTestId('share-dialog');
+    await dialog.waitFor();
+    await dialog.getByTestId('share-title').fill('People masked');
+    await dialog.getByTestId('share-detect').click();
+    await dialog.getByTestId('share-detect-outcome').waitFor({ timeout: 60_000 });
+    const treatment = (c: string) => dialog.getByTestId(`treatment-${c}`).inputValue();
+    expect(await treatment('id')).toBe('kept');
+    expect(await treatment('email')).toBe('hashed');
+    expect(await treatment('full_name')).toBe('hashed'); // the own entity type, by its context
+    expect(await treatment('card')).toBe('redacted');
+    expect(await treatment('ssn')).toBe('redacted');
+    expect(await dialog.getByTestId('found-card').innerText()).toBe('CREDIT_CARD');
+    await dialog.getByTestId('treatment-card').selectOption('partial');
+    await expect
+      .poll(() => dialog.getByTestId('share-withheld').innerText())
+      .toMatch(/"card" is partly redacted/);
+    await dialog.getByTestId('destination-zip').check();
+    const downloading = page.waitForEvent('download', { timeout: 120_000 });
+    await dialog.getByTestId('share-start').click();
+    const zip = join(work, 'share.zip');
+    await (await downloading).saveAs(zip);
+    const out = join(work, 'share');
+    execFileSync('unzip', ['-q', '-o', zip, '-d', out]);
+    const doc = JSON.parse(readFileSync(join(out, 'datapackage.json'), 'utf8')) as {
+      resources: { withheld?: string[]; files: { path: string }[] }[];
+    };
+    const withheld = doc.resources[0]!.withheld!.join(' ');
+    expect(withheld).toMatch(/"full_name", "email" are hashed/);
+    expect(withheld).toMatch(/"card" is partly redacted/);
+    expect(withheld).toMatch(/"ssn" is redacted/);
+    expect(readFileSync(join(out, 'README.md'), 'utf8')).toMatch(/partly redacted \(last 4/);
+    const { rows } = await nativeRead(
+      `(SELECT * FROM read_parquet(${quoteLiteral(join(out, doc.resources[0]!.files[0]!.path))}) ORDER BY id)`,
+    );
+    const keep4 = (s: string) => '*'.repeat(s.length - 4) + s.slice(-4);
+    expect(rows.map((r) => r.card)).toEqual(PEOPLE.map((p) => keep4(p.card)));
+    expect(rows.every((r) => /^[0-9a-f]{64}$/.test(String(r.email)) && r.ssn === null)).toBe(true);
+    expect(readFileSync(zip).toString('latin1')).not.toContain('sentinel');
+    await dialog.getByRole('button', { name: 'Close' }).click();
   });
 
   it('made no request outside its origin, and logged no error', () => {
