@@ -89,3 +89,4 @@ export {
   type SqlEntityType,
 } from './sensitive-sql';
 export { patternProblem, sensitivePlan, type SensitivePlan } from './sensitive-plan';
+export { jobWithoutSecrets } from './nodes/detect-sensitive-data';

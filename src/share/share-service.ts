@@ -9,7 +9,13 @@ import { DecantError } from '../core/errors';
 import { ident, joinSql, sql, type Sql } from '../core/sql/sql-template';
 import type { JobOutputFormat, JobTargetOutput, JobTargetProgress } from '../engine/client';
 import type { JobTargetSpec } from '../engine/protocol';
-import { DEFAULT_ROW_GROUP_SIZE, rowsOf, type Job, type SqlRunner } from '../jobs';
+import {
+  DEFAULT_ROW_GROUP_SIZE,
+  jobWithoutSecrets,
+  rowsOf,
+  type Job,
+  type SqlRunner,
+} from '../jobs';
 import type { PackageInput, PackageTableInput } from './package-files';
 import { compileShare, shareTargetSpec, type CompiledShare, type ShareRules } from './share-rules';
 
@@ -127,7 +133,11 @@ export function previewSql(share: CompiledShare, limit = 20): string {
 /** The job that wrote `table`, as its recipe, when the catalog says a job made it. */
 async function recipeOf(table: CatalogTable, deps: ShareDeps): Promise<Job | undefined> {
   if (table.updatedBy.kind !== 'job') return undefined;
-  return deps.job(table.updatedBy.name).catch(() => undefined);
+  // Without secrets (a Detect Sensitive Data node's salt): the package is for others.
+  return deps
+    .job(table.updatedBy.name)
+    .then((job) => job && jobWithoutSecrets(job))
+    .catch(() => undefined);
 }
 
 /**

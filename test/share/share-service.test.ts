@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogTable } from '../../src/catalog';
 import { DecantError } from '../../src/core/errors';
 import type { EngineClient } from '../../src/engine/client';
-import type { Job } from '../../src/jobs';
+import { jobWithoutSecrets, type Job } from '../../src/jobs';
 import type { DataPackage } from '../../src/share/datapackage';
 import { packageEntries } from '../../src/share/package-files';
 import { prepareShare, previewSql, type ShareDeps } from '../../src/share/share-service';
@@ -38,7 +38,20 @@ const people = (over: Partial<CatalogTable> = {}): CatalogTable => ({
   ...over,
 });
 
-const RECIPE = { formatVersion: 1, name: 'clean people', nodes: [], edges: [] } as unknown as Job;
+/** The job that made the table; its Detect Sensitive Data salt must not reach the package. */
+const RECIPE = {
+  formatVersion: 1,
+  name: 'clean people',
+  nodes: [
+    {
+      id: 'pii',
+      kind: 'detect-sensitive-data',
+      name: 'pii',
+      options: { scope: 'cell', rules: [], salt: 'SENTINEL-SALT-1' },
+    },
+  ],
+  edges: [],
+} as unknown as Job;
 const served: string[] = [];
 const deps = (): ShareDeps => ({
   engine: client,
@@ -108,7 +121,7 @@ describe('prepareShare: catalog tables + rules → Parquet parts, statistics, re
     const t = input.tables[0]!;
     expect(t.parts).toHaveLength(1);
     expect(t.parts[0]!.rows).toBe(3);
-    expect(t.recipe).toBe(RECIPE);
+    expect(t.recipe).toEqual(jobWithoutSecrets(RECIPE));
     expect(t.statistics?.of).toBe('shared');
     const amount = t.statistics!.columns.find((c) => c.column === 'amount')!;
     expect(amount).toMatchObject({ nulls: 0, min: '10.5', max: '40.0' });
@@ -165,7 +178,9 @@ describe('prepareShare: catalog tables + rules → Parquet parts, statistics, re
     const readme = files.get('README.md')!.toString();
     expect(readme).toContain('### Statistics');
     expect(readme).toContain('Made by the job in recipes/hr.people.json.');
-    expect(JSON.parse(files.get('recipes/hr.people.json')!.toString())).toEqual(RECIPE);
+    expect(JSON.parse(files.get('recipes/hr.people.json')!.toString())).toEqual(
+      jobWithoutSecrets(RECIPE),
+    );
   });
 
   it('previews the first shared rows with the share SELECT', async () => {

@@ -1,12 +1,27 @@
 import { ident, joinSql, raw, sql } from '../../core/sql/sql-template';
 import { sensitivePlan } from '../sensitive-plan';
 import { DUCKDB_DIALECT } from '../sensitive-sql';
+import type { Job } from '../model';
 import { only, type NodeModule } from './node-module';
 
 /** 16 random bytes as hex: a salt no one else has, made once when the node is added. */
 export function newSalt(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * `job` with the salt of every Detect Sensitive Data node blanked: what leaves the tab as a
+ * recipe or in a data package. With the salt, anyone holding the hashes could test guesses; a
+ * receiver sets their own (the node says so until they do).
+ */
+export function jobWithoutSecrets(job: Job): Job {
+  return {
+    ...job,
+    nodes: job.nodes.map((n) =>
+      n.kind === 'detect-sensitive-data' ? { ...n, options: { ...n.options, salt: '' } } : n,
+    ),
+  };
 }
 
 /**
