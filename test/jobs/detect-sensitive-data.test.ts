@@ -208,8 +208,13 @@ describe('Detect Sensitive Data entity checks in SQL', () => {
           .includes(type);
         const truth = (c.truth as string[]).includes(type);
         if (hit && truth) tp++;
-        else if (hit) (fp++, misses.push(`false ${type}: ${c.text}`));
-        else if (truth) (fn++, misses.push(`missed ${type}: ${c.text}`));
+        else if (hit) {
+          fp++;
+          misses.push(`false ${type}: ${c.text}`);
+        } else if (truth) {
+          fn++;
+          misses.push(`missed ${type}: ${c.text}`);
+        }
       });
       const precision = tp / Math.max(1, tp + fp);
       const recall = tp / Math.max(1, tp + fn);
