@@ -84,6 +84,7 @@ export * from './recipes';
 export { outputExtension, partitionFolder } from './output-files';
 export {
   DUCKDB_DIALECT,
+  entityListSql,
   SQL_ENTITY_TYPES,
   type SqlDialect,
   type SqlEntityType,

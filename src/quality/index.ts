@@ -37,3 +37,4 @@ export {
   type CustomEntityProblem,
   type CustomEntityType,
 } from './sensitive/custom-entities';
+export { detectSensitiveCells } from './sensitive/detect-cells';

@@ -10,6 +10,7 @@ import { openCatalogDb } from '../../src/storage';
 import {
   birthColumns,
   customEntityProblems,
+  detectSensitiveCells,
   detectSensitiveColumns,
   loadCustomEntities,
   plausibleBirthDate,
@@ -155,5 +156,18 @@ describe('detection on a table with dates of birth and an own entity type', () =
       staff_id: ['STAFF_ID'],
       ref: [],
     });
+  });
+
+  it('by cell: every value checked in the engine, counted per column and entity type', async () => {
+    const found = await detectSensitiveCells(engine, { database: 'hr', name: 'staff' }, COLUMNS, {
+      customEntities: [{ name: 'STAFF_ID', pattern: '^E-[0-9]{6}$', contextWords: ['staff'] }],
+    });
+    expect(found).toEqual([
+      { column: 'first_name', entities: [] },
+      { column: 'date_of_birth', entities: [{ type: 'DATE_OF_BIRTH', count: 300, share: 1 }] },
+      { column: 'order_date', entities: [] },
+      { column: 'staff_id', entities: [{ type: 'STAFF_ID', count: 300, share: 1 }] },
+      { column: 'ref', entities: [] },
+    ]);
   });
 });

@@ -98,7 +98,11 @@ export interface ColumnFinding {
    * Each entity type found (a built-in EntityType, DATE_OF_BIRTH or a user's own), with the share
    * of sampled non-NULL values holding it.
    */
-  entities: { type: string; share: number }[];
+  entities: {
+    type: string;
+    share: number;
+    /** Cells holding it (detection by cell). */ count?: number;
+  }[];
 }
 
 /** An entity type beyond the built-in ones: its name and a test of one value. */
