@@ -166,6 +166,15 @@ describe('Detect Sensitive Data in a job, in Chromium', () => {
     const found = await page.getByTestId('pii-column').allInnerTexts();
     expect(found).toContain('full_name\tPERSON_TAG (100%)');
     expect(found).toContain('email\tEmail (100%)');
+    // In every cell: counts, not shares.
+    await page.getByTestId('pii-by').selectOption('cell');
+    await page.getByTestId('pii-detect').click();
+    await expect
+      .poll(() => page.getByTestId('pii-column').allInnerTexts(), { timeout: 60_000 })
+      .toContain('card\tCredit card (3 cells)');
+    const cells = await page.getByTestId('pii-column').allInnerTexts();
+    expect(cells).toContain('ssn\tUS SSN (3 cells)');
+    expect(cells).toContain('full_name\tPERSON_TAG (3 cells)');
   });
 
   it('the Share dialog detects sensitive columns, pre-selects hash/redact, and the package says what was done', async () => {
