@@ -12,8 +12,12 @@ import {
   QualityStore,
   recommendRuleset,
   referencedTables,
+  detectSensitiveCells,
   detectSensitiveColumns,
+  loadCustomEntities,
+  saveCustomEntities,
   type ColumnFinding,
+  type CustomEntityType,
   type EvaluationRecord,
   type RulesetRecord,
 } from '../quality';
@@ -30,9 +34,17 @@ export class QualityState {
   progress = $state.raw<QualityProgress | null>(null);
   error = $state('');
   /** The last sensitive data detection on the shown table, and its threshold. */
-  findings = $state.raw<{ threshold: number; columns: ColumnFinding[] } | null>(null);
+  findings = $state.raw<{
+    threshold: number;
+    columns: ColumnFinding[];
+    /** 'column': a sample, shares; 'cell': every cell, counts. */
+    by: 'column' | 'cell';
+  } | null>(null);
   detecting = $state(false);
+  /** The user's own entity types, as saved in the settings store. */
+  customEntities = $state.raw<CustomEntityType[]>([]);
   private shown = '';
+  private readonly db: Promise<CatalogDb>;
   private abort: AbortController | null = null;
   private store: Promise<QualityStore>;
 
@@ -42,6 +54,17 @@ export class QualityState {
     private readonly catalog: CatalogState,
   ) {
     this.store = db.then((d) => new QualityStore(d));
+    this.db = db;
+    void db
+      .then(loadCustomEntities)
+      .then((list) => (this.customEntities = list))
+      .catch(() => undefined);
+  }
+
+  /** Saves the user's entity types; throws a `quality:` DecantError naming a bad one. */
+  async saveCustomEntities(list: CustomEntityType[]): Promise<void> {
+    await saveCustomEntities(await this.db, list);
+    this.customEntities = list;
   }
 
   /** Loads the table's ruleset and evaluations. */
@@ -141,8 +164,16 @@ export class QualityState {
     return d.rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
   }
 
-  /** Glue's "Detect sensitive data" by column on a sample of the table's rows. */
-  async detect(database: string, table: string, threshold: number): Promise<void> {
+  /**
+   * Glue's "Detect sensitive data": by column on a sample of the table's rows (entity types
+   * reaching `threshold`), or by cell over every row (every entity type found, with counts).
+   */
+  async detect(
+    database: string,
+    table: string,
+    threshold: number,
+    by: 'column' | 'cell' = 'column',
+  ): Promise<void> {
     this.error = '';
     this.detecting = true;
     try {
@@ -150,13 +181,14 @@ export class QualityState {
       if (!t) throw new DecantError(`quality: no table ${database}.${table}`);
       if ((await this.catalog.attach(t)).kind !== 'attached')
         throw new DecantError(`quality: ${database}.${table} cannot be read now`);
-      const columns = await detectSensitiveColumns(
-        this.engine,
-        { database, name: table },
-        await this.columns(database, table),
-        { threshold },
-      );
-      if (this.shown === `${database}\u0000${table}`) this.findings = { threshold, columns };
+      const ref = { database, name: table };
+      const all = await this.columns(database, table);
+      const customEntities = this.customEntities;
+      const columns =
+        by === 'cell'
+          ? await detectSensitiveCells(this.engine, ref, all, { customEntities })
+          : await detectSensitiveColumns(this.engine, ref, all, { threshold, customEntities });
+      if (this.shown === `${database}\u0000${table}`) this.findings = { threshold, columns, by };
     } catch (e) {
       this.error = e instanceof Error ? e.message : String(e);
     } finally {

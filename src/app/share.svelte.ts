@@ -32,11 +32,12 @@ import {
   type ShareRules,
   type ShareScratch,
 } from '../share';
+import { detectSensitiveColumns, type CustomEntityType } from '../quality';
 import type { CatalogState } from './catalog.svelte';
 import { bucketOf, type CredentialsState, type S3Access } from './credentials.svelte';
 import type { JobsState } from './jobs.svelte';
 
-export type Treatment = 'kept' | 'omitted' | 'hashed' | 'redacted';
+export type Treatment = 'kept' | 'omitted' | 'hashed' | 'redacted' | 'partial';
 export type ShareDestination = 'zip' | 'folder' | 's3' | 'post';
 export type SharePhase = 'idle' | 'preparing' | 'writing' | 'done' | 'failed' | 'cancelled';
 
@@ -49,6 +50,9 @@ export const LINK_EXPIRIES: { seconds: number; label: string }[] = [
   { seconds: MAX_LINK_SECONDS, label: '7 days (S3’s maximum)' },
 ];
 
+/** Entities whose values nobody needs to join on: redacted, not hashed, when found. */
+const REDACTED_ENTITIES = new Set(['CREDIT_CARD', 'USA_SSN', 'DATE_OF_BIRTH']);
+
 /** One table of the share and its rules as the dialog edits them. */
 export class ShareTableDraft {
   treatments = $state<Record<string, Treatment>>({});
@@ -57,6 +61,10 @@ export class ShareTableDraft {
   previewError = $state.raw<string | null>(null);
   /** Previews asked for so far; an answer is shown only if it is the latest's. */
   previewAsked = 0;
+  /** Entity types found per column by "Detect sensitive data" (null: not run yet). */
+  findings = $state.raw<Record<string, string[]> | null>(null);
+  detecting = $state(false);
+  detectError = $state.raw<string | null>(null);
 
   constructor(
     readonly table: CatalogTable,
@@ -80,6 +88,7 @@ export class ShareTableDraft {
       omit: of('omitted'),
       hash,
       redact: of('redacted'),
+      ...(of('partial').length ? { partial: of('partial') } : {}),
       ...(this.rowFilter.clauses.length ? { rowFilter: this.rowFilter } : {}),
       ...(hash.length ? { salt: this.salt } : {}),
     };
@@ -182,6 +191,44 @@ export class ShareState {
     if (this.destination === 'post' && !this.postText.trim())
       out.push('Paste the presigned POST (its JSON).');
     return out;
+  }
+
+  /**
+   * Glue's "Detect sensitive data" on a sample of `draft`'s table; each column found that is still
+   * kept is set to be hashed (redacted for card numbers, SSNs and dates of birth), for the user to
+   * change.
+   */
+  async detectSensitive(
+    draft: ShareTableDraft,
+    customEntities: readonly CustomEntityType[] = [],
+  ): Promise<void> {
+    draft.detecting = true;
+    draft.detectError = null;
+    try {
+      await this.serve(draft.table);
+      const t = draft.table;
+      const found = await detectSensitiveColumns(
+        this.deps.engine,
+        { database: t.database, name: t.name },
+        [...t.columns, ...t.partitionKeys].map((c) => ({ name: c.name, type: c.type })),
+        { customEntities },
+      );
+      const findings: Record<string, string[]> = {};
+      for (const f of found) {
+        if (!f.entities.length) continue;
+        const types = f.entities.map((e) => e.type);
+        findings[f.column] = types;
+        if (draft.treatments[f.column] === 'kept')
+          draft.treatments[f.column] = types.some((x) => REDACTED_ENTITIES.has(x))
+            ? 'redacted'
+            : 'hashed';
+      }
+      draft.findings = findings;
+    } catch (e) {
+      draft.detectError = e instanceof Error ? e.message : String(e);
+    } finally {
+      draft.detecting = false;
+    }
   }
 
   /** Reads the first shared rows of `draft` into its preview (or its error). */

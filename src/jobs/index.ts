@@ -83,3 +83,13 @@ export {
 export { nodeSql } from './describe';
 export * from './recipes';
 export { outputExtension, partitionFolder } from './output-files';
+export {
+  DUCKDB_DIALECT,
+  entityListSql,
+  SQL_ENTITY_TYPES,
+  type SqlDialect,
+  type SqlEntityType,
+} from '../quality';
+export { sensitivePlan, type SensitivePlan } from './sensitive-plan';
+export { patternProblem } from '../quality';
+export { jobWithoutSecrets } from './nodes/detect-sensitive-data';

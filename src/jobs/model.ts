@@ -344,6 +344,50 @@ export interface SqlQueryNode extends NodeBase {
   };
 }
 
+/** What Detect Sensitive Data does with a value that holds an entity (or with a column). */
+export type SensitiveAction = 'detect' | 'redact' | 'partial' | 'hash' | 'drop';
+
+/**
+ * One action. `column` empty: every checked column; `entity` empty: any entity. `drop` takes
+ * a column and no entity (what a job writes cannot depend on the data).
+ */
+export interface SensitiveRule {
+  column?: string;
+  entity?: string;
+  action: SensitiveAction;
+}
+
+/** A user's entity type: an RE2 pattern, looked for only in columns whose name holds a context word. */
+export interface CustomEntityType {
+  name: string;
+  pattern: string;
+  /** Words one of which a column's name must hold (any case); none: every column. */
+  contextWords?: string[];
+}
+
+/** Glue Studio's Detect Sensitive Data: entities found per cell or per column, then masked. */
+export interface DetectSensitiveDataNode extends NodeBase {
+  kind: 'detect-sensitive-data';
+  options: {
+    /** 'cell': every value is checked; 'column': a column holds an entity when `threshold` of its values do. */
+    scope: 'cell' | 'column';
+    /** Share of a column's non-NULL values; default 0.1. */
+    threshold?: number;
+    /** Entity types looked for (built-in or custom names); default every one. */
+    entities?: string[];
+    customEntities?: CustomEntityType[];
+    /** Columns checked; default every text (VARCHAR) column. */
+    columns?: string[];
+    rules: SensitiveRule[];
+    /** Put before each value hashed (kept with the job: the same salt gives the same tokens). */
+    salt: string;
+    /** A redacted value reads `[REDACTED]` ('text', default) or its entity type (`[EMAIL]`). */
+    redactWith?: 'text' | 'entity';
+    /** The column a `detect` action adds, listing `column: ENTITY` found in the row; default `DetectedEntities`. */
+    detectedColumn?: string;
+  };
+}
+
 // ---- targets ---------------------------------------------------------------------------------
 
 /** What a failing ruleset does to the run (Glue Studio's "Data quality actions"). */
@@ -420,7 +464,8 @@ export type TransformNode =
   | IdentifierNode
   | LimitNode
   | SqlQueryNode
-  | EvaluateDataQualityNode;
+  | EvaluateDataQualityNode
+  | DetectSensitiveDataNode;
 
 export type JobNode = SourceNode | TransformNode | TargetNode;
 

@@ -78,6 +78,8 @@ const DESCRIBE: Partial<Describe> = {
   'sql-query': (o) => o.query.replace(/\s+/g, ' ').trim(),
   'evaluate-data-quality': (o) =>
     o.onFailure === 'continue' ? '' : 'fails the run on a failed rule',
+  'detect-sensitive-data': (o) =>
+    list(o.rules.map((r) => `${r.action} ${r.column || r.entity || 'all'}`)),
 };
 
 function describeOptions(node: JobNode): string {
@@ -160,6 +162,7 @@ export const NODE_DESCRIPTIONS: Partial<Record<NodeKind, string>> = {
   limit: 'Keep the first rows',
   'sql-query': 'Transform the inputs with one SELECT',
   'evaluate-data-quality': 'Check DQDL rules; route rows that fail them',
+  'detect-sensitive-data': 'Find emails, cards, SSNs… then hash, redact or drop them (PII)',
   target: 'Write Parquet, CSV or NDJSON files',
 };
 

@@ -34,3 +34,23 @@ export {
   rowRules,
   type RowRule,
 } from './evaluate/row-outcomes';
+export {
+  birthColumns,
+  customEntityProblems,
+  loadCustomEntities,
+  plausibleBirthDate,
+  saveCustomEntities,
+  type CustomEntityProblem,
+  type CustomEntityType,
+} from './sensitive/custom-entities';
+export { detectSensitiveCells } from './sensitive/detect-cells';
+export {
+  DUCKDB_DIALECT,
+  entityListSql,
+  maskSql,
+  patternProblem,
+  SQL_ENTITY_TYPES,
+  type CustomEntitySql,
+  type SqlDialect,
+  type SqlEntityType,
+} from './sensitive/sensitive-sql';

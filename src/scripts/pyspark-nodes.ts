@@ -6,6 +6,7 @@
 import type { FilterClause, FilterGroup, JobNode, NodeColumn, NodeOf } from '../jobs';
 import { DEFAULT_RIGHT_PREFIX } from '../jobs';
 import { py, pyDict, pyList, pyTextWithParams } from './python-text';
+import { sensitiveLines } from './pyspark-sensitive';
 import { INTEGER_TYPE, toSparkSql, type SparkPiece } from './spark-sql';
 import { glueType, sparkIdent, sparkType } from './spark-types';
 import { sparkTimePattern } from './time-patterns';
@@ -446,6 +447,8 @@ const transforms: { [K in JobNode['kind']]?: Emit<K> } = {
         : `df = df.limit(${node.options.count})`,
     ]),
   'evaluate-data-quality': (node, env) => evaluateDataQualityLines(node, env),
+  'detect-sensitive-data': (node, env) =>
+    viaDataFrame(env, sensitiveLines(node, env.inputColumns[0] ?? null, env.flag)),
   'sql-query': (node, env) => {
     const all = env.inputColumns.flatMap((c) => c ?? []);
     const t = toSparkSql(node.options.query.trim().replace(/;\s*$/, ''), typesOf(all));

@@ -152,12 +152,14 @@ function fieldFromColumn(c: SharedColumn, partitionKey: boolean): TableSchemaFie
   if (c.treatment === 'hashed')
     notes.push('Hashed: each value is the hex SHA-256 of a secret salt followed by the value.');
   if (c.treatment === 'redacted') notes.push('Redacted: every value is empty (null).');
+  if (c.treatment === 'partial')
+    notes.push('Partly redacted: every character but the last 4 of each value is "*".');
   if (partitionKey) notes.push('Partition key: read from the `key=value` folder names.');
   const description = notes.filter(Boolean).join(' ');
   return {
     name: c.name,
-    type: c.treatment === 'hashed' ? 'string' : type,
-    ...(format && c.treatment !== 'hashed' ? { format } : {}),
+    type: c.treatment === 'hashed' || c.treatment === 'partial' ? 'string' : type,
+    ...(format && c.treatment !== 'hashed' && c.treatment !== 'partial' ? { format } : {}),
     ...(description ? { description } : {}),
   };
 }
@@ -166,7 +168,12 @@ function fieldFromColumn(c: SharedColumn, partitionKey: boolean): TableSchemaFie
 function sharedPrimaryKey(t: PackagedTable): string[] | undefined {
   if (!t.primaryKey?.length) return undefined;
   const ok = t.primaryKey.every((k) =>
-    t.columns.some((c) => asciiLower(c.name) === asciiLower(k) && c.treatment !== 'redacted'),
+    t.columns.some(
+      (c) =>
+        asciiLower(c.name) === asciiLower(k) &&
+        c.treatment !== 'redacted' &&
+        c.treatment !== 'partial',
+    ),
   );
   return ok ? [...t.primaryKey] : undefined;
 }

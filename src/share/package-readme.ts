@@ -90,6 +90,7 @@ function tableSection(t: ReadmeInput['tables'][number]): string[] {
     const notes = [c.comment.trim()];
     if (c.treatment === 'hashed') notes.push('hashed (salted SHA-256)');
     if (c.treatment === 'redacted') notes.push('redacted (always empty)');
+    if (c.treatment === 'partial') notes.push('partly redacted (last 4 characters kept)');
     if (c.partitionKey) notes.push('partition key (folder name)');
     out.push(row([c.name, c.type, notes.filter(Boolean).join('; ')]));
   }

@@ -1,6 +1,6 @@
 /**
  * Lake Formation-style fine-grained rules for sharing one table: columns left out, a row filter,
- * and columns hashed (salted SHA-256) or redacted — compiled to one DuckDB `SELECT` over the
+ * and columns hashed (salted SHA-256), redacted or partly redacted (last 4 kept) — compiled to one DuckDB `SELECT` over the
  * table, so nothing withheld ever leaves the engine.
  */
 import { DecantError } from '../core/errors';
@@ -12,7 +12,7 @@ import type { JobTargetSpec } from '../engine/protocol';
 import { filterSql, isGroup, type FilterClause, type FilterGroup } from '../jobs';
 
 /** What happens to a column's values in the package. */
-export type ColumnTreatment = 'kept' | 'hashed' | 'redacted';
+export type ColumnTreatment = 'kept' | 'hashed' | 'redacted' | 'partial';
 
 export interface ShareRules {
   /** Columns left out of the package entirely. Default none. */
@@ -25,6 +25,8 @@ export interface ShareRules {
   hash?: readonly string[];
   /** Columns kept in the schema whose every value is NULL. */
   redact?: readonly string[];
+  /** Columns partly redacted: each value as text, all but its last 4 characters `*`. NULL stays NULL. */
+  partial?: readonly string[];
   /** Rows shared: those for which the filter holds (NULL counts as false). Default all rows. */
   rowFilter?: FilterGroup;
   /** The secret the hashes are salted with; required when `hash` is not empty. Never written out. */
@@ -54,6 +56,8 @@ export interface Withheld {
   omitted: string[];
   hashed: string[];
   redacted: string[];
+  /** Partly redacted (last 4 characters kept); absent when none. */
+  partial?: string[];
   /** The row filter in plain words, or null when every row is shared. */
   rowFilter: string | null;
 }
@@ -82,6 +86,7 @@ function checked(table: ShareSource, rules: ShareRules): { issues: string[]; whe
     ['left out', rules.omit],
     ['hashed', rules.hash],
     ['redacted', rules.redact],
+    ['partly redacted', rules.partial],
   ];
   for (const [what, names] of lists) {
     for (const name of names ?? []) {
@@ -136,14 +141,18 @@ export function compileShare(table: ShareSource, rules: ShareRules, from?: Sql):
       select.push(sql`sha256(${rules.salt!} || CAST(${id} AS VARCHAR)) AS ${id}`);
     // CASE keeps the column's type without spelling it; no value of the column is ever read out.
     else if (treatment === 'redacted') select.push(sql`CASE WHEN false THEN ${id} END AS ${id}`);
-    else select.push(id);
+    else if (treatment === 'partial') {
+      const text = sql`CAST(${id} AS VARCHAR)`;
+      select.push(sql`repeat('*', greatest(length(${text}) - 4, 0)) || right(${text}, 4) AS ${id}`);
+    } else select.push(id);
     columns.push({
       name: c.name,
-      type: treatment === 'hashed' ? 'VARCHAR' : c.type,
+      type: treatment === 'hashed' || treatment === 'partial' ? 'VARCHAR' : c.type,
       comment: c.comment,
       treatment,
-      // A redacted key is all NULL: no folders of it, it stays a column of the files.
-      partitionKey: keys.has(c.name) && treatment !== 'redacted',
+      // A redacted key is all NULL, a partly redacted one is masked text: no folders of either,
+      // it stays a column of the files.
+      partitionKey: keys.has(c.name) && treatment !== 'redacted' && treatment !== 'partial',
     });
   }
   const source = from ?? ident(table.database, table.name);
@@ -162,6 +171,7 @@ export function compileShare(table: ShareSource, rules: ShareRules, from?: Sql):
       omitted: names(rules.omit),
       hashed: names(rules.hash),
       redacted: names(rules.redact),
+      ...(rules.partial?.length ? { partial: names(rules.partial) } : {}),
       rowFilter:
         rules.rowFilter && rules.rowFilter.clauses.length
           ? filterWords(rules.rowFilter, (name) => treatmentOf(name) !== 'kept')
@@ -175,12 +185,14 @@ function lookup(rules: ShareRules): (name: string) => ColumnTreatment | 'omitted
     omitted: new Set((rules.omit ?? []).map(asciiLower)),
     hashed: new Set((rules.hash ?? []).map(asciiLower)),
     redacted: new Set((rules.redact ?? []).map(asciiLower)),
+    partial: new Set((rules.partial ?? []).map(asciiLower)),
   };
   return (name) => {
     const key = asciiLower(name);
     if (sets.omitted.has(key)) return 'omitted';
     if (sets.hashed.has(key)) return 'hashed';
     if (sets.redacted.has(key)) return 'redacted';
+    if (sets.partial.has(key)) return 'partial';
     return 'kept';
   };
 }

@@ -16,6 +16,7 @@ import type {
 import type { JobTargetSpec } from '../engine/protocol';
 import {
   DEFAULT_ROW_GROUP_SIZE,
+  jobWithoutSecrets,
   recipeFromJob,
   rowsOf,
   type Job,
@@ -185,7 +186,8 @@ async function recipeOf(table: CatalogTable, deps: ShareDeps): Promise<Recipe | 
   const job = await deps.job(table.updatedBy.name).catch(() => undefined);
   if (!job) return undefined;
   try {
-    return recipeFromJob(job, (n) =>
+    // Without secrets (a Detect Sensitive Data node's salt): the package is for others.
+    return recipeFromJob(jobWithoutSecrets(job), (n) =>
       n.kind === 'file-source'
         ? n.options.columns
         : deps.tableColumns(n.options.database, n.options.table),

@@ -26,6 +26,12 @@ export function withheldSentences(w: Withheld): string[] {
       `${plural(w.redacted, 'Column', 'Columns')} ${names(w.redacted)} ${plural(w.redacted, 'is', 'are')} ` +
         'redacted: every value is empty (null).',
     );
+  const partial = w.partial ?? [];
+  if (partial.length)
+    out.push(
+      `${plural(partial, 'Column', 'Columns')} ${names(partial)} ${plural(partial, 'is', 'are')} ` +
+        'partly redacted: each value is shown as text with every character but its last 4 replaced by "*".',
+    );
   if (w.rowFilter) out.push(`Only rows where ${w.rowFilter} are included.`);
   return out;
 }

@@ -36,8 +36,9 @@ describe('the job model', () => {
   });
 
   it('every kind has a Glue Studio title, a category and default options', () => {
-    expect(NODE_KINDS.map((k) => k.kind)).toHaveLength(28);
+    expect(NODE_KINDS.map((k) => k.kind)).toHaveLength(29);
     expect(NODE_KINDS.map((k) => k.kind)).toContain('evaluate-data-quality');
+    expect(NODE_KINDS.map((k) => k.kind)).toContain('detect-sensitive-data');
     expect(NODE_KINDS.filter((k) => k.category === 'source').map((k) => k.kind)).toEqual([
       'catalog-source',
       'file-source',

@@ -2,7 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { detectSensitiveColumns, type QualityEngine } from '../../src/quality';
+import {
+  detectSensitiveCells,
+  detectSensitiveColumns,
+  type QualityEngine,
+} from '../../src/quality';
 import { CSV } from '../engine/catalog-support';
 import { createNodeEngineHost, DiskFile } from '../support/engine-host';
 
@@ -72,6 +76,21 @@ describe('detectSensitiveColumns', () => {
       },
     );
     expect(strict.filter((f) => f.entities.length).map((f) => f.column)).toEqual(['contact', 'ip']);
+  });
+
+  it('by cell: counts every cell holding each entity type (Luhn decides the cards)', async () => {
+    const found = await detectSensitiveCells(engine, { database: 'hr', name: 'people' }, COLUMNS);
+    const by = Object.fromEntries(
+      found.map((f) => [f.column, f.entities.map((e) => [e.type, e.count])]),
+    );
+    // Counted from how beforeAll writes the 2,000 rows.
+    expect(by).toEqual({
+      id: [],
+      contact: [['EMAIL', 1333]],
+      note: [['PHONE_NUMBER', 200]],
+      card: [['CREDIT_CARD', 1000]],
+      ip: [['IP_ADDRESS', 2000]],
+    });
   });
 
   it('says which table could not be sampled', async () => {

@@ -517,6 +517,43 @@ export const CASES: Case[] = [
     sparkFlags: ['q'],
   },
   {
+    name: 'detect sensitive data by cell: hash, partial, redact, drop, detect',
+    job: line('contacts', [
+      node('detect-sensitive-data', 'pii', {
+        scope: 'cell',
+        salt: 'pepper-42',
+        redactWith: 'entity',
+        rules: [
+          { column: 'email', action: 'hash' },
+          { column: 'card', action: 'partial' },
+          { entity: 'USA_SSN', action: 'redact' },
+          { column: 'note', action: 'redact' },
+          { column: 'secret', action: 'drop' },
+          { action: 'detect' },
+        ],
+      }),
+    ]),
+  },
+  {
+    name: 'detect sensitive data by column, own entity type',
+    job: line('contacts', [
+      node('detect-sensitive-data', 'pii', {
+        scope: 'column',
+        threshold: 0.5,
+        salt: 's',
+        customEntities: [{ name: 'KEY', pattern: '^k[0-9]$', contextWords: ['secret'] }],
+        columns: ['email', 'card', 'birth_date', 'secret', 'note'],
+        rules: [
+          { entity: 'EMAIL', action: 'hash' },
+          { entity: 'KEY', action: 'redact' },
+          { column: 'birth_date', action: 'partial' },
+          { action: 'detect' },
+        ],
+        detectedColumn: 'found',
+      }),
+    ]),
+  },
+  {
     name: 'sales: filter, join, aggregate into two targets',
     job: jobOf(
       [

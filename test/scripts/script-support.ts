@@ -39,6 +39,27 @@ const PEOPLE_CSV = [
   '6,Ann,Müller,10.50,0.5,2024-03-01 10:00:00,1990-01-02,true,a|b,x,',
 ].join('\n');
 
+/** People's contact details for Detect Sensitive Data: real-looking values and decoys. */
+const CONTACTS_CSV = [
+  'id,full_name,email,card,ssn,birth_date,note,secret',
+  '1,Ann Lee,ann.lee@example.com,4111 1111 1111 1111,078-05-1120,1990-01-02,call +1 212 555 0100,k1',
+  '2,Bo Li,write to bo@corp-x.io please,5500-0000-0000-0004,219-09-9999,2999-01-01,n/a,k2',
+  '3,Cy Dee,,4111 1111 1111 1112,none,1985-05-06,IBAN GB82 WEST 1234 5698 7654 32,k3',
+  '4,Di Fo,not an email,,666-12-3456,,from 192.168.1.10 at 2024-01-02 10:00,k4',
+  '5,Eve Ng,eve@uni.edu,378282246310005,123-45-6789,1970-12-31,GB82 WEST 1234 5698 7654 33,',
+].join('\n');
+
+const CONTACTS_COLUMNS = [
+  { name: 'id', type: 'BIGINT' },
+  { name: 'full_name', type: 'VARCHAR' },
+  { name: 'email', type: 'VARCHAR' },
+  { name: 'card', type: 'VARCHAR' },
+  { name: 'ssn', type: 'VARCHAR' },
+  { name: 'birth_date', type: 'VARCHAR' },
+  { name: 'note', type: 'VARCHAR' },
+  { name: 'secret', type: 'VARCHAR' },
+];
+
 export const PEOPLE_COLUMNS = [
   { name: 'id', type: 'BIGINT' },
   { name: 'first name', type: 'VARCHAR' },
@@ -82,6 +103,8 @@ export async function makeTables(): Promise<Tables> {
   const dir = mkdtempSync(join(tmpdir(), 'decant-scripts-'));
   mkdirSync(join(dir, 'people'));
   writeFileSync(join(dir, 'people', 'people.csv'), PEOPLE_CSV + '\n');
+  mkdirSync(join(dir, 'contacts'));
+  writeFileSync(join(dir, 'contacts', 'contacts.csv'), CONTACTS_CSV + '\n');
   mkdirSync(join(dir, 'orders'));
   cpSync(fixturePath('orders.ndjson'), join(dir, 'orders', 'orders.ndjson'));
   cpSync(fixturePath('sales'), join(dir, 'sales'), { recursive: true });
@@ -103,6 +126,16 @@ export async function makeTables(): Promise<Tables> {
       location: join(dir, 'people'),
       dialect: CSV,
       columns: PEOPLE_COLUMNS,
+      partitionKeys: [],
+      suffix: '.csv',
+    },
+    {
+      database: 'shop',
+      name: 'contacts',
+      classification: 'csv',
+      location: join(dir, 'contacts'),
+      dialect: CSV,
+      columns: CONTACTS_COLUMNS,
       partitionKeys: [],
       suffix: '.csv',
     },

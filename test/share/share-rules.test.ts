@@ -10,6 +10,7 @@ import {
   shareTargetSpec,
   type ShareRules,
 } from '../../src/share/share-rules';
+import { withheldSentences } from '../../src/share/withheld-words';
 import { decantErrorFrom } from '../support/decant-error';
 import { fixturePath } from '../support/fixtures';
 import { nativeRead, parquetAt } from '../support/native-duckdb';
@@ -119,6 +120,29 @@ describe('compileShare', () => {
     const [part] = await writeParquet(engine, shareTargetSpec(share), 'none');
     expect(Buffer.from(part!.bytes).includes('SENTINEL-SSN-4')).toBe(true);
     expect(share.withheld).toEqual({ omitted: [], hashed: [], redacted: [], rowFilter: null });
+  });
+
+  it('partly redacts: each value as text, all but its last 4 characters "*"; the package says so', async () => {
+    const share = compileShare(PEOPLE, { partial: ['phone', 'ssn'], omit: ['x"; DROP'] });
+    const rows = engine.s.rows(share.sql.text);
+    // Computed here independently of the SQL.
+    const keep4 = (s: string) => '*'.repeat(Math.max(s.length - 4, 0)) + s.slice(-4);
+    expect(rows.map((r) => [r.ssn, r.phone])).toEqual(
+      [1, 2, 3, 4].map((i) => [keep4(`SENTINEL-SSN-${i}`), keep4(`SENTINEL-PHONE-${i}`)]),
+    );
+    expect(share.columns.find((c) => c.name === 'phone')).toMatchObject({
+      type: 'VARCHAR',
+      treatment: 'partial',
+    });
+    expect(share.withheld.partial).toEqual(['ssn', 'phone']);
+    expect(withheldSentences(share.withheld)).toContain(
+      'Columns "ssn", "phone" are partly redacted: each value is shown as text with every character but its last 4 replaced by "*".',
+    );
+    const [part] = await writeParquet(engine, shareTargetSpec(share), 'none');
+    expect(Buffer.from(part!.bytes).includes('SENTINEL')).toBe(false);
+    expect(shareIssues(PEOPLE, { partial: ['phone'], hash: ['phone'], salt: 's' })).toEqual([
+      'column "phone" is both hashed and partly redacted: choose one',
+    ]);
   });
 
   it('keeps a row filter on a withheld column from spelling out its value', async () => {

@@ -6,7 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogTable } from '../../src/catalog';
 import { DecantError } from '../../src/core/errors';
 import type { EngineClient } from '../../src/engine/client';
-import { recipeFromText, type Job } from '../../src/jobs';
+import {
+  createNode,
+  jobWithoutSecrets,
+  recipeFromText,
+  type Job,
+  type JobNode,
+} from '../../src/jobs';
 import type { DataPackage } from '../../src/share/datapackage';
 import { packageEntries } from '../../src/share/package-files';
 import { prepareShare, previewSql, type ShareDeps } from '../../src/share/share-service';
@@ -40,7 +46,12 @@ const people = (over: Partial<CatalogTable> = {}): CatalogTable => ({
 });
 
 /** The saved job that made hr.people: it reads hr.people itself (as a re-run would). */
-const JOB: Job = chain([source('src', 'hr', 'people')], { name: 'clean people' });
+// Its Detect Sensitive Data salt is a secret: it must not reach the package.
+const PII = {
+  ...createNode('detect-sensitive-data', 'pii'),
+  options: { scope: 'cell', rules: [], salt: 'SENTINEL-SALT-1' },
+} as unknown as JobNode;
+const JOB: Job = chain([source('src', 'hr', 'people'), PII], { name: 'clean people' });
 const served: string[] = [];
 const deps = (): ShareDeps => ({
   engine: client,
@@ -113,7 +124,7 @@ describe('prepareShare: catalog tables + rules → Parquet parts, statistics, re
     expect(t.parts).toHaveLength(1);
     expect(t.parts[0]!.rows).toBe(3);
     // The recipe: the job, and the columns its source expects (from the catalog port).
-    expect(t.recipe?.job).toEqual(JOB);
+    expect(t.recipe?.job).toEqual(jobWithoutSecrets(JOB));
     expect(t.recipe?.sources).toEqual([
       {
         id: 'src',

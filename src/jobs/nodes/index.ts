@@ -5,6 +5,7 @@ import { catalogSource } from './catalog-source';
 import { changeSchema } from './change-schema';
 import { concatenateColumns } from './concatenate-columns';
 import { derivedColumn } from './derived-column';
+import { detectSensitiveData } from './detect-sensitive-data';
 import { dropDuplicates } from './drop-duplicates';
 import { dropFields } from './drop-fields';
 import { dropNullFields } from './drop-null-fields';
@@ -58,6 +59,7 @@ export const NODE_MODULES: { readonly [K in NodeKind]: NodeModule<K> } = {
   limit,
   'sql-query': sqlQuery,
   'evaluate-data-quality': evaluateDataQuality,
+  'detect-sensitive-data': detectSensitiveData,
   target,
 };
 

@@ -6,6 +6,7 @@
 import { DecantError } from '../../core/errors';
 import { quotedName } from '../../core/quoted-name';
 import { nodeLabel } from '../analyze';
+import { jobWithoutSecrets } from '../nodes/detect-sensitive-data';
 import type { Job, JobNode, NodeId, SourceNode } from '../model';
 
 export const RECIPE_FORMAT = 'decant-recipe';
@@ -79,7 +80,7 @@ export function recipeFromJob(
   return {
     format: RECIPE_FORMAT,
     version: RECIPE_VERSION,
-    job: structuredClone(job),
+    job: structuredClone(jobWithoutSecrets(job)),
     sources,
   };
 }

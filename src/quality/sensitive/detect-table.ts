@@ -7,13 +7,22 @@ import { ident, joinSql, raw, sql } from '../../core/sql/sql-template';
 import type { TableRef } from '../evaluate/compile-rules';
 import type { QualityEngine } from '../evaluate/evaluate-ruleset';
 import { DecantError } from '../../core/errors';
-import { detectColumn, type ColumnFinding } from './detectors';
+import { detectColumn, type ColumnFinding, type ExtraEntity } from './detectors';
+import {
+  birthColumns,
+  customMatcher,
+  inContext,
+  plausibleBirthDate,
+  type CustomEntityType,
+} from './custom-entities';
 
 export interface DetectOptions {
   /** Rows sampled (reservoir, repeatable); default 1,000. */
   sampleRows?: number;
   /** Share of a column's sampled non-NULL values that must hold an entity; default 0.1. */
   threshold?: number;
+  /** The user's own entity types, each looked for in the columns its context words allow. */
+  customEntities?: readonly CustomEntityType[];
   signal?: AbortSignal;
 }
 
@@ -39,11 +48,19 @@ export async function detectSensitiveColumns(
     throw new DecantError(
       `quality: cannot sample ${table.database}.${table.name}: ${result?.error ?? 'no result'}`,
     );
-  return scalar.map((c, i) =>
-    detectColumn(
+  const births = birthColumns(columns.map((c) => c.name));
+  const custom = (o.customEntities ?? []).map((e) => ({ e, test: customMatcher(e) }));
+  return scalar.map((c, i) => {
+    const extra: ExtraEntity[] = custom
+      .filter(({ e }) => inContext(e, c.name))
+      .map(({ e, test }) => ({ type: e.name, test }));
+    if (births.has(c.name))
+      extra.push({ type: 'DATE_OF_BIRTH', test: (v) => plausibleBirthDate(v) });
+    return detectColumn(
       c.name,
       result.rows.map((r) => (r[`c${i}`] === null ? null : String(r[`c${i}`]))),
       o.threshold,
-    ),
-  );
+      extra,
+    );
+  });
 }

@@ -94,8 +94,21 @@ export function entityTypesIn(text: string): Set<EntityType> {
 
 export interface ColumnFinding {
   column: string;
-  /** Each entity type found, with the share of sampled non-NULL values holding it. */
-  entities: { type: EntityType; share: number }[];
+  /**
+   * Each entity type found (a built-in EntityType, DATE_OF_BIRTH or a user's own), with the share
+   * of sampled non-NULL values holding it.
+   */
+  entities: {
+    type: string;
+    share: number;
+    /** Cells holding it (detection by cell). */ count?: number;
+  }[];
+}
+
+/** An entity type beyond the built-in ones: its name and a test of one value. */
+export interface ExtraEntity {
+  type: string;
+  test(value: string): boolean;
 }
 
 /**
@@ -106,11 +119,15 @@ export function detectColumn(
   column: string,
   values: readonly (string | null)[],
   threshold = 0.1,
+  extra: readonly ExtraEntity[] = [],
 ): ColumnFinding {
   const present = values.filter((v): v is string => v !== null && v !== '');
-  const counts = new Map<EntityType, number>();
-  for (const v of present)
-    for (const t of entityTypesIn(v)) counts.set(t, (counts.get(t) ?? 0) + 1);
+  const counts = new Map<string, number>();
+  for (const v of present) {
+    const types: Set<string> = entityTypesIn(v);
+    for (const e of extra) if (e.test(v)) types.add(e.type);
+    for (const t of types) counts.set(t, (counts.get(t) ?? 0) + 1);
+  }
   const entities = [...counts]
     .map(([type, n]) => ({ type, share: n / Math.max(1, present.length) }))
     .filter((e) => e.share >= threshold)

@@ -4,6 +4,7 @@
  * Over 400 lines on purpose: one table for all 27 node kinds reads better than 27 files.
  */
 import type { AggregateFn, JobNode } from '../../../jobs';
+import { SQL_ENTITY_TYPES } from '../../../jobs';
 
 export interface Choice {
   value: string;
@@ -398,6 +399,8 @@ export function fieldsFor(node: JobNode, env: FormEnv): FieldSpec[] {
           ),
         },
       ];
+    case 'detect-sensitive-data':
+      return sensitiveFields(node.options.customEntities?.map((c) => c.name) ?? []);
     case 'target':
       return targetFields(node.options.format.kind, node.options.catalog !== undefined);
   }
@@ -530,4 +533,90 @@ export function setAt<T>(obj: T, path: string, value: unknown): T {
   if (next === undefined) delete here[k];
   else here[k] = next;
   return here as T;
+}
+
+/** Detect Sensitive Data's form; `custom` are the user's entity types' names. */
+function sensitiveFields(custom: string[]): FieldSpec[] {
+  const entities = [...SQL_ENTITY_TYPES, ...custom];
+  return [
+    {
+      kind: 'select',
+      path: 'scope',
+      label: 'Detect',
+      choices: choices(['cell', 'in every cell'], ['column', 'by column (share of values)']),
+    },
+    {
+      kind: 'number',
+      path: 'threshold',
+      label: 'Column share (by column)',
+      optional: true,
+      placeholder: '0.1',
+    },
+    {
+      kind: 'lines',
+      path: 'entities',
+      label: 'Entity types (one a line; none: all)',
+      placeholder: entities.join('\n'),
+    },
+    {
+      kind: 'columns',
+      path: 'columns',
+      label: 'Check these columns (none: every text column)',
+      optional: true,
+    },
+    {
+      kind: 'rows',
+      path: 'rules',
+      label: 'Actions',
+      add: 'Add an action',
+      blank: () => ({ column: '', action: 'hash' }),
+      fields: [
+        { kind: 'column', path: 'column', label: 'Column (empty: every one checked)' },
+        {
+          kind: 'select',
+          path: 'entity',
+          label: 'Entity type',
+          choices: [{ value: '', label: 'any' }, ...entities.map((e) => ({ value: e, label: e }))],
+        },
+        {
+          kind: 'select',
+          path: 'action',
+          label: 'Action',
+          choices: choices(
+            ['detect', 'detect only (list in a column)'],
+            ['hash', 'hash (salted SHA-256)'],
+            ['redact', 'redact'],
+            ['partial', 'partial redact (keep last 4)'],
+            ['drop', 'drop the column'],
+          ),
+        },
+      ],
+    },
+    { kind: 'text', path: 'salt', label: 'Salt for hashes (kept with the job)' },
+    {
+      kind: 'select',
+      path: 'redactWith',
+      label: 'Redacted values read',
+      choices: choices(['text', '[REDACTED]'], ['entity', 'the entity type, e.g. [EMAIL]']),
+    },
+    {
+      kind: 'text',
+      path: 'detectedColumn',
+      label: 'Detection column',
+      optional: true,
+      placeholder: 'DetectedEntities',
+    },
+    {
+      kind: 'rows',
+      path: 'customEntities',
+      label: 'Your own entity types',
+      add: 'Add an entity type',
+      blank: () => ({ name: '', pattern: '' }),
+      fields: [
+        { kind: 'text', path: 'name', label: 'Name' },
+        { kind: 'text', path: 'pattern', label: 'Pattern (RE2 regular expression)' },
+        { kind: 'lines', path: 'contextWords', label: 'Only in columns named with (one a line)' },
+      ],
+    },
+  ];
 }
