@@ -28,3 +28,17 @@ export {
   type EntityType,
 } from './sensitive/detectors';
 export { detectSensitiveColumns, type DetectOptions } from './sensitive/detect-table';
+export type {
+  ColumnProfile,
+  HistogramBin,
+  ProfileKind,
+  ProfileSample,
+  TableProfile,
+  ValueCount,
+} from './profile/model';
+export { PROFILE_QUANTILES } from './profile/model';
+export { computeProfile, type ProfileOptions } from './profile/compute-profile';
+export { profileStamp, type StampedTable } from './profile/profile-stamp';
+export { ProfileStore, PROFILES_KEPT } from './profile/profile-store';
+export { MAX_CORRELATED, PATTERN_PREFIX, TOP_K } from './profile/profile-sql';
+export { MAX_BINS } from './profile/bins';
