@@ -13,6 +13,7 @@ import type { QualityEngine } from '../evaluate/evaluate-ruleset';
 import { planBins } from './bins';
 import {
   PROFILE_QUANTILES,
+  VALUE_TEXT_LIMIT,
   type ColumnProfile,
   type HistogramBin,
   type ProfileSample,
@@ -30,9 +31,6 @@ import {
   type CountPlan,
   type DistributionPlan,
 } from './profile-sql';
-
-/** Longer top values are kept cut to this many characters. */
-const VALUE_TEXT_LIMIT = 200;
 
 export interface ProfileOptions {
   table: TableRef;

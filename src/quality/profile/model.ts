@@ -24,6 +24,9 @@ export interface ValueCount {
   count: number;
 }
 
+/** Top values longer than this many characters are kept cut. */
+export const VALUE_TEXT_LIMIT = 200;
+
 /** The quantiles every number and date column gets, in this order. */
 export const PROFILE_QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
 
