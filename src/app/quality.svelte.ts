@@ -19,6 +19,7 @@ import {
 } from '../quality';
 import type { CatalogDb } from '../storage/schema';
 import type { CatalogState } from './catalog.svelte';
+import { ProfileState } from './profile.svelte';
 
 /** The name a table's ruleset is saved under (one per table for now, as Glue's default). */
 export const DEFAULT_RULESET = 'default';
@@ -35,6 +36,8 @@ export class QualityState {
   private shown = '';
   private abort: AbortController | null = null;
   private store: Promise<QualityStore>;
+  /** The table's profile (DataBrew's), which recommendations read when it is current. */
+  readonly profiles: ProfileState;
 
   constructor(
     private readonly engine: EngineClient,
@@ -42,6 +45,9 @@ export class QualityState {
     private readonly catalog: CatalogState,
   ) {
     this.store = db.then((d) => new QualityStore(d));
+    this.profiles = new ProfileState(engine, db, catalog, (d, t, signal) =>
+      this.columns(d, t, signal),
+    );
   }
 
   /** Loads the table's ruleset and evaluations. */
@@ -163,10 +169,21 @@ export class QualityState {
     this.abort?.abort();
   }
 
-  /** A ruleset recommended from the table's column statistics (computed when there are none). */
+  /**
+   * A ruleset recommended from the table's profile when one of its current version is stored
+   * (no second scan), else from its column statistics (computed when there are none).
+   */
   async recommend(database: string, table: string): Promise<string> {
     const t = this.catalog.table(database, table);
     if (!t) throw new DecantError(`quality: no table ${database}.${table}`);
+    const profile = await this.profiles.current(database, table);
+    if (profile)
+      return recommendRuleset(
+        { rowCount: profile.rowCount, tableRows: profile.tableRows, columns: profile.columns },
+        profile.sample.kind === 'all'
+          ? 'the table’s profile'
+          : 'the table’s profile, sampled,',
+      );
     const stats =
       (await this.catalog.getStatistics(database, table, t.version)) ??
       (await this.catalog.computeStatistics(t));

@@ -42,3 +42,4 @@ export { profileStamp, type StampedTable } from './profile/profile-stamp';
 export { ProfileStore, PROFILES_KEPT } from './profile/profile-store';
 export { MAX_CORRELATED, PATTERN_PREFIX, TOP_K } from './profile/profile-sql';
 export { MAX_BINS } from './profile/bins';
+export { binLabel, formatMeasure, formatNumber, formatSpread } from './profile/profile-format';
