@@ -180,9 +180,7 @@ export class QualityState {
     if (profile)
       return recommendRuleset(
         { rowCount: profile.rowCount, tableRows: profile.tableRows, columns: profile.columns },
-        profile.sample.kind === 'all'
-          ? 'the table’s profile'
-          : 'the table’s profile, sampled,',
+        profile.sample.kind === 'all' ? 'the table’s profile' : 'the table’s profile, sampled,',
       );
     const stats =
       (await this.catalog.getStatistics(database, table, t.version)) ??

@@ -30,8 +30,7 @@ export function recommendRuleset(
   const rules: string[] = [];
   const n = stats.rowCount;
   const all = stats.tableRows ?? n;
-  if (all > 0)
-    rules.push(`RowCount between ${Math.floor(all * 0.5)} and ${Math.ceil(all * 1.5)}`);
+  if (all > 0) rules.push(`RowCount between ${Math.floor(all * 0.5)} and ${Math.ceil(all * 1.5)}`);
   for (const c of stats.columns) {
     if (c.nulls === 0 && n > 0) rules.push(`IsComplete ${q(c.column)}`);
     else if (n > 0) {

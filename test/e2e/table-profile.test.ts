@@ -58,7 +58,9 @@ describe('Table profile in Chromium', () => {
     expect(inked).toBeGreaterThan(1000);
     const row = page.locator('[data-testid="profile-summary"] tr[data-column="n"]');
     expect(await row.locator('[data-measure="mean"]').innerText()).toBe('500.5');
-    expect(await page.getByTestId('profile-meta').innerText()).toMatch(/all 1,000 rows, in 3 passes/);
+    expect(await page.getByTestId('profile-meta').innerText()).toMatch(
+      /all 1,000 rows, in 3 passes/,
+    );
     const top = await page.getByTestId('profile-top-1').innerText();
     expect(top).toMatch(/even\s+600\s+60\.0%/);
     expect(top).toMatch(/odd\s+400\s+40\.0%/);

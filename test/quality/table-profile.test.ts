@@ -52,9 +52,7 @@ function generated(): string {
     const word = n <= 500 ? 'a' : n <= 800 ? 'bb' : n <= 950 ? 'Cc9' : '';
     const code = `${String.fromCharCode(65 + (n % 26))}${String.fromCharCode(65 + ((n * 7) % 26))}-${n % 7 === 0 ? n : n % 100}`;
     const day = new Date(Date.UTC(2024, 0, 1 + ((n - 1) % 100))).toISOString().slice(0, 10);
-    lines.push(
-      [n, n % 10 === 0 ? '' : n / 2, -n, n % 5, word, code, day, n % 3 === 0].join(','),
-    );
+    lines.push([n, n % 10 === 0 ? '' : n / 2, -n, n % 5, word, code, day, n % 3 === 0].join(','));
   }
   return lines.join('\n') + '\n';
 }
@@ -116,7 +114,8 @@ async function profileOf(
     tableVersion: 1,
   });
 }
-const col = (p: TableProfile, name: string): ColumnProfile => p.columns.find((c) => c.column === name)!;
+const col = (p: TableProfile, name: string): ColumnProfile =>
+  p.columns.find((c) => c.column === name)!;
 const sum = (xs: { count: number }[] | undefined) => (xs ?? []).reduce((a, x) => a + x.count, 0);
 
 /** Bin counts written independently: floor((v - lo) / width), the max folded into the last bin. */
@@ -171,7 +170,9 @@ describe('computeProfile on generated data with known distributions', () => {
       const q = `"${name}"`;
       expect(c.mean).toBeCloseTo((await nativeValue(`SELECT avg(${q}) FROM seq`))!, 9);
       expect(c.stddev).toBeCloseTo((await nativeValue(`SELECT stddev_samp(${q}) FROM seq`))!, 9);
-      expect(c.nulls).toBe(await nativeValue(`SELECT count(*) FILTER (WHERE ${q} IS NULL) FROM seq`));
+      expect(c.nulls).toBe(
+        await nativeValue(`SELECT count(*) FILTER (WHERE ${q} IS NULL) FROM seq`),
+      );
       const range = c.histogram!.at(-1)!.to - c.histogram![0]!.from;
       for (const { p: at, value } of c.quantiles!) {
         const exact = (await nativeValue(`SELECT quantile_cont(${q}, ${at}) FROM seq`))!;
@@ -205,7 +206,9 @@ describe('computeProfile on generated data with known distributions', () => {
       patterns.slice(0, code.patterns!.length).map((r) => [r.v, Number(r.c)]),
     );
     for (const t of code.topValues!)
-      expect(t.count).toBe(await nativeValue(`SELECT count(*) FROM seq WHERE code = ${quoteLiteral(t.value)}`));
+      expect(t.count).toBe(
+        await nativeValue(`SELECT count(*) FROM seq WHERE code = ${quoteLiteral(t.value)}`),
+      );
   });
 
   it('gives text its length range and length distribution', async () => {
@@ -243,7 +246,10 @@ describe('computeProfile on generated data with known distributions', () => {
     expect(at('n', 'neg')).toBeCloseTo(-1, 12);
     expect(at('n', 'n')).toBe(1);
     expect(at('half', 'n')).toBe(at('n', 'half'));
-    expect(at('n', 'small')).toBeCloseTo((await nativeValue('SELECT corr(n, small) FROM seq'))!, 12);
+    expect(at('n', 'small')).toBeCloseTo(
+      (await nativeValue('SELECT corr(n, small) FROM seq'))!,
+      12,
+    );
     expect(at('n', 'half')).toBeCloseTo((await nativeValue('SELECT corr(n, half) FROM seq'))!, 12);
   });
 });
@@ -332,7 +338,11 @@ describe('profileStamp', () => {
     expect(profileStamp({ ...t })).toBe(s);
     expect(profileStamp({ ...t, version: 3 })).not.toBe(s);
     expect(profileStamp({ ...t, updatedAt: 11 })).not.toBe(s);
-    expect(profileStamp({ ...t, sources: [{ path: 'a.csv', size: 6, lastModified: 7 }] })).not.toBe(s);
-    expect(profileStamp({ ...t, sources: [{ path: 'a.csv', size: 5, lastModified: 8 }] })).not.toBe(s);
+    expect(profileStamp({ ...t, sources: [{ path: 'a.csv', size: 6, lastModified: 7 }] })).not.toBe(
+      s,
+    );
+    expect(profileStamp({ ...t, sources: [{ path: 'a.csv', size: 5, lastModified: 8 }] })).not.toBe(
+      s,
+    );
   });
 });

@@ -170,7 +170,11 @@ function filled(bins: HistogramBin[], row: Row, prefix: string): HistogramBin[] 
 /** Candidates with their exact counts, most first (ties in approx_top_k's order), none empty. */
 function ranked(candidates: string[], row: Row, prefix: string): ValueCount[] {
   return candidates
-    .map((value, j) => ({ value: value.slice(0, VALUE_TEXT_LIMIT), count: Number(row[`${prefix}${j}`] ?? 0), j }))
+    .map((value, j) => ({
+      value: value.slice(0, VALUE_TEXT_LIMIT),
+      count: Number(row[`${prefix}${j}`] ?? 0),
+      j,
+    }))
     .filter((v) => v.count > 0)
     .sort((a, b) => b.count - a.count || a.j - b.j)
     .map(({ value, count }) => ({ value, count }));

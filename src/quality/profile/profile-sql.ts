@@ -11,7 +11,12 @@ import type { ColumnInfo } from '../../core/csv/dialect';
 import { columnStatisticsParts } from '../../core/sql/column-stats';
 import { ident, joinSql, sql, type Sql } from '../../core/sql/sql-template';
 import { binBounds } from './bins';
-import { PROFILE_QUANTILES, type HistogramBin, type ProfileKind, type ProfileSample } from './model';
+import {
+  PROFILE_QUANTILES,
+  type HistogramBin,
+  type ProfileKind,
+  type ProfileSample,
+} from './model';
 
 /** Numeric columns correlated pairwise, at most (the first ones in table order). */
 export const MAX_CORRELATED = 12;
@@ -20,8 +25,10 @@ export const TOP_K = 10;
 /** Patterns describe this many leading characters of a value. */
 export const PATTERN_PREFIX = 40;
 
-const NUMBER = /^(TINYINT|SMALLINT|INTEGER|INT|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|REAL|DOUBLE|DECIMAL|NUMERIC)\b/i;
-const INTEGRAL = /^(TINYINT|SMALLINT|INTEGER|INT|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)\b/i;
+const NUMBER =
+  /^(TINYINT|SMALLINT|INTEGER|INT|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|REAL|DOUBLE|DECIMAL|NUMERIC)\b/i;
+const INTEGRAL =
+  /^(TINYINT|SMALLINT|INTEGER|INT|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)\b/i;
 const DATE = /^(DATE|TIMESTAMP(_S|_MS|_NS)?|TIMESTAMP WITH TIME ZONE|TIMESTAMPTZ|DATETIME)$/i;
 
 export function profileKind(type: string): ProfileKind {
@@ -159,7 +166,10 @@ export function distributionPassSql(
         sql`approx_top_k(${name('t', i)}, ${TOP_K}) AS ${name('tvl', i)}`,
         sql`approx_top_k(${name('p', i)}, ${TOP_K}) AS ${name('tpl', i)}`,
       );
-      lists.push({ list: name('tvl', i), prefix: 'tv', i }, { list: name('tpl', i), prefix: 'tp', i });
+      lists.push(
+        { list: name('tvl', i), prefix: 'tv', i },
+        { list: name('tpl', i), prefix: 'tp', i },
+      );
     }
   }
   if (!aggregates.length) return undefined;
@@ -205,4 +215,3 @@ export function countPassSql(
   return sql`SELECT ${joinSql(aggregates)} FROM (SELECT ${joinSql(projected)} FROM ${sampledRelation(table, sample)} AS "profiled")`
     .text;
 }
-

@@ -12,7 +12,9 @@ export interface StampedTable {
 }
 
 export function profileStamp(t: StampedTable): string {
-  const files = t.sources.map((s) => `${s.path}\u0000${s.size}\u0000${s.lastModified}`).join('\u0001');
+  const files = t.sources
+    .map((s) => `${s.path}\u0000${s.size}\u0000${s.lastModified}`)
+    .join('\u0001');
   return `v${t.version}-${t.updatedAt}-${fnv1a(files)}`;
 }
 
