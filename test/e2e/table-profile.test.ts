@@ -59,7 +59,7 @@ describe('Table profile in Chromium', () => {
     const row = page.locator('[data-testid="profile-summary"] tr[data-column="n"]');
     expect(await row.locator('[data-measure="mean"]').innerText()).toBe('500.5');
     expect(await page.getByTestId('profile-meta').innerText()).toMatch(
-      /all 1,000 rows, in 3 passes/,
+      /all 1,000 rows, in 2 passes/,
     );
     const top = await page.getByTestId('profile-top-1').innerText();
     expect(top).toMatch(/even\s+600\s+60\.0%/);

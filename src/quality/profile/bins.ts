@@ -24,18 +24,3 @@ export function planBins(lo: number, hi: number, integral: boolean): HistogramBi
     count: 0,
   }));
 }
-
-/**
- * Which bin a value falls in, as the SQL counts it (bins.length > 0): below the second bin's
- * start → the first; at or past the last bin's start → the last. So every value from min to
- * max lands in exactly one bin, whatever rounding the widths had.
- */
-export function binBounds(
-  bins: readonly HistogramBin[],
-  k: number,
-): { atLeast?: number; below?: number } {
-  return {
-    atLeast: k === 0 ? undefined : bins[k]!.from,
-    below: k === bins.length - 1 ? undefined : bins[k + 1]!.from,
-  };
-}

@@ -20,6 +20,7 @@ import {
   type TableProfile,
   type ValueCount,
 } from './model';
+import { valuePattern } from './value-pattern';
 import {
   countPassSql,
   distributionPassSql,
@@ -41,9 +42,18 @@ export interface ProfileOptions {
   /** See profileStamp; stored with the profile. */
   stamp: string;
   tableVersion: number;
+  /**
+   * Text columns with at most this many distinct values (approx_count_distinct) have every value
+   * counted in pass 2, their patterns derived from those counts; others go through approx_top_k
+   * and pass 3. Default EXACT_VALUES_UP_TO.
+   */
+  exactValuesUpTo?: number;
   onProgress?: (p: QualityProgress) => void;
   signal?: AbortSignal;
 }
+
+/** See ProfileOptions.exactValuesUpTo. */
+export const EXACT_VALUES_UP_TO = 2_000;
 
 type Row = Record<string, string | number | boolean | null>;
 
@@ -55,20 +65,21 @@ export async function computeProfile(
   const sample = o.sample ?? { kind: 'all' };
   const table = ident(o.table.database, o.table.name);
   const columns = o.columns;
+  const exactUpTo = o.exactValuesUpTo ?? EXACT_VALUES_UP_TO;
   const total = 3;
   let done = 0;
   o.onProgress?.({ done, total });
-  const pass = async (query: string | undefined): Promise<Row> => {
-    let row: Row = {};
-    if (query) row = firstRow(await engine.qualityQueries([query], () => undefined, o.signal), o);
+  const pass = async (query: string | undefined): Promise<Row[]> => {
+    let rows: Row[] = [];
+    if (query) rows = rowsOf(await engine.qualityQueries([query], () => undefined, o.signal), o);
     o.onProgress?.({ done: ++done, total });
-    return row;
+    return rows;
   };
   let passes = 0;
   const counted = (q: string | undefined) => (q ? (passes++, q) : q);
 
   // Pass 1: statistics, ranges, correlations.
-  const stats = await pass(counted(statisticsPassSql(table, sample, columns)));
+  const stats = (await pass(counted(statisticsPassSql(table, sample, columns))))[0] ?? {};
   const base = columnStatisticsFromRow(stats, columns);
   const num = (k: string) => {
     const v = stats[k];
@@ -99,16 +110,26 @@ export async function computeProfile(
       plan.histogram = planBins(lo, hi, p.kind === 'number' && isIntegral(columns[i]!.type));
     if (p.kind === 'text' && p.minLength !== undefined && p.maxLength !== undefined)
       plan.lengths = planBins(p.minLength, p.maxLength, true);
+    if (p.kind === 'text') plan.exactValues = p.distinct <= exactUpTo;
     return plan;
   });
-  const dist = await pass(counted(distributionPassSql(table, sample, columns, plans)));
+  const distRows = await pass(counted(distributionPassSql(table, sample, columns, plans)));
+  const dist = distRows[0] ?? {};
   const countPlans: CountPlan[] = [];
   for (const plan of plans) {
     const p = profiles[plan.index]!;
     const i = plan.index;
     if (plan.histogram) p.histogram = filled(plan.histogram, dist, `h${i}_`);
     if (plan.lengths) p.lengths = filled(plan.lengths, dist, `len${i}_`);
-    if (p.kind === 'text') {
+    if (p.kind === 'text' && plan.exactValues) {
+      const counts = distRows.flatMap((r) =>
+        typeof r[`vk${i}`] === 'string'
+          ? [{ value: r[`vk${i}`] as string, count: Number(r[`vc${i}`]) }]
+          : [],
+      );
+      p.topValues = top(counts).map((v) => ({ ...v, value: v.value.slice(0, VALUE_TEXT_LIMIT) }));
+      p.patterns = top(patternCounts(counts));
+    } else if (p.kind === 'text') {
       const pick = (prefix: string) =>
         Array.from({ length: TOP_K }, (_, j) => dist[`${prefix}${i}_${j + 1}`]).filter(
           (v): v is string => typeof v === 'string',
@@ -118,7 +139,7 @@ export async function computeProfile(
   }
 
   // Pass 3: exact counts of the candidates.
-  const counts = await pass(counted(countPassSql(table, sample, columns, countPlans)));
+  const counts = (await pass(counted(countPassSql(table, sample, columns, countPlans))))[0] ?? {};
   for (const c of countPlans) {
     const p = profiles[c.index]!;
     p.topValues = ranked(c.values, counts, `cv${c.index}_`);
@@ -146,13 +167,30 @@ export async function computeProfile(
   };
 }
 
-function firstRow(results: QualityQueryResult[], o: ProfileOptions): Row {
+function rowsOf(results: QualityQueryResult[], o: ProfileOptions): Row[] {
   const r = results[0];
   if (!r || 'error' in r)
     throw new DecantError(
       `quality: cannot profile ${o.table.database}.${o.table.name}: ${r?.error ?? 'no result'}`,
     );
-  return r.rows[0] ?? {};
+  return r.rows;
+}
+
+/** The TOP_K largest counts, most first, ties by value. */
+function top(counts: ValueCount[]): ValueCount[] {
+  return [...counts]
+    .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+    .slice(0, TOP_K);
+}
+
+/** Rows per pattern, from rows per value (see valuePattern). */
+function patternCounts(counts: readonly ValueCount[]): ValueCount[] {
+  const by = new Map<string, number>();
+  for (const { value, count } of counts) {
+    const p = valuePattern(value);
+    by.set(p, (by.get(p) ?? 0) + count);
+  }
+  return [...by].map(([value, count]) => ({ value, count }));
 }
 
 function setIfDefined<K extends keyof ColumnProfile>(

@@ -10,7 +10,6 @@
 import type { ColumnInfo } from '../../core/csv/dialect';
 import { columnStatisticsParts } from '../../core/sql/column-stats';
 import { ident, joinSql, sql, type Sql } from '../../core/sql/sql-template';
-import { binBounds } from './bins';
 import {
   PROFILE_QUANTILES,
   type HistogramBin,
@@ -90,6 +89,7 @@ export function statisticsPassSql(
 ): string {
   const parts = columnStatisticsParts(columns);
   const numeric: number[] = [];
+  const lists: ListPicks[] = [];
   columns.forEach((c, i) => {
     const kind = profileKind(c.type);
     if (kind === 'number' || kind === 'date') {
@@ -99,8 +99,10 @@ export function statisticsPassSql(
         sql`stddev_samp(${v}) AS ${name('sd', i)}`,
         sql`min(${v}) AS ${name('x0', i)}`,
         sql`max(${v}) AS ${name('x1', i)}`,
-        ...PROFILE_QUANTILES.map((p, j) => sql`approx_quantile(${v}, ${p}) AS ${name('q', i, j)}`),
+        // One t-digest per column for all the quantiles (one per quantile cost 5 times more).
+        sql`approx_quantile(${v}, ${[...PROFILE_QUANTILES]}) AS ${name('ql', i)}`,
       );
+      lists.push({ list: name('ql', i), picks: PROFILE_QUANTILES.map((_, j) => name('q', i, j)) });
       if (kind === 'number' && numeric.length < MAX_CORRELATED) numeric.push(i);
     }
     if (kind === 'text') parts.push(sql`min(length(${ident(c.name)})) AS ${name('l0', i)}`);
@@ -111,7 +113,29 @@ export function statisticsPassSql(
         sql`corr(CAST(${ident(columns[i]!.name)} AS DOUBLE), CAST(${ident(columns[j]!.name)} AS DOUBLE)) AS ${name('r', i, j)}`,
       );
   if (sample.kind !== 'all') parts.push(sql`(SELECT count(*) FROM ${table}) AS "total"`);
-  return sql`SELECT ${joinSql(parts)} FROM ${sampledRelation(table, sample)} AS "profiled"`.text;
+  return picked(
+    sql`SELECT ${joinSql(parts)} FROM ${sampledRelation(table, sample)} AS "profiled"`,
+    lists,
+  ).text;
+}
+
+/** A LIST column of the inner query, and the names its elements take (1st, 2nd, …). */
+interface ListPicks {
+  list: Sql;
+  picks: Sql[];
+}
+
+/**
+ * The one-row `inner` query with each listed LIST column replaced by its elements, each a
+ * column of its own (NULL past the end): results cross the worker as plain values only.
+ */
+function picked(inner: Sql, lists: readonly ListPicks[], more: readonly Sql[] = []): Sql {
+  if (!lists.length && !more.length) return inner;
+  const picks = lists.flatMap(({ list, picks }) =>
+    picks.map((as, j) => sql`${list}[${j + 1}] AS ${as}`),
+  );
+  const exclude = lists.length ? sql` EXCLUDE (${joinSql(lists.map((l) => l.list))})` : sql``;
+  return sql`SELECT *${exclude}, ${joinSql([...picks, ...more])} FROM (${inner})`;
 }
 
 /** What pass 2 counts for one column. */
@@ -122,22 +146,40 @@ export interface DistributionPlan {
   histogram?: HistogramBin[];
   /** Text: bins of the value lengths. */
   lengths?: HistogramBin[];
-}
-
-/** The counts of each bin, as FILTERed counts of a projected value `v`. */
-function binCounts(v: Sql, bins: readonly HistogramBin[], prefix: string, i: number): Sql[] {
-  return bins.map((_, k) => {
-    const { atLeast, below } = binBounds(bins, k);
-    const conditions = [sql`${v} IS NOT NULL`];
-    if (atLeast !== undefined) conditions.push(sql`${v} >= CAST(${atLeast} AS DOUBLE)`);
-    if (below !== undefined) conditions.push(sql`${v} < CAST(${below} AS DOUBLE)`);
-    return sql`count(*) FILTER (WHERE ${joinSql(conditions, ' AND ')}) AS ${name(prefix, i, k)}`;
-  });
+  /**
+   * Text with few distinct values: count every value exactly (`histogram`), so top values and
+   * patterns come from those counts; else approx_top_k finds candidates for pass 3 to count.
+   */
+  exactValues?: boolean;
 }
 
 /**
- * Pass 2: `h{i}_{k}` (histogram bin k), `len{i}_{k}` (length bin k), `tv{i}_{j}` and `tp{i}_{j}`
- * (the j-th of approx_top_k's values and patterns, 1-based; NULL past the end).
+ * The bin of a projected value `v`, as planBins made the bins: floor((v - lo) / width), the
+ * maximum folded into the last bin.
+ */
+function binIndex(v: Sql, bins: readonly HistogramBin[]): Sql {
+  const lo = bins[0]!.from;
+  const perValue = bins.every((b) => b.from === b.to);
+  const width = perValue ? 1 : (bins.at(-1)!.to - lo) / bins.length;
+  return sql`CAST(least(greatest(floor((${v} - CAST(${lo} AS DOUBLE)) / CAST(${width} AS DOUBLE)), 0), ${bins.length - 1}) AS BIGINT)`;
+}
+
+/** Bin counts as `histogram` (a MAP from bin to rows), then one column per bin. */
+function binCounts(v: Sql, bins: readonly HistogramBin[], prefix: string, i: number) {
+  const map = name(`${prefix}m`, i);
+  return {
+    // greatest/least skip NULLs (NULL would land in bin 0): leave NULL values out first.
+    aggregate: sql`histogram(${binIndex(v, bins)}) FILTER (WHERE ${v} IS NOT NULL) AS ${map}`,
+    picks: bins.map((_, k) => sql`coalesce(${map}[${k}], 0) AS ${name(prefix, i, k)}`),
+    map,
+  };
+}
+
+/**
+ * Pass 2. One row of `h{i}_{k}` (histogram bin k), `len{i}_{k}` (length bin k), `tv{i}_{j}` and
+ * `tp{i}_{j}` (the j-th of approx_top_k's values and patterns, 1-based; NULL past the end); and
+ * for `exactValues` columns, every value and its count as `vk{i}`/`vc{i}`, one per row (the
+ * other columns repeat on every row; rows past a column's last value hold NULL there).
  */
 export function distributionPassSql(
   table: Sql,
@@ -147,40 +189,59 @@ export function distributionPassSql(
 ): string | undefined {
   const projected: Sql[] = [];
   const aggregates: Sql[] = [];
-  const lists: { list: Sql; prefix: string; i: number }[] = [];
+  const lists: ListPicks[] = [];
+  const maps: Sql[] = [];
+  const outer: Sql[] = [];
+  const binned = (v: Sql, bins: HistogramBin[], prefix: string, i: number) => {
+    const b = binCounts(v, bins, prefix, i);
+    aggregates.push(b.aggregate);
+    outer.push(...b.picks);
+    maps.push(b.map);
+  };
   for (const p of plans) {
     const c = columns[p.index]!;
     const i = p.index;
     if (p.histogram?.length) {
       projected.push(sql`${measured(c, p.kind)} AS ${name('v', i)}`);
-      aggregates.push(...binCounts(name('v', i), p.histogram, 'h', i));
+      binned(name('v', i), p.histogram, 'h', i);
     }
     if (p.kind === 'text') {
       projected.push(
         sql`${ident(c.name)} AS ${name('t', i)}`,
         sql`CAST(length(${ident(c.name)}) AS DOUBLE) AS ${name('l', i)}`,
-        sql`${pattern(c)} AS ${name('p', i)}`,
       );
-      if (p.lengths?.length) aggregates.push(...binCounts(name('l', i), p.lengths, 'len', i));
-      aggregates.push(
-        sql`approx_top_k(${name('t', i)}, ${TOP_K}) AS ${name('tvl', i)}`,
-        sql`approx_top_k(${name('p', i)}, ${TOP_K}) AS ${name('tpl', i)}`,
-      );
-      lists.push(
-        { list: name('tvl', i), prefix: 'tv', i },
-        { list: name('tpl', i), prefix: 'tp', i },
-      );
+      if (p.lengths?.length) binned(name('l', i), p.lengths, 'len', i);
+      if (p.exactValues) {
+        const map = name('vm', i);
+        aggregates.push(sql`histogram(${name('t', i)}) AS ${map}`);
+        maps.push(map);
+        outer.push(
+          sql`unnest(map_keys(${map})) AS ${name('vk', i)}`,
+          sql`unnest(map_values(${map})) AS ${name('vc', i)}`,
+        );
+      } else {
+        projected.push(sql`${pattern(c)} AS ${name('p', i)}`);
+        aggregates.push(
+          sql`approx_top_k(${name('t', i)}, ${TOP_K}) AS ${name('tvl', i)}`,
+          sql`approx_top_k(${name('p', i)}, ${TOP_K}) AS ${name('tpl', i)}`,
+        );
+        const top = (prefix: string) =>
+          Array.from({ length: TOP_K }, (_, j) => name(prefix, i, j + 1));
+        lists.push(
+          { list: name('tvl', i), picks: top('tv') },
+          { list: name('tpl', i), picks: top('tp') },
+        );
+      }
     }
   }
   if (!aggregates.length) return undefined;
   const inner = sql`SELECT ${joinSql(aggregates)} FROM (SELECT ${joinSql(projected)} FROM ${sampledRelation(table, sample)} AS "profiled")`;
-  if (!lists.length) return inner.text;
-  // approx_top_k gives a LIST: pick its elements, so every result column is a plain value.
-  const picks = lists.flatMap(({ list, prefix, i }) =>
-    Array.from({ length: TOP_K }, (_, j) => sql`${list}[${j + 1}] AS ${name(prefix, i, j + 1)}`),
-  );
-  return sql`SELECT * EXCLUDE (${joinSql(lists.map((l) => l.list))}), ${joinSql(picks)} FROM (${inner})`
-    .text;
+  // The maps are read through `outer` only; unnest of [1] keeps one row when every map is empty.
+  const query = picked(inner, [...lists, ...maps.map((m) => ({ list: m, picks: [] }))], [
+    ...outer,
+    sql`unnest([1]) AS "row"`,
+  ]);
+  return query.text;
 }
 
 /** Pass 3 input: a text column's candidate top values and patterns. */
