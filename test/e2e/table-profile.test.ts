@@ -66,6 +66,10 @@ describe('Table profile in Chromium', () => {
     expect(top).toMatch(/odd\s+400\s+40\.0%/);
     expect(await page.getByTestId('profile-correlations').innerText()).toMatch(/1\.00/);
     expect(await page.getByTestId('profile-stale').count()).toBe(0);
+    // The wide summary table scrolls in its box; the page does not get wider than the window.
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+    ).toBeLessThanOrEqual(0);
 
     await page.reload();
     await page.getByTestId('tab-profile').click();

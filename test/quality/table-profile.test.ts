@@ -46,6 +46,12 @@ const EVENTS: ColumnInfo[] = [
   { name: 'score', type: 'DOUBLE' },
 ];
 
+const EMPTY: ColumnInfo[] = [
+  { name: 'a', type: 'BIGINT' },
+  { name: 'b', type: 'VARCHAR' },
+  { name: 'c', type: 'DATE' },
+];
+
 function generated(): string {
   const lines = [GEN.map((c) => c.name).join(',')];
   for (let n = 1; n <= 1000; n++) {
@@ -61,6 +67,17 @@ beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'decant-profile-'));
   const gen = join(dir, 'gen.csv');
   writeFileSync(gen, generated());
+  const empty = join(dir, 'empty.csv');
+  writeFileSync(empty, 'a,b,c\n');
+  await host.attachTable({
+    database: 'gen',
+    name: 'empty',
+    classification: 'csv',
+    dialect: CSV,
+    columns: EMPTY,
+    partitionKeys: [],
+    files: [{ path: 'empty.csv', file: new DiskFile(empty), partitionValues: [] }],
+  });
   await host.attachTable({
     database: 'gen',
     name: 'seq',
@@ -293,6 +310,21 @@ describe('computeProfile on the shared fixtures', () => {
     expect(active.topValues!.find((v) => v.value === 'true')!.count).toBe(
       await nativeValue('SELECT count(*) FILTER (WHERE active) FROM events'),
     );
+  });
+});
+
+describe('computeProfile on a table with no rows', () => {
+  it('gives counts of zero and no distributions, with no error', async () => {
+    for (const exact of [undefined, 0]) {
+      const p = await profileOf('gen', 'empty', EMPTY, undefined, exact);
+      expect(p.rowCount).toBe(0);
+      expect(p.columns.map((c) => [c.nulls, c.histogram, c.topValues ?? []])).toEqual([
+        [0, undefined, []],
+        [0, undefined, []],
+        [0, undefined, []],
+      ]);
+      expect(p.correlations).toEqual({ columns: ['a'], values: [[null]] });
+    }
   });
 });
 

@@ -237,10 +237,11 @@ export function distributionPassSql(
   if (!aggregates.length) return undefined;
   const inner = sql`SELECT ${joinSql(aggregates)} FROM (SELECT ${joinSql(projected)} FROM ${sampledRelation(table, sample)} AS "profiled")`;
   // The maps are read through `outer` only; unnest of [1] keeps one row when every map is empty.
-  const query = picked(inner, [...lists, ...maps.map((m) => ({ list: m, picks: [] }))], [
-    ...outer,
-    sql`unnest([1]) AS "row"`,
-  ]);
+  const query = picked(
+    inner,
+    [...lists, ...maps.map((m) => ({ list: m, picks: [] }))],
+    [...outer, sql`unnest([1]) AS "row"`],
+  );
   return query.text;
 }
 
