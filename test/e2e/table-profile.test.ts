@@ -71,6 +71,13 @@ describe('Table profile in Chromium', () => {
       await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
     ).toBeLessThanOrEqual(0);
 
+    // Recommendations read the stored profile of this version: no second scan, its few values.
+    await page.getByTestId('tab-quality').click();
+    await page.getByTestId('dq-recommend').click();
+    const editor = page.getByTestId('dqdl-editor');
+    await expect.poll(() => editor.inputValue()).toMatch(/^# Recommended from the table’s profile/);
+    expect(await editor.inputValue()).toContain('ColumnValues "kind" in ["even", "odd"]');
+
     await page.reload();
     await page.getByTestId('tab-profile').click();
     await page.getByTestId('profile-summary').waitFor();
