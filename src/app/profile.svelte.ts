@@ -10,6 +10,7 @@ import {
   computeProfile,
   profileStamp,
   ProfileStore,
+  statisticsOfProfile,
   type ProfileSample,
   type TableProfile,
 } from '../quality';
@@ -83,6 +84,9 @@ export class ProfileState {
         onProgress: (p) => (this.progress = p),
       });
       await (await this.store).save(profile);
+      // A profile of all rows holds the catalog's column statistics: store them too (no scan).
+      if (sample.kind === 'all' && this.catalog.table(database, table)?.version === t.version)
+        await this.catalog.saveStatistics(t, statisticsOfProfile(profile));
       if (this.shown === `${database}\u0000${table}`) this.profile = profile;
     } catch (e) {
       this.error =

@@ -37,7 +37,11 @@ export type {
   ValueCount,
 } from './profile/model';
 export { PROFILE_QUANTILES } from './profile/model';
-export { computeProfile, type ProfileOptions } from './profile/compute-profile';
+export {
+  computeProfile,
+  statisticsOfProfile,
+  type ProfileOptions,
+} from './profile/compute-profile';
 export { profileStamp, type StampedTable } from './profile/profile-stamp';
 export { ProfileStore, PROFILES_KEPT } from './profile/profile-store';
 export { MAX_CORRELATED, PATTERN_PREFIX, TOP_K } from './profile/profile-sql';

@@ -78,6 +78,11 @@ describe('Table profile in Chromium', () => {
     await expect.poll(() => editor.inputValue()).toMatch(/^# Recommended from the table’s profile/);
     expect(await editor.inputValue()).toContain('ColumnValues "kind" in ["even", "odd"]');
 
+    // A profile of all rows stored the catalog's column statistics of this version too.
+    await page.getByTestId('tab-statistics').click();
+    await page.getByTestId('stats').waitFor();
+    expect(await page.getByTestId('stats').innerText()).toMatch(/\bn\s+BIGINT\s+0\s+/);
+
     await page.reload();
     await page.getByTestId('tab-profile').click();
     await page.getByTestId('profile-summary').waitFor();

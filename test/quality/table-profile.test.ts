@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ColumnInfo } from '../../src/core/csv/dialect';
 import { quoteLiteral } from '../../src/core/sql/quote';
 import type { QualityEngine } from '../../src/quality/evaluate/evaluate-ruleset';
-import { computeProfile } from '../../src/quality/profile/compute-profile';
+import { computeProfile, statisticsOfProfile } from '../../src/quality/profile/compute-profile';
 import type { ColumnProfile, ProfileSample, TableProfile } from '../../src/quality/profile/model';
 import { profileStamp } from '../../src/quality/profile/profile-stamp';
 import { CSV } from '../engine/catalog-support';
@@ -165,6 +165,10 @@ describe('computeProfile on generated data with known distributions', () => {
     expect(queriesRun.map((q) => q.length)).toEqual([1, 1, 1]);
     expect(p.rowCount).toBe(1000);
     expect(p.tableRows).toBe(1000);
+  });
+
+  it('holds exactly the catalog’s column statistics (the same aggregates, no second scan)', async () => {
+    expect(statisticsOfProfile(p)).toEqual(await host.columnStatistics('gen', 'seq'));
   });
 
   it('1..1000 falls into 20 bins of 50, and its quantiles are where they must be', () => {

@@ -4,7 +4,7 @@
  * signal: rejects with code 'cancelled', as the engine's qualityQueries does).
  */
 import type { ColumnInfo } from '../../core/csv/dialect';
-import { columnStatisticsFromRow } from '../../core/sql/column-stats';
+import { columnStatisticsFromRow, type ColumnStatisticsValues } from '../../core/sql/column-stats';
 import { DecantError } from '../../core/errors';
 import { ident } from '../../core/sql/sql-template';
 import type { QualityProgress, QualityQueryResult } from '../../engine/protocol';
@@ -239,5 +239,35 @@ function correlations(
           : (num(i < j ? `r${i}_${j}` : `r${j}_${i}`) ?? null),
       ),
     ),
+  };
+}
+
+/**
+ * The catalog's column statistics (Glue's) held in a profile: a profile of all rows computes
+ * exactly the same aggregates, so they can be stored with the table version without a scan.
+ */
+export function statisticsOfProfile(p: TableProfile): {
+  rowCount: number;
+  columns: ColumnStatisticsValues[];
+} {
+  return {
+    rowCount: p.rowCount,
+    columns: p.columns.map((c) => {
+      const optional = {
+        min: c.min,
+        max: c.max,
+        maxLength: c.maxLength,
+        avgLength: c.avgLength,
+        trues: c.trues,
+        falses: c.falses,
+      };
+      return {
+        column: c.column,
+        type: c.type,
+        nulls: c.nulls,
+        distinct: c.distinct,
+        ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
+      };
+    }),
   };
 }
