@@ -17,6 +17,7 @@ import type {
   CatalogDatabase,
   CatalogPartition,
   CatalogTable,
+  ColumnStatistics,
   CrawlerRun,
   TableSource,
 } from '../catalog';
@@ -296,6 +297,17 @@ export class CatalogState {
       computedAt: Date.now(),
       rowCount,
       columns,
+    });
+  }
+
+  /** Stores column statistics computed elsewhere (a profile of all rows) with this table version. */
+  saveStatistics(t: CatalogTable, stats: { rowCount: number; columns: ColumnStatistics[] }) {
+    return this.need().putStatistics({
+      database: t.database,
+      table: t.name,
+      version: t.version,
+      computedAt: Date.now(),
+      ...stats,
     });
   }
 

@@ -23,6 +23,7 @@ import {
 } from '../quality';
 import type { CatalogDb } from '../storage/schema';
 import type { CatalogState } from './catalog.svelte';
+import { ProfileState } from './profile.svelte';
 
 /** The name a table's ruleset is saved under (one per table for now, as Glue's default). */
 export const DEFAULT_RULESET = 'default';
@@ -47,6 +48,8 @@ export class QualityState {
   private readonly db: Promise<CatalogDb>;
   private abort: AbortController | null = null;
   private store: Promise<QualityStore>;
+  /** The table's profile (DataBrew's), which recommendations read when it is current. */
+  readonly profiles: ProfileState;
 
   constructor(
     private readonly engine: EngineClient,
@@ -59,6 +62,9 @@ export class QualityState {
       .then(loadCustomEntities)
       .then((list) => (this.customEntities = list))
       .catch(() => undefined);
+    this.profiles = new ProfileState(engine, db, catalog, (d, t, signal) =>
+      this.columns(d, t, signal),
+    );
   }
 
   /** Saves the user's entity types; throws a `quality:` DecantError naming a bad one. */
@@ -200,10 +206,19 @@ export class QualityState {
     this.abort?.abort();
   }
 
-  /** A ruleset recommended from the table's column statistics (computed when there are none). */
+  /**
+   * A ruleset recommended from the table's profile when one of its current version is stored
+   * (no second scan), else from its column statistics (computed when there are none).
+   */
   async recommend(database: string, table: string): Promise<string> {
     const t = this.catalog.table(database, table);
     if (!t) throw new DecantError(`quality: no table ${database}.${table}`);
+    const profile = await this.profiles.current(database, table);
+    if (profile)
+      return recommendRuleset(
+        { rowCount: profile.rowCount, tableRows: profile.tableRows, columns: profile.columns },
+        profile.sample.kind === 'all' ? 'the table’s profile' : 'the table’s profile, sampled,',
+      );
     const stats =
       (await this.catalog.getStatistics(database, table, t.version)) ??
       (await this.catalog.computeStatistics(t));

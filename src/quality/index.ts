@@ -54,3 +54,22 @@ export {
   type SqlDialect,
   type SqlEntityType,
 } from './sensitive/sensitive-sql';
+export type {
+  ColumnProfile,
+  HistogramBin,
+  ProfileKind,
+  ProfileSample,
+  TableProfile,
+  ValueCount,
+} from './profile/model';
+export { PROFILE_QUANTILES } from './profile/model';
+export {
+  computeProfile,
+  statisticsOfProfile,
+  type ProfileOptions,
+} from './profile/compute-profile';
+export { profileStamp, type StampedTable } from './profile/profile-stamp';
+export { ProfileStore, PROFILES_KEPT } from './profile/profile-store';
+export { MAX_CORRELATED, PATTERN_PREFIX, TOP_K } from './profile/profile-sql';
+export { MAX_BINS } from './profile/bins';
+export { binLabel, formatMeasure, formatNumber, formatSpread } from './profile/profile-format';

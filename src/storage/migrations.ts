@@ -81,6 +81,12 @@ export function upgradeCatalogDb(
       ]);
     }
     // falls through
-    // case 5: the v6 migration goes here, using `_tx` to read and rewrite existing records.
+    case 5: {
+      db.createObjectStore('tableProfiles', {
+        keyPath: ['database', 'table', 'stamp'],
+      }).createIndex('by-table', ['database', 'table']);
+    }
+    // falls through
+    // case 6: the v7 migration goes here, using `_tx` to read and rewrite existing records.
   }
 }

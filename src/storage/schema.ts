@@ -12,7 +12,7 @@
  */
 import type { DBSchema, IDBPDatabase, StoreNames } from 'idb';
 
-export const CATALOG_DB_VERSION = 5;
+export const CATALOG_DB_VERSION = 6;
 
 /** The name of the page's one database. */
 export const DATABASE_NAME = 'decant';
@@ -52,6 +52,7 @@ export interface StoreKeyFields {
   workflowRuns: { id: string; workflow: string; startedAt: number };
   qualityRulesets: { database: string; table: string; name: string };
   qualityEvaluations: { id: string; database: string; table: string; startedAt: number };
+  tableProfiles: { database: string; table: string; stamp: string };
 }
 
 /**
@@ -145,6 +146,12 @@ export interface CatalogDbSchema extends DBSchema {
   qualityEvaluations: {
     key: string;
     value: RecordIn<'qualityEvaluations'>;
+    indexes: { 'by-table': TableKey };
+  };
+  /** Since v6: table profiles (src/quality/profile), per table and version stamp. */
+  tableProfiles: {
+    key: [database: string, table: string, stamp: string];
+    value: RecordIn<'tableProfiles'>;
     indexes: { 'by-table': TableKey };
   };
 }

@@ -38,6 +38,46 @@ async function createVersion1Database(factory: IDBFactory, name: string): Promis
   return done(request);
 }
 
+/** The stores versions 2 to 4 added, as released (frozen, like createVersion1Database). */
+function addVersion2To4Stores(db: IDBDatabase): void {
+  db.createObjectStore('crawlerRuns', { keyPath: 'id' }).createIndex('by-started', 'startedAt');
+  db.createObjectStore('crawlers', { keyPath: 'name' });
+  db.createObjectStore('classifiers', { keyPath: 'name' });
+  db.createObjectStore('jobs', { keyPath: 'name' });
+  db.createObjectStore('jobVersions', { keyPath: ['job', 'version'] }).createIndex('by-job', 'job');
+  const runs = db.createObjectStore('jobRuns', { keyPath: 'id' });
+  runs.createIndex('by-job', 'job');
+  runs.createIndex('by-started', 'startedAt');
+  db.createObjectStore('bookmarks', { keyPath: ['job', 'source'] });
+  db.createObjectStore('triggers', { keyPath: 'id' });
+  const firings = db.createObjectStore('triggerFirings', { keyPath: 'key' });
+  firings.createIndex('by-trigger', 'triggerId');
+  firings.createIndex('by-recorded', 'recordedAt');
+  db.createObjectStore('watchStates', { keyPath: 'id' });
+  db.createObjectStore('workflows', { keyPath: 'name' });
+  const wf = db.createObjectStore('workflowRuns', { keyPath: 'id' });
+  wf.createIndex('by-workflow', 'workflow');
+  wf.createIndex('by-started', 'startedAt');
+}
+
+/** Version 5 as released: versions 1 to 4, and the data quality stores. */
+async function createVersion5Database(factory: IDBFactory, name: string): Promise<IDBDatabase> {
+  (await createVersion1Database(factory, name)).close();
+  const open5 = factory.open(name, 5);
+  open5.onupgradeneeded = () => {
+    const db = open5.result;
+    addVersion2To4Stores(db);
+    db.createObjectStore('qualityRulesets', {
+      keyPath: ['database', 'table', 'name'],
+    }).createIndex('by-table', ['database', 'table']);
+    db.createObjectStore('qualityEvaluations', { keyPath: 'id' }).createIndex('by-table', [
+      'database',
+      'table',
+    ]);
+  };
+  return done(open5);
+}
+
 describe('openCatalogDb', () => {
   it('creates every store with its key path and indexes', async () => {
     const db = await openCatalogDb('fresh', new IDBFactory());
@@ -57,6 +97,7 @@ describe('openCatalogDb', () => {
       'settings',
       'sources',
       'statistics',
+      'tableProfiles',
       'tableVersions',
       'tables',
       'triggerFirings',
@@ -171,37 +212,14 @@ describe('openCatalogDb', () => {
     // Version 4 as released, made by the real migrations of versions 1 to 4 (frozen above).
     (await createVersion1Database(factory, 'decant')).close();
     const open4 = factory.open('decant', 4);
-    open4.onupgradeneeded = () => {
-      const db = open4.result;
-      db.createObjectStore('crawlerRuns', { keyPath: 'id' }).createIndex('by-started', 'startedAt');
-      db.createObjectStore('crawlers', { keyPath: 'name' });
-      db.createObjectStore('classifiers', { keyPath: 'name' });
-      db.createObjectStore('jobs', { keyPath: 'name' });
-      db.createObjectStore('jobVersions', { keyPath: ['job', 'version'] }).createIndex(
-        'by-job',
-        'job',
-      );
-      const runs = db.createObjectStore('jobRuns', { keyPath: 'id' });
-      runs.createIndex('by-job', 'job');
-      runs.createIndex('by-started', 'startedAt');
-      db.createObjectStore('bookmarks', { keyPath: ['job', 'source'] });
-      db.createObjectStore('triggers', { keyPath: 'id' });
-      const firings = db.createObjectStore('triggerFirings', { keyPath: 'key' });
-      firings.createIndex('by-trigger', 'triggerId');
-      firings.createIndex('by-recorded', 'recordedAt');
-      db.createObjectStore('watchStates', { keyPath: 'id' });
-      db.createObjectStore('workflows', { keyPath: 'name' });
-      const wf = db.createObjectStore('workflowRuns', { keyPath: 'id' });
-      wf.createIndex('by-workflow', 'workflow');
-      wf.createIndex('by-started', 'startedAt');
-    };
+    open4.onupgradeneeded = () => addVersion2To4Stores(open4.result);
     const v4 = await done(open4);
     const tx = v4.transaction(['jobs'], 'readwrite');
     tx.objectStore('jobs').put({ name: 'j1' });
     await new Promise((resolve) => (tx.oncomplete = resolve));
     v4.close();
     const db = await openCatalogDb('decant', factory);
-    expect(db.version).toBe(5);
+    expect(db.version).toBe(CATALOG_DB_VERSION);
     expect(await db.get('jobs', 'j1')).toEqual({ name: 'j1' });
     const q = db.transaction(['qualityRulesets', 'qualityEvaluations']);
     expect(q.objectStore('qualityRulesets').keyPath).toEqual(['database', 'table', 'name']);
@@ -214,6 +232,27 @@ describe('openCatalogDb', () => {
       'database',
       'table',
     ]);
+    db.close();
+  });
+
+  it('migrates a version 5 database to version 6: table profiles, rulesets kept', async () => {
+    const factory = new IDBFactory();
+    const v5 = await createVersion5Database(factory, 'decant');
+    const tx = v5.transaction(['qualityRulesets', 'tables'], 'readwrite');
+    tx.objectStore('qualityRulesets').put({ database: 'sales', table: 'orders', name: 'default' });
+    tx.objectStore('tables').put(table('sales', 'orders'));
+    await new Promise((resolve) => (tx.oncomplete = resolve));
+    v5.close();
+
+    const db = await openCatalogDb('decant', factory);
+    expect(db.version).toBe(6);
+    expect(await db.get('qualityRulesets', ['sales', 'orders', 'default'])).toMatchObject({
+      name: 'default',
+    });
+    expect(await db.count('tables')).toBe(1);
+    const profiles = db.transaction('tableProfiles').store;
+    expect(profiles.keyPath).toEqual(['database', 'table', 'stamp']);
+    expect(profiles.index('by-table').keyPath).toEqual(['database', 'table']);
     db.close();
   });
 

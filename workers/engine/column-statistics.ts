@@ -1,7 +1,7 @@
 import type { ColumnStatistics } from '../../src/engine/protocol';
 import type { ColumnInfo } from '../../src/core/csv/dialect';
 import { DecantError } from '../../src/core/errors';
-import { columnStatisticsSql } from '../../src/core/sql/column-stats';
+import { columnStatisticsFromRow, columnStatisticsSql } from '../../src/core/sql/column-stats';
 import { describeSql } from '../../src/core/sql/result-table';
 import { qualifiedName } from '../../src/core/sql/table-view';
 import { catalogRows, engineErrorText, type Relabel } from './sql-error';
@@ -26,29 +26,7 @@ export function columnStatistics(
   const columns = describe(s, database, name, relabel);
   const what = `statistics of ${tableLabel(database, name)}`;
   const row = catalogRows(s, columnStatisticsSql(relation, columns), what, relabel)[0] ?? {};
-  const num = (k: string) => (row[k] == null ? undefined : Number(row[k]));
-  const rowCount = num('rows') ?? 0;
-  return {
-    rowCount,
-    columns: columns.map((c, i) => {
-      const optional = {
-        min: row[`lo${i}`] == null ? undefined : String(row[`lo${i}`]),
-        max: row[`hi${i}`] == null ? undefined : String(row[`hi${i}`]),
-        maxLength: num(`ml${i}`),
-        avgLength: num(`al${i}`),
-        trues: num(`t${i}`),
-        falses: num(`f${i}`),
-      };
-      return {
-        column: c.name,
-        type: c.type,
-        nulls: rowCount - (num(`n${i}`) ?? 0),
-        distinct: num(`d${i}`) ?? 0,
-        // Only the statistics this column's type has.
-        ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
-      };
-    }),
-  };
+  return columnStatisticsFromRow(row, columns);
 }
 
 /** Columns of the table's view, with DuckDB's type names; `catalog:` error if there is none. */

@@ -29,6 +29,12 @@ export const STATS_TEXT_LIMIT = 256;
  * true/false counts for BOOLEAN.
  */
 export function columnStatisticsSql(relation: string, columns: readonly ColumnInfo[]): string {
+  // `relation` is already quoted (see table-view.ts `qualifiedName`).
+  return sql`SELECT ${joinSql(columnStatisticsParts(columns))} FROM ${raw(relation)}`.text;
+}
+
+/** The select list of columnStatisticsSql, for a query that adds aggregates of its own (profiles). */
+export function columnStatisticsParts(columns: readonly ColumnInfo[]): Sql[] {
   const parts: Sql[] = [sql`count(*) AS "rows"`];
   columns.forEach((c, i) => {
     const q = ident(c.name);
@@ -51,6 +57,49 @@ export function columnStatisticsSql(relation: string, columns: readonly ColumnIn
         sql`CAST(count_if(NOT ${q}) AS BIGINT) AS ${as('f')}`,
       );
   });
-  // `relation` is already quoted (see table-view.ts `qualifiedName`).
-  return sql`SELECT ${joinSql(parts)} FROM ${raw(relation)}`.text;
+  return parts;
+}
+
+/** Glue's statistics of one column, as read from a row of columnStatisticsSql. */
+export interface ColumnStatisticsValues {
+  column: string;
+  type: string;
+  nulls: number;
+  distinct: number;
+  min?: string;
+  max?: string;
+  maxLength?: number;
+  avgLength?: number;
+  trues?: number;
+  falses?: number;
+}
+
+/** The row count and each column's statistics from the one row columnStatisticsSql returns. */
+export function columnStatisticsFromRow(
+  row: Record<string, unknown>,
+  columns: readonly ColumnInfo[],
+): { rowCount: number; columns: ColumnStatisticsValues[] } {
+  const num = (k: string) => (row[k] == null ? undefined : Number(row[k]));
+  const rowCount = num('rows') ?? 0;
+  return {
+    rowCount,
+    columns: columns.map((c, i) => {
+      const optional = {
+        min: row[`lo${i}`] == null ? undefined : String(row[`lo${i}`]),
+        max: row[`hi${i}`] == null ? undefined : String(row[`hi${i}`]),
+        maxLength: num(`ml${i}`),
+        avgLength: num(`al${i}`),
+        trues: num(`t${i}`),
+        falses: num(`f${i}`),
+      };
+      return {
+        column: c.name,
+        type: c.type,
+        nulls: rowCount - (num(`n${i}`) ?? 0),
+        distinct: num(`d${i}`) ?? 0,
+        // Only the statistics this column's type has.
+        ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
+      };
+    }),
+  };
 }
