@@ -82,6 +82,8 @@ function s3PathOf(
   note: (m: string) => void,
 ): string {
   if (s.kind === 'url' && s.url.startsWith('s3://')) return s.url;
+  // Crawled with the user's credentials: the crawler's own S3 place.
+  if (s.kind === 's3-prefix') return `s3://${s.bucket}/${s.prefix}`;
   if (s.kind === 's3-list') {
     // A presigned ListObjectsV2 URL names its bucket (virtual-hosted or path style) and prefix.
     try {

@@ -83,6 +83,7 @@ const CRAWLER: Crawler = {
   sources: [
     { kind: 'url', path: 'sales/a.csv', url: 's3://b/sales/' },
     { kind: 'opfs', path: 'returns', opfsPath: 'kept/returns', size: 1, lastModified: 0 },
+    { kind: 's3-prefix', bucket: 'lake', prefix: 'refunds/', region: 'eu-west-1' },
   ],
   exclusions: ['**/_tmp/**'],
   classifiers: ['semicolons'],
@@ -325,6 +326,7 @@ describe('Export for AWS Glue: the app’s classifiers, crawlers, triggers and w
         S3Targets: [
           { Path: 's3://b/sales/', Exclusions: ['**/_tmp/**'], SampleSize: 10 },
           { Path: 's3://my-bucket/decant/data/sales-crawler/returns/' },
+          { Path: 's3://lake/refunds/' },
         ],
       },
     });
