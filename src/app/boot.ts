@@ -9,7 +9,7 @@ import { AppUpdateState } from './app-update.svelte';
 import { CatalogState } from './catalog.svelte';
 import { ClassifiersState } from './classifiers.svelte';
 import { CredentialsState, settingsVaultStore } from './credentials.svelte';
-import { tableObjectPresigner } from './s3-crawl';
+import { s3CredentialsOf, tableObjectPresigner } from './s3-crawl';
 import { setS3ObjectPresigner } from '../catalog';
 import { EngineWork } from './engine-work.svelte';
 import { JobEditors } from './job-editor.svelte';
@@ -63,10 +63,18 @@ export function bootApp(connected: EngineClient = connectEngine()): DecantApp {
   const catalog = new CatalogState(engine, db);
   const jobs = new JobsState({ db, engine, catalog });
   const clock = clockFromSearch(location.search);
-  const schedule = createScheduleState({ engine, catalog, jobs, db, clock });
+  const credentials = new CredentialsState(settingsVaultStore(db));
+  const schedule = createScheduleState({
+    engine,
+    catalog,
+    jobs,
+    db,
+    clock,
+    // A scheduled S3 crawl signs with the credentials this tab holds; locked, it fails saying so.
+    s3Credentials: () => s3CredentialsOf(credentials.access),
+  });
   const runs = new RunsState(db);
   schedule.onFailedRun = (run) => runs.notifyFailure(run);
-  const credentials = new CredentialsState(settingsVaultStore(db));
   // Tables crawled from S3 with credentials presign their reads with the ones held now.
   setS3ObjectPresigner(tableObjectPresigner(() => credentials.access));
   const partSize = partSizeFromSearch(location.search);

@@ -25,6 +25,7 @@ import {
   type Workflow,
   type WorkflowRun,
 } from '../scheduler';
+import { browserCrawlPorts, type S3CredentialsNow } from '../crawler';
 import { launchCrawler } from '../scheduler';
 import type { CatalogState } from './catalog.svelte';
 import type { JobsState } from './jobs.svelte';
@@ -187,6 +188,8 @@ export function createScheduleState(deps: {
   /** The page's one connection. */
   db: Promise<CatalogDb>;
   clock: AppClock;
+  /** The tab's AWS credentials now, for saved crawlers of S3 prefixes (null: locked). */
+  s3Credentials?: S3CredentialsNow;
 }): ScheduleState {
   const { engine, catalog, clock } = deps;
   const locks = (navigator as { locks?: SchedulerLocks }).locks ?? null;
@@ -203,7 +206,14 @@ export function createScheduleState(deps: {
         locks,
         jobs: jobLauncher,
         crawlers: {
-          launch: (name, runId) => launchCrawler(engine, catalog, name, runId),
+          launch: (name, runId) =>
+            launchCrawler(
+              engine,
+              catalog,
+              name,
+              runId,
+              browserCrawlPorts(engine, () => catalog.records, deps.s3Credentials),
+            ),
           record: (run) => catalog.records.recordCrawlerRun(run),
         },
         interruptJobRuns: (live) => jobStore.markInterrupted(live),

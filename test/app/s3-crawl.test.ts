@@ -9,7 +9,15 @@ import {
   type CrawlerSource,
   type TableSource,
 } from '../../src/catalog';
-import { listSources, newCrawler, SavedCrawlers, tableSourceFor } from '../../src/crawler';
+import {
+  browserCrawlPorts,
+  listSources,
+  newCrawler,
+  SavedCrawlers,
+  tableSourceFor,
+  type CrawlCatalog,
+  type CrawlEngine,
+} from '../../src/crawler';
 import { freshCatalog } from '../catalog/catalog-fixtures';
 import { putObject, REGION } from '../support/s3-server';
 import { startS3Stack, type S3Stack } from '../support/s3-stack';
@@ -87,6 +95,15 @@ describe('a saved S3 prefix, listed again with the tab’s credentials', () => {
     await expect(listSources([source], () => null)).rejects.toThrow(
       /s3:\/\/lake\/sales\/ is locked: enter your AWS credentials or unlock the saved ones/,
     );
+  });
+
+  it('is listed by a scheduled run through the ports the schedule builds with the tab’s credentials', async () => {
+    // createScheduleState hands launchCrawler these ports; no click is there to ask for keys.
+    const ports = (now: () => ReturnType<typeof s3CredentialsOf>) =>
+      browserCrawlPorts({} as CrawlEngine, () => ({}) as CrawlCatalog, now);
+    const held = await ports(() => s3CredentialsOf(access)).list([source]);
+    expect(held.inputs).toHaveLength(3);
+    await expect(ports(() => null).list([source])).rejects.toThrow(/is locked/);
   });
 
   it('says in words when the secret is wrong, without the secret', async () => {
