@@ -391,6 +391,9 @@ export async function startS3Proxy(
       req.pipe(up);
     })();
   });
+  // Node closes a keep-alive socket idle for 5 s; on a busy machine that races a client reusing
+  // it ("other side closed", ECONNRESET). Idle sockets stay open for the length of a test.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const addr = server.address();
   if (!addr || typeof addr === 'string') throw new Error('s3 proxy: no port');

@@ -35,6 +35,9 @@ export async function serveStatic(root: string): Promise<{ url: string; server: 
       res.writeHead(404).end('not found');
     }
   });
+  // Node closes a keep-alive socket idle for 5 s; on a busy machine that races a client reusing
+  // it ("other side closed", ECONNRESET). Idle sockets stay open for the length of a test.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const addr = server.address();
   if (!addr || typeof addr === 'string') throw new Error('static server: no port');
