@@ -26,8 +26,11 @@ import {
   canPickFolder,
   pickWritableFolder,
 } from '../platform/writable-folders';
+import { s3DestinationFrom } from '../share';
 import type { CatalogState } from './catalog.svelte';
+import type { CredentialsState } from './credentials.svelte';
 import { jobCatalogOf } from './job-catalog';
+import { s3ExportUpload } from './s3-export';
 
 /** What the dialog exports. */
 export type ExportSubject =
@@ -38,17 +41,20 @@ export type ExportSubject =
   | { kind: 'node'; job: Job; nodeId: NodeId; context: CompileContext };
 
 export type ExportFormatKind = 'parquet' | 'csv' | 'ndjson';
-export type PlaceKind = 'download' | 'folder' | 'opfs';
+export type PlaceKind = 'download' | 'folder' | 'opfs' | 's3';
 
 export interface ExportDeps {
   engine: EngineClient;
   catalog: CatalogState;
+  /** The pasted S3 credentials the share dialog uses too; needed for the `s3` place. */
+  credentials?: CredentialsState;
 }
 
-/** Rows and bytes written so far, for the progress line. */
+/** Rows and bytes written so far, for the progress line; `sent` while uploading. */
 export interface WorkProgress {
   rows: number;
   bytes: number;
+  sent?: number;
 }
 
 /** Why a folder cannot be picked here, or '' when it can. */
@@ -75,6 +81,8 @@ export class ExportRun {
   compression = $state<ExportCompression>('zstd');
   place = $state<PlaceKind>('download');
   name = $state('');
+  /** The `s3://bucket/prefix/` to upload to; empty: the credentials' own bucket and prefix. */
+  s3Url = $state('');
   readonly folder = new FolderChoice();
   running = $state(false);
   progress = $state.raw<WorkProgress | null>(null);
@@ -102,6 +110,13 @@ export class ExportRun {
       this.problem = 'export: pick a folder to write into first';
       return;
     }
+    let s3;
+    try {
+      s3 = this.place === 's3' ? this.s3Place() : null;
+    } catch (e) {
+      this.problem = e instanceof DecantError ? e.message : String(e);
+      return;
+    }
     const controller = new AbortController();
     this.controller = controller;
     this.running = true;
@@ -117,13 +132,24 @@ export class ExportRun {
             this.format === 'parquet'
               ? { kind: 'parquet', compression: this.compression }
               : { kind: this.format },
-          destination:
-            this.place === 'folder'
+          destination: s3
+            ? { kind: 's3', bucket: s3.bucket, prefix: s3.prefix }
+            : this.place === 'folder'
               ? { kind: 'folder', folder: this.folder.folder! }
-              : { kind: this.place },
+              : { kind: this.place as 'download' | 'opfs' },
         },
-        { engine: this.deps.engine, opfsRoot: browserStorageRoot, download: downloadBlob },
-        (p) => (this.progress = { rows: p.rows, bytes: p.bytesWritten }),
+        {
+          engine: this.deps.engine,
+          opfsRoot: browserStorageRoot,
+          download: downloadBlob,
+          ...(s3 ? { upload: s3.upload } : {}),
+        },
+        (p) =>
+          (this.progress = {
+            rows: p.rows,
+            bytes: p.bytesWritten,
+            ...(p.bytesSent !== undefined ? { sent: p.bytesSent } : {}),
+          }),
         controller.signal,
       );
     } catch (e) {
@@ -135,7 +161,26 @@ export class ExportRun {
     }
   }
 
-  /** Stops the engine's work; nothing is written. */
+  /** The `s3://` URL the export goes to unless the user types another. */
+  get s3Default(): string {
+    const a = this.deps.credentials?.access;
+    return a ? `s3://${a.bucket}/${a.prefix}` : '';
+  }
+
+  /** The S3 bucket and prefix, and the upload port signing with the credentials held. */
+  private s3Place() {
+    const access = this.deps.credentials?.access;
+    if (!access) throw new DecantError('export: give S3 credentials first (below), then export');
+    let dest;
+    try {
+      dest = s3DestinationFrom(this.s3Url.trim() || this.s3Default);
+    } catch (e) {
+      throw new DecantError(`export: ${(e as DecantError).detail}`);
+    }
+    return { ...dest, upload: s3ExportUpload(access) };
+  }
+
+  /** Stops the engine's work (or the upload, which is aborted); nothing is written. */
   cancel(): void {
     this.controller?.abort();
   }

@@ -4,7 +4,8 @@
  * does). Into a folder the user picked or the browser's storage (OPFS), the encoder writes the
  * file as it encodes it (never whole in memory), under a temporary name moved into place only
  * once it is whole and checked; a download gathers it first. A cancel or a failure leaves
- * nothing behind.
+ * nothing behind. To S3, the finished file goes through an upload port src/app hands in (a
+ * multipart upload there, aborted on cancel), so this module knows no credentials.
  */
 import { DecantError } from '../core/errors';
 import { quotedName } from '../core/quoted-name';
@@ -21,7 +22,22 @@ export type ExportFormat =
 
 /** Where the file goes. `folder` is a handle the user picked, with write permission. */
 export type ExportDestination =
-  { kind: 'download' } | { kind: 'folder'; folder: FileSystemDirectoryHandle } | { kind: 'opfs' };
+  | { kind: 'download' }
+  | { kind: 'folder'; folder: FileSystemDirectoryHandle }
+  | { kind: 'opfs' }
+  /** An S3 prefix ('' or ending in `/`), sent through ExportDeps.upload. */
+  | { kind: 's3'; bucket: string; prefix: string };
+
+/**
+ * Sends a whole export file to `key` in `bucket`, reporting bytes sent. Rejects with a
+ * DecantError in S3's words (code 'cancelled' once `signal` aborts, nothing left behind).
+ */
+export type ExportUpload = (
+  target: { bucket: string; key: string },
+  file: Blob,
+  onProgress: (bytesSent: number) => void,
+  signal: AbortSignal,
+) => Promise<void>;
 
 /** The folder of the browser's storage that exports go to (crawlable as any OPFS folder). */
 export const OPFS_EXPORTS_FOLDER = 'exports';
@@ -40,7 +56,9 @@ export interface ExportRequest {
 export interface ExportProgress {
   rows: number;
   bytesWritten: number;
-  phase: 'running' | 'saving';
+  phase: 'running' | 'saving' | 'uploading';
+  /** Bytes of the file sent so far, while uploading. */
+  bytesSent?: number;
 }
 
 export interface ExportResult {
@@ -58,6 +76,8 @@ export interface ExportDeps {
   opfsRoot(): Promise<FileSystemDirectoryHandle>;
   /** Hands a file to the browser's download. */
   download(blob: Blob, name: string): void;
+  /** Uploads to S3; needed only for an `s3` destination. */
+  upload?: ExportUpload;
 }
 
 /** The writer's options for an export format (CSV: comma, double quote, a header line). */
@@ -93,7 +113,9 @@ export async function exportRows(
   const fileBase = safeFileName(req.name);
   const ext = outputExtension(format);
   const dest = req.destination;
-  const place = dest.kind === 'download' ? null : await placeOf(dest, deps);
+  if (dest.kind === 's3' && !deps.upload)
+    throw new DecantError('export: there are no S3 credentials to upload with');
+  const place = dest.kind === 'download' || dest.kind === 's3' ? null : await placeOf(dest, deps);
   const fileName = place ? await freeFileName(place.root, place.folder, fileBase, ext) : '';
   const id = `export-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   let streamed: StreamedFile | undefined;
@@ -119,6 +141,8 @@ export async function exportRows(
   const blob = file?.blob ?? new Blob([]);
   const rows = out.files.reduce((n, f) => n + f.rows, 0);
   onProgress({ rows, bytesWritten: blob.size, phase: 'saving' });
+  if (dest.kind === 's3')
+    return uploadExport(blob, `${fileBase}${ext}`, rows, dest, deps, onProgress, signal);
   if (!place) {
     const name = `${fileBase}${ext}`;
     deps.download(blob, name);
@@ -152,6 +176,33 @@ export async function exportRows(
   return { rows, bytes: blob.size, label: `${place.label}${fileName}`, fileName };
 }
 
+/** Sends the finished file to the S3 prefix; an object of the same name is replaced, as S3 does. */
+async function uploadExport(
+  blob: Blob,
+  fileName: string,
+  rows: number,
+  dest: { bucket: string; prefix: string },
+  deps: ExportDeps,
+  onProgress: (p: ExportProgress) => void,
+  signal: AbortSignal,
+): Promise<ExportResult> {
+  const key = `${dest.prefix}${fileName}`;
+  const progress = (bytesSent: number) =>
+    onProgress({ rows, bytesWritten: blob.size, phase: 'uploading', bytesSent });
+  progress(0);
+  try {
+    await deps.upload!({ bucket: dest.bucket, key }, blob, progress, signal);
+  } catch (e) {
+    if (signal.aborted || (e instanceof DecantError && e.code === 'cancelled'))
+      throw cancelledExport();
+    // S3's words (which permission, which region, which CORS rule) as the share dialog gives them.
+    throw new DecantError(`export: ${e instanceof DecantError ? e.detail : messageOf(e)}`, {
+      cause: e,
+    });
+  }
+  return { rows, bytes: blob.size, label: `s3://${dest.bucket}/${key}`, fileName };
+}
+
 /** A folder destination: its top folder, the folder in it, and how the dialog names it. */
 interface Place {
   root: FileSystemDirectoryHandle;
@@ -160,7 +211,7 @@ interface Place {
 }
 
 async function placeOf(
-  dest: Exclude<ExportDestination, { kind: 'download' }>,
+  dest: Extract<ExportDestination, { kind: 'folder' | 'opfs' }>,
   deps: ExportDeps,
 ): Promise<Place> {
   try {

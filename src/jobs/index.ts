@@ -68,6 +68,7 @@ export {
   type ExportDestination,
   type ExportFormat,
   type ExportProgress,
+  type ExportUpload,
   type ExportRequest,
   type ExportResult,
 } from './export-data';
