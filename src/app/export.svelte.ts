@@ -31,6 +31,7 @@ import type { CatalogState } from './catalog.svelte';
 import type { CredentialsState } from './credentials.svelte';
 import { jobCatalogOf } from './job-catalog';
 import { s3ExportUpload } from './s3-export';
+import { partSizeFromSearch } from './share.svelte';
 
 /** What the dialog exports. */
 export type ExportSubject =
@@ -177,7 +178,10 @@ export class ExportRun {
     } catch (e) {
       throw new DecantError(`export: ${(e as DecantError).detail}`);
     }
-    return { ...dest, upload: s3ExportUpload(access) };
+    // The share dialog's test hook `?s3PartSize=` applies here too (a test server takes small parts).
+    const part = typeof location === 'undefined' ? undefined : partSizeFromSearch(location.search);
+    const opts = part ? { partSize: part, minPartSize: part } : {};
+    return { ...dest, upload: s3ExportUpload(access, undefined, opts) };
   }
 
   /** Stops the engine's work (or the upload, which is aborted); nothing is written. */

@@ -11,7 +11,7 @@ import type { S3Access } from './s3-access';
 export function s3ExportUpload(
   access: S3Access,
   transport?: S3Transport,
-  opts: Pick<UploadOptions, 'partSize' | 'retries'> = {},
+  opts: Pick<UploadOptions, 'partSize' | 'minPartSize' | 'retries'> = {},
 ): ExportUpload {
   return async ({ bucket, key }, file, onProgress, signal) => {
     const where = {

@@ -1,31 +1,85 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AwsClient } from 'aws4fetch';
 import { quoteLiteral } from '../../src/core/sql/quote';
 import { newJob, type Job } from '../../src/jobs/model';
+import { uploadCorsRule } from '../../src/share/s3-errors';
 import { fixturePath } from '../support/fixtures';
 import { nativeRead } from '../support/native-duckdb';
 import { putOpfs, saveJobInPage } from '../support/page-storage';
+import { startS3Stack, type S3Stack } from '../support/s3-stack';
 import { card, cellsOf, openApp, queryRows, settled, type AppPage } from './app-page';
 
 /**
  * Prepared data is Parquet, in Chromium: a catalog table, a query result and a job node's
  * output exported (Parquet checked by native DuckDB, NDJSON and CSV by their text); a cancelled
  * export leaves nothing; a crawled CSV table materialized as Parquet gives the same rows, also
- * after a reload; Quick convert's "Add to catalog" registers the Parquet it wrote.
+ * after a reload; Quick convert's "Add to catalog" registers the Parquet it wrote. Exports
+ * uploaded to S3 (s3rver behind the SigV4-verifying proxy): the object read by native DuckDB, a
+ * cancelled multipart upload aborted, a denied PutObject named.
  */
 
 let app: AppPage;
+let stack: S3Stack;
 const tmp = mkdtempSync(join(tmpdir(), 'decant-e2e-exports-'));
+const BUCKET = 'exports';
+const REGION = 'us-east-1';
+const TEMP = {
+  accessKeyId: 'ASIAE2EEXPORTS001',
+  secretAccessKey: 'e2e-export-secret-never-shown',
+  sessionToken: 'e2e-export-token-never-shown',
+};
+
+/** The CORS rule Decant names for uploads, as the XML s3rver's PutBucketCors takes. */
+function uploadCorsXml(origin: string): string {
+  const r = uploadCorsRule(origin);
+  const tags = (name: string, values: (string | number)[]) =>
+    values.map((v) => `<${name}>${v}</${name}>`).join('');
+  return (
+    '<CORSConfiguration><CORSRule>' +
+    tags('AllowedOrigin', r.AllowedOrigins) +
+    tags('AllowedMethod', r.AllowedMethods) +
+    tags('AllowedHeader', r.AllowedHeaders) +
+    tags('ExposeHeader', r.ExposeHeaders) +
+    tags('MaxAgeSeconds', [r.MaxAgeSeconds]) +
+    '</CORSRule></CORSConfiguration>'
+  );
+}
 
 beforeAll(async () => {
   app = await openApp();
+  stack = await startS3Stack([{ name: BUCKET, cors: uploadCorsXml(new URL(app.url).origin) }]);
+  await stack.setRules({
+    region: REGION,
+    credentials: {
+      [TEMP.accessKeyId]: { secret: TEMP.secretAccessKey, token: TEMP.sessionToken },
+    },
+    denyWrites: [`${BUCKET}/locked/`],
+  });
 });
 afterAll(async () => {
   await app?.browser.close();
+  await stack?.close();
 });
+
+/** ListMultipartUploads on the bucket, signed: the upload ids in progress. */
+async function multipartUploads(): Promise<string[]> {
+  const signed = new AwsClient({ ...TEMP, service: 's3', region: REGION });
+  const res = await signed.fetch(`${stack.proxy}/${BUCKET}?uploads`);
+  expect(res.status).toBe(200);
+  return [...(await res.text()).matchAll(/<UploadId>([^<]+)<\/UploadId>/g)].map((m) => m[1]!);
+}
+
+/** The stored object, from s3rver itself; null when absent. */
+async function storedObject(key: string): Promise<Buffer | null> {
+  const res = await fetch(`${stack.server}/${BUCKET}/${key}`);
+  if (res.status === 404) return null;
+  expect(res.status).toBe(200);
+  return Buffer.from(await res.arrayBuffer());
+}
 
 const SALES = [
   'sales/year=2024/month=01/part-0.csv',
@@ -377,6 +431,79 @@ describe('Exports and Parquet kept for the catalog, in Chromium', () => {
       'groceries.ndjson',
       'semicolon-decimal-comma.parquet',
     ]);
+    await page.getByTestId('export-close').click();
+  });
+
+  it('uploads an export to S3 with the credentials form; cancel aborts; a denial is named', async () => {
+    const { page } = app;
+    // Parts of 1 KiB (the share dialog's test hook), so a small export goes by multipart.
+    await page.goto(`${app.url}/?s3PartSize=1024#/catalog/warehouse/lake_files_sales`);
+    await page.getByTestId('export-data').click();
+    const dialog = page.getByTestId('export-dialog');
+    await page.getByTestId('export-to-s3').check();
+    const form = dialog.getByTestId('s3-credentials');
+    await form.getByTestId('s3-key').fill(TEMP.accessKeyId);
+    await form.getByTestId('s3-secret').fill(TEMP.secretAccessKey);
+    await form.getByTestId('s3-token').fill(TEMP.sessionToken);
+    await form.getByTestId('s3-region').fill(REGION);
+    await form.getByTestId('s3-bucket').fill(`s3://${BUCKET}/tables/`);
+    await form.getByTestId('s3-endpoint').fill(stack.proxy);
+    await form.getByTestId('s3-use').click();
+    await form.getByTestId('s3-access').waitFor();
+    expect(await page.getByTestId('export-s3-url').getAttribute('placeholder')).toBe(
+      `s3://${BUCKET}/tables/`,
+    );
+    await page.getByTestId('export-start').click();
+    await expect
+      .poll(() => page.getByTestId('export-done').innerText(), { timeout: 120_000 })
+      .toContain(`s3://${BUCKET}/tables/lake_files_sales.parquet`);
+    const bytes = await storedObject('tables/lake_files_sales.parquet');
+    const path = join(tmp, 's3-lake_files_sales.parquet');
+    writeFileSync(path, bytes!);
+    const read = await nativeRead(`read_parquet(${quoteLiteral(path)})`);
+    expect(
+      read.rows.map((r) => [r.id, r.sku, r.price, r.year, r.month].map(String).join(' ')).sort(),
+    ).toEqual(SALES_ROWS);
+    await page.getByTestId('export-close').click();
+
+    // A query result of ~2 MB: about two thousand 1 KiB parts, cancelled while they go.
+    // In the same page (a reload would drop the credentials, held in memory only).
+    await page.evaluate(() => void (location.hash = '#/query'));
+    const editor = page.getByTestId('sql-editor');
+    await editor.click();
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.press('Delete');
+    await editor.fill('SELECT range AS i, md5(range::VARCHAR) AS h FROM range(50000)');
+    await page.getByTestId('run-sql').click();
+    await page.getByTestId('sql-meta').waitFor({ timeout: 60_000 });
+    await page.getByTestId('export-result').click();
+    await page.getByTestId('export-format-csv').check();
+    // The credentials are held: nothing to re-enter.
+    await page.getByTestId('export-to-s3').check();
+    await dialog.getByTestId('s3-access').waitFor();
+    await page.getByTestId('export-s3-url').fill(`s3://${BUCKET}/results/`);
+    await stack.reset();
+    await page.getByTestId('export-start').click();
+    await expect
+      .poll(() => page.getByTestId('export-progress').innerText(), { timeout: 120_000 })
+      .toMatch(/^Uploading… [1-9]/);
+    await page.getByTestId('export-cancel').click();
+    await expect
+      .poll(() => page.getByTestId('export-problem').innerText(), { timeout: 60_000 })
+      .toBe('Cancelled: nothing was written.');
+    expect((await stack.log()).map((e) => `${e.method} ${e.status}`)).toContain('DELETE 204');
+    expect(await multipartUploads()).toEqual([]);
+    expect(await storedObject('results/query-result.csv')).toBeNull();
+
+    // A prefix the credentials may not write to: the permission is named.
+    await page.getByTestId('export-format-parquet').check();
+    await page.getByTestId('export-s3-url').fill(`s3://${BUCKET}/locked/`);
+    await page.getByTestId('export-start').click();
+    await expect
+      .poll(() => page.getByTestId('export-problem').innerText(), { timeout: 60_000 })
+      .toMatch(
+        /^export: S3 denied (PutObject|CreateMultipartUpload) on exports\/locked\/query-result\.parquet \(AccessDenied\): the credentials need s3:PutObject/,
+      );
     await page.getByTestId('export-close').click();
   });
 });
