@@ -216,8 +216,8 @@ async function main(): Promise<void> {
       label: `${label}: browser memory growth`,
       unit: 'bytes',
       runs: [growth],
-      note: 'all Chromium processes, peak minus the step’s start',
     });
+    // Memory: all Chromium processes' RSS, the step's peak minus its start.
     const figures: Figure[] = [
       { section: 'share', label: `${n} crawled into the catalog`, unit: 'ms', runs: [crawl.ms] },
       {
@@ -230,7 +230,7 @@ async function main(): Promise<void> {
       memory('share as zip', zip.growth),
       {
         section: 'share',
-        label: `${n} Share… → S3 multipart upload (${parts} parts)`,
+        label: `${n} Share… → S3 (${multipart ? `multipart, ${parts} parts` : 'one PUT a file'})`,
         unit: 'ms',
         runs: [s3.ms],
         anchors: [{ label: 'native DuckDB t1 COPY → Parquet', runs: [copy.ms] }],
