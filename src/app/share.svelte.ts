@@ -104,9 +104,9 @@ export class ShareTableDraft {
     return shareIssues(this.table, this.rules);
   }
 
-  /** A job made the table: the package may carry its recipe. */
-  get madeByJob(): boolean {
-    return this.table.updatedBy.kind === 'job';
+  /** A job made the table and is still saved: the package may carry its recipe. */
+  get hasRecipe(): boolean {
+    return this.job !== null;
   }
 
   /** Where the recipe names a withheld column, in sentences (empty: nowhere, or no recipe). */
