@@ -8,7 +8,7 @@ import type { CatalogTable } from '../catalog';
 import { DecantError } from '../core/errors';
 import type { EngineClient } from '../engine/client';
 import { gridFromIpc, type PreviewGrid } from '../engine/preview';
-import type { FilterGroup } from '../jobs';
+import { jobWithoutSecrets, type FilterGroup, type Job } from '../jobs';
 import { downloadBlob } from '../platform/download';
 import {
   compileShare,
@@ -22,6 +22,7 @@ import {
   presignedPostFrom,
   presignPackage,
   previewSql,
+  recipeExposures,
   S3Uploader,
   shareIssues,
   uploadPackage,
@@ -65,10 +66,14 @@ export class ShareTableDraft {
   findings = $state.raw<Record<string, string[]> | null>(null);
   detecting = $state(false);
   detectError = $state.raw<string | null>(null);
+  /** The user's choice of "Include the recipe" (null: not touched, the default applies). */
+  recipeChoice = $state<boolean | null>(null);
 
   constructor(
     readonly table: CatalogTable,
     private readonly salt: string,
+    /** The job that made the table, as its recipe would carry it (no secrets); null: none. */
+    readonly job: Job | null = null,
   ) {
     for (const c of [...table.columns, ...table.partitionKeys]) this.treatments[c.name] = 'kept';
   }
@@ -97,6 +102,21 @@ export class ShareTableDraft {
   /** Every problem with the rules, in words (empty: they compile). */
   get issues(): string[] {
     return shareIssues(this.table, this.rules);
+  }
+
+  /** A job made the table and is still saved: the package may carry its recipe. */
+  get hasRecipe(): boolean {
+    return this.job !== null;
+  }
+
+  /** Where the recipe names a withheld column, in sentences (empty: nowhere, or no recipe). */
+  get recipeExposures(): string[] {
+    return this.job ? recipeExposures(this.job, this.rules) : [];
+  }
+
+  /** Whether the recipe goes in the package: the user's choice, else on unless it exposes a withheld column. */
+  get includeRecipe(): boolean {
+    return this.recipeChoice ?? this.recipeExposures.length === 0;
   }
 
   /** What the package will withhold, in plain sentences (empty: nothing). */
@@ -160,7 +180,11 @@ export class ShareState {
     if (this.running) return;
     const bytes = crypto.getRandomValues(new Uint8Array(24));
     this.salt = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-    this.drafts = tables.map((t) => new ShareTableDraft(t, this.salt));
+    this.drafts = tables.map((t) => {
+      const job =
+        t.updatedBy.kind === 'job' ? this.deps.jobs.get(t.updatedBy.name)?.job : undefined;
+      return new ShareTableDraft(t, this.salt, job ? jobWithoutSecrets(job) : null);
+    });
     this.title = tables.length === 1 ? `${tables[0]!.database}.${tables[0]!.name}` : '';
     this.description = '';
     this.phase = 'idle';
@@ -305,7 +329,11 @@ export class ShareState {
         {
           title: this.title,
           description: this.description,
-          tables: this.drafts.map((d) => ({ table: d.table, rules: d.rules })),
+          tables: this.drafts.map((d) => ({
+            table: d.table,
+            rules: d.rules,
+            includeRecipe: d.includeRecipe,
+          })),
           location,
         },
         {

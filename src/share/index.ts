@@ -21,6 +21,7 @@ export {
   type PackageInfo,
 } from './datapackage';
 export { withheldSentences } from './withheld-words';
+export { recipeExposures, withheldColumns } from './recipe-exposure';
 export {
   escapeMarkdown,
   packageReadme,

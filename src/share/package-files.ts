@@ -41,6 +41,8 @@ export interface PackageTableInput {
   statistics?: ReadmeStatistics;
   /** The recipe of the job that produced the table, when there is one: written beside it. */
   recipe?: Recipe;
+  /** A job made the table but its recipe was left out (it may hold withheld values): the README says so. */
+  recipeLeftOut?: boolean;
 }
 
 export interface PackageInput {
@@ -225,6 +227,7 @@ function* metadataEntries(
         ...(input.tables[i]!.recipe
           ? { recipeSummary: recipeSummary(input.tables[i]!.recipe!) }
           : {}),
+        ...(input.tables[i]!.recipeLeftOut ? { recipeLeftOut: true } : {}),
       })),
       extras,
     }),

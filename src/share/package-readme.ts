@@ -29,6 +29,8 @@ export interface ReadmeInput {
     statistics?: ReadmeStatistics;
     /** The recipe's job, sources and steps, said under the table (its path is `recipe`). */
     recipeSummary?: RecipeSummary;
+    /** A job made the table, and the sender chose to leave its recipe out. */
+    recipeLeftOut?: boolean;
   })[];
   /** Other files of the package, e.g. `glue/shop.sales.json`, each with what it is. */
   extras?: readonly { path: string; what: string }[];
@@ -84,6 +86,12 @@ function tableSection(t: ReadmeInput['tables'][number]): string[] {
   out.push(`${where}.`, '');
   if (t.recipe && t.recipeSummary) out.push(...recipeLines(t.recipe, t.recipeSummary));
   else if (t.recipe) out.push(`Made by the job in ${escapeMarkdown(t.recipe)}.`, '');
+  else if (t.recipeLeftOut)
+    out.push(
+      'Made by a job; its recipe (the job, with its filter constants, expressions and SQL) was ' +
+        'left out of this package.',
+      '',
+    );
 
   out.push('### Columns', '', '| Column | Type | Description |', '| --- | --- | --- |');
   for (const c of t.columns) {

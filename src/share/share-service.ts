@@ -65,6 +65,11 @@ export interface ShareDeps {
 export interface ShareTableRequest {
   table: CatalogTable;
   rules: ShareRules;
+  /**
+   * Whether the recipe of the job that made the table goes in the package (default true). It
+   * holds the job's literal values, which may be values of a withheld column (recipeExposures).
+   */
+  includeRecipe?: boolean;
 }
 
 export interface ShareRequest {
@@ -113,7 +118,7 @@ export async function prepareShare(
   // Every table's rules are checked before any is written.
   const shares = request.tables.map((t) => compileShare(t.table, t.rules));
   const tables: PackageTableInput[] = [];
-  for (const [index, { table }] of request.tables.entries()) {
+  for (const [index, { table, includeRecipe }] of request.tables.entries()) {
     const share = shares[index]!;
     const name = `${table.database}.${table.name}`;
     if (opts.signal?.aborted) throw cancelled();
@@ -140,7 +145,9 @@ export async function prepareShare(
         of: 'shared',
         columns: await sharedStatistics(deps.engine, share).catch(() => []),
       },
-      recipe: await recipeOf(table, deps),
+      ...(includeRecipe === false
+        ? { recipeLeftOut: table.updatedBy.kind === 'job' }
+        : { recipe: await recipeOf(table, deps) }),
     });
   }
   return {

@@ -228,4 +228,40 @@ describe('A job-made table shared as a package carries its recipe', () => {
       await b.browser.close();
     }
   }, 420_000);
+
+  it('leaves the recipe out when its filter holds a value of a withheld column', async () => {
+    const { page } = a;
+    // The first share's dialog is still open, done.
+    if (await page.getByTestId('share-dialog').isVisible())
+      await page.getByRole('button', { name: 'Close' }).click();
+    await page.goto(`${a.url}/#/catalog/hr/big_people`);
+    await page.getByTestId('share-open').click();
+    const dialog = page.getByTestId('share-dialog');
+    await dialog.waitFor();
+    const include = dialog.getByTestId('share-include-recipe');
+    // On by default; hashing `amount`, which the job's filter compares with 10, unticks it.
+    expect(await include.isChecked()).toBe(true);
+    await dialog.getByTestId('treatment-amount').selectOption('hashed');
+    await expect.poll(() => include.isChecked()).toBe(false);
+    expect(await dialog.getByTestId('share-recipe-exposures').innerText()).toContain(
+      'The recipe\'s filter on "amount" (step "amount > 10") holds a value of a withheld column',
+    );
+    await dialog.getByTestId('share-title').fill('Big people, no recipe');
+    await dialog.getByTestId('destination-zip').check();
+    const downloading = page.waitForEvent('download', { timeout: 120_000 });
+    await dialog.getByTestId('share-start').click();
+    const stored = join(dir, 'no-recipe.zip');
+    await (await downloading).saveAs(stored);
+    await dialog.getByTestId('share-done').waitFor();
+    const listing = execFileSync('unzip', ['-Z1', stored], { encoding: 'utf8' }).split('\n');
+    expect(listing).toContain('datapackage.json');
+    expect(listing.filter((p) => p.startsWith('recipes/'))).toEqual([]);
+    const doc = JSON.parse(
+      execFileSync('unzip', ['-p', stored, 'datapackage.json'], { encoding: 'utf8' }),
+    ) as DataPackage;
+    expect(doc.resources[0]).not.toHaveProperty('recipe');
+    expect(execFileSync('unzip', ['-p', stored, 'README.md'], { encoding: 'utf8' })).toContain(
+      'was left out of this package',
+    );
+  }, 180_000);
 });

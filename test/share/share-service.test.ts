@@ -194,6 +194,37 @@ describe('prepareShare: catalog tables + rules → Parquet parts, statistics, re
     expect(doc.resources[0]!.recipe).toBe('recipes/hr.people.json');
   });
 
+  it('leaves the recipe out when asked: no recipes/ file, no `recipe` field, the README says so', async () => {
+    const input = await prepareShare(
+      {
+        title: 'People, no recipe',
+        tables: [
+          {
+            table: people({ updatedBy: { kind: 'job', name: 'clean people' } }),
+            rules: { omit: ['ssn'] },
+            includeRecipe: false,
+          },
+        ],
+      },
+      deps(),
+    );
+    expect(input.tables[0]!.recipe).toBeUndefined();
+    const files = new Map<string, Buffer>();
+    for await (const e of packageEntries(input).entries) files.set(e.path, await bytesOf(e.data));
+    expect([...files.keys()].filter((p) => p.startsWith('recipes/'))).toEqual([]);
+    const doc = JSON.parse(files.get('datapackage.json')!.toString()) as DataPackage;
+    expect(doc.resources[0]).not.toHaveProperty('recipe');
+    const validate = officialValidator('tabular-data-package');
+    expect(validate(doc), errorLines(validate.errors).join('\n')).toBe(true);
+    const readme = files.get('README.md')!.toString();
+    expect(readme).toContain('its recipe (the job, with its filter constants');
+    expect(readme).toContain('was left out of this package');
+    expect(readme).not.toContain('recipes/hr.people.json');
+    // The job's name and its node names are nowhere in the package.
+    const all = Buffer.concat([...files.values()]).toString('latin1');
+    expect(all).not.toContain('clean people');
+  });
+
   it('previews the first shared rows with the share SELECT', async () => {
     const share = compileShare(people(), { omit: ['ssn'], rowFilter: northOnly });
     const r = await client.runSql(previewSql(share, 2));
