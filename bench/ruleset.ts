@@ -19,7 +19,13 @@ import type { EvaluationRecord } from '../src/quality/model';
 import { createNodeEngineHost } from '../test/support/engine-host';
 import { ensureCsv } from './lib/csv';
 import { writeFigures } from './lib/figures';
-import { ORDERS_COLUMNS, ORDERS_DIALECT, PathFile, positiveIntFromEnv } from './lib/orders-table';
+import {
+  ORDERS_COLUMNS,
+  ORDERS_DIALECT,
+  PathFile,
+  positiveIntFromEnv,
+  warmPageCache,
+} from './lib/orders-table';
 import { BENCH_RULESET, measureQueries, resultDifferences } from './lib/ruleset';
 import { count, megabytes, ratio, seconds, series, timed } from './lib/stats';
 
@@ -55,6 +61,7 @@ async function main(): Promise<void> {
     `${csv.reused ? 'reusing' : 'generated'} ${csv.path} (${count(rows)} rows, ${megabytes(csv.bytes)})`,
   );
 
+  await warmPageCache(csv.path);
   const host = createNodeEngineHost();
   await host.attachTable({
     ...TABLE,

@@ -25,6 +25,7 @@ import {
   ORDERS_DIALECT as CSV,
   PathFile,
   positiveIntFromEnv,
+  warmPageCache,
 } from './lib/orders-table';
 import { count, megabytes, ratio, seconds, series, timed } from './lib/stats';
 
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
     `${csv.reused ? 'reusing' : 'generated'} ${csv.path} (${count(rows)} rows, ${megabytes(csv.bytes)})`,
   );
 
+  await warmPageCache(csv.path);
   const host = createNodeEngineHost();
   await host.attachTable({
     database: 'bench',

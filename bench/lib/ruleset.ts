@@ -27,7 +27,7 @@ export const BENCH_RULESET = `Rules = [
   Sum "quantity" > 0,
   StandardDeviation "discount" < 0.1,
   Entropy "channel" > 1,
-  DistinctValuesCount "country" = 15,
+  DistinctValuesCount "country" = 14,
   ColumnCorrelation "order_id" "customer_id" between -0.1 and 0.1,
   Uniqueness "customer_id" < 0.5,
   UniqueValueRatio "status" <= 1,
