@@ -140,7 +140,7 @@ async function main(): Promise<void> {
   await writeFigures(OUT, 'profile', [
     {
       section: 'quality',
-      label: `full profile, ${count(rows)} rows`,
+      label: `full profile, ${count(rows)} rows, engine path in Node`,
       unit: 'ms',
       runs: full,
       anchors: [
