@@ -1,6 +1,7 @@
 // `npm run bench`: builds the app once, runs every benchmark behind the issue's figures on that
 // build, then prints them as one table (bench/summary.ts). BENCH_RUNS (default 3) applies to all;
 // BENCH_SPARK=1 adds the local-Spark run of the job, BENCH_ENCODERS=1 the Node encoder comparison.
+// BENCH_ROWS (default 1,000,000) sizes the orders CSV; BENCH_ROWS=11000000 is the 1 GB table.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { OUT, ROOT } from './lib/app-page';
@@ -13,6 +14,8 @@ const BENCHES = [
   'crawl-folder.ts',
   'catalog-scroll.ts',
   'engine-start.ts',
+  'table-profile.ts',
+  'ruleset.ts',
 ];
 
 function run(script: string, env: NodeJS.ProcessEnv): Promise<void> {

@@ -5,7 +5,7 @@ import { cpus } from 'node:os';
 import { OUT } from './lib/app-page';
 import { figureTable, readFigures } from './lib/figures';
 
-const order = ['convert', 'job', 'crawl', 'scroll', 'start', 'main thread'];
+const order = ['convert', 'job', 'crawl', 'scroll', 'start', 'quality', 'main thread'];
 const benches = await readFigures(OUT);
 if (benches.length === 0) {
   console.error('[bench] no figures in bench/out/figures: run `npm run bench` first');

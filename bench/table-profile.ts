@@ -1,68 +1,37 @@
-// `tsx bench/table-profile.ts`: a table's full profile (src/quality/profile: three passes, every
-// column at once) over the orders CSV, computed as the tab computes it — the engine worker's
-// host class on DuckDB-WASM's Node bundle, through qualityQueries — against native DuckDB
-// `threads=1` running the very same three statements. Also times the catalog's one-pass column
-// statistics and a profile of the first 20,000 rows. Prints medians and ratios; asserts nothing
-// about time. Fails when native and the tab disagree on a measured value.
+// `tsx bench/table-profile.ts` (part of `npm run bench`): a table's full profile
+// (src/quality/profile: its passes, every column at once) over the orders CSV, computed as the
+// tab computes it — the engine worker's host class on DuckDB-WASM's Node bundle, through
+// qualityQueries — against native DuckDB threads=1 and threads=2 running the very same
+// statements on the same read_csv view, interleaved run by run. Also times the catalog's one-pass
+// column statistics and a profile of the first 20,000 rows. Writes the figures for
+// bench/summary.ts; asserts nothing about time. Fails when native and the tab disagree on a
+// measured value.
 //
-// Environment: BENCH_ROWS (default 1,000,000; ~11,000,000 rows make the 1 GB table), BENCH_RUNS
-// (default 3).
+// Environment: BENCH_ROWS (default 1,000,000 rows, ~90 MB; BENCH_ROWS=11000000 makes the 1 GB
+// table), BENCH_RUNS (default 3).
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { CsvDialect } from '../src/core/csv/dialect';
-import { quoteLiteral } from '../src/core/sql/quote';
+import { readCsvSql } from '../src/core/sql/read-csv';
 import type { QualityEngine } from '../src/quality/evaluate/evaluate-ruleset';
 import { computeProfile } from '../src/quality/profile/compute-profile';
 import type { TableProfile } from '../src/quality/profile/model';
-import { createNodeEngineHost, DiskFile } from '../test/support/engine-host';
+import { createNodeEngineHost } from '../test/support/engine-host';
 import { ensureCsv } from './lib/csv';
+import { writeFigures } from './lib/figures';
+import {
+  ORDERS_COLUMNS as ORDERS,
+  ORDERS_DIALECT as CSV,
+  PathFile,
+  positiveIntFromEnv,
+  warmPageCache,
+} from './lib/orders-table';
 import { count, megabytes, ratio, seconds, series, timed } from './lib/stats';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, 'bench', 'out');
 const log = (msg: string) => console.log(`[bench:profile] ${msg}`);
-
-const CSV: CsvDialect = {
-  delimiter: ',',
-  quote: '"',
-  escape: '"',
-  header: true,
-  encoding: 'utf-8',
-  decimalSeparator: '.',
-  compression: 'none',
-};
-const ORDERS = [
-  ['order_id', 'BIGINT'],
-  ['customer_id', 'BIGINT'],
-  ['amount', 'DOUBLE'],
-  ['discount', 'DOUBLE'],
-  ['created_at', 'TIMESTAMP'],
-  ['shipped_at', 'TIMESTAMP'],
-  ['country', 'VARCHAR'],
-  ['status', 'VARCHAR'],
-  ['channel', 'VARCHAR'],
-  ['is_member', 'BOOLEAN'],
-  ['quantity', 'BIGINT'],
-  ['coupon', 'VARCHAR'],
-].map(([name, type]) => ({ name: name!, type: type! }));
-
-/** A file known by its path only: the Node host registers it by path, never reading it here. */
-class PathFile extends DiskFile {
-  constructor(path: string) {
-    super(join(ROOT, 'package.json'), 'orders.csv');
-    Object.defineProperty(this, 'diskPath', { value: path });
-  }
-}
-
-function positiveIntFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw.replaceAll('_', ''));
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer`);
-  return n;
-}
 
 async function main(): Promise<void> {
   const rows = positiveIntFromEnv('BENCH_ROWS', 1_000_000);
@@ -73,6 +42,7 @@ async function main(): Promise<void> {
     `${csv.reused ? 'reusing' : 'generated'} ${csv.path} (${count(rows)} rows, ${megabytes(csv.bytes)})`,
   );
 
+  await warmPageCache(csv.path);
   const host = createNodeEngineHost();
   await host.attachTable({
     database: 'bench',
@@ -100,39 +70,49 @@ async function main(): Promise<void> {
       tableVersion: 1,
     });
 
+  // Native DuckDB, threads=1 and threads=2, on the same read_csv view as the engine worker's.
+  const natives = await Promise.all(
+    [1, 2].map(async (threads) => {
+      const conn = await (
+        await DuckDBInstance.create(':memory:', { threads: String(threads) })
+      ).connect();
+      await conn.run('CREATE SCHEMA bench');
+      await conn.run(
+        `CREATE VIEW bench.orders AS SELECT * FROM ${readCsvSql(csv.path, CSV, ORDERS)}`,
+      );
+      return conn;
+    }),
+  );
+  const replay = async (i: number, statements: string[]) => {
+    const out: Record<string, unknown>[] = [];
+    for (const s of statements)
+      out.push(
+        (await natives[i]!.runAndReadAll(s)).getRowObjectsJson()[0] as Record<string, unknown>,
+      );
+    return out;
+  };
+
+  // Interleaved run by run (tab, native t1, native t2), so a busy moment skews all three alike.
   const stats: number[] = [];
   const full: number[] = [];
   const first: number[] = [];
+  const native1: number[] = [];
+  const native2: number[] = [];
   let profile: TableProfile | undefined;
   let fullStatements: string[] = [];
+  let nativeFirst: Record<string, unknown> = {};
   for (let r = 0; r < runs; r++) {
     stats.push((await timed(() => host.columnStatistics('bench', 'orders'))).ms);
     statements = [];
     const t = await timed(() => profileOnce());
     full.push(t.ms);
     profile = t.value;
-    fullStatements = statements;
+    fullStatements = [...statements];
+    const n1 = await timed(() => replay(0, fullStatements));
+    native1.push(n1.ms);
+    nativeFirst = n1.value[0]!;
+    native2.push((await timed(() => replay(1, fullStatements))).ms);
     first.push((await timed(() => profileOnce({ kind: 'first', rows: 20_000 }))).ms);
-  }
-
-  // Native DuckDB, one thread, the same view and the same three statements.
-  const native = await (await DuckDBInstance.create(':memory:', { threads: '1' })).connect();
-  const types = `{${ORDERS.map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(c.type)}`).join(', ')}}`;
-  await native.run('CREATE SCHEMA bench');
-  await native.run(
-    `CREATE VIEW bench.orders AS SELECT * FROM read_csv(${quoteLiteral(csv.path)}, header = true, columns = ${types})`,
-  );
-  const nativeRuns: number[] = [];
-  let nativeFirst: Record<string, unknown> = {};
-  for (let r = 0; r < runs; r++) {
-    const t = await timed(async () => {
-      const out: Record<string, unknown>[] = [];
-      for (const s of fullStatements)
-        out.push((await native.runAndReadAll(s)).getRowObjectsJson()[0] as Record<string, unknown>);
-      return out;
-    });
-    nativeRuns.push(t.ms);
-    nativeFirst = t.value[0]!;
   }
   // The measured values agree (the exact ones; approx_* estimates may differ between versions).
   const p = profile!;
@@ -148,14 +128,30 @@ async function main(): Promise<void> {
 
   const s = series(stats);
   const f = series(full);
-  const n = series(nativeRuns);
+  const n = series(native1);
   const h = series(first);
   log(`column statistics (one pass, tab):        ${seconds(s.median)}`);
   log(`full profile, ${p.passes} passes (tab):            ${seconds(f.median)}`);
   log(`full profile, same SQL, native threads=1: ${seconds(n.median)}`);
-  log(`ratio tab / native:                       ${ratio(f.median, n.median)}`);
+  log(`full profile, same SQL, native threads=2: ${seconds(series(native2).median)}`);
+  log(`ratio tab / native t1:                    ${ratio(f.median, n.median)}`);
   log(`profile of the first 20,000 rows (tab):   ${seconds(h.median)}`);
   log(`profile / column statistics:              ${ratio(f.median, s.median)}`);
+  await writeFigures(OUT, 'profile', [
+    {
+      section: 'quality',
+      label: `full profile, ${count(rows)} rows, engine path in Node`,
+      unit: 'ms',
+      runs: full,
+      anchors: [
+        { label: 'native t1', runs: native1 },
+        { label: 'native t2', runs: native2 },
+      ],
+      note: `same SQL: ${fullStatements.length} statements (${p.passes} passes over the table)`,
+    },
+    { section: 'quality', label: 'profile of the first 20,000 rows', unit: 'ms', runs: first },
+    { section: 'quality', label: 'column statistics (one pass)', unit: 'ms', runs: stats },
+  ]);
 }
 
 main().catch((e: unknown) => {
