@@ -103,7 +103,8 @@ describe('The scheduler in Chromium', () => {
     await saveCrawler(first, url, 'inbox crawler', 'inbox', 'sched');
 
     // A clock 60 times faster, the same in every tab: one scheduled minute is one real second.
-    const hooked = `${url}/?clock=${Date.now()}x60#/schedule`;
+    const anchor = Date.now();
+    const hooked = `${url}/?clock=${anchor}x60#/schedule`;
     await first.goto(hooked);
     await expect.poll(() => leaderOf(first), { timeout: 20_000 }).toBe('leader');
     const second = await first.context().newPage();
@@ -199,9 +200,10 @@ describe('The scheduler in Chromium', () => {
       .toBe(true);
     const context = second.context();
     await second.close();
-    await new Promise((r) => setTimeout(r, 35_000));
+    // Closed for ~35 scheduled minutes without waiting them out: the same 60× clock, its anchor
+    // moved back so it reads 35 minutes later (fromWall = anchor + (t − anchor) × 60).
     const third = await context.newPage();
-    await third.goto(hooked);
+    await third.goto(`${url}/?clock=${anchor - Math.round((35 * 60_000) / 59)}x60#/schedule`);
     await expect.poll(() => leaderOf(third), { timeout: 20_000 }).toBe('leader');
     await third.getByTestId('catch-up').waitFor({ timeout: 30_000 });
     // The report fills in as the catch-up happens: what was skipped, then the late run.
