@@ -50,10 +50,29 @@ async function settled() {
 }
 
 async function selectNode(id: string) {
-  await flowNode(id)
-    .locator('[data-testid=job-node]')
-    .click({ position: { x: 60, y: 12 } });
-  await expect.poll(() => panel().locator('code').first().innerText()).toBe(id);
+  // Clicked again while the panel shows another node: a click that lands while the canvas
+  // re-renders (a busy machine, after a run) is lost, as a user would simply click again.
+  await expect
+    .poll(
+      async () => {
+        const shown = await panel()
+          .locator('code')
+          .first()
+          .innerText({ timeout: 2_000 })
+          .catch(() => '');
+        if (shown === id) return shown;
+        await flowNode(id)
+          .locator('[data-testid=job-node]')
+          .click({ position: { x: 60, y: 12 } });
+        return panel()
+          .locator('code')
+          .first()
+          .innerText({ timeout: 5_000 })
+          .catch(() => '');
+      },
+      { timeout: 60_000 },
+    )
+    .toBe(id);
 }
 
 /** Drags from `from`'s output handle to input `port` of `to`, as a user connects nodes. */
