@@ -12,7 +12,7 @@ import { link, mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../test/support/chromium';
-import { startS3Stack } from '../test/support/s3-stack';
+import { corsXml, startS3Stack } from '../test/support/s3-stack';
 import { serveStatic } from '../test/support/static-server';
 import { uploadCorsRule } from '../src/share/s3-errors';
 import { OUT, ROOT } from './lib/app-page';
@@ -38,21 +38,7 @@ const TEMP = {
 
 const log = (msg: string) => console.log(`[bench:share] ${msg}`);
 
-/** The S3 CORS rule Decant names for uploads, as s3rver's PutBucketCors XML. */
-function corsXml(origin: string): string {
-  const r = uploadCorsRule(origin);
-  const tags = (name: string, values: (string | number)[]) =>
-    values.map((v) => `<${name}>${v}</${name}>`).join('');
-  return (
-    '<CORSConfiguration><CORSRule>' +
-    tags('AllowedOrigin', r.AllowedOrigins) +
-    tags('AllowedMethod', r.AllowedMethods) +
-    tags('AllowedHeader', r.AllowedHeaders) +
-    tags('ExposeHeader', r.ExposeHeaders) +
-    tags('MaxAgeSeconds', [r.MaxAgeSeconds]) +
-    '</CORSRule></CORSConfiguration>'
-  );
-}
+const uploadCorsXml = (origin: string) => corsXml(uploadCorsRule(origin));
 
 /** Time and memory growth of one step: RSS sampled every 200 ms from just before it starts. */
 async function step<T>(
@@ -122,7 +108,7 @@ async function main(): Promise<void> {
   const dist = join(OUT, 'dist');
   if (process.env.BENCH_SKIP_BUILD !== '1') await buildApp(ROOT, dist);
   const { url, server } = await serveStatic(dist);
-  const stack = await startS3Stack([{ name: BUCKET, cors: corsXml(new URL(url).origin) }]);
+  const stack = await startS3Stack([{ name: BUCKET, cors: uploadCorsXml(new URL(url).origin) }]);
   await stack.setRules({
     region: REGION,
     credentials: { [TEMP.accessKeyId]: { secret: TEMP.secretAccessKey, token: TEMP.sessionToken } },

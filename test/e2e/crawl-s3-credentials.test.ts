@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedReadCorsRule } from '../../src/crawler/s3-signed-prefix';
 import { fixturePath } from '../support/fixtures';
 import { putObject } from '../support/s3-server';
-import { startS3Stack, type S3Stack } from '../support/s3-stack';
+import { corsXml, startS3Stack, type S3Stack } from '../support/s3-stack';
 import { cellsOf, openApp, queryRows, type AppPage } from './app-page';
 
 const REGION = 'us-east-1';
@@ -20,21 +20,7 @@ const PAGE = 2;
 let app: AppPage;
 let stack: S3Stack;
 
-/** The CORS rule Decant names for signed reads, as the XML s3rver's PutBucketCors takes. */
-function signedReadCorsXml(origin: string): string {
-  const r = signedReadCorsRule(origin);
-  const tags = (name: string, values: (string | number)[]) =>
-    values.map((v) => `<${name}>${v}</${name}>`).join('');
-  return (
-    '<CORSConfiguration><CORSRule>' +
-    tags('AllowedOrigin', r.AllowedOrigins) +
-    tags('AllowedMethod', r.AllowedMethods) +
-    tags('AllowedHeader', r.AllowedHeaders) +
-    tags('ExposeHeader', r.ExposeHeaders) +
-    tags('MaxAgeSeconds', [r.MaxAgeSeconds]) +
-    '</CORSRule></CORSConfiguration>'
-  );
-}
+const signedReadCorsXml = (origin: string) => corsXml(signedReadCorsRule(origin));
 
 beforeAll(async () => {
   app = await openApp();

@@ -10,7 +10,7 @@ import { uploadCorsRule } from '../../src/share/s3-errors';
 import { fixturePath } from '../support/fixtures';
 import { nativeRead } from '../support/native-duckdb';
 import { putOpfs, saveJobInPage } from '../support/page-storage';
-import { startS3Stack, type S3Stack } from '../support/s3-stack';
+import { corsXml, startS3Stack, type S3Stack } from '../support/s3-stack';
 import { card, cellsOf, openApp, queryRows, settled, type AppPage } from './app-page';
 
 /**
@@ -33,21 +33,7 @@ const TEMP = {
   sessionToken: 'e2e-export-token-never-shown',
 };
 
-/** The CORS rule Decant names for uploads, as the XML s3rver's PutBucketCors takes. */
-function uploadCorsXml(origin: string): string {
-  const r = uploadCorsRule(origin);
-  const tags = (name: string, values: (string | number)[]) =>
-    values.map((v) => `<${name}>${v}</${name}>`).join('');
-  return (
-    '<CORSConfiguration><CORSRule>' +
-    tags('AllowedOrigin', r.AllowedOrigins) +
-    tags('AllowedMethod', r.AllowedMethods) +
-    tags('AllowedHeader', r.AllowedHeaders) +
-    tags('ExposeHeader', r.ExposeHeaders) +
-    tags('MaxAgeSeconds', [r.MaxAgeSeconds]) +
-    '</CORSRule></CORSConfiguration>'
-  );
-}
+const uploadCorsXml = (origin: string) => corsXml(uploadCorsRule(origin));
 
 beforeAll(async () => {
   app = await openApp();

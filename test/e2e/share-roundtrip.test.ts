@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadCorsRule } from '../../src/share/s3-errors';
 import { linkFragment, presignPackage } from '../../src/share/share-link';
 import { encodeKey, putObject } from '../support/s3-server';
-import { startS3Stack, type S3Stack } from '../support/s3-stack';
+import { corsXml, startS3Stack, type S3Stack } from '../support/s3-stack';
 import { cellsOf, openApp, queryRows, type AppPage } from './app-page';
 
 const BUCKET = 'roundtrip';
@@ -27,20 +27,7 @@ let copied = '';
 let stack: S3Stack;
 const dir = mkdtempSync(join(tmpdir(), 'decant-e2e-roundtrip-'));
 
-function corsXml(origin: string): string {
-  const r = uploadCorsRule(origin);
-  const tags = (name: string, values: (string | number)[]) =>
-    values.map((v) => `<${name}>${v}</${name}>`).join('');
-  return (
-    '<CORSConfiguration><CORSRule>' +
-    tags('AllowedOrigin', r.AllowedOrigins) +
-    tags('AllowedMethod', r.AllowedMethods) +
-    tags('AllowedHeader', r.AllowedHeaders) +
-    tags('ExposeHeader', r.ExposeHeaders) +
-    tags('MaxAgeSeconds', [r.MaxAgeSeconds]) +
-    '</CORSRule></CORSConfiguration>'
-  );
-}
+const uploadCorsXml = (origin: string) => corsXml(uploadCorsRule(origin));
 
 /** Every object's bytes in the bucket, listed by ListObjectsV2 on the server behind the proxy. */
 async function bucketObjects(): Promise<Map<string, Buffer>> {
@@ -58,7 +45,7 @@ async function bucketObjects(): Promise<Map<string, Buffer>> {
 beforeAll(async () => {
   a = await openApp();
   const origin = new URL(a.url).origin;
-  stack = await startS3Stack([{ name: BUCKET, cors: corsXml(origin) }]);
+  stack = await startS3Stack([{ name: BUCKET, cors: uploadCorsXml(origin) }]);
   await stack.setRules({
     region: REGION,
     credentials: {

@@ -12,7 +12,7 @@ import { fileUrl, linkFromFragment } from '../../src/share/share-link';
 import { nativeRead, parquetAt } from '../support/native-duckdb';
 import { presignPost } from '../support/s3-post-policy';
 import { encodeKey } from '../support/s3-server';
-import { startS3Stack, type S3Stack } from '../support/s3-stack';
+import { corsXml, startS3Stack, type S3Stack } from '../support/s3-stack';
 import { errorLines, officialValidator } from '../share/datapackage-schema';
 import { openApp, type AppPage } from './app-page';
 
@@ -32,21 +32,7 @@ let stack: S3Stack;
 let base = '';
 const dir = mkdtempSync(join(tmpdir(), 'decant-e2e-share-'));
 
-/** The CORS rule Decant names for uploads, as the XML s3rver's PutBucketCors takes. */
-function uploadCorsXml(origin: string): string {
-  const r = uploadCorsRule(origin);
-  const tags = (name: string, values: (string | number)[]) =>
-    values.map((v) => `<${name}>${v}</${name}>`).join('');
-  return (
-    '<CORSConfiguration><CORSRule>' +
-    tags('AllowedOrigin', r.AllowedOrigins) +
-    tags('AllowedMethod', r.AllowedMethods) +
-    tags('AllowedHeader', r.AllowedHeaders) +
-    tags('ExposeHeader', r.ExposeHeaders) +
-    tags('MaxAgeSeconds', [r.MaxAgeSeconds]) +
-    '</CORSRule></CORSConfiguration>'
-  );
-}
+const uploadCorsXml = (origin: string) => corsXml(uploadCorsRule(origin));
 
 beforeAll(async () => {
   app = await openApp();

@@ -51,3 +51,27 @@ export async function startS3Stack(buckets: BucketSpec[]): Promise<S3Stack> {
       }),
   };
 }
+
+/** A CORS rule as S3's console JSON shows it; what Decant names for reads or uploads. */
+export interface CorsRuleJson {
+  AllowedOrigins: string[];
+  AllowedMethods: string[];
+  AllowedHeaders: string[];
+  ExposeHeaders: string[];
+  MaxAgeSeconds: number;
+}
+
+/** `rule` as the XML s3rver's PutBucketCors takes. */
+export function corsXml(rule: CorsRuleJson): string {
+  const tags = (name: string, values: (string | number)[]) =>
+    values.map((v) => `<${name}>${v}</${name}>`).join('');
+  return (
+    '<CORSConfiguration><CORSRule>' +
+    tags('AllowedOrigin', rule.AllowedOrigins) +
+    tags('AllowedMethod', rule.AllowedMethods) +
+    tags('AllowedHeader', rule.AllowedHeaders) +
+    tags('ExposeHeader', rule.ExposeHeaders) +
+    tags('MaxAgeSeconds', [rule.MaxAgeSeconds]) +
+    '</CORSRule></CORSConfiguration>'
+  );
+}
