@@ -105,6 +105,13 @@ function storedJson(page: Page): Promise<string> {
 }
 
 const sql = (page: Page, text: string) => queryRows(page, app.url, text);
+
+interface CrawlerRun {
+  id: string;
+  crawler: string;
+  state: string;
+  error?: string;
+}
 const SECRETS = /never-shown/;
 
 describe('Crawling an S3 prefix with credentials entered in the tab', () => {
@@ -267,5 +274,71 @@ describe('Crawling an S3 prefix with credentials entered in the tab', () => {
     await expect
       .poll(async () => (await page.getByRole('alert').allInnerTexts()).join('\n'))
       .not.toMatch(/locked/);
+  });
+
+  it('a scheduled trigger fires the saved crawler: locked, it fails in words; unlocked, it signs and finds new data', async () => {
+    const { page } = app;
+    await putObject(
+      stack.server,
+      'lake',
+      'sales/year=2026/month=01/part-0.csv',
+      'id,sku,price\n9,z,1.5\n',
+    );
+    await stack.reset();
+    // A clock 60 times faster: one scheduled minute is one real second. The page load locks the
+    // kept credentials again, so the first firings run locked.
+    await page.goto(`${app.url}/?clock=${Date.now()}x60#/schedule`);
+    await expect
+      .poll(() => page.getByTestId('scheduler-status').getAttribute('data-leader'), {
+        timeout: 60_000,
+      })
+      .toBe('leader');
+    await page.getByTestId('new-trigger').click();
+    await page.getByTestId('trigger-name').fill('s3 every five');
+    await page.getByTestId('trigger-kind').selectOption('SCHEDULED');
+    await page.getByTestId('trigger-schedule').fill('*/5 * * * *');
+    await page.locator('[data-testid=action-crawler][value="s3 sales"]').check();
+    const crawlerRuns = async () =>
+      (JSON.parse(await storedJson(page)) as { crawlerRuns: CrawlerRun[] }).crawlerRuns.filter(
+        (r) => r.crawler === 's3 sales',
+      );
+    // Runs by hand earlier in this file are not the trigger's.
+    const before = new Set((await crawlerRuns()).map((r) => r.id));
+    const runs = async () =>
+      (await crawlerRuns()).filter((r) => !before.has(r.id) && r.state !== 'RUNNING');
+    await page.getByTestId('save-trigger').click();
+    await page.getByTestId('trigger-row').filter({ hasText: 's3 every five' }).waitFor();
+    await expect
+      .poll(async () => (await runs()).filter((r) => r.state === 'FAILED').length, {
+        timeout: 60_000,
+      })
+      .toBeGreaterThanOrEqual(1);
+    const failed = (await runs()).find((r) => r.state === 'FAILED')!;
+    expect(failed.error).toMatch(/locked: enter your AWS credentials or unlock the saved ones/);
+    // Locked, nothing was listed or read, and the table was not deprecated for want of a listing.
+    expect((await stack.log()).filter((e) => e.path.startsWith('/lake'))).toEqual([]);
+
+    // Unlocked in the tab (a hash change keeps the fast clock), the next firing signs its listing.
+    await page.evaluate(() => (location.hash = '#/crawl'));
+    const form = page.getByTestId('s3-prefix-source').getByTestId('s3-credentials');
+    await form.getByTestId('s3-unlock-passphrase').fill(PASSPHRASE);
+    await form.getByTestId('s3-unlock').click();
+    await form.getByTestId('s3-access').waitFor({ timeout: 60_000 });
+    await expect
+      .poll(async () => (await runs()).filter((r) => r.state === 'SUCCEEDED').length, {
+        timeout: 90_000,
+      })
+      .toBeGreaterThanOrEqual(1);
+    const log = await stack.log();
+    expect(log.filter((e) => e.method === 'GET' && e.path === '/lake').length).toBeGreaterThan(0);
+    expect(
+      log.filter((e) => e.path.startsWith('/lake/') && e.method === 'GET' && !e.range),
+    ).toEqual([]);
+    // The new partition the scheduled crawl found is in the table (read from the catalog's own
+    // store: a query page would be a new page load, which locks the credentials again).
+    const stored = await storedJson(page);
+    expect(stored).toContain('sales/year=2026/month=01/part-0.csv');
+    expect(stored).not.toMatch(SECRETS);
+    expect(stored).not.toContain(TEMP.accessKeyId);
   });
 });
