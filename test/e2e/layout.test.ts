@@ -178,6 +178,17 @@ describe('Layout in Chromium', () => {
         .poll(() => page.getByTestId('virtual-grid').innerText())
         .toContain('long_column_name_number_1 holds');
       await expectNoOverflow('catalog data');
+      // The catalog's side panel keeps its controls inside its own edge (an input's default
+      // width once pushed the package form and buttons over the table's page).
+      const outside = await page.evaluate(() => {
+        const aside = document.querySelector('aside[aria-label="Catalog navigation"]')!;
+        const edge = aside.getBoundingClientRect().right;
+        return [...aside.querySelectorAll('*')]
+          .filter((el) => el.getBoundingClientRect().right > edge + 1)
+          .map((el) => `${el.tagName.toLowerCase()}[${el.getAttribute('data-testid') ?? ''}]`)
+          .slice(0, 5);
+      });
+      expect.soft(outside, 'the catalog side panel overflows').toEqual([]);
       // The grid scrolls sideways inside its own box instead.
       const grid = await page
         .getByTestId('virtual-grid')
