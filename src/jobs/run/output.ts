@@ -5,13 +5,14 @@
  * and renamed only once all of them are written, so a failed, cancelled or interrupted run
  * leaves nothing that looks like complete output.
  */
-import { downloadZip } from 'client-zip';
+import { downloadZip, makeZip } from 'client-zip';
 import type { CatalogDb } from '../../storage/schema';
 import { DecantError } from '../../core/errors';
 import { quotedName } from '../../core/quoted-name';
 import type { NodeId } from '../model';
 import { partFilePrefix } from '../output-files';
 import { downloadBlob } from '../../platform/download';
+import { downloadStream } from '../../platform/stream-download';
 import type { OutputPlaces, StagedFile, StreamedFile } from './ports';
 
 export type { StagedFile, StreamedFile } from './ports';
@@ -307,17 +308,29 @@ export async function downloadOf(
     const ext = files[0]!.path.slice(files[0]!.path.indexOf('.'));
     return { name: name.endsWith(ext) ? name : `${name}${ext}`, blob: files[0]!.blob };
   }
-  const zip = await downloadZip(
-    files.map((f) => ({ name: `${name}/${f.path}`, input: f.blob, lastModified: new Date() })),
-  ).blob();
+  const zip = await downloadZip(zipEntriesOf(name, files)).blob();
   return { name: `${name}.zip`, blob: zip };
 }
 
-/** Saves the run's files through the browser's download (see downloadOf); resolves with the name. */
+/**
+ * Saves the run's files through the browser's download, named as downloadOf says; a zip is
+ * streamed into a scratch file of the browser's storage and downloaded from there, never whole
+ * in memory. Resolves with the name.
+ */
 async function downloadFiles(name: string, files: readonly StagedFile[]): Promise<string> {
-  const d = await downloadOf(name, files);
-  downloadBlob(d.blob, d.name);
-  return d.name;
+  if (files.length === 1 && !files[0]!.path.includes('/')) {
+    const d = await downloadOf(name, files);
+    downloadBlob(d.blob, d.name);
+    return d.name;
+  }
+  const zip = makeZip(zipEntriesOf(name, files));
+  const saved = `${name}.zip`;
+  await downloadStream(zip, saved);
+  return saved;
+}
+
+function zipEntriesOf(name: string, files: readonly StagedFile[]) {
+  return files.map((f) => ({ name: `${name}/${f.path}`, input: f.blob, lastModified: new Date() }));
 }
 
 // ---- folders picked for `folder` targets, kept in the catalog's IndexedDB ---------------------
