@@ -13,6 +13,8 @@ const LOCK_PREFIX = 'decant-scratch-owner:';
 
 /** A scratch file: written through `handle`, removed by `remove` (safe to call twice). */
 export interface ScratchFile {
+  /** The scratch folder it is in, under `name`. */
+  dir: FileSystemDirectoryHandle;
   handle: FileSystemFileHandle;
   name: string;
   remove(): Promise<void>;
@@ -60,7 +62,7 @@ export async function createScratchFile(label: string): Promise<ScratchFile | nu
   } catch {
     return null;
   }
-  return { handle, name, remove: () => dir.removeEntry(name).catch(() => undefined) };
+  return { dir, handle, name, remove: () => dir.removeEntry(name).catch(() => undefined) };
 }
 
 /**

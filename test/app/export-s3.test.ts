@@ -102,7 +102,7 @@ function scratchDeps(w: RunWorld) {
     const temp = `.decant-scratch-test-${made.length}-${name}`;
     made.push(temp);
     const handle = await dir.getFileHandle(temp, { create: true });
-    return { handle, name: temp, remove: () => dir.removeEntry(temp).catch(() => undefined) };
+    return { dir, handle, name: temp, remove: () => dir.removeEntry(temp).catch(() => undefined) };
   };
   return { deps: { ...deps(w), scratchFile }, made, left: () => readdirSync(path) };
 }

@@ -12,6 +12,7 @@ import { quotedName } from '../../core/quoted-name';
 import type { NodeId } from '../model';
 import { partFilePrefix } from '../output-files';
 import { downloadBlob } from '../../platform/download';
+import { createScratchFile, downloadScratchFile } from '../../platform/scratch-files';
 import { downloadStream } from '../../platform/stream-download';
 import type { OutputPlaces, StagedFile, StreamedFile } from './ports';
 
@@ -293,6 +294,7 @@ export function browserOutputPlaces(db: CatalogDb): OutputPlaces {
     opfsRoot,
     pickedFolder: (job, nodeId, targetName) => targetFolder(db, job, nodeId, targetName),
     download: downloadFiles,
+    scratchFile: createScratchFile,
   };
 }
 
@@ -320,12 +322,22 @@ export async function downloadOf(
 async function downloadFiles(name: string, files: readonly StagedFile[]): Promise<string> {
   if (files.length === 1 && !files[0]!.path.includes('/')) {
     const d = await downloadOf(name, files);
-    downloadBlob(d.blob, d.name);
+    const s = files[0]!.streamedAs;
+    if (s)
+      await downloadScratchFile(
+        { dir: s.dir, handle: s.handle, name: s.temp, remove: () => removeStreamedFile(s) },
+        d.name,
+      );
+    else downloadBlob(d.blob, d.name);
     return d.name;
   }
-  const zip = makeZip(zipEntriesOf(name, files));
   const saved = `${name}.zip`;
-  await downloadStream(zip, saved);
+  try {
+    await downloadStream(makeZip(zipEntriesOf(name, files)), saved);
+  } finally {
+    // Zipped (or failed): the files it was made of go.
+    for (const f of files) if (f.streamedAs) await removeStreamedFile(f.streamedAs);
+  }
   return saved;
 }
 
