@@ -67,12 +67,18 @@ async function step<T>(
 /** A fresh context: off the record in `browser`, or (BENCH_SHARE_PROFILE=disk) a new profile on disk. */
 async function newContext(browser: Browser): Promise<BrowserContext> {
   if (PROFILE === 'memory') return browser.newContext({ acceptDownloads: true });
-  return chromium.launchPersistentContext(await mkdtemp(join(tmpdir(), 'bench-share-profile-')), {
+  const profile = await mkdtemp(join(tmpdir(), 'bench-share-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
     executablePath: await findChromium(),
     args: CHROMIUM_ARGS,
     acceptDownloads: true,
   });
+  profiles.push({ context, profile });
+  return context;
 }
+
+/** The profiles on disk made for BENCH_SHARE_PROFILE=disk: each its own browser, closed at the end. */
+const profiles: { context: BrowserContext; profile: string }[] = [];
 
 async function newPage(browser: Browser, url: string): Promise<Page> {
   const page = await (await newContext(browser)).newPage();
@@ -258,6 +264,10 @@ async function main(): Promise<void> {
     await writeFigures(OUT, 'share-package', figures);
     log(`wrote ${join(OUT, 'figures', 'share-package.json')}`);
   } finally {
+    for (const p of profiles) {
+      await p.context.close().catch(() => undefined);
+      await rm(p.profile, { recursive: true, force: true });
+    }
     await browser.close();
     await stack.close();
     server.close();
