@@ -7,10 +7,13 @@
 // same run: native DuckDB (threads=1) COPY of the CSV to Parquet, and `sha256sum` of that output.
 // Measures only; fails when the package holds the wrong number of rows. One run (BENCH_RUNS is
 // not used: at 1 GB a run takes minutes). Not in `npm run bench`'s default list for that reason.
+// BENCH_SHARE_PROFILE=disk runs in browser profiles on disk, as a user's are (their OPFS and
+// large blobs on disk); by default Playwright's off-the-record contexts, which keep both in memory.
 import { execFileSync } from 'node:child_process';
-import { link, mkdir, rm, stat } from 'node:fs/promises';
+import { link, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../test/support/chromium';
 import { corsXml, startS3Stack } from '../test/support/s3-stack';
 import { serveStatic } from '../test/support/static-server';
@@ -36,6 +39,10 @@ const TEMP = {
   sessionToken: 'bench-session-token',
 };
 
+const PROFILE = process.env.BENCH_SHARE_PROFILE ?? 'memory';
+if (PROFILE !== 'memory' && PROFILE !== 'disk')
+  throw new Error(`BENCH_SHARE_PROFILE must be "memory" or "disk", got "${PROFILE}"`);
+
 const log = (msg: string) => console.log(`[bench:share] ${msg}`);
 
 const uploadCorsXml = (origin: string) => corsXml(uploadCorsRule(origin));
@@ -57,8 +64,24 @@ async function step<T>(
   }
 }
 
+/** A fresh context: off the record in `browser`, or (BENCH_SHARE_PROFILE=disk) a new profile on disk. */
+async function newContext(browser: Browser): Promise<BrowserContext> {
+  if (PROFILE === 'memory') return browser.newContext({ acceptDownloads: true });
+  const profile = await mkdtemp(join(tmpdir(), 'bench-share-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: await findChromium(),
+    args: CHROMIUM_ARGS,
+    acceptDownloads: true,
+  });
+  profiles.push({ context, profile });
+  return context;
+}
+
+/** The profiles on disk made for BENCH_SHARE_PROFILE=disk: each its own browser, closed at the end. */
+const profiles: { context: BrowserContext; profile: string }[] = [];
+
 async function newPage(browser: Browser, url: string): Promise<Page> {
-  const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
+  const page = await (await newContext(browser)).newPage();
   page.setDefaultTimeout(STEP_MS);
   await page.goto(url);
   await page.getByTestId('engine-status').filter({ hasText: 'DuckDB' }).waitFor();
@@ -241,6 +264,10 @@ async function main(): Promise<void> {
     await writeFigures(OUT, 'share-package', figures);
     log(`wrote ${join(OUT, 'figures', 'share-package.json')}`);
   } finally {
+    for (const p of profiles) {
+      await p.context.close().catch(() => undefined);
+      await rm(p.profile, { recursive: true, force: true });
+    }
     await browser.close();
     await stack.close();
     server.close();

@@ -5,6 +5,7 @@
  */
 import { connectEngine, type EngineClient } from '../engine/client';
 import { connectStorage, type StorageConnection } from '../storage';
+import { sweepScratchFiles } from '../platform/scratch-files';
 import { AppUpdateState } from './app-update.svelte';
 import { CatalogState } from './catalog.svelte';
 import { ClassifiersState } from './classifiers.svelte';
@@ -86,6 +87,8 @@ export function bootApp(connected: EngineClient = connectEngine()): DecantApp {
     // The scheduler starts with the app, whatever the page: one tab fires (schedule.svelte.ts).
     schedule.open(),
   ]).then(() => undefined);
+  // Scratch files (zips, exports, shares) that a closed or crashed tab left in OPFS.
+  void sweepScratchFiles().catch(() => undefined);
   return {
     router,
     storage,

@@ -21,6 +21,7 @@ import {
   type NodeId,
 } from '../jobs';
 import { downloadBlob } from '../platform/download';
+import { createScratchFile, downloadScratchFile } from '../platform/scratch-files';
 import {
   browserStorageRoot,
   canPickFolder,
@@ -143,6 +144,9 @@ export class ExportRun {
           engine: this.deps.engine,
           opfsRoot: browserStorageRoot,
           download: downloadBlob,
+          // Downloads and uploads are encoded into a scratch file, never whole in memory.
+          scratchFile: createScratchFile,
+          downloadScratch: downloadScratchFile,
           ...(s3 ? { upload: s3.upload } : {}),
         },
         (p) =>

@@ -1,7 +1,8 @@
 /**
  * The export's S3 upload port: the finished file sent with the share domain's uploader (SigV4
  * signed in the tab, multipart for a large file, parts retried, aborted on cancel) from the
- * credentials the user pasted. Streams the file's bytes: at most one part in memory.
+ * credentials the user pasted. Reads the file a part at a time as it sends it (slices of the
+ * scratch file the export was encoded into): at most one part in memory.
  */
 import type { ExportUpload } from '../jobs';
 import { S3Uploader, type S3Transport, type UploadOptions } from '../share';
@@ -20,20 +21,7 @@ export function s3ExportUpload(
       ...(access.endpoint ? { endpoint: access.endpoint } : {}),
     };
     const uploader = new S3Uploader(access, where, transport);
-    await uploader.upload(key, chunksOf(file), file.size, { ...opts, signal, onProgress });
+    // Each part is read from the file (a scratch file on disk) as it is sent.
+    await uploader.uploadBlob(key, file, { ...opts, signal, onProgress });
   };
-}
-
-/** A blob's bytes as they are read (ReadableStream's own async iteration is not everywhere yet). */
-async function* chunksOf(blob: Blob): AsyncGenerator<Uint8Array> {
-  const reader = blob.stream().getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
 }

@@ -9,7 +9,8 @@ import { DecantError } from '../core/errors';
 import type { EngineClient } from '../engine/client';
 import { gridFromIpc, type PreviewGrid } from '../engine/preview';
 import { jobWithoutSecrets, type FilterGroup, type Job } from '../jobs';
-import { downloadBlob } from '../platform/download';
+import { scratchFolder, scratchPrefix } from '../platform/scratch-files';
+import { downloadStream } from '../platform/stream-download';
 import {
   compileShare,
   linkFragment,
@@ -421,36 +422,25 @@ export class ShareState {
 
   private async toZip(input: PackageInput, total: number, signal: AbortSignal): Promise<void> {
     const { zip, manifest } = packageZip(input);
-    const reader = zip.getReader();
-    // Chunks are folded into a Blob every 16 MiB: the browser's blob store (on disk when large)
-    // holds the zip, not the page's heap.
-    let blob = new Blob([], { type: 'application/zip' });
-    let chunks: Uint8Array<ArrayBuffer>[] = [];
-    let pending = 0;
-    let done = 0;
+    const name = `${fileNameOf(input.title)}.zip`;
+    // Written into a scratch file of the browser's storage and downloaded from there: the zip
+    // is never whole in the page's memory.
+    let saved;
     try {
-      for (;;) {
-        if (signal.aborted)
-          throw new DecantError('share: sharing was cancelled', { code: 'cancelled' });
-        const { done: end, value } = await reader.read();
-        if (end) break;
-        chunks.push(value as Uint8Array<ArrayBuffer>);
-        pending += value.length;
-        if (pending >= 16 * 1024 * 1024) {
-          blob = new Blob([blob, ...chunks], { type: 'application/zip' });
-          chunks = [];
-          pending = 0;
-        }
-        done += value.length;
-        this.progress = { label: 'Zipping the package…', done: Math.min(done, total), total };
-      }
-    } finally {
-      if (signal.aborted) await reader.cancel().catch(() => undefined);
+      saved = await downloadStream(zip, name, {
+        signal,
+        onBytes: (done) =>
+          (this.progress = { label: 'Zipping the package…', done: Math.min(done, total), total }),
+      });
+    } catch (e) {
+      if (signal.aborted)
+        throw new DecantError('share: sharing was cancelled', { code: 'cancelled' });
+      throw e;
     }
     await manifest;
-    const name = `${fileNameOf(input.title)}.zip`;
-    downloadBlob(new Blob([blob, ...chunks], { type: 'application/zip' }), name);
-    this.outcome = `Downloaded ${name}.`;
+    this.outcome = saved.onDisk
+      ? `Downloaded ${name}.`
+      : `Downloaded ${name} (assembled in memory: this browser has no private file system to write it into first).`;
   }
 
   private async toFolder(input: PackageInput, total: number, signal: AbortSignal): Promise<void> {
@@ -538,10 +528,7 @@ function fileNameOf(title: string): string {
 
 /** Where a share's Parquet files wait to be packaged; undefined (memory) without OPFS. */
 async function shareScratch(): Promise<ShareScratch | undefined> {
-  try {
-    const root = await navigator.storage.getDirectory();
-    return { dir: await root.getDirectoryHandle('decant-scratch', { create: true }), files: [] };
-  } catch {
-    return undefined;
-  }
+  const dir = await scratchFolder();
+  // Named for this tab, so a start-up sweep removes them only once the tab is gone.
+  return dir ? { dir, files: [], prefix: scratchPrefix() } : undefined;
 }

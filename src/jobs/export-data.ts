@@ -3,11 +3,14 @@
  * NDJSON file: the engine runs the SELECT and streams it to the encoder worker (as a job target
  * does). Into a folder the user picked or the browser's storage (OPFS), the encoder writes the
  * file as it encodes it (never whole in memory), under a temporary name moved into place only
- * once it is whole and checked; a download gathers it first. A cancel or a failure leaves
- * nothing behind. To S3, the finished file goes through an upload port src/app hands in (a
- * multipart upload there, aborted on cancel), so this module knows no credentials.
+ * once it is whole and checked. A download or an S3 upload is encoded into a scratch file of
+ * the browser's storage when the app gives one (ExportDeps.scratchFile), else gathered in
+ * memory. A cancel or a failure leaves nothing behind. To S3, the finished file goes through an
+ * upload port src/app hands in (a multipart upload there, read from the file part by part,
+ * aborted on cancel), so this module knows no credentials.
  */
 import { DecantError } from '../core/errors';
+import type { ScratchFile } from '../platform/scratch-files';
 import { quotedName } from '../core/quoted-name';
 import { DEFAULT_ROW_GROUP_SIZE, type TargetWriteFormat } from './nodes/target';
 import { outputExtension } from './output-files';
@@ -78,6 +81,14 @@ export interface ExportDeps {
   download(blob: Blob, name: string): void;
   /** Uploads to S3; needed only for an `s3` destination. */
   upload?: ExportUpload;
+  /**
+   * A scratch file of the browser's storage (its name ending in `name`) that a download's or an
+   * upload's file is encoded into, never whole in memory; null: none here (then in memory).
+   * Used only with downloadScratch for downloads.
+   */
+  scratchFile?(name: string): Promise<ScratchFile | null>;
+  /** Hands a finished scratch file to the download; it removes the file in its own time. */
+  downloadScratch?(file: ScratchFile, name: string): Promise<void>;
 }
 
 /** The writer's options for an export format (CSV: comma, double quote, a header line). */
@@ -118,6 +129,7 @@ export async function exportRows(
   const place = dest.kind === 'download' || dest.kind === 's3' ? null : await placeOf(dest, deps);
   const fileName = place ? await freeFileName(place.root, place.folder, fileBase, ext) : '';
   const id = `export-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const scratch = place ? null : await scratchOf(dest.kind, `${fileBase}${ext}`, deps);
   let streamed: StreamedFile | undefined;
   let out;
   try {
@@ -126,14 +138,20 @@ export async function exportRows(
       format,
       (p) => onProgress({ rows: p.rows, bytesWritten: p.bytesWritten, phase: 'running' }),
       signal,
-      place ? async () => (streamed = await streamInto(place, fileName, id)).handle : undefined,
+      place
+        ? async () => (streamed = await streamInto(place, fileName, id)).handle
+        : scratch
+          ? async () => scratch.handle
+          : undefined,
     );
   } catch (e) {
     if (streamed) await removeStreamedFile(streamed);
+    await scratch?.remove();
     throw exportError(e, req.what);
   }
   if (signal.aborted) {
     if (streamed) await removeStreamedFile(streamed);
+    await scratch?.remove();
     throw cancelledExport();
   }
   // One file, even for no rows (a header, or an empty Parquet file with the schema).
@@ -141,11 +159,18 @@ export async function exportRows(
   const blob = file?.blob ?? new Blob([]);
   const rows = out.files.reduce((n, f) => n + f.rows, 0);
   onProgress({ rows, bytesWritten: blob.size, phase: 'saving' });
-  if (dest.kind === 's3')
-    return uploadExport(blob, `${fileBase}${ext}`, rows, dest, deps, onProgress, signal);
+  if (dest.kind === 's3') {
+    try {
+      return await uploadExport(blob, `${fileBase}${ext}`, rows, dest, deps, onProgress, signal);
+    } finally {
+      // Sent or not, the scratch file goes (a cancel aborts the upload first).
+      await scratch?.remove();
+    }
+  }
   if (!place) {
     const name = `${fileBase}${ext}`;
-    deps.download(blob, name);
+    if (scratch) await deps.downloadScratch!(scratch, name);
+    else deps.download(blob, name);
     return { rows, bytes: blob.size, label: `download ${name}`, fileName: name };
   }
   const files: StagedFile[] = [{ path: fileName, blob, streamedAs: streamed }];
@@ -201,6 +226,19 @@ async function uploadExport(
     });
   }
   return { rows, bytes: blob.size, label: `s3://${dest.bucket}/${key}`, fileName };
+}
+
+/**
+ * The scratch file a download or an upload is encoded into, when the app gives them (a
+ * download needs downloadScratch too); null: gathered in memory.
+ */
+async function scratchOf(
+  kind: ExportDestination['kind'],
+  name: string,
+  deps: ExportDeps,
+): Promise<ScratchFile | null> {
+  if (!deps.scratchFile || (kind === 'download' && !deps.downloadScratch)) return null;
+  return deps.scratchFile(name).catch(() => null);
 }
 
 /** A folder destination: its top folder, the folder in it, and how the dialog names it. */

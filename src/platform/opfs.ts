@@ -4,6 +4,7 @@
  */
 
 import { KEPT_DROPS_FOLDER } from './kept-drops';
+import { SCRATCH_FOLDER } from './scratch-files';
 
 const ROOT = 'decant-files';
 
@@ -56,7 +57,7 @@ export async function storageUse(): Promise<StorageUse> {
 /**
  * Folders at the top of this origin's private file system that a crawler can read (files kept
  * in the browser by the user or by jobs); Decant's own copies (the catalog's, Quick convert's)
- * are not among them.
+ * and its scratch files are not among them.
  */
 export async function listOpfsFolders(): Promise<FileSystemDirectoryHandle[]> {
   const root = (await navigator.storage.getDirectory()) as FileSystemDirectoryHandle & {
@@ -64,7 +65,12 @@ export async function listOpfsFolders(): Promise<FileSystemDirectoryHandle[]> {
   };
   const out: FileSystemDirectoryHandle[] = [];
   for await (const h of root.values())
-    if (h.kind === 'directory' && h.name !== ROOT && h.name !== KEPT_DROPS_FOLDER)
+    if (
+      h.kind === 'directory' &&
+      h.name !== ROOT &&
+      h.name !== KEPT_DROPS_FOLDER &&
+      h.name !== SCRATCH_FOLDER
+    )
       out.push(h as FileSystemDirectoryHandle);
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }

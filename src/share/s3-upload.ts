@@ -100,14 +100,32 @@ export class S3Uploader {
     }
   }
 
+  /**
+   * Uploads `blob` (a File on disk, such as a scratch file of the browser's storage) to `key`,
+   * as upload does; each part is read as a slice of it only when it is sent, so at most one part
+   * is in memory. Throws as upload does, and when the file cannot be read to its end.
+   */
+  async uploadBlob(key: string, blob: Blob, opts: UploadOptions = {}): Promise<void> {
+    try {
+      await this.uploadObject(key, blob, blob.size, opts);
+    } catch (e) {
+      throw unwrap(e);
+    }
+  }
+
   private async uploadObject(
     key: string,
-    data: AsyncIterable<Uint8Array> | Uint8Array,
+    data: AsyncIterable<Uint8Array> | Uint8Array | Blob,
     size: number,
     opts: UploadOptions,
   ): Promise<void> {
     const partSize = Math.max(opts.partSize ?? MIN_PART_SIZE, opts.minPartSize ?? MIN_PART_SIZE, 1);
-    const chunks = data instanceof Uint8Array ? once(data) : data;
+    const chunks =
+      data instanceof Uint8Array
+        ? once(data)
+        : data instanceof Blob
+          ? slices(data, partSize, opts.signal)
+          : data;
     if (size <= partSize) {
       const body = await collect(chunks, size, opts.signal);
       await this.send('PutObject', key, { method: 'PUT', body }, opts.signal);
@@ -123,7 +141,9 @@ export class S3Uploader {
     try {
       const etags: string[] = [];
       let sent = 0;
-      for await (const part of parts(chunks, partSize, opts.signal)) {
+      // A blob's slices are whole parts already.
+      const each = data instanceof Blob ? chunks : parts(chunks, partSize, opts.signal);
+      for await (const part of each) {
         const n = etags.length + 1;
         etags.push(await this.uploadPart(key, uploadId, n, part, opts));
         sent += part.length;
@@ -247,6 +267,19 @@ function escapeXml(s: string): string {
 
 async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   yield bytes;
+}
+
+/** `blob` read `size` bytes at a time, each slice only when asked for. */
+async function* slices(blob: Blob, size: number, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < blob.size; at += size) {
+    if (signal?.aborted) throw cancelled();
+    const bytes = new Uint8Array(await blob.slice(at, at + size).arrayBuffer());
+    if (bytes.length !== Math.min(size, blob.size - at))
+      throw new DecantError(`the file gave ${bytes.length} bytes at ${at}, not ${size}`, {
+        domain: 'share',
+      });
+    yield bytes;
+  }
 }
 
 /** The stream cut into parts of exactly `size` bytes (the last may be shorter). */

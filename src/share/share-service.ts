@@ -46,6 +46,8 @@ export interface ShareEngine extends SqlRunner {
 export interface ShareScratch {
   dir: FileSystemDirectoryHandle;
   files: string[];
+  /** How the files' names start; default `.decant-tmp-share-<random>-`. */
+  prefix?: string;
 }
 
 export interface ShareDeps {
@@ -161,9 +163,9 @@ export async function prepareShare(
 
 /** Scratch files for table `index`'s parts, under hidden names nothing else reads. */
 function scratchFileFor(scratch: ShareScratch, index: number): OutputFileFor {
-  const tag = Math.random().toString(36).slice(2, 10);
+  const prefix = scratch.prefix ?? `.decant-tmp-share-${Math.random().toString(36).slice(2, 10)}-`;
   return async (_values, part) => {
-    const name = `.decant-tmp-share-${tag}-${index}-${part}.parquet`;
+    const name = `${prefix}${index}-${part}.parquet`;
     scratch.files.push(name);
     return scratch.dir.getFileHandle(name, { create: true });
   };

@@ -1,8 +1,9 @@
 // "Export data…" to an S3 prefix: the export's file through the app's upload port (the share
 // domain's SigV4 multipart uploader) to s3rver behind the SigV4-verifying proxy; the object read
 // back by native DuckDB.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { s3ExportUpload } from '../../src/app/s3-export';
@@ -21,6 +22,8 @@ import {
   type S3Server,
 } from '../support/s3-server';
 import { runWorld, startNodeEngine, type RunWorld } from '../jobs/run/run-support';
+import { diskDirectory } from '../jobs/run/disk-handles';
+import type { ScratchFile } from '../../src/platform/scratch-files';
 
 const BUCKET = 'exports';
 let engine: NodeEngine;
@@ -86,6 +89,23 @@ const deps = (w: RunWorld) => ({
   },
   upload: s3ExportUpload(access, { fetch: (r) => fetch(r), origin: null }),
 });
+
+/**
+ * deps(w) with scratch files (as the app gives them: the browser's storage) in a folder on disk:
+ * the export is encoded into one and uploaded from it. `made` counts the files handed out.
+ */
+function scratchDeps(w: RunWorld) {
+  const path = mkdtempSync(join(tmpdir(), 'decant-s3-scratch-'));
+  const dir = diskDirectory(path, 'decant-scratch');
+  const made: string[] = [];
+  const scratchFile = async (name: string): Promise<ScratchFile> => {
+    const temp = `.decant-scratch-test-${made.length}-${name}`;
+    made.push(temp);
+    const handle = await dir.getFileHandle(temp, { create: true });
+    return { dir, handle, name: temp, remove: () => dir.removeEntry(temp).catch(() => undefined) };
+  };
+  return { deps: { ...deps(w), scratchFile }, made, left: () => readdirSync(path) };
+}
 
 const request = (over: Partial<ExportRequest> = {}): ExportRequest => ({
   sql: 'SELECT * FROM shop.sales ORDER BY id',
@@ -203,4 +223,43 @@ describe('export to S3', () => {
     );
     expect(e.message).toMatch(/^export: the temporary credentials have expired \(ExpiredToken\)/);
   });
+
+  it('encodes into a scratch file, uploads it part by part, and removes it; a cancel removes it too', async () => {
+    const w = await runWorld(engine);
+    const sql = 'SELECT range AS id, md5(range::VARCHAR) AS h FROM range(200000)';
+    const s = scratchDeps(w);
+    const cancel = new AbortController();
+    const e = await rejection(
+      exportRows(
+        request({ sql, name: 'scratched', format: { kind: 'csv' } }),
+        s.deps,
+        (p) => {
+          if (p.phase === 'uploading' && p.bytesSent! > 0) cancel.abort();
+        },
+        cancel.signal,
+      ),
+    );
+    expect(e.code).toBe('cancelled');
+    expect(s.made).toHaveLength(1);
+    expect(s.left()).toEqual([]);
+    expect(server.uploadsInProgress(BUCKET)).toEqual([]);
+
+    proxy.log.length = 0;
+    const r = await exportRows(
+      request({ sql, name: 'scratched', format: { kind: 'csv' } }),
+      s.deps,
+      () => {},
+      new AbortController().signal,
+    );
+    expect(s.made).toHaveLength(2);
+    expect(s.left()).toEqual([]);
+    // Two parts of 5 MiB and the rest: the whole file, byte for byte as encoded.
+    expect(proxy.log.filter((x) => x.method === 'PUT').map((x) => x.status)).toEqual([200, 200]);
+    const text = (await stored('runs/2026/scratched.csv'))!;
+    expect(text.length).toBe(r.bytes);
+    const lines = text.toString('utf8').split('\n');
+    expect(lines[0]).toBe('id,h');
+    expect(lines).toHaveLength(200_002);
+    expect(lines[200_000]).toBe('199999,' + createHash('md5').update('199999').digest('hex'));
+  }, 120_000);
 });

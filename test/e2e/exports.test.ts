@@ -9,7 +9,7 @@ import { newJob, type Job } from '../../src/jobs/model';
 import { uploadCorsRule } from '../../src/share/s3-errors';
 import { fixturePath } from '../support/fixtures';
 import { nativeRead } from '../support/native-duckdb';
-import { putOpfs, saveJobInPage } from '../support/page-storage';
+import { putOpfs, saveJobInPage, scratchNames } from '../support/page-storage';
 import { corsXml, startS3Stack, type S3Stack } from '../support/s3-stack';
 import { card, cellsOf, openApp, queryRows, settled, type AppPage } from './app-page';
 
@@ -491,5 +491,8 @@ describe('Exports and Parquet kept for the catalog, in Chromium', () => {
         /^export: S3 denied (PutObject|CreateMultipartUpload) on exports\/locked\/query-result\.parquet \(AccessDenied\): the credentials need s3:PutObject/,
       );
     await page.getByTestId('export-close').click();
-  });
+    // Uploaded, cancelled or denied, each export's scratch file went with it (the downloads'
+    // of the tests before go after their grace period, which this waits out).
+    await expect.poll(() => scratchNames(page), { timeout: 180_000, interval: 1000 }).toEqual([]);
+  }, 300_000);
 });

@@ -8,7 +8,7 @@ import { quoteLiteral } from '../../src/core/sql/quote';
 import { newJob, type Job, type JobNode } from '../../src/jobs/model';
 import { fixturePath } from '../support/fixtures';
 import { salesFolderFiles, slowJob } from '../support/e2e-jobs';
-import { putOpfs, saveJobInPage } from '../support/page-storage';
+import { putOpfs, saveJobInPage, scratchNames } from '../support/page-storage';
 import { nativeRead } from '../support/native-duckdb';
 import { cellsOf, openApp, queryRows, type AppPage } from './app-page';
 
@@ -379,6 +379,8 @@ describe('Job runs in Chromium', () => {
     const unzipped = mkdtempSync(join(out, 'unzipped-'));
     execFileSync('unzip', ['-q', zip, '-d', unzipped]);
     expect(readdirSync(join(unzipped, 'sales-zip')).sort()).toEqual(['year=2024', 'year=2025']);
+    // The partition files and the zip went through scratch files of OPFS: none is left after.
+    await expect.poll(() => scratchNames(page), { timeout: 120_000, interval: 1000 }).toEqual([]);
     // Every file now, the one added by the first test included (bookmarks are off here).
     expect((await readOutput(join(unzipped, 'sales-zip'))).rows).toEqual([
       ...(await nativeAnswer(`${fixturePath('sales')}/*/*/*.csv`)).rows,

@@ -101,3 +101,19 @@ export async function readOpfsText(page: Page, root: string, path: string): Prom
     { root, path },
   );
 }
+
+/** The names in the scratch folder of the page's OPFS ([] when there is none). */
+export function scratchNames(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    let d: FileSystemDirectoryHandle;
+    try {
+      d = await root.getDirectoryHandle('decant-scratch');
+    } catch {
+      return [];
+    }
+    const out: string[] = [];
+    for await (const k of (d as unknown as { keys(): AsyncIterable<string> }).keys()) out.push(k);
+    return out.sort();
+  });
+}

@@ -5,13 +5,15 @@
  * and renamed only once all of them are written, so a failed, cancelled or interrupted run
  * leaves nothing that looks like complete output.
  */
-import { downloadZip } from 'client-zip';
+import { downloadZip, makeZip } from 'client-zip';
 import type { CatalogDb } from '../../storage/schema';
 import { DecantError } from '../../core/errors';
 import { quotedName } from '../../core/quoted-name';
 import type { NodeId } from '../model';
 import { partFilePrefix } from '../output-files';
 import { downloadBlob } from '../../platform/download';
+import { createScratchFile, downloadScratchFile } from '../../platform/scratch-files';
+import { downloadStream } from '../../platform/stream-download';
 import type { OutputPlaces, StagedFile, StreamedFile } from './ports';
 
 export type { StagedFile, StreamedFile } from './ports';
@@ -292,6 +294,7 @@ export function browserOutputPlaces(db: CatalogDb): OutputPlaces {
     opfsRoot,
     pickedFolder: (job, nodeId, targetName) => targetFolder(db, job, nodeId, targetName),
     download: downloadFiles,
+    scratchFile: createScratchFile,
   };
 }
 
@@ -307,17 +310,39 @@ export async function downloadOf(
     const ext = files[0]!.path.slice(files[0]!.path.indexOf('.'));
     return { name: name.endsWith(ext) ? name : `${name}${ext}`, blob: files[0]!.blob };
   }
-  const zip = await downloadZip(
-    files.map((f) => ({ name: `${name}/${f.path}`, input: f.blob, lastModified: new Date() })),
-  ).blob();
+  const zip = await downloadZip(zipEntriesOf(name, files)).blob();
   return { name: `${name}.zip`, blob: zip };
 }
 
-/** Saves the run's files through the browser's download (see downloadOf); resolves with the name. */
+/**
+ * Saves the run's files through the browser's download, named as downloadOf says; a zip is
+ * streamed into a scratch file of the browser's storage and downloaded from there, never whole
+ * in memory. Resolves with the name.
+ */
 async function downloadFiles(name: string, files: readonly StagedFile[]): Promise<string> {
-  const d = await downloadOf(name, files);
-  downloadBlob(d.blob, d.name);
-  return d.name;
+  if (files.length === 1 && !files[0]!.path.includes('/')) {
+    const d = await downloadOf(name, files);
+    const s = files[0]!.streamedAs;
+    if (s)
+      await downloadScratchFile(
+        { dir: s.dir, handle: s.handle, name: s.temp, remove: () => removeStreamedFile(s) },
+        d.name,
+      );
+    else downloadBlob(d.blob, d.name);
+    return d.name;
+  }
+  const saved = `${name}.zip`;
+  try {
+    await downloadStream(makeZip(zipEntriesOf(name, files)), saved);
+  } finally {
+    // Zipped (or failed): the files it was made of go.
+    for (const f of files) if (f.streamedAs) await removeStreamedFile(f.streamedAs);
+  }
+  return saved;
+}
+
+function zipEntriesOf(name: string, files: readonly StagedFile[]) {
+  return files.map((f) => ({ name: `${name}/${f.path}`, input: f.blob, lastModified: new Date() }));
 }
 
 // ---- folders picked for `folder` targets, kept in the catalog's IndexedDB ---------------------

@@ -15,6 +15,7 @@ import type {
 } from '../../engine/protocol';
 import type { TargetWriteFormat } from '../nodes/target';
 import type { NodeId } from '../model';
+import type { ScratchFile } from '../../platform/scratch-files';
 
 /** Progress of one target: files done of `parts`, rows streamed, furthest byte read. */
 export interface TargetProgress {
@@ -125,6 +126,14 @@ export interface OutputPlaces {
    * saying what to do when none was picked or permission is refused.
    */
   pickedFolder(job: string, nodeId: NodeId, targetName: string): Promise<FileSystemDirectoryHandle>;
-  /** Hands the files to a download (several as a zip); resolves with the name saved. */
+  /**
+   * Hands the files to a download (several as a zip); resolves with the name saved. Files the
+   * encoder wrote into scratch files (`streamedAs`) are its to remove.
+   */
   download(name: string, files: readonly StagedFile[]): Promise<string>;
+  /**
+   * A scratch file of the browser's storage (its name ending in `label`) that a download
+   * target's file is encoded into, never whole in memory; absent or null: gathered in memory.
+   */
+  scratchFile?(label: string): Promise<ScratchFile | null>;
 }

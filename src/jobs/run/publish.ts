@@ -72,6 +72,32 @@ export async function publishOutputs(input: PublishInput): Promise<RunTarget[]> 
 
   const written = new Map<NodeId, RunTarget>();
   const published = new Map<NodeId, PublishedFile[]>();
+  try {
+    await commitAndRegister(input, pending, written, published);
+  } catch (e) {
+    // The downloads will not happen: the scratch files they were encoded into go.
+    for (const p of pending)
+      if (!p.staged)
+        for (const f of p.files) if (f.streamedAs) await removeStreamedFile(f.streamedAs);
+    throw e;
+  }
+  for (const p of pending) {
+    if (p.staged || p.files.length === 0) continue;
+    const t = p.result.target;
+    const name = await input.places.download(t.write.path, p.files);
+    written.get(t.nodeId)!.destination = `download:${name}`;
+    input.log('info', `target ${quotedName(t.name)}: downloaded ${name}`);
+  }
+  return [...written.values()];
+}
+
+/** Renames every staged folder into place, then registers the outputs that ask to be. */
+async function commitAndRegister(
+  input: PublishInput,
+  pending: readonly Pending[],
+  written: Map<NodeId, RunTarget>,
+  published: Map<NodeId, PublishedFile[]>,
+): Promise<void> {
   for (const [i, p] of pending.entries()) {
     const t = p.result.target;
     written.set(t.nodeId, runTargetOf(p));
@@ -86,14 +112,6 @@ export async function publishOutputs(input: PublishInput): Promise<RunTarget[]> 
     input.log('info', `target ${quotedName(t.name)}: wrote ${p.staged.label}`);
   }
   for (const p of pending) await register(input, p, published.get(p.result.target.nodeId), written);
-  for (const p of pending) {
-    if (p.staged || p.files.length === 0) continue;
-    const t = p.result.target;
-    const name = await input.places.download(t.write.path, p.files);
-    written.get(t.nodeId)!.destination = `download:${name}`;
-    input.log('info', `target ${quotedName(t.name)}: downloaded ${name}`);
-  }
-  return [...written.values()];
 }
 
 /** Registers a published target in the catalog when it asks to be. */

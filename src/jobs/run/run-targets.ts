@@ -1,7 +1,8 @@
 /**
  * A run's second stage: each compiled target run in the engine, in order. A target written to
  * the browser's storage or a folder is encoded straight into files there under temporary names
- * (never whole in memory); a download's files are held in memory. Nothing is visible under a
+ * (never whole in memory); a download's files go into scratch files of the browser's storage
+ * when the places give them, else they are held in memory. Nothing is visible under a
  * final name until every target succeeded (publish), and a failure removes what was written. A
  * target that fails in the engine is blamed on the first upstream node whose own query fails,
  * where a runtime error (a value that does not convert…) comes from.
@@ -68,8 +69,21 @@ async function streamedFilesFor(
   byPart: Map<number, StreamedFile>,
 ): Promise<OutputFileFor | undefined> {
   const dest = t.write.destination;
-  if (!input.stream || dest === 'download') return undefined;
+  if (!input.stream) return undefined;
   const { runId, places } = input.stream;
+  if (dest === 'download') {
+    const scratchFile = places.scratchFile;
+    if (!scratchFile) return undefined;
+    // A scratch file of the browser's storage per file, handed to the download at the end.
+    return async (_values, index) => {
+      const f = await scratchFile(`${t.write.path}-${ti}-${index}`);
+      if (!f) return undefined;
+      const s: StreamedFile = { dir: f.dir, temp: f.name, handle: f.handle };
+      streamed.push(s);
+      byPart.set(index, s);
+      return s.handle;
+    };
+  }
   const root =
     dest === 'opfs'
       ? await places.opfsRoot()
