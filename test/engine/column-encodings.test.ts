@@ -11,6 +11,7 @@ import {
   Utf8,
   vectorFromArray,
   Table,
+  type Vector,
 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { columnEncodingsFromSample } from '../../workers/parquet/column-encodings';
@@ -19,7 +20,7 @@ const N = 10_000;
 const range = (f: (i: number) => unknown) => Array.from({ length: N }, (_, i) => f(i));
 
 /** Through IPC and back, as the encoder gets its sample. */
-function sampleOf(columns: Record<string, ReturnType<typeof vectorFromArray>>) {
+function sampleOf(columns: Record<string, Vector>) {
   return tableFromIPC(tableToIPC(new Table(columns)));
 }
 
