@@ -6,7 +6,7 @@
 // Environment: BENCH_ROWS (default 1,000,000), BENCH_RUNS (default 3), BENCH_SKIP_BUILD=1 to serve
 // the last build (bench/out/dist, else dist/) instead of building.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -122,6 +122,8 @@ async function main(): Promise<void> {
   if (!encoders)
     log(`encoders: skipped (BENCH_ENCODERS=0, or above ${count(ENCODER_MAX_ROWS)} rows)`);
 
+  // Native DuckDB's own file for the same rows: the tab's output size is reported beside it.
+  const nativeParquetBytes = (await stat(reference)).size;
   const results: BenchResults = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, node: process.versions.node, platform: process.platform },
@@ -134,13 +136,13 @@ async function main(): Promise<void> {
   };
   await rm(reference, { force: true });
   await writeFile(join(OUT, 'results.json'), JSON.stringify(results, null, 2) + '\n');
-  await writeFigures(OUT, 'csv-to-parquet', convertFigures(results));
+  await writeFigures(OUT, 'csv-to-parquet', convertFigures(results, nativeParquetBytes));
   console.log('\n' + formatReport(results) + '\n');
   log(`wrote ${join(OUT, 'results.json')}; total ${seconds(performance.now() - started)}`);
 }
 
 /** The issue's conversion figures, for the one table of `npm run bench`. */
-function convertFigures(r: BenchResults): Figure[] {
+function convertFigures(r: BenchResults, nativeParquetBytes: number): Figure[] {
   const n = `${count(r.csv.rows)}-row`;
   const anchors = r.native.map((x) => ({
     label: `native DuckDB t${x.threads}`,
@@ -168,6 +170,14 @@ function convertFigures(r: BenchResults): Figure[] {
       unit: 'bytes',
       runs: r.inTab.memoryGrowth.runs,
       target: '≤ 150 MB',
+    },
+    {
+      section: 'convert',
+      label: `${n} CSV → Parquet (ZSTD): output size`,
+      unit: 'bytes',
+      runs: runs.map((x) => x.parquetBytes),
+      anchors: [{ label: 'native DuckDB', runs: runs.map(() => nativeParquetBytes) }],
+      target: '≤ native DuckDB',
     },
     {
       section: 'main thread',

@@ -5,8 +5,13 @@ import type {
   EncodeProgress,
   EncodeResult,
 } from '../../src/engine/protocol';
+import { tableFromIPC } from 'apache-arrow';
 import { DecantError } from '../../src/core/errors';
+import { columnEncodingsFromSample, type ColumnEncoding } from './column-encodings';
 import { blobSink, type OutputSink } from './output-sink';
+import { writerPropertiesOf } from './writer-properties';
+
+export { ROW_GROUP_ROWS } from './writer-properties';
 
 /** Where batches come from: the engine's port, or an array in tests. */
 export interface BatchSource {
@@ -21,6 +26,7 @@ export type ParquetWasmApi = Pick<
   | 'Table'
   | 'WriterPropertiesBuilder'
   | 'Compression'
+  | 'Encoding'
   | 'transformParquetStream'
   | 'ParquetFile'
   | 'writeParquet'
@@ -29,12 +35,7 @@ export type ParquetWasmApi = Pick<
 /** Batches the engine may send ahead of the encoder: bounds memory to a few messages. */
 export const BATCHES_AHEAD = 3;
 
-/** DuckDB's row group size: the encoder flushes one while the engine scans the next. */
-export const ROW_GROUP_ROWS = 122_880;
-
 export const PARQUET_TYPE = 'application/vnd.apache.parquet';
-
-const CODECS = { zstd: 'ZSTD', snappy: 'SNAPPY', gzip: 'GZIP', none: 'UNCOMPRESSED' } as const;
 
 /**
  * Encodes a stream of Arrow IPC batches to one Parquet file with parquet-wasm, pulling a batch
@@ -74,12 +75,7 @@ async function encodeInto(
   // valid-looking file: remember the sender's abort and throw it ourselves.
   let aborted: DecantError | null = null;
   source.grant(BATCHES_AHEAD);
-  const props = () =>
-    new pw.WriterPropertiesBuilder()
-      .setCompression(pw.Compression[CODECS[opts.compression]])
-      .setMaxRowGroupSize(opts.rowGroupSize ?? ROW_GROUP_ROWS)
-      .setCreatedBy('Decant (parquet-wasm)')
-      .build();
+  const props = (columns: readonly ColumnEncoding[]) => writerPropertiesOf(pw, opts, columns);
 
   // A result without rows (a filter nothing passes): the stream writer cannot start without a
   // batch, so the empty file (schema, no row group) is written whole.
@@ -90,11 +86,17 @@ async function encodeInto(
   }
   if (head.t === 'end' && head.rows === 0 && schema) {
     const empty = pw.Table.fromIPCStream(withSchema(schema, END_OF_STREAM));
-    await sink.write(pw.writeParquet(empty, props()));
+    await sink.write(pw.writeParquet(empty, props([])));
     const blob = await sink.close();
     onProgress({ rowsWritten: 0, bytesWritten: blob.size });
     return { blob, rowsWritten: 0, rowsInFooter: 0, rowGroups: 0 };
   }
+
+  // Each column's encoding, decided from the first batch's values.
+  const columns =
+    head.t === 'batch' && schema
+      ? columnEncodingsFromSample(tableFromIPC(withSchema(schema, head.bytes)))
+      : [];
 
   const input = new ReadableStream<ParquetWasm.RecordBatch>({
     async pull(controller) {
@@ -133,7 +135,10 @@ async function encodeInto(
     },
   });
 
-  const output = (await pw.transformParquetStream(input, props())) as ReadableStream<Uint8Array>;
+  const output = (await pw.transformParquetStream(
+    input,
+    props(columns),
+  )) as ReadableStream<Uint8Array>;
   let bytes = 0;
   const reader = output.getReader();
   try {
