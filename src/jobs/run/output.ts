@@ -6,20 +6,23 @@
  * leaves nothing that looks like complete output.
  */
 import { downloadZip } from 'client-zip';
+import type { TableSource } from '../../catalog';
 import type { CatalogDb } from '../../storage/schema';
 import { DecantError } from '../../core/errors';
 import { quotedName } from '../../core/quoted-name';
 import type { NodeId } from '../model';
 import { partFilePrefix } from '../output-files';
 import { downloadBlob } from '../../platform/download';
-import type { OutputPlaces, StagedFile, StreamedFile } from './ports';
+import type { OutputPlaces, S3Output, StagedFile, StreamedFile } from './ports';
 
 export type { StagedFile, StreamedFile } from './ports';
 
-/** A written file; `handle` is absent for downloads. */
+/** A written file; `handle` is absent for downloads and uploads (which give their `source`). */
 export interface PublishedFile {
   path: string;
   handle?: FileSystemFileHandle;
+  /** What the catalog reads it as, when not a handle (an uploaded S3 object). */
+  source?: TableSource;
 }
 
 /** Files staged into temporary names in a folder, to be moved into place (or removed). */
@@ -286,12 +289,16 @@ export function opfsRoot(): Promise<FileSystemDirectoryHandle> {
   return navigator.storage.getDirectory();
 }
 
-/** The browser's places for outputs: OPFS, folders picked (handles kept in `db`), downloads. */
-export function browserOutputPlaces(db: CatalogDb): OutputPlaces {
+/**
+ * The browser's places for outputs: OPFS, folders picked (handles kept in `db`), downloads, and
+ * with `s3` (the app's uploader, signing with the tab's credentials) Amazon S3.
+ */
+export function browserOutputPlaces(db: CatalogDb, s3?: S3Output): OutputPlaces {
   return {
     opfsRoot,
     pickedFolder: (job, nodeId, targetName) => targetFolder(db, job, nodeId, targetName),
     download: downloadFiles,
+    ...(s3 ? { s3 } : {}),
   };
 }
 
