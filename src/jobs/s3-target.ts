@@ -34,22 +34,24 @@ export function s3KeyPrefix(prefix: string): string {
 export function s3TargetIssues(p: S3TargetPlace | undefined): string[] {
   if (!p) return ['give the S3 location to write to, e.g. s3://my-bucket/sales/'];
   const issues: string[] = [];
+  const prefix = p.prefix ?? '';
+  const region = p.region ?? '';
   if (!p.bucket) issues.push('give the bucket: s3://my-bucket/prefix/');
   else if (!BUCKET.test(p.bucket) || p.bucket.includes('..'))
     issues.push(
       `${quotedName(p.bucket)} is not an S3 bucket name (3–63 lower-case letters, digits, dots and dashes)`,
     );
   // eslint-disable-next-line no-control-regex -- control characters are what it refuses
-  if (/[\u0000-\u001f\u007f\\]/.test(p.prefix))
-    issues.push(`the prefix ${quotedName(p.prefix)} must not contain control characters or "\\"`);
-  else if (p.prefix.includes('//'))
-    issues.push(`the prefix ${quotedName(p.prefix)} has an empty folder ("//")`);
-  else if (p.prefix.split('/').some((part) => part === '.' || part === '..'))
-    issues.push(`the prefix ${quotedName(p.prefix)} must not hold "." or ".." folders`);
-  if (!REGION.test(p.region))
+  if (/[\u0000-\u001f\u007f\\]/.test(prefix))
+    issues.push(`the prefix ${quotedName(prefix)} must not contain control characters or "\\"`);
+  else if (prefix.startsWith('/') || prefix.includes('//'))
+    issues.push(`the prefix ${quotedName(prefix)} has an empty folder ("//")`);
+  else if (prefix.split('/').some((part) => part === '.' || part === '..'))
+    issues.push(`the prefix ${quotedName(prefix)} must not hold "." or ".." folders`);
+  if (!REGION.test(region))
     issues.push(
-      p.region
-        ? `${quotedName(p.region)} is not an AWS region such as "us-east-1" or "eu-west-3"`
+      region
+        ? `${quotedName(region)} is not an AWS region such as "us-east-1" or "eu-west-3"`
         : 'give the bucket\'s region, e.g. "us-east-1" or "eu-west-3"',
     );
   if (p.endpoint !== undefined && p.endpoint !== '' && !ENDPOINT.test(p.endpoint))
