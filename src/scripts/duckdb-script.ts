@@ -92,7 +92,7 @@ function s3Note(targets: readonly CompiledTarget[]): string[] {
       (s3.endpoint.startsWith('http:') ? ', USE_SSL false' : '')
     : '';
   return [
-    '-- Amazon S3 targets are written through DuckDB\'s httpfs extension, signed with your AWS',
+    "-- Amazon S3 targets are written through DuckDB's httpfs extension, signed with your AWS",
     '-- credentials (never in this script). Before running it, for example:',
     '--   INSTALL httpfs; LOAD httpfs;',
     `--   CREATE SECRET (TYPE s3, PROVIDER credential_chain, REGION ${quoteLiteral(s3.region)}${endpoint});`,

@@ -109,7 +109,10 @@ describe('an S3 target in a job', () => {
       run();
     } catch (e) {
       expect((e as JobError).issues.map((i) => [i.nodeId, i.message])).toEqual([
-        ['out', 'Target "out": "Bad" is not an S3 bucket name (3–63 lower-case letters, digits, dots and dashes)'],
+        [
+          'out',
+          'Target "out": "Bad" is not an S3 bucket name (3–63 lower-case letters, digits, dots and dashes)',
+        ],
         ['out', 'Target "out": "x" is not an AWS region such as "us-east-1" or "eu-west-3"'],
       ]);
     }

@@ -56,7 +56,9 @@ describe('an S3 target in the DuckDB script', () => {
     expect(text).toMatch(
       /COPY \([\s\S]+\) TO 's3:\/\/my-lake\/daily\/sales' \(FORMAT parquet, [^)]*PARTITION_BY \("year"\)/,
     );
-    expect(text).toContain('-- Target "to s3": parquet → s3://my-lake/daily/sales/ (key=value folders)');
+    expect(text).toContain(
+      '-- Target "to s3": parquet → s3://my-lake/daily/sales/ (key=value folders)',
+    );
     expect(text).toContain('--   INSTALL httpfs; LOAD httpfs;');
     expect(text).toContain(
       "--   CREATE SECRET (TYPE s3, PROVIDER credential_chain, REGION 'eu-west-3');",
@@ -65,10 +67,7 @@ describe('an S3 target in the DuckDB script', () => {
   });
 
   it('an unpartitioned target is one file in the prefix; an endpoint is named in the note', () => {
-    const text = duckdbScript(
-      s3Job({ kind: 'csv' }, [], 'http://127.0.0.1:9000'),
-      SALES,
-    ).text;
+    const text = duckdbScript(s3Job({ kind: 'csv' }, [], 'http://127.0.0.1:9000'), SALES).text;
     expect(text).toMatch(/\) TO 's3:\/\/my-lake\/daily\/sales\/part-00000\.csv' \(FORMAT csv/);
     expect(text).toContain(
       "REGION 'eu-west-3', ENDPOINT '127.0.0.1:9000', URL_STYLE 'path', USE_SSL false);",

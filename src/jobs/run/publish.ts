@@ -177,8 +177,7 @@ async function uploadTarget(input: PublishInput, p: Pending): Promise<void> {
   const t = p.result.target;
   const what = `target ${quotedName(t.name)}`;
   try {
-    if (!input.places.s3)
-      throw new DecantError('job: S3 cannot be uploaded to from here');
+    if (!input.places.s3) throw new DecantError('job: S3 cannot be uploaded to from here');
     const done = await uploadS3Files(t, p.files, input.places.s3, input.signal, (pr) =>
       input.onProgress?.({ ...pr, fraction: 0.9 + 0.09 * pr.fraction }),
     );
@@ -187,7 +186,12 @@ async function uploadTarget(input: PublishInput, p: Pending): Promise<void> {
     const err = asDecantError(e);
     if (err.code === 'cancelled' || input.signal.aborted) throw cancelled();
     // S3's words, as the job's: `target "x": S3 denied PutObject on …`.
-    throw atNode(new DecantError(`job: ${err.detail}`, { cause: err }), input.job.name, t.nodeId, what);
+    throw atNode(
+      new DecantError(`job: ${err.detail}`, { cause: err }),
+      input.job.name,
+      t.nodeId,
+      what,
+    );
   }
   for (const f of p.files) if (f.streamedAs) await removeStreamedFile(f.streamedAs);
   input.log('info', `${what}: uploaded ${p.files.length} file(s) to ${s3Label(t)}`);

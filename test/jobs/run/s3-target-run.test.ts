@@ -167,7 +167,11 @@ describe('a job target that writes to Amazon S3', () => {
     const table = await world.cat.store.getTable('lake', 'sales_s3');
     expect(table?.sources.map((s) => s.kind)).toEqual(keys.map(() => 's3'));
     expect(table?.sources.map((s) => (s.kind === 's3' ? s.key : '')).sort()).toEqual(keys);
-    expect(table?.sources[0]).toMatchObject({ bucket: BUCKET, region: REGION, endpoint: stack.proxy });
+    expect(table?.sources[0]).toMatchObject({
+      bucket: BUCKET,
+      region: REGION,
+      endpoint: stack.proxy,
+    });
     expect(JSON.stringify(table)).not.toMatch(/unit-s3-target-(secret|token)/);
   });
 
