@@ -35,6 +35,16 @@ export function s3JobOutput(
       const uploader = new S3Uploader(credentials, where, transport);
       await uploader.upload(to.key, chunksOf(file), file.size, { ...opts, signal, onProgress });
     },
+    async remove(at) {
+      const credentials = s3CredentialsOf(held());
+      if (!credentials) throw new DecantError(`job: ${S3_TARGET_LOCKED}`);
+      const where = {
+        bucket: at.bucket,
+        region: at.region,
+        ...(at.endpoint ? { endpoint: at.endpoint } : {}),
+      };
+      await new S3Uploader(credentials, where, transport).remove(at.key);
+    },
   };
 }
 

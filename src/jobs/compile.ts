@@ -110,7 +110,8 @@ export function compileJob(job: Job, ctx: CompileContext = {}): CompiledJob {
   const script = compiled
     .map(
       (t) =>
-        `-- Target ${quotedName(t.name)}: ${t.write.format.kind} → ${quotedName(t.write.path)}\n${t.sql};`,
+        `-- Target ${quotedName(t.name)}: ${t.write.format.kind} → ` +
+        `${t.write.s3 ? `s3://${t.write.s3.bucket}/${t.write.s3.prefix}` : quotedName(t.write.path)}\n${t.sql};`,
     )
     .join('\n\n');
   const qualityChecks = a.order.flatMap((id) => {

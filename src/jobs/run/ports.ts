@@ -155,4 +155,6 @@ export interface S3Output {
     onProgress: (bytesSent: number) => void,
     signal: AbortSignal,
   ): Promise<void>;
+  /** Deletes an object this run uploaded (its run failed or was cancelled); in S3's words. */
+  remove(at: S3ObjectPlace): Promise<void>;
 }

@@ -13,7 +13,7 @@ import { removeStreamedFile, stageFiles, type PublishedFile, type StagedFolder }
 import type { JobCatalog, OutputPlaces, StagedFile, TargetOutput } from './ports';
 import { registerOutput } from './register';
 import { asDecantError, atNode, cancelled, rowsOf, type TargetResult } from './run-targets';
-import { s3Label, uploadS3Files } from './s3-output';
+import { removeS3Files, s3Label, uploadS3Files } from './s3-output';
 
 export interface PublishInput {
   job: Job;
@@ -77,6 +77,7 @@ export async function publishOutputs(input: PublishInput): Promise<RunTarget[]> 
     if (input.signal.aborted) throw cancelled();
   } catch (e) {
     for (const p of pending) await p.staged?.discard().catch(() => undefined);
+    for (const p of pending) if (p.uploaded) await removeS3Files(input.places.s3, p.uploaded);
     for (const r of input.results)
       for (const f of r.out.files) if (f.streamedAs) await removeStreamedFile(f.streamedAs);
     throw e;

@@ -33,13 +33,30 @@ export function checkS3Access(job: Job, places: OutputPlaces): void {
   if (why) throw new DecantError(`${what}, but ${why}`);
 }
 
+/** Deletes uploaded objects (best effort: a refusal leaves them, the run's error stands). */
+export async function removeS3Files(
+  s3: S3Output | undefined,
+  files: readonly { source?: TableSource }[],
+): Promise<void> {
+  for (const { source: s } of files)
+    if (s?.kind === 's3')
+      await s3
+        ?.remove({
+          bucket: s.bucket,
+          region: s.region,
+          ...(s.endpoint ? { endpoint: s.endpoint } : {}),
+          key: s.key,
+        })
+        .catch(() => undefined);
+}
+
 /** What a target's S3 run label says: `s3://bucket/prefix/`. */
 export const s3Label = (t: CompiledTarget) => s3TargetUri(t.write.s3!);
 
 /**
  * Uploads target `t`'s files (in order, one at a time) and resolves with each one's catalog
  * source. Rejects with the uploader's DecantError (code 'cancelled' once `signal` aborts, the
- * multipart upload in flight aborted first).
+ * multipart upload in flight aborted first), after deleting the files it had uploaded.
  */
 export async function uploadS3Files(
   t: CompiledTarget,
@@ -69,7 +86,13 @@ export async function uploadS3Files(
       ...(place.endpoint ? { endpoint: place.endpoint } : {}),
       key,
     };
-    await s3.upload(where, blob, say, signal);
+    try {
+      await s3.upload(where, blob, say, signal);
+    } catch (e) {
+      // The objects this run already put go too: a failed or cancelled run leaves no output.
+      await removeS3Files(s3, out);
+      throw e;
+    }
     out.push({
       path: f.path,
       source: {

@@ -200,6 +200,26 @@ describe('a job target that writes to Amazon S3', () => {
     expect(await scratchFiles(world)).toEqual([]);
   });
 
+  it('a file refused after another was uploaded: the uploaded one is deleted again', async () => {
+    const world = await runWorld(engine);
+    await stack.setRules({
+      region: REGION,
+      credentials: {
+        [TEMP.accessKeyId]: { secret: TEMP.secretAccessKey, token: TEMP.sessionToken },
+      },
+      denyWrites: [`${BUCKET}/partial/year=2025/`],
+    });
+    await stack.reset();
+    const run = await runIn(world, s3Job('partial/'), access());
+    expect(run.state).toBe('FAILED');
+    expect(run.error?.message).toMatch(/S3 denied \w+ on lake\/partial\/year=2025\//);
+    const log = (await stack.log()).map((e) => `${e.method} ${e.path} ${e.status}`);
+    expect(log.some((l) => /^PUT \/lake\/partial\/year=2024\/\S+ 200$/.test(l))).toBe(true);
+    expect(log.some((l) => /^DELETE \/lake\/partial\/year=2024\/\S+ 204$/.test(l))).toBe(true);
+    expect(await keysUnder('partial/')).toEqual([]);
+    expect(await world.cat.store.getTable('lake', 'sales_s3')).toBeUndefined();
+  });
+
   it('a cancel while parts go aborts the multipart upload: none is left in progress', async () => {
     const world = await runWorld(engine);
     await stack.setRules({
