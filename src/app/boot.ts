@@ -11,6 +11,7 @@ import { CatalogState } from './catalog.svelte';
 import { ClassifiersState } from './classifiers.svelte';
 import { CredentialsState, settingsVaultStore } from './credentials.svelte';
 import { s3CredentialsOf, tableObjectPresigner } from './s3-crawl';
+import { s3JobOutputOf } from './s3-job-output';
 import { setS3ObjectPresigner } from '../catalog';
 import { EngineWork } from './engine-work.svelte';
 import { JobEditors } from './job-editor.svelte';
@@ -62,9 +63,10 @@ export function bootApp(connected: EngineClient = connectEngine()): DecantApp {
   const work = new EngineWork();
   const engine = work.watch(connected);
   const catalog = new CatalogState(engine, db);
-  const jobs = new JobsState({ db, engine, catalog });
-  const clock = clockFromSearch(location.search);
   const credentials = new CredentialsState(settingsVaultStore(db));
+  // S3 targets sign with the credentials held at each run (scheduled runs too; locked: it fails).
+  const jobs = new JobsState({ db, engine, catalog, s3: s3JobOutputOf(credentials) });
+  const clock = clockFromSearch(location.search);
   const schedule = createScheduleState({
     engine,
     catalog,

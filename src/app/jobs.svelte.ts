@@ -20,6 +20,7 @@ import {
   type NextFiles,
   type NodeId,
   type SavedJob,
+  type S3Output,
 } from '../jobs';
 import { jobCatalogOf } from './job-catalog';
 
@@ -37,6 +38,13 @@ export type {
 export type { JobRunState, RunLogLine, RunProgress, RunTarget, RunSource } from '../jobs';
 export { isFinal } from '../jobs';
 
+interface JobsDeps {
+  db: Promise<CatalogDb>;
+  engine: EngineClient;
+  catalog: CatalogState;
+  s3?: S3Output;
+}
+
 export class JobsState {
   /** Saved jobs (current versions), by name. */
   list = $state.raw<SavedJob[]>([]);
@@ -49,10 +57,10 @@ export class JobsState {
   private service: JobService | null = null;
   private loading: Promise<void> | null = null;
   private channel: BroadcastChannel | null = null;
-  private readonly deps: { db: Promise<CatalogDb>; engine: EngineClient; catalog: CatalogState };
+  private readonly deps: JobsDeps;
 
-  /** `db` is the page's one connection. */
-  constructor(deps: { db: Promise<CatalogDb>; engine: EngineClient; catalog: CatalogState }) {
+  /** `db` is the page's one connection; `s3` uploads S3 targets' files. */
+  constructor(deps: JobsDeps) {
     this.deps = deps;
   }
 
@@ -69,7 +77,7 @@ export class JobsState {
             db,
             engine: this.deps.engine,
             catalog: jobCatalogOf(this.deps.catalog, this.deps.engine),
-            places: browserOutputPlaces(db),
+            places: browserOutputPlaces(db, this.deps.s3),
             locks: globalThis.navigator?.locks,
             onRun: (run, stateChanged) => this.runChanged(run, stateChanged),
           },

@@ -9,8 +9,10 @@ import type {
   EvaluateDataQualityNode,
   Job,
   NodeId,
+  S3TargetPlace,
   TargetNode,
 } from './model';
+import { s3KeyPrefix } from './s3-target';
 import type { SourceReads } from './nodes/node-module';
 import { writeFormat, type TargetWriteFormat } from './nodes/target';
 
@@ -22,6 +24,8 @@ export interface TargetWrite {
   /** The output's file (or folder) name: the option, or the node's name. */
   path: string;
   catalog?: { database: string; table: string };
+  /** Where an `s3` target's files go (its prefix '' or ending in `/`). */
+  s3?: S3TargetPlace;
 }
 
 export interface CompiledTarget {
@@ -74,7 +78,7 @@ export function compileJob(job: Job, ctx: CompileContext = {}): CompiledJob {
   if (a.issues.length > 0) throw new JobError(job.name, a.issues);
   const compiled = targets.map((t) => {
     const built = a.built.get(t.id)!;
-    const { format, partitionKeys, destination, path, catalog } = t.options;
+    const { format, partitionKeys, destination, path, catalog, s3 } = t.options;
     return {
       nodeId: t.id,
       name: t.name,
@@ -86,6 +90,16 @@ export function compileJob(job: Job, ctx: CompileContext = {}): CompiledJob {
         destination,
         path: path ?? t.name,
         ...(catalog ? { catalog: { ...catalog } } : {}),
+        ...(destination === 's3' && s3
+          ? {
+              s3: {
+                bucket: s3.bucket,
+                prefix: s3KeyPrefix(s3.prefix),
+                region: s3.region,
+                ...(s3.endpoint ? { endpoint: s3.endpoint.replace(/\/$/, '') } : {}),
+              },
+            }
+          : {}),
       },
     } satisfies CompiledTarget;
   });
@@ -96,7 +110,8 @@ export function compileJob(job: Job, ctx: CompileContext = {}): CompiledJob {
   const script = compiled
     .map(
       (t) =>
-        `-- Target ${quotedName(t.name)}: ${t.write.format.kind} → ${quotedName(t.write.path)}\n${t.sql};`,
+        `-- Target ${quotedName(t.name)}: ${t.write.format.kind} → ` +
+        `${t.write.s3 ? `s3://${t.write.s3.bucket}/${t.write.s3.prefix}` : quotedName(t.write.path)}\n${t.sql};`,
     )
     .join('\n\n');
   const qualityChecks = a.order.flatMap((id) => {

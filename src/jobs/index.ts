@@ -40,10 +40,13 @@ export { JobRunner, jobLockName, type RunnerDeps } from './run/job-runner';
 export { browserOutputPlaces } from './run/output';
 export { writeStreamed, type StreamedOutput } from './run/output';
 export { nextFilesOf, type NextFiles } from './run/sources';
+export { s3KeyPrefix, s3TargetIssues, s3TargetUri, s3TargetUriParts } from './s3-target';
 export type {
   JobCatalog,
   JobEngine,
   OutputPlaces,
+  S3ObjectPlace,
+  S3Output,
   SourceAccess,
   StagedFile,
   TargetOutput,

@@ -17,6 +17,7 @@ import {
 } from './run-model';
 import { JobStore } from './store';
 import { jobLockName, JobRunner } from './run/job-runner';
+import { S3_SCRATCH_FOLDER } from './run/s3-output';
 import { pickTargetFolder, removeStagedFiles, targetFolderName } from './run/output';
 import type { JobCatalog, JobEngine, OutputPlaces } from './run/ports';
 import { nextFilesOf, type NextFiles } from './run/sources';
@@ -201,7 +202,10 @@ export class JobService {
     const version = (await this.store.listVersions(run.job)).find(
       (v) => v.version === run.jobVersion,
     );
-    for (const n of version?.snapshot.nodes ?? [])
+    for (const n of version?.snapshot.nodes ?? []) {
+      // An S3 target's scratch files never had final names: only its hidden ones to remove.
+      if (n.kind === 'target' && n.options.destination === 's3')
+        await removeStagedFiles(await this.deps.places.opfsRoot(), S3_SCRATCH_FOLDER, run.id);
       if (n.kind === 'target' && n.options.destination === 'opfs')
         await removeStagedFiles(
           await this.deps.places.opfsRoot(),
@@ -209,6 +213,7 @@ export class JobService {
           run.id,
           { published: !(await this.registered(run.id, n.options.catalog)) },
         );
+    }
   }
 
   /** Whether the catalog table a target registers into lists a file of run `runId`. */

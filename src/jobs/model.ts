@@ -423,15 +423,27 @@ export type TargetFormat =
     }
   | { kind: 'ndjson'; compression?: 'none' | 'gzip' };
 
+/** An S3 target's place: `s3://bucket/prefix/` in `region`. */
+export interface S3TargetPlace {
+  bucket: string;
+  /** As typed: '' or a prefix; the files go under it as under a folder. */
+  prefix: string;
+  region: string;
+  /** An S3-compatible endpoint (path-style); absent: AWS. */
+  endpoint?: string;
+}
+
 export interface TargetNode extends NodeBase {
   kind: 'target';
   options: {
     format: TargetFormat;
     /** Columns whose values make `key=value` folders; default none. */
     partitionKeys: string[];
-    destination: 'download' | 'folder' | 'opfs';
+    destination: 'download' | 'folder' | 'opfs' | 's3';
     /** File (or folder, when partitioned) name; default the node's name. */
     path?: string;
+    /** Where an `s3` target writes (never a credential: runs sign with the tab's). */
+    s3?: S3TargetPlace;
     /** Register or update this catalog table with the output. */
     catalog?: { database: string; table: string };
   };

@@ -37,7 +37,12 @@ type Describe = { [K in NodeKind]: (o: NodeOf<K>['options']) => string };
 
 const list = (xs: readonly string[] | undefined) => (xs ?? []).filter((x) => x !== '').join(', ');
 const TARGET_FORMAT = { parquet: 'Parquet', csv: 'CSV', ndjson: 'NDJSON' } as const;
-const DESTINATION = { download: 'download', folder: 'folder', opfs: 'browser storage' } as const;
+const DESTINATION = {
+  download: 'download',
+  folder: 'folder',
+  opfs: 'browser storage',
+  s3: 'Amazon S3',
+} as const;
 
 // Partial: a kind added later falls back to its title until it has a description here.
 const DESCRIBE: Partial<Describe> = {
@@ -54,7 +59,8 @@ const DESCRIBE: Partial<Describe> = {
       : list(o.aggregations.map((a) => a.as ?? `${a.fn}(${a.column})`)),
   target: (o) => {
     const format = TARGET_FORMAT[o.format.kind];
-    const where = o.catalog ? `${o.catalog.database}.${o.catalog.table}` : o.path;
+    const s3 = o.destination === 's3' && o.s3?.bucket ? `s3://${o.s3.bucket}/${o.s3.prefix}` : '';
+    const where = o.catalog ? `${o.catalog.database}.${o.catalog.table}` : s3 || o.path;
     return `${format} → ${where || DESTINATION[o.destination]}`;
   },
   'change-schema': (o) => list(o.mappings.filter((m) => !m.drop).map((m) => m.to)),

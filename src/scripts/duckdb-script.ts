@@ -70,6 +70,36 @@ export function targetOutput(t: CompiledTarget): string {
     : t.write.path + outputExtension(t.write.format);
 }
 
+/**
+ * An S3 target's `s3://` path: its prefix (partition folders go under it), or one file in it
+ * (`part-00000.parquet`, as the tab's files sit in the prefix); null for other targets.
+ */
+export function s3Output(t: CompiledTarget): string | null {
+  const s3 = t.write.s3;
+  if (t.write.destination !== 's3' || !s3) return null;
+  const folder = `s3://${s3.bucket}/${s3.prefix}`;
+  return t.write.partitionKeys.length > 0
+    ? folder.replace(/\/$/, '')
+    : `${folder}part-00000${outputExtension(t.write.format)}`;
+}
+
+/** How native DuckDB writes to S3 (httpfs, a secret): comment lines, when a target does. */
+function s3Note(targets: readonly CompiledTarget[]): string[] {
+  const s3 = targets.find((t) => t.write.s3)?.write.s3;
+  if (!s3) return [];
+  const endpoint = s3.endpoint
+    ? `, ENDPOINT ${quoteLiteral(s3.endpoint.replace(/^https?:\/\//, ''))}, URL_STYLE 'path'` +
+      (s3.endpoint.startsWith('http:') ? ', USE_SSL false' : '')
+    : '';
+  return [
+    "-- Amazon S3 targets are written through DuckDB's httpfs extension, signed with your AWS",
+    '-- credentials (never in this script). Before running it, for example:',
+    '--   INSTALL httpfs; LOAD httpfs;',
+    `--   CREATE SECRET (TYPE s3, PROVIDER credential_chain, REGION ${quoteLiteral(s3.region)}${endpoint});`,
+    '',
+  ];
+}
+
 function copyOptions(t: CompiledTarget): string {
   const f = t.write.format;
   const opts: string[] = [];
@@ -221,11 +251,16 @@ export function duckdbScript(job: Job, ctx: ScriptContext): GeneratedScript {
     lines.push('');
   }
   lines.push('-- Targets', setVariable(OUTPUT_VARIABLE, ctx.output ?? '.'), '');
+  lines.push(...s3Note(compiled.targets));
   for (const t of compiled.targets) {
     const sql = replaceSentinels(t.sql, placeholders, lookup);
-    const to = `(getvariable(${quoteLiteral(OUTPUT_VARIABLE)}) || ${quoteLiteral('/' + targetOutput(t))})`;
+    const s3 = s3Output(t);
+    const to =
+      s3 !== null
+        ? quoteLiteral(s3)
+        : `(getvariable(${quoteLiteral(OUTPUT_VARIABLE)}) || ${quoteLiteral('/' + targetOutput(t))})`;
     lines.push(
-      `-- Target ${JSON.stringify(t.name)}: ${t.write.format.kind} → ${targetOutput(t)}` +
+      `-- Target ${JSON.stringify(t.name)}: ${t.write.format.kind} → ${s3 ?? targetOutput(t)}` +
         (t.write.partitionKeys.length > 0 ? '/ (key=value folders)' : ''),
       `COPY (\n${sql}\n) TO ${to} (${copyOptions(t)});`,
       '',

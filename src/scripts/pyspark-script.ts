@@ -15,7 +15,7 @@ import {
   type SourceTable,
   type TargetWriteFormat,
 } from '../jobs';
-import { DEFAULT_ROW_GROUP_SIZE } from '../jobs';
+import { DEFAULT_ROW_GROUP_SIZE, s3KeyPrefix } from '../jobs';
 import { PYSPARK_ADAPTER } from './pyspark-prologue';
 import { filterPy, transformLines } from './pyspark-nodes';
 import { py, pyDict, pyList, pyName } from './python-text';
@@ -123,8 +123,10 @@ function writeLines(
   keys: readonly string[],
   columns: readonly NodeColumn[] | null,
   flag: (m: string) => void,
+  /** An S3 target's `s3://bucket/prefix/`: written there, not under the output argument. */
+  s3Path?: string,
 ): string[] {
-  const where = `args[${py(OUTPUT_PARAMETER)}] + ${py('/' + path)}`;
+  const where = s3Path ? py(s3Path) : `args[${py(OUTPUT_PARAMETER)}] + ${py('/' + path)}`;
   if (format.kind !== 'parquet') {
     // Text: Spark's writer with the options that make the tab's text (see _write_text).
     if (format.kind === 'csv')
@@ -229,7 +231,7 @@ export function pysparkScript(job: Job, ctx: ScriptContext): GeneratedScript {
         `${name} = DynamicFrame.fromDF(df, glueContext, ${py(name)})`,
       );
     } else if (node.kind === 'target') {
-      const { format, partitionKeys, path } = node.options;
+      const { format, partitionKeys, path, destination, s3 } = node.options;
       const write = (
         format.kind === 'parquet'
           ? {
@@ -256,6 +258,7 @@ export function pysparkScript(job: Job, ctx: ScriptContext): GeneratedScript {
           partitionKeys,
           columnsOf(inputs[0]!),
           flag,
+          destination === 's3' && s3 ? `s3://${s3.bucket}/${s3KeyPrefix(s3.prefix)}` : undefined,
         ),
       );
     } else {

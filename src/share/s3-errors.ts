@@ -12,7 +12,8 @@ export type S3Action =
   | 'CreateMultipartUpload'
   | 'UploadPart'
   | 'CompleteMultipartUpload'
-  | 'AbortMultipartUpload';
+  | 'AbortMultipartUpload'
+  | 'DeleteObject';
 
 /** The IAM permission each action needs. */
 const PERMISSION: Record<S3Action, string> = {
@@ -21,6 +22,7 @@ const PERMISSION: Record<S3Action, string> = {
   UploadPart: 's3:PutObject',
   CompleteMultipartUpload: 's3:PutObject',
   AbortMultipartUpload: 's3:AbortMultipartUpload',
+  DeleteObject: 's3:DeleteObject',
 };
 
 /** The bucket CORS rule a page at `origin` needs to upload: PUT/POST/DELETE, and ETag exposed. */

@@ -113,6 +113,18 @@ export class S3Uploader {
     }
   }
 
+  /**
+   * Deletes `key` (an object a failed job run had uploaded). Throws a `share:` DecantError in
+   * S3's words; a key that is not there is no error (S3 answers 204 either way).
+   */
+  async remove(key: string): Promise<void> {
+    try {
+      await this.send('DeleteObject', key, { method: 'DELETE' }, undefined);
+    } catch (e) {
+      throw unwrap(e);
+    }
+  }
+
   private async uploadObject(
     key: string,
     data: AsyncIterable<Uint8Array> | Uint8Array | Blob,

@@ -1,6 +1,7 @@
 import { quotedName } from '../../core/quoted-name';
 import { duplicateName, sameName } from '../columns';
 import type { TargetFormat } from '../model';
+import { s3TargetIssues } from '../s3-target';
 import { needColumn, only, type BuildEnv, type NodeModule } from './node-module';
 
 /**
@@ -84,6 +85,10 @@ export const target: NodeModule<'target'> = {
       input.columns.every((c) => partitionKeys.some((k) => sameName(k, c.name)))
     )
       env.issue('every column is a partition key: leave at least one to write into the files');
+    const dest = node.options.destination;
+    if (!['download', 'folder', 'opfs', 's3'].includes(dest))
+      env.issue(`${quotedName(String(dest))} is not a destination (download, folder, opfs, s3)`);
+    if (dest === 's3') for (const m of s3TargetIssues(node.options.s3)) env.issue(m);
     const path = node.options.path;
     if (path !== undefined && (path.includes('/') || path.includes('\\') || path.includes('\0')))
       env.issue(`the output name ${quotedName(path)} must not contain "/", "\\" or NUL`);

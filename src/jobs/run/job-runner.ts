@@ -18,6 +18,7 @@ import { publishOutputs } from './publish';
 import { endedRun, succeededRun } from './record';
 import { asDecantError, runTargets } from './run-targets';
 import { prepareSources, runSourcesOf } from './sources';
+import { checkS3Access } from './s3-output';
 import { qualityFailure, runQualityChecks } from './quality-checks';
 
 export interface RunnerDeps {
@@ -162,6 +163,8 @@ export class JobRunner {
     }, timeoutMs(job));
     let release = () => Promise.resolve();
     try {
+      // Before any engine work: an S3 target without credentials in the tab fails at once.
+      checkS3Access(job, this.deps.places);
       const prepared = await prepareSources(job, this.deps, log);
       release = prepared.release;
       const ctx: CompileContext = {
@@ -234,6 +237,7 @@ export class JobRunner {
         catalog: this.deps.catalog,
         signal: c.abort.signal,
         log,
+        onProgress: (p) => update({ progress: { ...c.run.progress!, ...p } }),
       });
 
       const after = qualityFailure(quality, 'fail-after-write');

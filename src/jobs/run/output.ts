@@ -6,6 +6,7 @@
  * leaves nothing that looks like complete output.
  */
 import { downloadZip, makeZip } from 'client-zip';
+import type { TableSource } from '../../catalog';
 import type { CatalogDb } from '../../storage/schema';
 import { DecantError } from '../../core/errors';
 import { quotedName } from '../../core/quoted-name';
@@ -14,14 +15,16 @@ import { partFilePrefix } from '../output-files';
 import { downloadBlob } from '../../platform/download';
 import { createScratchFile, downloadScratchFile } from '../../platform/scratch-files';
 import { downloadStream } from '../../platform/stream-download';
-import type { OutputPlaces, StagedFile, StreamedFile } from './ports';
+import type { OutputPlaces, S3Output, StagedFile, StreamedFile } from './ports';
 
 export type { StagedFile, StreamedFile } from './ports';
 
-/** A written file; `handle` is absent for downloads. */
+/** A written file; `handle` is absent for downloads and uploads (which give their `source`). */
 export interface PublishedFile {
   path: string;
   handle?: FileSystemFileHandle;
+  /** What the catalog reads it as, when not a handle (an uploaded S3 object). */
+  source?: TableSource;
 }
 
 /** Files staged into temporary names in a folder, to be moved into place (or removed). */
@@ -288,13 +291,17 @@ export function opfsRoot(): Promise<FileSystemDirectoryHandle> {
   return navigator.storage.getDirectory();
 }
 
-/** The browser's places for outputs: OPFS, folders picked (handles kept in `db`), downloads. */
-export function browserOutputPlaces(db: CatalogDb): OutputPlaces {
+/**
+ * The browser's places for outputs: OPFS, folders picked (handles kept in `db`), downloads, and
+ * with `s3` (the app's uploader, signing with the tab's credentials) Amazon S3.
+ */
+export function browserOutputPlaces(db: CatalogDb, s3?: S3Output): OutputPlaces {
   return {
     opfsRoot,
     pickedFolder: (job, nodeId, targetName) => targetFolder(db, job, nodeId, targetName),
     download: downloadFiles,
     scratchFile: createScratchFile,
+    ...(s3 ? { s3 } : {}),
   };
 }
 

@@ -136,4 +136,34 @@ export interface OutputPlaces {
    * target's file is encoded into, never whole in memory; absent or null: gathered in memory.
    */
   scratchFile?(label: string): Promise<ScratchFile | null>;
+  /** Uploads `s3` targets' files; absent where no S3 upload is possible (a run then fails). */
+  s3?: S3Output;
+}
+
+/** Where one object goes: a bucket (and endpoint) in a region, and its key. */
+export interface S3ObjectPlace {
+  bucket: string;
+  region: string;
+  /** An S3-compatible endpoint (path-style); absent: AWS. */
+  endpoint?: string;
+  key: string;
+}
+
+/** S3 uploads with the credentials the tab holds at the moment of the call. */
+export interface S3Output {
+  /** Null when credentials are held; else what to do, in words (enter them, or unlock). */
+  locked(): string | null;
+  /**
+   * Sends `file` to `to` (a multipart upload when large), reporting bytes sent. Rejects with a
+   * DecantError in S3's words; once `signal` aborts, with code 'cancelled' after aborting the
+   * multipart upload (no part left behind).
+   */
+  upload(
+    to: S3ObjectPlace,
+    file: Blob,
+    onProgress: (bytesSent: number) => void,
+    signal: AbortSignal,
+  ): Promise<void>;
+  /** Deletes an object this run uploaded (its run failed or was cancelled); in S3's words. */
+  remove(at: S3ObjectPlace): Promise<void>;
 }

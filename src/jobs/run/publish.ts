@@ -8,11 +8,12 @@ import { DecantError } from '../../core/errors';
 import type { CompiledTarget } from '../compile';
 import type { Job, NodeId } from '../model';
 import { partFileName, partitionFolder } from '../output-files';
-import type { RunLogLine, RunTarget } from '../run-model';
+import type { RunLogLine, RunProgress, RunTarget } from '../run-model';
 import { removeStreamedFile, stageFiles, type PublishedFile, type StagedFolder } from './output';
 import type { JobCatalog, OutputPlaces, StagedFile, TargetOutput } from './ports';
 import { registerOutput } from './register';
-import { atNode, cancelled, rowsOf, type TargetResult } from './run-targets';
+import { asDecantError, atNode, cancelled, rowsOf, type TargetResult } from './run-targets';
+import { removeS3Files, s3Label, uploadS3Files } from './s3-output';
 
 export interface PublishInput {
   job: Job;
@@ -22,12 +23,16 @@ export interface PublishInput {
   catalog: Pick<JobCatalog, 'getTable' | 'listPartitions' | 'commitTables'>;
   signal: AbortSignal;
   log(level: RunLogLine['level'], message: string): void;
+  /** Upload progress of S3 targets. */
+  onProgress?(p: Pick<RunProgress, 'phase' | 'fraction'>): void;
 }
 
 interface Pending {
   result: TargetResult;
   files: StagedFile[];
   staged?: StagedFolder;
+  /** An S3 target's objects, once uploaded, with their catalog sources. */
+  uploaded?: PublishedFile[];
 }
 
 /**
@@ -43,6 +48,10 @@ export async function publishOutputs(input: PublishInput): Promise<RunTarget[]> 
       const t = result.target;
       const files = stagedFiles(t, result.out, runId);
       const dest = t.write.destination;
+      if (dest === 's3') {
+        pending.push({ result, files });
+        continue;
+      }
       if (dest === 'download') {
         pending.push({ result, files });
         continue;
@@ -62,9 +71,13 @@ export async function publishOutputs(input: PublishInput): Promise<RunTarget[]> 
         throw atNode(e, job.name, t.nodeId, `target ${quotedName(t.name)}`);
       }
     }
+    // Uploads before any rename: a refused upload leaves the local folders unwritten.
+    for (const p of pending)
+      if (p.result.target.write.destination === 's3') await uploadTarget(input, p);
     if (input.signal.aborted) throw cancelled();
   } catch (e) {
     for (const p of pending) await p.staged?.discard().catch(() => undefined);
+    for (const p of pending) if (p.uploaded) await removeS3Files(input.places.s3, p.uploaded);
     for (const r of input.results)
       for (const f of r.out.files) if (f.streamedAs) await removeStreamedFile(f.streamedAs);
     throw e;
@@ -82,7 +95,7 @@ export async function publishOutputs(input: PublishInput): Promise<RunTarget[]> 
     throw e;
   }
   for (const p of pending) {
-    if (p.staged || p.files.length === 0) continue;
+    if (p.staged || p.uploaded || p.files.length === 0) continue;
     const t = p.result.target;
     const name = await input.places.download(t.write.path, p.files);
     written.get(t.nodeId)!.destination = `download:${name}`;
@@ -101,6 +114,10 @@ async function commitAndRegister(
   for (const [i, p] of pending.entries()) {
     const t = p.result.target;
     written.set(t.nodeId, runTargetOf(p));
+    if (p.uploaded) {
+      published.set(t.nodeId, p.uploaded);
+      continue;
+    }
     if (!p.staged) continue;
     try {
       published.set(t.nodeId, await p.staged.commit());
@@ -145,7 +162,7 @@ async function register(
     const why = e instanceof Error ? e.message : String(e);
     throw atNode(
       new DecantError(
-        `the files were written to ${p.staged!.label} but not registered in the catalog: ${why}`,
+        `the files were written to ${p.staged?.label ?? s3Label(t)} but not registered in the catalog: ${why}`,
       ),
       input.job.name,
       t.nodeId,
@@ -159,7 +176,7 @@ function runTargetOf(p: Pending): RunTarget {
   return {
     nodeId: t.nodeId,
     name: t.name,
-    destination: p.staged?.label ?? '',
+    destination: p.staged?.label ?? (p.uploaded ? s3Label(t) : ''),
     sql: t.sql,
     rowsWritten: rowsOf(p.result.out),
     bytesWritten: p.files.reduce((n, f) => n + f.blob.size, 0),
@@ -169,6 +186,34 @@ function runTargetOf(p: Pending): RunTarget {
       bytes: f.blob.size,
     })),
   };
+}
+
+/**
+ * Uploads an S3 target's files through the places' S3 port, then removes their scratch copies.
+ * Rejects with a JobError on the target (or code 'cancelled').
+ */
+async function uploadTarget(input: PublishInput, p: Pending): Promise<void> {
+  const t = p.result.target;
+  const what = `target ${quotedName(t.name)}`;
+  try {
+    if (!input.places.s3) throw new DecantError('job: S3 cannot be uploaded to from here');
+    const done = await uploadS3Files(t, p.files, input.places.s3, input.signal, (pr) =>
+      input.onProgress?.({ ...pr, fraction: 0.9 + 0.09 * pr.fraction }),
+    );
+    p.uploaded = done;
+  } catch (e) {
+    const err = asDecantError(e);
+    if (err.code === 'cancelled' || input.signal.aborted) throw cancelled();
+    // S3's words, as the job's: `target "x": S3 denied PutObject on …`.
+    throw atNode(
+      new DecantError(`job: ${err.detail}`, { cause: err }),
+      input.job.name,
+      t.nodeId,
+      what,
+    );
+  }
+  for (const f of p.files) if (f.streamedAs) await removeStreamedFile(f.streamedAs);
+  input.log('info', `${what}: uploaded ${p.files.length} file(s) to ${s3Label(t)}`);
 }
 
 /** The files of one target, with their paths in its folder (`year=2024/part-….parquet`). */

@@ -1,4 +1,5 @@
 /** A job target's output registered in the catalog once its files are in place. */
+import type { TableSource } from '../../catalog';
 import type { CompiledTarget } from '../compile';
 import type { Job } from '../model';
 import { HIVE_NULL, outputTableDraft, type WrittenFile } from '../output-files';
@@ -16,7 +17,7 @@ export async function registerOutput(
   runId: string,
   t: CompiledTarget,
   out: TargetOutput,
-  published: { path: string; handle?: FileSystemFileHandle }[],
+  published: { path: string; handle?: FileSystemFileHandle; source?: TableSource }[],
   log: (l: RunLogLine['level'], m: string) => void,
 ): Promise<string> {
   const { database, table } = t.write.catalog!;
@@ -24,10 +25,15 @@ export async function registerOutput(
   const files: WrittenFile[] = [];
   for (const [i, p] of published.entries()) {
     const f = out.files[i]!;
+    const values = f.values.map((v) => v ?? HIVE_NULL);
+    if (p.source) {
+      files.push({ path: p.path, values, rows: f.rows, bytes: f.blob.size, source: p.source });
+      continue;
+    }
     const file = await p.handle!.getFile();
     files.push({
       path: p.path,
-      values: f.values.map((v) => v ?? HIVE_NULL),
+      values,
       rows: f.rows,
       bytes: f.blob.size,
       source: {

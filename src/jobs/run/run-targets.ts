@@ -17,6 +17,7 @@ import type { Job, JobNode, NodeId } from '../model';
 import type { RunLogLine, RunProgress } from '../run-model';
 import { partitionFolder } from '../output-files';
 import { openStreamedFile, removeStreamedFile } from './output';
+import { S3_SCRATCH_FOLDER } from './s3-output';
 import type { JobEngine, OutputFileFor, OutputPlaces, StreamedFile, TargetOutput } from './ports';
 
 /** One target's files; files without rows are left out (as Glue: no rows, no file). */
@@ -85,15 +86,16 @@ async function streamedFilesFor(
     };
   }
   const root =
-    dest === 'opfs'
+    dest === 'opfs' || dest === 's3'
       ? await places.opfsRoot()
       : await places.pickedFolder(input.job.name, t.nodeId, t.name);
   return async (values, index) => {
     const folder = partitionFolder(t.write.partitionKeys, values);
+    // An S3 target's files wait in the scratch folder, flat: their keys come at upload.
     const f = await openStreamedFile(
       root,
-      t.write.path,
-      folder ? `${folder}/file` : 'file',
+      dest === 's3' ? S3_SCRATCH_FOLDER : t.write.path,
+      folder && dest !== 's3' ? `${folder}/file` : 'file',
       runId,
       `stream-${ti}-${index}`,
     );

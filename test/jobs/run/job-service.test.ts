@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DecantError } from '../../../src/core/errors';
@@ -144,5 +145,52 @@ describe('JobService.sweepInterrupted', () => {
 
   it('keeps them once registered (registration follows the last rename: the output is whole)', async () => {
     expect(await interruptedAfterRenames(true)).toHaveLength(1);
+  });
+
+  it('removes the scratch files an interrupted S3 target run left, and only its own', async () => {
+    const w = await runWorld(engine);
+    const s = new JobService({
+      db: w.cat.db,
+      engine: w.jobEngine,
+      catalog: w.catalog,
+      places: w.places,
+    });
+    const j = job({
+      nodes: job().nodes.map((n) =>
+        n.kind === 'target'
+          ? {
+              ...n,
+              options: {
+                ...n.options,
+                destination: 's3' as const,
+                s3: { bucket: 'lake', prefix: 'out/', region: 'us-east-1' },
+              },
+            }
+          : n,
+      ),
+    });
+    // No S3 port here: the run fails at once, and its record is made RUNNING again below.
+    const id = await s.start(await s.save(j));
+    let run: JobRun | undefined;
+    for (let i = 0; i < 600 && !(run && isFinal(run.state)); i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      run = s.live.get(id);
+    }
+    expect(run!.error?.message).toMatch(/writes to Amazon S3, which cannot be uploaded to/);
+    await s.store.putRun({ ...run!, state: 'RUNNING' });
+    const scratch = join(w.dir, 'opfs', 'decant-scratch');
+    mkdirSync(scratch, { recursive: true });
+    writeFileSync(join(scratch, `.decant-tmp-${id}-stream-0-0`), 'x');
+    writeFileSync(join(scratch, '.decant-tmp-jr_other-stream-0-0'), 'y');
+    const locks = { query: async () => ({ held: [], pending: [] }) } as unknown as LockManager;
+    const sweeper = new JobService({
+      db: w.cat.db,
+      engine: w.jobEngine,
+      catalog: w.catalog,
+      places: w.places,
+      locks,
+    });
+    expect((await sweeper.sweepInterrupted()).map((r) => r.id)).toEqual([id]);
+    expect(await filesUnder(scratch)).toEqual(['.decant-tmp-jr_other-stream-0-0']);
   });
 });

@@ -43,6 +43,8 @@ export type FieldSpec =
   | { kind: 'filter'; path: string; label: string; optional?: boolean }
   | { kind: 'variant'; path: string; label: string; variants: Variant[] }
   | { kind: 'aliases'; label: string }
+  /** An S3 target's `s3://bucket/prefix/`, into `{ bucket, prefix, … }` at `path`. */
+  | { kind: 's3-uri'; path: string; label: string }
   | { kind: 'info'; text: string };
 
 /** What the forms may offer besides the node: the catalog's names. */
@@ -402,11 +404,19 @@ export function fieldsFor(node: JobNode, env: FormEnv): FieldSpec[] {
     case 'detect-sensitive-data':
       return sensitiveFields(node.options.customEntities?.map((c) => c.name) ?? []);
     case 'target':
-      return targetFields(node.options.format.kind, node.options.catalog !== undefined);
+      return targetFields(
+        node.options.format.kind,
+        node.options.catalog !== undefined,
+        node.options.destination === 's3',
+      );
   }
 }
 
-function targetFields(format: 'parquet' | 'csv' | 'ndjson', registers: boolean): FieldSpec[] {
+function targetFields(
+  format: 'parquet' | 'csv' | 'ndjson',
+  registers: boolean,
+  toS3: boolean,
+): FieldSpec[] {
   const byFormat: Record<typeof format, FieldSpec[]> = {
     parquet: [
       {
@@ -484,9 +494,30 @@ function targetFields(format: 'parquet' | 'csv' | 'ndjson', registers: boolean):
         ['download', 'a download (a zip when partitioned)'],
         ['folder', 'a folder on this computer'],
         ['opfs', "this browser's storage"],
+        ['s3', 'Amazon S3'],
       ),
     },
-    { kind: 'text', path: 'path', label: 'Output name', optional: true, placeholder: 'node name' },
+    ...(toS3
+      ? ([
+          { kind: 's3-uri', path: 's3', label: 'S3 location' },
+          { kind: 'text', path: 's3.region', label: 'Region', placeholder: 'us-east-1' },
+          {
+            kind: 'text',
+            path: 's3.endpoint',
+            label: 'S3-compatible endpoint (empty: AWS)',
+            optional: true,
+            placeholder: 'https://s3.example.com',
+          },
+        ] as const)
+      : ([
+          {
+            kind: 'text',
+            path: 'path',
+            label: 'Output name',
+            optional: true,
+            placeholder: 'node name',
+          },
+        ] as const)),
     {
       kind: 'variant',
       path: 'catalog',
