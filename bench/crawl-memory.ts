@@ -4,7 +4,10 @@
 // which copies the file into the browser's storage: "Keep copies" is on by default). For each
 // phase: the growth of every Chromium process kind's RSS (peak minus the phase's start) and of
 // the engine worker's wasm memory (read in the worker: it only grows). BENCH_KEEP_COPIES=0 turns
-// the copy off. One run per launch (BENCH_RUNS, default 1, fresh browser each). Measures only.
+// the copy off. Playwright's browser.newContext() is off the record, where Chromium keeps the
+// origin's private file system (the commit's copy) in the browser process's memory: the commit
+// then grows it by about the file's size. BENCH_PROFILE=disk runs in a profile on disk instead,
+// as a user's browser is. One run per launch (BENCH_RUNS, default 1, fresh browser each). Measures only.
 import { link, mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -20,6 +23,7 @@ const ROWS = Number((process.env.BENCH_ROWS ?? '3000000').replaceAll('_', ''));
 const RUNS = Number(process.env.BENCH_RUNS ?? '1');
 const KEEP_COPIES = process.env.BENCH_KEEP_COPIES !== '0';
 const DIST = process.env.BENCH_DIST ?? join(OUT, 'dist');
+const ON_DISK = process.env.BENCH_PROFILE === 'disk';
 const STEP_MS = 30 * 60_000;
 const log = (msg: string) => console.log(`[bench:crawl-memory] ${msg}`);
 
@@ -164,7 +168,7 @@ function describe(name: string, p: Phase): string {
 async function main(): Promise<void> {
   await mkdir(OUT, { recursive: true });
   const csv = await ensureCsv(OUT, ROWS);
-  log(`${csv.path}: ${count(ROWS)} rows, ${megabytes(csv.bytes)}`);
+  log(`${csv.path}: ${count(ROWS)} rows, ${megabytes(csv.bytes)}; profile ${ON_DISK ? 'on disk' : 'off the record'}`);
   const folder = join(OUT, `crawl-memory-${ROWS}`, 'orders');
   await rm(join(OUT, `crawl-memory-${ROWS}`), { recursive: true, force: true });
   await mkdir(folder, { recursive: true });
@@ -173,12 +177,14 @@ async function main(): Promise<void> {
   const { url, server } = await serveStatic(DIST);
   try {
     for (let run = 1; run <= RUNS; run++) {
-      const browser = await chromium.launch({
-        executablePath: await findChromium(),
-        args: CHROMIUM_ARGS,
-      });
+      const launch = { executablePath: await findChromium(), args: CHROMIUM_ARGS };
+      const profile = join(OUT, `crawl-memory-profile-${run}`);
+      await rm(profile, { recursive: true, force: true });
+      const context = ON_DISK
+        ? await chromium.launchPersistentContext(profile, launch)
+        : await (await chromium.launch(launch)).newContext();
       try {
-        const page = await (await browser.newContext()).newPage();
+        const page = await context.newPage();
         page.setDefaultTimeout(STEP_MS);
         await page.goto(`${url}/#/crawl`);
         await page.getByTestId('engine-status').filter({ hasText: 'DuckDB' }).waitFor();
@@ -200,7 +206,9 @@ async function main(): Promise<void> {
         log(`run ${run}: DuckDB's reads: ${JSON.stringify(await worker.evaluate(() => (globalThis as unknown as { __benchReads: unknown }).__benchReads))}`);
         log(`run ${run}: ${describe('commit', commit)}`);
       } finally {
-        await browser.close();
+        await context.close();
+        await context.browser()?.close();
+        await rm(profile, { recursive: true, force: true });
       }
     }
   } finally {
