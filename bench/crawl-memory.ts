@@ -168,7 +168,9 @@ function describe(name: string, p: Phase): string {
 async function main(): Promise<void> {
   await mkdir(OUT, { recursive: true });
   const csv = await ensureCsv(OUT, ROWS);
-  log(`${csv.path}: ${count(ROWS)} rows, ${megabytes(csv.bytes)}; profile ${ON_DISK ? 'on disk' : 'off the record'}`);
+  log(
+    `${csv.path}: ${count(ROWS)} rows, ${megabytes(csv.bytes)}; profile ${ON_DISK ? 'on disk' : 'off the record'}`,
+  );
   const folder = join(OUT, `crawl-memory-${ROWS}`, 'orders');
   await rm(join(OUT, `crawl-memory-${ROWS}`), { recursive: true, force: true });
   await mkdir(folder, { recursive: true });
@@ -203,7 +205,9 @@ async function main(): Promise<void> {
           await page.getByTestId('crawl-committed').waitFor();
         });
         log(`run ${run}: ${describe('classify', classify)}`);
-        log(`run ${run}: DuckDB's reads: ${JSON.stringify(await worker.evaluate(() => (globalThis as unknown as { __benchReads: unknown }).__benchReads))}`);
+        log(
+          `run ${run}: DuckDB's reads: ${JSON.stringify(await worker.evaluate(() => (globalThis as unknown as { __benchReads: unknown }).__benchReads))}`,
+        );
         log(`run ${run}: ${describe('commit', commit)}`);
       } finally {
         await context.close();

@@ -338,7 +338,9 @@ describe('computeProfile on a sample', () => {
     expect(p.rowCount).toBe(100);
     // Not counted (see profile-first-rows.test.ts); fewer rows than asked are all of them.
     expect(p.tableRows).toBeUndefined();
-    expect((await profileOf('gen', 'seq', GEN, { kind: 'first', rows: 5000 })).tableRows).toBe(1000);
+    expect((await profileOf('gen', 'seq', GEN, { kind: 'first', rows: 5000 })).tableRows).toBe(
+      1000,
+    );
     const n = col(p, 'n');
     expect([n.min, n.max]).toEqual(['1', '100']);
     expect(sum(n.histogram)).toBe(100);

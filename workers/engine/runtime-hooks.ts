@@ -13,7 +13,6 @@ import type { DuckDBRuntime } from '@duckdb/duckdb-wasm/blocking';
 import { DecantError } from '../../src/core/errors';
 import { RemoteError } from '../../src/core/remote';
 import { redactUrl } from '../../src/core/remote/redact';
-import { installBlobReads, releaseBuffer } from './blob-reads';
 import { readRangeSync, xhrGet, type RemoteFile, type SyncGet } from './remote-files';
 
 /** The @duckdb/duckdb-wasm version whose runtime these hooks were written against. */
@@ -198,8 +197,6 @@ export class RemoteReads {
         this.stats.requests++;
         this.stats.bytes += data.length;
         m.HEAPU8.set(data, buffer);
-        // xhrGet's buffer is this read's alone; another `get` (tests) may share its buffer.
-        if (get === xhrGet) releaseBuffer(data.buffer);
         return data.length;
       } catch (e) {
         failWith(m, e instanceof RemoteError ? e.message : `remote: "${f.name}": ${String(e)}`);
@@ -296,7 +293,6 @@ export function installRuntimeHooks(
   get: SyncGet = xhrGet,
 ): RuntimeHooks {
   checkHookedVersion(packageVersion);
-  installBlobReads(runtime);
   const remote = new RemoteReads(runtime, get);
   const tracker = new ReadTracker(runtime);
   return { remote, tracker };

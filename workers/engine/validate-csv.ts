@@ -13,7 +13,11 @@ type Plan = Pick<ScanPlan, 'dialect' | 'columns' | 'badRows'>;
  * does not fit its type throws a DecantError with code 'cast', the line and the column: the
  * sniffer only saw a sample, and a table must not be committed on its word alone.
  */
-export function validateCsv(s: SqlSession, src: { path: string; name: string }, plan: Plan): number {
+export function validateCsv(
+  s: SqlSession,
+  src: { path: string; name: string },
+  plan: Plan,
+): number {
   const sql = validationSql(src.path, plan, []);
   try {
     return Number(s.rows(sql)[0]?.n ?? 0);
