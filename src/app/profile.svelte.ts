@@ -78,6 +78,7 @@ export class ProfileState {
         table: { database, name: table },
         columns: await this.columns(database, table, abort.signal),
         sample,
+        ...(t.parameters.recordCount === undefined ? {} : { tableRows: t.parameters.recordCount }),
         stamp: profileStamp(t),
         tableVersion: t.version,
         signal: abort.signal,

@@ -5,10 +5,8 @@
  */
 import type { ColumnInfo, CsvDialect } from '../../src/core/csv/dialect';
 import { ident, joinSql, raw, sql } from '../../src/core/sql/sql-template';
-import { readCsvSql } from '../../src/core/sql/read-csv';
 import { CHECKED_CHARS } from '../../src/core/csv/format-key';
 import type { Head } from './read-head';
-import type { SqlSession } from './sql-session';
 
 /** The checked characters not in `bytes` (UTF-8 or Latin-1 keep each as its one byte). */
 export function absentInBytes(bytes: Uint8Array): string {
@@ -45,17 +43,13 @@ export function hasLooseQuoting(dialect: CsvDialect): boolean {
 }
 
 /**
- * The checked characters absent from a file registered as `path`: from its bytes when `head`
- * is all of it, else by one more scan with the dialect and columns it was validated with.
+ * The checked characters absent from a file: from its bytes when `head` is all of it, else from
+ * `row`, the presenceAggregates computed by the scan that validated it (no scan of its own).
  */
 export function absentChars(
-  s: SqlSession,
-  path: string,
   head: Head,
-  dialect: CsvDialect,
+  row: Record<string, unknown>,
   columns: readonly ColumnInfo[],
 ): string {
-  if (head.whole) return absentInBytes(head.bytes);
-  const sql = `SELECT ${presenceAggregates(columns).join(', ')} FROM ${readCsvSql(path, dialect, columns)}`;
-  return absentFromRow(s.rows(sql)[0] ?? {}, columns);
+  return head.whole ? absentInBytes(head.bytes) : absentFromRow(row, columns);
 }

@@ -19,7 +19,7 @@ import { inspectJson, jsonTooLarge, MAX_JSON_BYTES } from './inspect-json';
 import { inspectParquet, type CountingBuffer } from './inspect-parquet';
 import type { Head } from './read-head';
 import type { SqlSession } from './sql-session';
-import { validateCsv } from './validate-csv';
+import { validateCsvWith } from './validate-csv';
 
 /** How the crawl reaches one file's bytes; local files and URLs each provide their own. */
 export interface CrawlIo {
@@ -365,10 +365,15 @@ async function readCsvAlone(
   let columns = found.columns;
   for (;;) {
     try {
-      const rowCount = validateCsv(s, src, { dialect: found.dialect, columns, badRows: 'error' });
-      const absent = hasLooseQuoting(found.dialect)
-        ? absentChars(s, src.path, h, found.dialect, columns)
-        : '';
+      // The characters a loosely quoted file lacks come from the same scan: one read of the file.
+      const loose = hasLooseQuoting(found.dialect);
+      const presence = loose && !h.whole ? presenceAggregates(columns) : [];
+      const plan = { dialect: found.dialect, columns, badRows: 'error' } as const;
+      const { rowCount, row } = await validateCsvWith(s, src, plan, presence, {
+        pause: macrotask,
+        cancelled: opts.cancelled,
+      });
+      const absent = loose ? absentChars(h, row, columns) : '';
       const file = csvFile(item, { dialect: found.dialect, columns, rowCount }, rowCount, absent);
       if (hasLooseQuoting(found.dialect)) absentIn.set(file, absent);
       return file;
@@ -380,6 +385,9 @@ async function readCsvAlone(
     }
   }
 }
+
+/** A turn of the event loop (not a microtask): the collector's tasks run in it. */
+const macrotask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 async function classifyOther(s: SqlSession, item: CrawlItem): Promise<CrawledFile> {
   let schema;

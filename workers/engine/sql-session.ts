@@ -1,4 +1,4 @@
-import { MessageReader, type Table } from 'apache-arrow';
+import { MessageReader, tableFromIPC, type Table } from 'apache-arrow';
 import type { DuckDBBindings, DuckDBConnection } from '@duckdb/duckdb-wasm/blocking';
 
 /** A raw Arrow IPC result: the schema message once, then record-batch messages until null. */
@@ -49,6 +49,39 @@ export class SqlSession {
     return this.query(sql)
       .toArray()
       .map((r) => plain(r.toJSON()) as Record<string, unknown>);
+  }
+
+  /**
+   * rows(), run as a pending query that gives the event loop a turn (`pause`) between steps:
+   * in a worker busy inside one long wasm call the garbage collector never runs, and each of
+   * DuckDB's reads of a dropped File leaves a buffer of up to 32 MB for it (a crawl of a 275 MB
+   * CSV held ~250 MB of them). Throws DuckDB's error; `cancelled` is checked at each step and
+   * ends the query with `onCancel()`'s error.
+   */
+  async rowsStepwise(
+    sql: string,
+    pause: () => Promise<void>,
+    cancelled: () => boolean = () => false,
+    onCancel: () => Error = () => new Error('query: cancelled'),
+  ): Promise<Record<string, unknown>[]> {
+    const schema = await this.conn.useUnsafe(async (db, conn) => {
+      let head = db.startPendingQuery(conn, sql, true);
+      while (head === null) {
+        await pause();
+        if (cancelled()) {
+          db.cancelPendingQuery(conn);
+          throw onCancel();
+        }
+        head = db.pollPendingQuery(conn);
+      }
+      const parts = [head];
+      for (let c = db.fetchQueryResults(conn); c && c.length > 0; c = db.fetchQueryResults(conn))
+        parts.push(c);
+      return concatBytes(parts);
+    });
+    return tableFromIPC(schema)
+      .toArray()
+      .map((r) => plain((r as { toJSON(): unknown }).toJSON()) as Record<string, unknown>);
   }
 
   /**

@@ -39,6 +39,11 @@ export interface ProfileOptions {
   columns: ColumnInfo[];
   /** Default: all rows. */
   sample?: ProfileSample;
+  /**
+   * The table's rows as the catalog knows them (Glue's recordCount), for a profile of the first
+   * rows: it reads only those, so it cannot count the rest.
+   */
+  tableRows?: number;
   /** See profileStamp; stored with the profile. */
   stamp: string;
   tableVersion: number;
@@ -160,11 +165,25 @@ export async function computeProfile(
     computedAt: Date.now(),
     sample,
     rowCount: base.rowCount,
-    tableRows: sample.kind === 'all' ? base.rowCount : (num('total') ?? base.rowCount),
+    ...tableRowsOf(sample, base.rowCount, num('total'), o.tableRows),
     columns: profiles,
     correlations: correlations(columns, profiles, num),
     passes,
   };
+}
+
+/** TableProfile.tableRows, where known. */
+function tableRowsOf(
+  sample: ProfileSample,
+  profiled: number,
+  counted: number | undefined,
+  known: number | undefined,
+): { tableRows?: number } {
+  if (sample.kind === 'all') return { tableRows: profiled };
+  if (sample.kind === 'random') return { tableRows: counted ?? profiled };
+  // Fewer rows than asked: those were all of them.
+  if (profiled < Math.max(1, Math.floor(sample.rows))) return { tableRows: profiled };
+  return known !== undefined && known >= profiled ? { tableRows: known } : {};
 }
 
 function rowsOf(results: QualityQueryResult[], o: ProfileOptions): Row[] {

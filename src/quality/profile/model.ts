@@ -72,8 +72,12 @@ export interface TableProfile {
   sample: ProfileSample;
   /** Rows profiled (the sample's size, or all rows). */
   rowCount: number;
-  /** All rows of the table, counted when a sample was profiled. */
-  tableRows: number;
+  /**
+   * All rows of the table: counted for all rows or a random sample (which read them all); for
+   * the first rows, the catalog's record count, or the rows read when fewer than asked; absent
+   * when unknown (the first rows are never followed by a count of the whole table).
+   */
+  tableRows?: number;
   columns: ColumnProfile[];
   /**
    * Pearson correlation (DuckDB's corr) between the first MAX_CORRELATED numeric columns;

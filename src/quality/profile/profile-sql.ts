@@ -80,7 +80,7 @@ const name = (prefix: string, i: number, j?: number) =>
  * Pass 1. Columns are named by position: the statistics' own (`rows`, `n{i}`, `d{i}`, …, see
  * columnStatisticsSql), then `mean{i}`, `sd{i}`, `x0{i}`/`x1{i}` (min/max of the measured
  * value), `q{i}_{j}` (PROFILE_QUANTILES[j]), `l0{i}` (shortest text), `r{i}_{j}` (corr of
- * numeric columns i < j), and `total` (all rows) when sampling.
+ * numeric columns i < j), and `total` (all rows) for a random sample.
  */
 export function statisticsPassSql(
   table: Sql,
@@ -112,7 +112,8 @@ export function statisticsPassSql(
       parts.push(
         sql`corr(CAST(${ident(columns[i]!.name)} AS DOUBLE), CAST(${ident(columns[j]!.name)} AS DOUBLE)) AS ${name('r', i, j)}`,
       );
-  if (sample.kind !== 'all') parts.push(sql`(SELECT count(*) FROM ${table}) AS "total"`);
+  // A reservoir sample reads the whole table anyway; the first rows must not (no count of all).
+  if (sample.kind === 'random') parts.push(sql`(SELECT count(*) FROM ${table}) AS "total"`);
   return picked(
     sql`SELECT ${joinSql(parts)} FROM ${sampledRelation(table, sample)} AS "profiled"`,
     lists,
