@@ -6,6 +6,15 @@
 import type { BadRowPolicy, ColumnInfo } from '../core/csv/dialect';
 import type { CatalogDb } from '../storage/schema';
 import { keepDrop, keptDrop, removeKeptDrop } from '../platform/kept-drops';
+import { DecantError } from '../core/errors';
+import { formatBytes } from '../core/format';
+
+/**
+ * The largest dropped file copied for the next visit. A copy doubles the file's disk use and
+ * competes with its conversion for the disk (a 6 GB file's copy took the first six minutes of
+ * its convert); past this the card lasts until the page closes, and says so.
+ */
+export const KEEP_COPY_LIMIT = 1_000_000_000;
 
 export type ConvertTarget = 'parquet' | 'csv';
 
@@ -40,8 +49,8 @@ export interface CardShelf {
 const PREFIX = 'quick-convert:card:';
 const keyOf = (id: string) => `${PREFIX}${id}`;
 
-/** A CardShelf over the page's one connection. */
-export function cardShelf(db: Promise<CatalogDb>): CardShelf {
+/** A CardShelf over the page's one connection, copying files up to `limit` bytes. */
+export function cardShelf(db: Promise<CatalogDb>, limit = KEEP_COPY_LIMIT): CardShelf {
   return {
     async list() {
       const records = await (
@@ -58,6 +67,12 @@ export function cardShelf(db: Promise<CatalogDb>): CardShelf {
       );
     },
     async keep(card, file) {
+      if (file.size > limit)
+        throw new DecantError(
+          `storage: at ${formatBytes(file.size)}, "${card.name}" is larger than the ` +
+            `${formatBytes(limit)} Decant copies into the browser's storage; after a reload, ` +
+            'drop it again',
+        );
       await keepDrop(file, card.copy);
       try {
         await (await db).put('settings', { key: keyOf(card.id), value: card });
