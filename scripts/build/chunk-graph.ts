@@ -9,6 +9,13 @@ export interface ChunkNode {
   modules: string[];
 }
 
+/** `node_modules/<package>/…` for a dependency (wherever node_modules really is), else the path. */
+function moduleName(root: string, id: string): string {
+  const path = id.replace(/^\0/, '');
+  const nm = path.lastIndexOf('node_modules/');
+  return nm >= 0 ? path.slice(nm) : relative(root, path);
+}
+
 /** Where the graph is written, under the build's output directory (not precached: a dot folder). */
 export const CHUNK_GRAPH_FILE = '.vite/chunk-graph.json';
 
@@ -32,7 +39,7 @@ export function chunkGraph(): Plugin {
         graph[out.fileName] = {
           imports: out.imports,
           dynamicImports: out.dynamicImports,
-          modules: out.moduleIds.map((id) => relative(root, id.replace(/^\0/, ''))),
+          modules: out.moduleIds.map((id) => moduleName(root, id)),
         };
       }
       this.emitFile({

@@ -178,7 +178,8 @@ describe('Areas loaded on first visit', () => {
     expect(await page.getByText('There is no workflow "nightly".').count()).toBe(1);
 
     await page.goto(`${url}/#/query`);
-    await page.getByTestId('sql-editor').locator('.cm-content').waitFor();
+    // The editor's content is CodeMirror's own element.
+    await page.locator('.cm-content[data-testid=sql-editor]').waitFor();
     expect(await loadedHeavy()).toContain('CodeMirror');
 
     await page.goto(`${url}/#/package`);
