@@ -21,7 +21,7 @@ export const CHUNK_GRAPH_FILE = '.vite/chunk-graph.json';
 
 /**
  * Writes which modules each chunk holds and what it imports, so a test can tell what the page
- * evaluates at start (test/e2e/start-chunk.test.ts): Vite's own manifest names chunks, not the
+ * evaluates at start (test/e2e/lazy-pages.test.ts): Vite's own manifest names chunks, not the
  * modules inside them.
  */
 export function chunkGraph(): Plugin {

@@ -5,7 +5,7 @@ import { LazyComponent } from './lazy-component.svelte';
  * The areas that are not the first screen, each its own chunk: the job canvas (@xyflow, dagre),
  * the profile and run charts (uPlot), the SQL editor (CodeMirror) and the package viewer load when
  * their area is first opened. The service worker precaches every chunk, so they open offline too.
- * test/e2e/start-chunk.test.ts fails when one of them is pulled back into the start path.
+ * test/e2e/lazy-pages.test.ts fails when one of them is pulled back into the start path.
  */
 export const catalogPage = new LazyComponent<Record<string, never>>(
   'the Catalog',
