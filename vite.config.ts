@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
+import { chunkGraph } from './scripts/build/chunk-graph';
 import { precompressAssets } from './scripts/build/precompress';
 
 /**
@@ -76,7 +77,7 @@ function offlineApp(): Plugin[] {
 }
 
 export default defineConfig({
-  plugins: [svelte(), relaxCspForDev(), offlineApp(), precompressAssets()],
+  plugins: [svelte(), relaxCspForDev(), offlineApp(), precompressAssets(), chunkGraph()],
   resolve: {
     alias: {
       // DuckDB's synchronous bundle, run inside our own engine worker. The package's export map

@@ -4,10 +4,13 @@ import UpdateBanner from './ui/UpdateBanner.svelte';
 import { bootApp } from './app/boot';
 import type { EngineClient } from './app/start-engine';
 import { registerServiceWorker } from './platform/service-worker';
+import { yieldToMain } from './platform/yield-to-main';
 
 /** The app around an engine main.ts already started: state, UI, and the service worker. */
-export function mountApp(engine: EngineClient): void {
+export async function mountApp(engine: EngineClient): Promise<void> {
   const app = bootApp(engine);
+  // The state is made and the UI mounts in a task of its own: neither holds the page for long.
+  await yieldToMain();
   mount(UpdateBanner, {
     target: document.getElementById('update')!,
     props: { update: app.update },

@@ -5,13 +5,7 @@
  * of a zip or folder file, or range GETs of a URL. Previewing a 1 GB entry costs its footer and
  * a row group, not a gigabyte. hyparquet decodes (ZSTD, Snappy, GZIP… through its compressors).
  */
-import {
-  parquetMetadataAsync,
-  parquetReadObjects,
-  parquetSchema,
-  type AsyncBuffer,
-} from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
+import type { AsyncBuffer } from 'hyparquet';
 import { byteSourceFromBlob, exactBuffer, type ByteSource } from '../core/byte-source';
 import { DecantError } from '../core/errors';
 import { quotedName } from '../core/quoted-name';
@@ -69,6 +63,9 @@ export async function previewParquet(
 ): Promise<PreviewRows> {
   const file = asyncBuffer(source);
   try {
+    // hyparquet and its codecs (80 KB) load with the first preview, not at app start.
+    const [{ parquetMetadataAsync, parquetReadObjects, parquetSchema }, { compressors }] =
+      await Promise.all([import('hyparquet'), import('hyparquet-compressors')]);
     const metadata = await parquetMetadataAsync(file);
     const elements = parquetSchema(metadata).children.map((c) => c.element);
     const columns = elements.map((e) => e.name);

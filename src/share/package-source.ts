@@ -5,7 +5,7 @@
  * on any HTTPS host with CORS, or a share link's presigned URLs). Paths are relative to the
  * package root, the folder holding `datapackage.json`.
  */
-import { BlobReader, ZipReader, type Entry } from '@zip.js/zip.js';
+import type { Entry } from '@zip.js/zip.js';
 import { DecantError } from '../core/errors';
 import { quotedName } from '../core/quoted-name';
 import {
@@ -63,6 +63,8 @@ export const browserFetch = (): FetchPort => ({
  */
 export async function zipPackageSource(zip: Blob, name: string): Promise<PackageSource> {
   let entries: Entry[];
+  // zip.js (125 KB) loads with the first zip opened, not at app start.
+  const { BlobReader, ZipReader } = await import('@zip.js/zip.js');
   const reader = new ZipReader(new BlobReader(zip), { useWebWorkers: false });
   try {
     entries = await reader.getEntries();

@@ -173,6 +173,13 @@ describe('The built app as an installable, offline app', () => {
       'SELECT year, month, count(*) AS n FROM offline.sales GROUP BY ALL ORDER BY ALL',
     );
     expect(cellsOf(got)).toEqual(['2024 01 2', '2024 02 1', '2025 01 2']);
+
+    // The job canvas is a chunk of its own, first loaded now: the service worker has it too.
+    await page.goto(`${url}/#/jobs`);
+    await page.getByTestId('new-job-name').fill('offline job');
+    await page.getByTestId('create-job').click();
+    await page.getByTestId('job-editor').locator('.svelte-flow').first().waitFor();
+    expect(await page.getByTestId('view-load-error').count()).toBe(0);
     expect(errors).toEqual([]);
   });
 
