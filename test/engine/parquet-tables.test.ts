@@ -274,10 +274,10 @@ describe('ParquetTables: reads what DuckDB reads', () => {
 
   it('a re-attach of the same files keeps the table read; changed files, a failed read or a write read them again', async () => {
     await write('keep/a.parquet', 'SELECT * FROM range(3) t(v)');
-    const bytes = readFileSync(join(dir, 'keep/a.parquet'));
+    const bytes = new Uint8Array(readFileSync(join(dir, 'keep/a.parquet')));
     const base = await tableOf('keep', 't', 'keep', [['a.parquet', []]]);
     // As the catalog attaches it: a fresh File (OPFS getFile()) each time, the same stamp.
-    const fileOf = (lastModified: number, content: Uint8Array = bytes) =>
+    const fileOf = (lastModified: number, content: Uint8Array<ArrayBuffer> = bytes) =>
       new File([content], 'a.parquet', { lastModified });
     const attach = (file: File) => tables.attach({ ...base, files: [{ ...base.files[0]!, file }] });
     const count = () => Number(engine.s.rows('SELECT count(*) AS n FROM keep.t')[0]!.n);
