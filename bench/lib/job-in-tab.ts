@@ -66,7 +66,8 @@ export async function jobInTab(opts: {
   job: Job;
   runs: number;
   downloadDir: string;
-  onRun: (r: JobInTabRun) => void;
+  /** Awaited before the next run: e.g. a native run taken beside this one. */
+  onRun: (r: JobInTabRun) => void | Promise<void>;
 }): Promise<JobInTabRun[]> {
   return withAppPage(
     '#/convert',
@@ -108,7 +109,7 @@ export async function jobInTab(opts: {
             const file = join(opts.downloadDir, `job-in-tab-${Date.now()}-${i}.parquet`);
             await d.saveAs(file);
             const run = { runMs: r.ms, wallMs, file, longTasks };
-            opts.onRun(run);
+            await opts.onRun(run);
             out.push(run);
             break;
           }

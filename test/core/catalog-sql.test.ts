@@ -9,7 +9,7 @@ import {
   errorSummary,
   lineColumnAt,
 } from '../../src/core/sql/error-position';
-import { refusedStatement } from '../../src/core/sql/statement-guard';
+import { mayWrite, refusedStatement } from '../../src/core/sql/statement-guard';
 import {
   asciiLower,
   partitionCastCheckSql,
@@ -294,5 +294,26 @@ describe('results and statistics SQL', () => {
       /^SELECT count\(\*\) AS n FROM read_csv\('x-\*\.csv', .*filename='__f'\) AS d JOIN \(VALUES \('x-1\.csv'\)\) AS p\(f\) ON d\."__f" = p\.f$/,
     );
     expect(rowsInFilesSql(files, '__f', [])).toBe('SELECT 0 AS n');
+  });
+});
+
+describe('mayWrite: statements after which a loaded Parquet table is read again', () => {
+  it('says yes to anything that can change a table, no to plain reads', () => {
+    for (const text of [
+      'DELETE FROM shop.orders',
+      'with x as (select 1) insert into t select * from x',
+      'SELECT 1; update t SET a = 2',
+      'CREATE OR REPLACE TABLE shop.orders AS SELECT 1',
+      'alter table t rename to u',
+      'DROP TABLE t',
+    ])
+      expect(mayWrite(text), text).toBe(true);
+    for (const text of [
+      'SELECT * FROM shop.orders',
+      'SELECT \'delete\' AS "update" -- drop\nFROM t',
+      'WITH a AS (SELECT 1) SELECT * FROM a',
+      'DESCRIBE shop.orders',
+    ])
+      expect(mayWrite(text), text).toBe(false);
   });
 });

@@ -272,6 +272,49 @@ describe('ParquetTables: reads what DuckDB reads', () => {
     ).toEqual([]);
   });
 
+  it('a re-attach of the same files keeps the table read; changed files, a failed read or a write read them again', async () => {
+    await write('keep/a.parquet', 'SELECT * FROM range(3) t(v)');
+    const bytes = new Uint8Array(readFileSync(join(dir, 'keep/a.parquet')));
+    const base = await tableOf('keep', 't', 'keep', [['a.parquet', []]]);
+    // As the catalog attaches it: a fresh File (OPFS getFile()) each time, the same stamp.
+    const fileOf = (lastModified: number, content: Uint8Array<ArrayBuffer> = bytes) =>
+      new File([content], 'a.parquet', { lastModified });
+    const attach = (file: File) => tables.attach({ ...base, files: [{ ...base.files[0]!, file }] });
+    const count = () => Number(engine.s.rows('SELECT count(*) AS n FROM keep.t')[0]!.n);
+
+    attach(fileOf(1));
+    await tables.loadReferenced('SELECT * FROM keep.t');
+    expect(count()).toBe(3);
+    // A change behind the class's back shows whether the next load read the file again.
+    engine.s.run('DELETE FROM keep.t WHERE v = 0');
+    attach(fileOf(1));
+    await tables.loadReferenced('SELECT * FROM keep.t');
+    expect(count()).toBe(2);
+
+    // Another lastModified: read again.
+    attach(fileOf(2));
+    await tables.load('keep', 't');
+    expect(count()).toBe(3);
+
+    // The SQL console ran something that may write: the next attach reads the file again.
+    engine.s.run('DELETE FROM keep.t WHERE v = 0');
+    tables.markWritten();
+    attach(fileOf(2));
+    await tables.load('keep', 't');
+    expect(count()).toBe(3);
+
+    // A failed read is tried again on the next attach, even of the same (broken) file.
+    const broken = fileOf(3, new TextEncoder().encode('no'));
+    attach(broken);
+    const first = await loadFailure('keep', 't');
+    expect(await loadFailure('keep', 't')).toBe(first);
+    attach(broken);
+    const again = await loadFailure('keep', 't');
+    expect(again).not.toBe(first);
+    expect(again.message).toBe(first.message);
+    tables.detach('keep', 't');
+  });
+
   it('handles names that need quoting', async () => {
     await write('quoted/x.parquet', 'SELECT 1 AS "a b"');
     const t = await tableOf('my "db"', "it's; DROP", 'quoted', [['x.parquet', []]]);

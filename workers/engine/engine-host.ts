@@ -33,6 +33,7 @@ import type {
 import type { CsvDialect } from '../../src/core/csv/dialect';
 import type { CsvClassifierSettings, CustomCsvVerdict } from '../../src/core/csv/custom-classifier';
 import { DecantError } from '../../src/core/errors';
+import { mayWrite } from '../../src/core/sql/statement-guard';
 import { AttachedTables } from './attached-tables';
 import { castFailures, typedCastFailures } from './cast-failures';
 import { columnStatistics } from './column-statistics';
@@ -311,6 +312,8 @@ export class EngineHost implements EngineApi {
   async runSql(sql: string): Promise<SqlResult> {
     const e = await this.start();
     await e.parquetTables.loadReferenced(sql);
+    // A loaded Parquet table the statement may change is read again at its next attach.
+    if (mayWrite(sql)) e.parquetTables.markWritten();
     return e.sqlConsole.runSql(sql);
   }
 

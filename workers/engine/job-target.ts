@@ -4,7 +4,7 @@ import type { ColumnInfo } from '../../src/core/csv/dialect';
 import type { JobStreamProgress, JobTargetPlan, JobTargetSpec } from '../../src/engine/protocol';
 import type { DuckDBBindings, DuckDBConnection } from '@duckdb/duckdb-wasm/blocking';
 import type { BatchSink } from './scan-csv';
-import { nextBatch, type IpcStream } from './sql-session';
+import { fetchChunk, nextBatch, type IpcStream } from './sql-session';
 
 /** Rows per message to the encoder, as a scan sends (a few MB). */
 
@@ -177,8 +177,8 @@ export class JobTarget {
       schema,
       next() {
         if (done) return null;
-        const chunk = db.fetchQueryResults(id);
-        if (!chunk || chunk.length === 0) {
+        const chunk = fetchChunk(db, id);
+        if (chunk.length === 0) {
           done = true;
           return null;
         }

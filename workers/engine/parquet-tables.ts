@@ -51,6 +51,10 @@ interface Entry {
   table: ParquetTableBlobs;
   /** This attach's load: running, or settled (a failure is kept, not retried, until re-attached). */
   loading?: Promise<ParquetLoad>;
+  /** The load failed: a re-attach reads the files again, even unchanged. */
+  failed?: boolean;
+  /** SQL that may write ran since the load (see markWritten): a re-attach reads the files again. */
+  written?: boolean;
 }
 
 /** Rows per Arrow batch parquet-wasm hands over (its default, 1,024, makes many tiny batches). */
@@ -106,7 +110,21 @@ export class ParquetTables {
         { code: 'cast' },
       );
     }
+    // The catalog re-attaches a table for each job run and each change it hears of: the same
+    // files (by path, size and lastModified) and columns keep the table read before, instead of
+    // decoding every file again (seconds per million rows).
+    const previous = this.entries.get(key);
+    if (previous?.loading && !previous.failed && !previous.written && sameTable(previous.table, t))
+      return;
     this.entries.set(key, { table: t });
+  }
+
+  /**
+   * Marks every table read so far as possibly changed (the SQL console ran a statement that may
+   * write): its next re-attach reads its files again, even if they are unchanged.
+   */
+  markWritten(): void {
+    for (const entry of this.entries.values()) entry.written = true;
   }
 
   /** Forgets the table without touching DuckDB (another kind of table took its name). */
@@ -143,7 +161,10 @@ export class ParquetTables {
     for (;;) {
       const entry = this.entries.get(key);
       if (!entry) return null;
-      entry.loading ??= this.oneAtATime(() => this.build(key, entry));
+      if (!entry.loading) {
+        entry.loading = this.oneAtATime(() => this.build(key, entry));
+        entry.loading.catch(() => (entry.failed = true));
+      }
       const got = await entry.loading;
       // Re-attached (or detached) while it read: what was read is not this table any more.
       if (this.entries.get(key) === entry) return got;
@@ -361,6 +382,28 @@ function engineText(e: unknown): string {
 
 function reason(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** Same columns, keys and files, each file the same File by its stamp (path, size, lastModified). */
+function sameTable(a: ParquetTableBlobs, b: ParquetTableBlobs): boolean {
+  const sameFile = (x: Blob, y: Blob) =>
+    x === y ||
+    (x instanceof File &&
+      y instanceof File &&
+      x.name === y.name &&
+      x.size === y.size &&
+      x.lastModified === y.lastModified);
+  return (
+    JSON.stringify([a.columns, a.partitionKeys]) === JSON.stringify([b.columns, b.partitionKeys]) &&
+    a.files.length === b.files.length &&
+    a.files.every((f, i) => {
+      const g = b.files[i]!;
+      return (
+        JSON.stringify([f.path, f.partitionValues, f.columns]) ===
+          JSON.stringify([g.path, g.partitionValues, g.columns]) && sameFile(f.file, g.file)
+      );
+    })
+  );
 }
 
 /** JSON of the pair: unambiguous for any names; asciiLower of it is DuckDB's identity. */

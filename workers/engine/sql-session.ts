@@ -102,8 +102,8 @@ export class SqlSession {
         schema,
         next() {
           if (done) return null;
-          const chunk = db.fetchQueryResults(conn);
-          if (!chunk || chunk.length === 0) {
+          const chunk = fetchChunk(db, conn);
+          if (chunk.length === 0) {
             done = true;
             return null;
           }
@@ -115,6 +115,21 @@ export class SqlSession {
         },
       };
     });
+  }
+}
+
+/**
+ * The stream's next chunk; empty at its end. DuckDB-WASM answers null when the chunk is not
+ * ready within its polling interval (a busy machine): that is "ask again", not the end, as
+ * its own result iterator has it. Taking it for the end cut results short without an error.
+ */
+export function fetchChunk(
+  db: { fetchQueryResults(conn: number): Uint8Array | null },
+  conn: number,
+): Uint8Array {
+  for (;;) {
+    const chunk = db.fetchQueryResults(conn);
+    if (chunk !== null) return chunk;
   }
 }
 

@@ -32,3 +32,31 @@ export function refusedStatement(text: string): string | null {
     return `the setting ${name.text} is fixed: Decant's engine never reaches the network`;
   return null;
 }
+
+/** Words that start (or, after a WITH, lead to) a statement that can change a table's rows. */
+const WRITING = new Set([
+  'INSERT',
+  'UPDATE',
+  'DELETE',
+  'MERGE',
+  'TRUNCATE',
+  'ALTER',
+  'DROP',
+  'CREATE',
+  'COPY',
+  'IMPORT',
+  'ATTACH',
+  'DETACH',
+  'CALL',
+]);
+
+/**
+ * Whether `text` (one or more statements) may change a table: any of those words outside
+ * strings and quoted names. Errs towards yes (a column named `copy` counts): a yes only costs
+ * a reload.
+ */
+export function mayWrite(text: string): boolean {
+  return leadingTokens(text, Infinity).some(
+    (t) => t.kind === 'word' && WRITING.has(t.text.toUpperCase()),
+  );
+}

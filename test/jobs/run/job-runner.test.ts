@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../../src/jobs/model';
 import { JobRunner } from '../../../src/jobs/run/job-runner';
+import type { JobEngine } from '../../../src/jobs/run/ports';
 import type { JobRun, SavedJob } from '../../../src/jobs/run-model';
 import { isFinal } from '../../../src/jobs/run-model';
 import { JobStore } from '../../../src/jobs/store';
@@ -69,7 +70,10 @@ interface Harness {
   nthFinal(n: number): Promise<JobRun>;
 }
 
-async function harness(onRun?: (r: JobRun, h: Harness) => void): Promise<Harness> {
+async function harness(
+  onRun?: (r: JobRun, h: Harness) => void,
+  wrapEngine: (e: JobEngine) => JobEngine = (e) => e,
+): Promise<Harness> {
   const world = await runWorld(engine);
   const store = new JobStore(world.cat.db);
   const updates: JobRun[] = [];
@@ -80,7 +84,7 @@ async function harness(onRun?: (r: JobRun, h: Harness) => void): Promise<Harness
     updates,
     runner: new JobRunner({
       store,
-      engine: world.jobEngine,
+      engine: wrapEngine(world.jobEngine),
       catalog: world.catalog,
       places: world.places,
       onRun: (r) => {
@@ -132,6 +136,31 @@ describe('JobRunner on DuckDB-WASM (Node) and fake-indexeddb', () => {
       [5, 2025],
     ]);
     expect((await h.store.getRun(id))?.state).toBe('SUCCEEDED');
+  });
+
+  it('sends the engine one statement per target: the source read once, no table in between, no extra count', async () => {
+    // Every statement the run hands the engine (the target's, and any query or check besides).
+    const sent: string[] = [];
+    const h = await harness(undefined, (e) => ({
+      ...e,
+      runJobTarget: (spec, ...rest) => (sent.push(spec.sql), e.runJobTarget(spec, ...rest)),
+      runSql: (sql) => (sent.push(sql), e.runSql(sql)),
+      qualityQueries: (queries, ...rest) => (
+        sent.push(...queries),
+        e.qualityQueries(queries, ...rest)
+      ),
+    }));
+    for (const bookmarks of ['disable', 'enable'] as const) {
+      sent.length = 0;
+      const saved = await h.saved(salesJob({ bookmarks }));
+      const run = await h.final(await h.runner.start(saved, {}));
+      expect(run.state, run.error?.message).toBe('SUCCEEDED');
+      expect(sent, bookmarks).toHaveLength(1);
+      // The catalog view, or (bookmarks on) a read_csv of the files not yet processed: once.
+      const reads = sent[0]!.match(/"shop"\."sales"|read_csv\(/g) ?? [];
+      expect(reads, sent[0]).toHaveLength(1);
+      expect(sent[0]).not.toMatch(/\bCREATE\b|\bcount\(/i);
+    }
   });
 
   it('with bookmarks enabled, commits them with the run, and the next run reads nothing new', async () => {
