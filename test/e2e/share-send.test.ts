@@ -25,7 +25,7 @@ const TEMP = {
 };
 /** Each multipart part this size (the app's test hook; S3 itself wants 5 MiB). */
 const PART = 1024;
-const ROWS = 400;
+const ROWS = 1200;
 
 let app: AppPage;
 let stack: S3Stack;
