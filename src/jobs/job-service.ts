@@ -18,7 +18,8 @@ import {
 import { JobStore } from './store';
 import { jobLockName, JobRunner } from './run/job-runner';
 import { S3_SCRATCH_FOLDER } from './run/s3-output';
-import { pickTargetFolder, removeStagedFiles, targetFolderName } from './run/output';
+import { removeStagedFiles } from './run/output';
+import { pickTargetFolder, targetFolderName } from './run/target-folders';
 import type { JobCatalog, JobEngine, OutputPlaces } from './run/ports';
 import { nextFilesOf, type NextFiles } from './run/sources';
 import { partFilePrefix } from './output-files';

@@ -9,13 +9,12 @@ import { downloadZip, makeZip } from 'client-zip';
 import type { TableSource } from '../../catalog';
 import type { CatalogDb } from '../../storage/schema';
 import { DecantError } from '../../core/errors';
-import { quotedName } from '../../core/quoted-name';
-import type { NodeId } from '../model';
 import { partFilePrefix } from '../output-files';
 import { downloadBlob } from '../../platform/download';
 import { createScratchFile, downloadScratchFile } from '../../platform/scratch-files';
 import { downloadStream } from '../../platform/stream-download';
 import type { OutputPlaces, S3Output, StagedFile, StreamedFile } from './ports';
+import { targetFolder } from './target-folders';
 
 export type { StagedFile, StreamedFile } from './ports';
 
@@ -37,10 +36,6 @@ export interface StagedFolder {
   discard(): Promise<void>;
 }
 
-type WritableDir = FileSystemDirectoryHandle & {
-  queryPermission?: (d: { mode: 'readwrite' }) => Promise<PermissionState>;
-  requestPermission?: (d: { mode: 'readwrite' }) => Promise<PermissionState>;
-};
 type MovableFile = FileSystemFileHandle & { move?: (name: string) => Promise<void> };
 
 const tempName = (runId: string, name: string) => `.decant-tmp-${runId}-${name}`;
@@ -350,60 +345,4 @@ async function downloadFiles(name: string, files: readonly StagedFile[]): Promis
 
 function zipEntriesOf(name: string, files: readonly StagedFile[]) {
   return files.map((f) => ({ name: `${name}/${f.path}`, input: f.blob, lastModified: new Date() }));
-}
-
-// ---- folders picked for `folder` targets, kept in the catalog's IndexedDB ---------------------
-
-const folderKey = (job: string, nodeId: NodeId) => `job-folder:${JSON.stringify([job, nodeId])}`;
-
-/** Asks the user for a folder (call from a click) and keeps its handle for the target. */
-export async function pickTargetFolder(
-  db: CatalogDb,
-  job: string,
-  nodeId: NodeId,
-): Promise<string> {
-  const pick = (
-    globalThis as { showDirectoryPicker?: (o: { mode: 'readwrite' }) => Promise<WritableDir> }
-  ).showDirectoryPicker;
-  if (!pick)
-    throw new DecantError(
-      'job: this browser cannot write into a folder you pick; write to the browser (OPFS) or a download instead',
-    );
-  const handle = await pick({ mode: 'readwrite' });
-  await db.put('settings', { key: folderKey(job, nodeId), value: handle });
-  return handle.name;
-}
-
-export async function targetFolderName(
-  db: CatalogDb,
-  job: string,
-  nodeId: NodeId,
-): Promise<string | undefined> {
-  const r = await db.get('settings', folderKey(job, nodeId));
-  return (r?.value as FileSystemDirectoryHandle | undefined)?.name;
-}
-
-/**
- * The folder picked for a target, with write permission (asked for again when it lapsed: this
- * works only close to a click). Throws a `job:` DecantError saying what to do.
- */
-async function targetFolder(
-  db: CatalogDb,
-  job: string,
-  nodeId: NodeId,
-  targetName: string,
-): Promise<FileSystemDirectoryHandle> {
-  const r = await db.get('settings', folderKey(job, nodeId));
-  const h = r?.value as WritableDir | undefined;
-  if (!h)
-    throw new DecantError(
-      `job: target ${quotedName(targetName)} writes to a folder, but none was picked: pick one on the target`,
-    );
-  let state = (await h.queryPermission?.({ mode: 'readwrite' })) ?? 'granted';
-  if (state !== 'granted') state = (await h.requestPermission?.({ mode: 'readwrite' })) ?? state;
-  if (state !== 'granted')
-    throw new DecantError(
-      `job: target ${quotedName(targetName)} may not write into folder ${quotedName(h.name)}: allow it and run again`,
-    );
-  return h;
 }
