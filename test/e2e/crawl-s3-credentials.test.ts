@@ -7,6 +7,7 @@ import { fixturePath } from '../support/fixtures';
 import { putObject } from '../support/s3-server';
 import { corsXml, startS3Stack, type S3Stack } from '../support/s3-stack';
 import { cellsOf, openApp, queryRows, type AppPage } from './app-page';
+import { storedJson } from '../support/page-storage';
 
 const REGION = 'us-east-1';
 const TEMP = {
@@ -82,26 +83,6 @@ async function listPrefix(page: Page) {
     .locator('[data-testid=s3src-listed], [data-testid=s3src-error]')
     .first()
     .waitFor({ timeout: 60_000 });
-}
-
-/** Everything the origin's IndexedDB holds, as JSON. */
-function storedJson(page: Page): Promise<string> {
-  return page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const r = indexedDB.open('decant');
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    const out: Record<string, unknown[]> = {};
-    for (const name of Array.from(db.objectStoreNames))
-      out[name] = await new Promise<unknown[]>((resolve, reject) => {
-        const r = db.transaction(name).objectStore(name).getAll();
-        r.onsuccess = () => resolve(r.result as unknown[]);
-        r.onerror = () => reject(r.error);
-      });
-    db.close();
-    return JSON.stringify(out);
-  });
 }
 
 const sql = (page: Page, text: string) => queryRows(page, app.url, text);

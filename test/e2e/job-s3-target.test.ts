@@ -9,7 +9,7 @@ import { newJob, type Job } from '../../src/jobs/model';
 import { fixturePath } from '../support/fixtures';
 import { salesFolderFiles } from '../support/e2e-jobs';
 import { nativeRead } from '../support/native-duckdb';
-import { putOpfs, saveJobInPage } from '../support/page-storage';
+import { putOpfs, saveJobInPage, storedJson } from '../support/page-storage';
 import { corsXml, startS3Stack, type S3Stack } from '../support/s3-stack';
 import { cellsOf, openApp, type AppPage } from './app-page';
 
@@ -77,26 +77,6 @@ async function multipartUploads(): Promise<string[]> {
 async function keysUnder(prefix: string): Promise<string[]> {
   const res = await fetch(`${stack.server}/${BUCKET}?list-type=2&prefix=${prefix}`);
   return [...(await res.text()).matchAll(/<Key>([^<]+)<\/Key>/g)].map((m) => m[1]!).sort();
-}
-
-/** Everything the origin's IndexedDB holds, as JSON. */
-function storedJson(page: Page): Promise<string> {
-  return page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const r = indexedDB.open('decant');
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    const out: Record<string, unknown[]> = {};
-    for (const name of Array.from(db.objectStoreNames))
-      out[name] = await new Promise<unknown[]>((resolve, reject) => {
-        const r = db.transaction(name).objectStore(name).getAll();
-        r.onsuccess = () => resolve(r.result as unknown[]);
-        r.onerror = () => reject(r.error);
-      });
-    db.close();
-    return JSON.stringify(out);
-  });
 }
 
 async function crawlSales(page: Page) {

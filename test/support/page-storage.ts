@@ -117,3 +117,23 @@ export function scratchNames(page: Page): Promise<string[]> {
     return out.sort();
   });
 }
+
+/** Everything the origin's IndexedDB holds, as JSON. */
+export function storedJson(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const r = indexedDB.open('decant');
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const out: Record<string, unknown[]> = {};
+    for (const name of Array.from(db.objectStoreNames))
+      out[name] = await new Promise<unknown[]>((resolve, reject) => {
+        const r = db.transaction(name).objectStore(name).getAll();
+        r.onsuccess = () => resolve(r.result as unknown[]);
+        r.onerror = () => reject(r.error);
+      });
+    db.close();
+    return JSON.stringify(out);
+  });
+}
