@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quoteLiteral } from '../../src/core/sql/quote';
 import { newJob, type Job } from '../../src/jobs/model';
 import { fixturePath } from '../support/fixtures';
-import { salesFolderFiles } from '../support/e2e-jobs';
+import { crawlSalesFolder } from '../support/e2e-jobs';
 import { nativeRead } from '../support/native-duckdb';
-import { putOpfs, saveJobInPage, storedJson } from '../support/page-storage';
+import { saveJobInPage, storedJson } from '../support/page-storage';
 import { corsXml, startS3Stack, type S3Stack } from '../support/s3-stack';
 import { cellsOf, openApp, type AppPage } from './app-page';
 
@@ -77,24 +77,6 @@ async function multipartUploads(): Promise<string[]> {
 async function keysUnder(prefix: string): Promise<string[]> {
   const res = await fetch(`${stack.server}/${BUCKET}?list-type=2&prefix=${prefix}`);
   return [...(await res.text()).matchAll(/<Key>([^<]+)<\/Key>/g)].map((m) => m[1]!).sort();
-}
-
-async function crawlSales(page: Page) {
-  await putOpfs(page, 'lake-files', salesFolderFiles());
-  await page.goto(`${base()}#/crawl`);
-  await page.getByTestId('new-crawler').click();
-  await page.getByTestId('crawler-name').fill('sales crawler');
-  await page.getByTestId('crawl-database').fill('warehouse');
-  const folder = page.getByTestId('crawl-opfs-folder');
-  await folder.focus();
-  await expect.poll(() => folder.locator('option').allInnerTexts()).toContain('lake-files');
-  await folder.selectOption('lake-files');
-  await page.getByTestId('crawl-found').waitFor();
-  await page.getByTestId('save-crawler').click();
-  await page.getByTestId('run-crawl').click();
-  await page.getByTestId('crawl-plan').waitFor({ timeout: 60_000 });
-  await page.getByTestId('commit-crawl').click();
-  await page.getByTestId('crawl-committed').waitFor();
 }
 
 /** sales → a target written to the browser's storage, to be switched to S3 in the form. */
@@ -185,7 +167,7 @@ async function startRun(page: Page): Promise<string> {
 describe('A job target that writes to Amazon S3', () => {
   it('is set in the target’s form; the saved job keeps no secret; without credentials a run fails at once', async () => {
     const { page } = app;
-    await crawlSales(page);
+    await crawlSalesFolder(page, base());
     await saveJobInPage(page, salesJob());
     // The app reads saved jobs as it opens.
     await page.reload();
@@ -324,6 +306,16 @@ describe('A job target that writes to Amazon S3', () => {
     await expect
       .poll(() => page.getByTestId('run-progress').innerText(), { timeout: 120_000 })
       .toMatch(/uploading file 1 of \d+ to s3:\/\/lake\/slow\/year=2024\//);
+    // The multipart upload has begun (S3 answered CreateMultipartUpload): there is one to abort.
+    await expect
+      .poll(
+        async () =>
+          (await stack.log()).some(
+            (e) => e.method === 'POST' && e.status === 200 && e.path.startsWith(`/${BUCKET}/slow/`),
+          ),
+        { timeout: 60_000 },
+      )
+      .toBe(true);
     await page.getByTestId('run-cancel').click();
     await expect
       .poll(() => page.getByTestId('run-state').innerText(), { timeout: 60_000 })
