@@ -26,6 +26,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type * as Blocking from '@duckdb/duckdb-wasm/blocking';
 import * as pw from 'parquet-wasm/node';
 import { ensureCsv } from './lib/csv';
+import { ORDERS_COLUMNS } from './lib/orders-table';
 import { count, median, megabytes, ratio, seconds, series, timed } from './lib/stats';
 import type { CsvDialect } from '../src/core/csv/dialect';
 import { quoteLiteral } from '../src/core/sql/quote';
@@ -57,20 +58,7 @@ const CSV: CsvDialect = {
   compression: 'none',
 };
 
-const ORDERS = [
-  ['order_id', 'BIGINT'],
-  ['customer_id', 'BIGINT'],
-  ['amount', 'DOUBLE'],
-  ['discount', 'DOUBLE'],
-  ['created_at', 'TIMESTAMP'],
-  ['shipped_at', 'TIMESTAMP'],
-  ['country', 'VARCHAR'],
-  ['status', 'VARCHAR'],
-  ['channel', 'VARCHAR'],
-  ['is_member', 'BOOLEAN'],
-  ['quantity', 'BIGINT'],
-  ['coupon', 'VARCHAR'],
-].map(([name, type]) => ({ name: name!, type: type! }));
+const ORDERS = ORDERS_COLUMNS;
 
 const REGIONS: Record<string, string> = {
   DE: 'EU',

@@ -8,8 +8,9 @@ import { quoteLiteral } from '../../src/core/sql/quote';
 import { newJob, type Job } from '../../src/jobs/model';
 import { uploadCorsRule } from '../../src/share/s3-errors';
 import { fixturePath } from '../support/fixtures';
+import { crawlSalesFolder } from '../support/e2e-jobs';
 import { nativeRead } from '../support/native-duckdb';
-import { putOpfs, saveJobInPage, scratchNames } from '../support/page-storage';
+import { saveJobInPage, scratchNames } from '../support/page-storage';
 import { corsXml, startS3Stack, type S3Stack } from '../support/s3-stack';
 import { card, cellsOf, openApp, queryRows, settled, type AppPage } from './app-page';
 
@@ -67,32 +68,8 @@ async function storedObject(key: string): Promise<Buffer | null> {
   return Buffer.from(await res.arrayBuffer());
 }
 
-const SALES = [
-  'sales/year=2024/month=01/part-0.csv',
-  'sales/year=2024/month=02/part-0.csv',
-  'sales/year=2025/month=01/part-0.csv',
-];
 const TABLE = 'warehouse.lake_files_sales';
 const tablePage = () => `${app.url}/#/catalog/warehouse/lake_files_sales`;
-
-async function crawlSales(page: Page) {
-  const files = Object.fromEntries(SALES.map((p) => [p, readFileSync(fixturePath(p), 'utf8')]));
-  await putOpfs(page, 'lake-files', files);
-  await page.goto(`${app.url}/#/crawl`);
-  await page.getByTestId('new-crawler').click();
-  await page.getByTestId('crawler-name').fill('sales crawler');
-  await page.getByTestId('crawl-database').fill('warehouse');
-  const folder = page.getByTestId('crawl-opfs-folder');
-  await folder.focus();
-  await expect.poll(() => folder.locator('option').allInnerTexts()).toContain('lake-files');
-  await folder.selectOption('lake-files');
-  await page.getByTestId('crawl-found').waitFor();
-  await page.getByTestId('save-crawler').click();
-  await page.getByTestId('run-crawl').click();
-  await page.getByTestId('crawl-plan').waitFor({ timeout: 60_000 });
-  await page.getByTestId('commit-crawl').click();
-  await page.getByTestId('crawl-committed').waitFor();
-}
 
 /** Starts the open export dialog and returns what the browser downloaded, saved on disk. */
 async function exportDownload(page: Page): Promise<{ name: string; path: string }> {
@@ -203,7 +180,7 @@ const salesQuery = `SELECT id, sku, price, year, month FROM ${TABLE} ORDER BY id
 describe('Exports and Parquet kept for the catalog, in Chromium', () => {
   it('exports a catalog table as a Parquet download that native DuckDB reads whole', async () => {
     const { page } = app;
-    await crawlSales(page);
+    await crawlSalesFolder(page, `${app.url}/`);
     await page.goto(tablePage());
     await page.getByTestId('export-data').click();
     expect(await page.getByTestId('export-compression').inputValue()).toBe('zstd');
