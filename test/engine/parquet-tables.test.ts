@@ -188,7 +188,8 @@ describe('ParquetTables: reads what DuckDB reads', () => {
 
     tables.attach(t);
     const load = await tables.load('lake', 'sales');
-    expect(load).toEqual({ rowCount: 20_000, columns: expected.columns });
+    // Partition keys go through the casting INSERT (a straight import has no place for them).
+    expect(load).toEqual({ rowCount: 20_000, columns: expected.columns, castFiles: 4 });
     expect(wasmRead('lake.sales')).toEqual(expected);
     expect(engine.s.rows('SELECT count(*) AS n FROM lake.sales WHERE year IS NULL')).toEqual([
       { n: 5000 },
@@ -324,6 +325,133 @@ describe('ParquetTables: reads what DuckDB reads', () => {
     );
     expect(engine.s.rows(`SELECT "a b" FROM "my ""db"""."it's; DROP"`)).toEqual([{ 'a b': 1 }]);
     tables.detach('my "db"', "it's; DROP");
+  });
+});
+
+/** A session that also keeps every statement run through it: which copies a load made. */
+class RecordingSession extends SqlSession {
+  statements: string[] = [];
+  override run(...statements: readonly string[]): void {
+    this.statements.push(...statements);
+    super.run(...statements);
+  }
+}
+
+describe("ParquetTables: a file whose types are the table's is imported as it is", () => {
+  // Row groups of 2,048: several per file. Every kind of value the casting INSERT handled.
+  const typed = (from: number) => `SELECT (r + ${from})::BIGINT AS id, (r % 100)::INTEGER AS n,
+    (r % 1000 / 8)::DECIMAL(9,3) AS price, (r * 1.125)::DECIMAL(18,3) AS total,
+    DATE '2024-01-01' + (r % 300)::INTEGER AS day,
+    TIMESTAMP '2024-01-01 00:00:00.123456' + INTERVAL (r) SECOND AS at,
+    CASE WHEN r % 5 = 0 THEN NULL ELSE 'sku-' || (r % 7) END AS sku,
+    CASE WHEN r % 3 = 0 THEN NULL ELSE r % 2 = 0 END AS ok,
+    CASE WHEN r % 4 = 0 THEN NULL ELSE r / 7 END AS ratio
+    FROM range(5000) t(r)`;
+  const rg = 'ROW_GROUP_SIZE 2048';
+
+  /** Loads `t` on a recording session; the load and the casting INSERTs it ran. */
+  async function loadRecorded(t: ParquetTableBlobs) {
+    const s = new RecordingSession(engine.s.db);
+    const own = new ParquetTables(s, host);
+    own.attach(t);
+    const load = await own.load(t.database, t.name);
+    const inserts = s.statements.filter((x) => /^INSERT INTO/.test(x));
+    return { load, inserts, own };
+  }
+
+  it('types equal: DATE, TIMESTAMP, DECIMAL, BIGINT, INTEGER, VARCHAR, BOOLEAN, NULLs: no casting copy, the values native reads', async () => {
+    const path = await write('as-is/a.parquet', typed(0), `COMPRESSION zstd, ${rg}`);
+    const t = await tableOf('fast', 'typed', 'as-is', [['a.parquet', []]]);
+    const { load, inserts, own } = await loadRecorded(t);
+    expect(inserts).toEqual([]);
+    expect(load?.castFiles).toBe(0);
+    const expected = await nativeRead(`read_parquet(${quoteLiteral(path)})`);
+    expect(expected.columns.map((c) => c.type)).toEqual([
+      'BIGINT',
+      'INTEGER',
+      'DECIMAL(9,3)',
+      'DECIMAL(18,3)',
+      'DATE',
+      'TIMESTAMP',
+      'VARCHAR',
+      'BOOLEAN',
+      'DOUBLE',
+    ]);
+    expect(load).toEqual({ rowCount: 5000, columns: expected.columns, castFiles: 0 });
+    expect(wasmRead('fast.typed')).toEqual(expected);
+    expect(scratchTables()).toEqual([]);
+    own.detach('fast', 'typed');
+  });
+
+  it('types that differ (BIGINT over INTEGER, wider DECIMAL, TIMESTAMP over DATE, VARCHAR over INTEGER), names in another case or order: cast, as before', async () => {
+    const path = await write('cast-all/a.parquet', typed(0), `COMPRESSION snappy, ${rg}`);
+    const t = await tableOf('fast', 'widened', 'cast-all', [['a.parquet', []]]);
+    const catalog: Record<string, string> = {
+      n: 'BIGINT',
+      price: 'DECIMAL(18,4)',
+      day: 'TIMESTAMP',
+      id: 'VARCHAR',
+    };
+    const columns = t.columns.map((c) => ({ ...c, type: catalog[c.name] ?? c.type }));
+    const casts = columns.map(
+      (c) => `CAST(${quoteIdent(c.name)} AS ${c.type}) AS ${quoteIdent(c.name)}`,
+    );
+    const widened = await loadRecorded({ ...t, columns });
+    expect(widened.load?.castFiles).toBe(1);
+    expect(widened.inserts.length).toBeGreaterThan(1);
+    const expected = await nativeRead(
+      `(SELECT ${casts.join(', ')} FROM read_parquet(${quoteLiteral(path)}))`,
+    );
+    expect(expected.columns.slice(0, 5).map((c) => c.type)).toEqual([
+      'VARCHAR',
+      'BIGINT',
+      'DECIMAL(18,4)',
+      'DECIMAL(18,3)',
+      'TIMESTAMP',
+    ]);
+    expect(wasmRead('fast.widened')).toEqual(expected);
+    widened.own.detach('fast', 'widened');
+
+    // The same types, but a name in another case, or the columns in another order.
+    const upper = t.columns.map((c) => (c.name === 'sku' ? { ...c, name: 'SKU' } : c));
+    const cased = await loadRecorded({ ...t, name: 'cased', columns: upper });
+    expect(cased.load?.castFiles).toBe(1);
+    const plain = await nativeRead(`read_parquet(${quoteLiteral(path)})`);
+    expect(wasmRead('fast.cased').rows).toEqual(
+      plain.rows.map((r) =>
+        Object.fromEntries(Object.entries(r).map(([k, v]) => [k === 'sku' ? 'SKU' : k, v])),
+      ),
+    );
+    cased.own.detach('fast', 'cased');
+    const reversed = [...t.columns].reverse();
+    const turned = await loadRecorded({ ...t, name: 'turned', columns: reversed });
+    expect(turned.load?.castFiles).toBe(1);
+    expect(wasmRead('fast.turned')).toEqual(
+      await nativeRead(
+        `(SELECT ${reversed.map((c) => quoteIdent(c.name)).join(', ')} FROM read_parquet(${quoteLiteral(path)}))`,
+      ),
+    );
+    turned.own.detach('fast', 'turned');
+    expect(scratchTables()).toEqual([]);
+  });
+
+  it('files of one table on both paths: one lacks a column (cast, NULLs), one has them all (as is)', async () => {
+    await write('mixed/a.parquet', `SELECT * EXCLUDE (ratio) FROM (${typed(0)})`, rg);
+    await write('mixed/b.parquet', typed(5000), rg);
+    const files: [string, string[]][] = [
+      ['a.parquet', []],
+      ['b.parquet', []],
+    ];
+    const t = await tableOf('fast', 'mixed', 'mixed', files);
+    expect(t.columns.map((c) => c.name).at(-1)).toBe('ratio');
+    const { load, own } = await loadRecorded(t);
+    expect(load?.castFiles).toBe(1);
+    const paths = files.map(([p]) => quoteLiteral(join(dir, 'mixed', p)));
+    const expected = await nativeRead(`read_parquet([${paths.join(', ')}], union_by_name = true)`);
+    expect(expected.rows).toHaveLength(10_000);
+    expect(wasmRead('fast.mixed')).toEqual(expected);
+    own.detach('fast', 'mixed');
+    expect(scratchTables()).toEqual([]);
   });
 });
 
