@@ -435,6 +435,26 @@ describe("ParquetTables: a file whose types are the table's is imported as it is
     expect(scratchTables()).toEqual([]);
   });
 
+  it('files of one schema: one probe of their types for all, no casting copy', async () => {
+    const files: [string, string[]][] = [];
+    for (let i = 0; i < 3; i++) {
+      await write(`same/${i}.parquet`, typed(i * 5000), rg);
+      files.push([`${i}.parquet`, []]);
+    }
+    const t = await tableOf('fast', 'same', 'same', files);
+    const s = new RecordingSession(engine.s.db);
+    const own = new ParquetTables(s, host);
+    own.attach(t);
+    expect(await own.load('fast', 'same')).toMatchObject({ rowCount: 15_000, castFiles: 0 });
+    // Every scratch table (a probe, or a row group to cast) is dropped through the session.
+    const scratch = s.statements.filter((x) => x.includes('__decant_parquet_rg_'));
+    expect(scratch).toHaveLength(1);
+    expect(s.statements.filter((x) => /^INSERT INTO/.test(x))).toEqual([]);
+    const paths = files.map(([p]) => quoteLiteral(join(dir, 'same', p)));
+    expect(wasmRead('fast.same')).toEqual(await nativeRead(`read_parquet([${paths.join(', ')}])`));
+    own.detach('fast', 'same');
+  });
+
   it('files of one table on both paths: one lacks a column (cast, NULLs), one has them all (as is)', async () => {
     await write('mixed/a.parquet', `SELECT * EXCLUDE (ratio) FROM (${typed(0)})`, rg);
     await write('mixed/b.parquet', typed(5000), rg);

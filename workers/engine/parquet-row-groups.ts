@@ -9,7 +9,7 @@ import {
 } from '../../src/core/sql/table-view';
 import { describeColumns } from './inspect-json';
 import { engineErrorText } from './sql-error';
-import type { SqlSession } from './sql-session';
+import { rowsInIpcMessages, type SqlSession } from './sql-session';
 import { mainCatalog } from './table-views';
 
 /** Rows per Arrow batch parquet-wasm hands over (its default, 1,024, makes many tiny batches). */
@@ -27,6 +27,8 @@ export interface StagedTable {
   name: string;
   /** `"catalog"."schema"."name"`. */
   qualified: string;
+  /** The path taken by each Arrow schema met so far, by its IPC bytes: a table's files share one. */
+  paths: Map<string, ImportPath>;
 }
 
 export interface RowGroupReader {
@@ -66,12 +68,16 @@ export async function appendRowGroups(
     const meta = file.metadata();
     const groups = meta.numRowGroups();
     const count = (from: string) => Number(s.rows(`SELECT count(*) AS n FROM ${from}`)[0]?.n);
-    let held = path === 'as-is' ? count(staged.qualified) : 0;
     for (let g = 0; g < groups; g++) {
       const want = meta.rowGroup(g).numRows();
       if (want === 0) continue;
       const ipc = await r.decode(file, g, BATCH_ROWS);
       if (path === 'as-is') {
+        // Rows counted in the batches' headers; what DuckDB then holds is counted once the
+        // table is complete (ParquetTables.load), not after each group (a scan of all so far).
+        const got = rowsInIpcMessages(ipc);
+        if (got !== want)
+          throw fail(g, `${got} rows decoded, the footer says ${want}`, undefined, 'row-mismatch');
         try {
           conn.insertArrowFromIPCStream(ipc, {
             schema: staged.schema,
@@ -81,15 +87,6 @@ export async function appendRowGroups(
         } catch (e) {
           throw fail(g, `DuckDB cannot import it: ${engineText(e)}`, e);
         }
-        const now = count(staged.qualified);
-        if (now - held !== want)
-          throw fail(
-            g,
-            `${now - held} rows decoded, the footer says ${want}`,
-            undefined,
-            'row-mismatch',
-          );
-        held = now;
         continue;
       }
       const name = r.scratchName();
@@ -139,11 +136,32 @@ function importPath(
   staged: StagedTable,
 ): ImportPath {
   if (t.partitionKeys.length > 0) return 'cast';
+  // A schema-only stream: DuckDB creates the table, empty, with the types it would import.
+  let ipc: Uint8Array;
+  try {
+    ipc = file.schema().intoIPCStream();
+  } catch {
+    return 'cast';
+  }
+  const key = LATIN1.decode(ipc);
+  const known = staged.paths.get(key);
+  if (known) return known;
+  const path = probedPath(r, conn, ipc, staged);
+  staged.paths.set(key, path);
+  return path;
+}
+
+const LATIN1 = new TextDecoder('latin1');
+
+function probedPath(
+  r: RowGroupReader,
+  conn: ReturnType<SqlSession['db']['connect']>,
+  ipc: Uint8Array,
+  staged: StagedTable,
+): ImportPath {
   const name = r.scratchName();
   const probe = qualifiedName(mainCatalog(r.s), 'main', name);
   try {
-    // A schema-only stream: DuckDB creates the table, empty, with the types it would import.
-    const ipc = file.schema().intoIPCStream();
     conn.insertArrowFromIPCStream(ipc, { schema: 'main', name, create: true });
     const found = describeColumns(r.s, probe);
     const want = describeColumns(r.s, staged.qualified);

@@ -221,6 +221,7 @@ export class ParquetTables {
       schema: t.database,
       name: scratch,
       qualified: qualifiedName(catalog, t.database, scratch),
+      paths: new Map(),
     };
     const target = qualifiedName(catalog, t.database, t.name);
     const columns = [...t.columns, ...t.partitionKeys];
