@@ -14,6 +14,7 @@ import {
   type ParquetTableBlobs,
 } from '../../workers/engine/parquet-tables';
 import { RemoteFile } from '../../workers/engine/remote-files';
+import { RowGroupDecoder } from '../../workers/engine/row-group-decoder';
 import { SqlSession } from '../../workers/engine/sql-session';
 import { startNodeEngine, type NodeEngine } from '../support/node-engine';
 import { startS3Stack } from '../support/s3-stack';
@@ -472,6 +473,90 @@ describe("ParquetTables: a file whose types are the table's is imported as it is
     expect(wasmRead('fast.mixed')).toEqual(expected);
     own.detach('fast', 'mixed');
     expect(scratchTables()).toEqual([]);
+  });
+});
+
+describe("ParquetTables: with a row-group decoder beside the engine (the browser's worker)", () => {
+  /** The staged table's rows now (the one table a load stages at a time). */
+  const stagedRows = () => {
+    const [staged] = engine.s.rows(
+      "SELECT schema_name AS s, table_name AS t FROM duckdb_tables() WHERE table_name LIKE '__decant_parquet_%' AND table_name NOT LIKE '__decant_parquet_rg_%'",
+    );
+    if (!staged) return null;
+    return Number(
+      engine.s.rows(
+        `SELECT count(*) AS n FROM ${quoteIdent(String(staged.s))}.${quoteIdent(String(staged.t))}`,
+      )[0]!.n,
+    );
+  };
+
+  it('decodes the next row group while this one is imported; the values native reads', async () => {
+    const path = await write(
+      'beside/a.parquet',
+      "SELECT r AS id, 'x' || r AS s, DATE '2024-01-01' + (r % 300)::INTEGER AS d FROM range(10000) t(r)",
+      'ROW_GROUP_SIZE 2048',
+    );
+    const decoder = new RowGroupDecoder(host);
+    const asked: { group: number; staged: number | null }[] = [];
+    const own = new ParquetTables(new SqlSession(engine.s.db), {
+      ...host,
+      rowGroupDecoder: () => ({
+        decode(file, group, batchSize) {
+          asked.push({ group, staged: stagedRows() });
+          return decoder.decode(file, group, batchSize);
+        },
+      }),
+    });
+    own.attach(await tableOf('beside', 'a', 'beside', [['a.parquet', []]]));
+    expect(await own.load('beside', 'a')).toMatchObject({ rowCount: 10_000, castFiles: 0 });
+    expect(wasmRead('beside.a')).toEqual(await nativeRead(`read_parquet(${quoteLiteral(path)})`));
+    // Group k is asked for before group k - 1 is in the staged table: 2,048 rows a group.
+    expect(asked.map((a) => a.group)).toEqual([0, 1, 2, 3, 4]);
+    expect(asked.map((a) => a.staged)).toEqual([0, 0, 2048, 4096, 6144]);
+    own.detach('beside', 'a');
+  });
+
+  it('a trap there names the row group; a decoder that fails decodes here instead', async () => {
+    const path = await write(
+      'beside/corrupt.parquet',
+      "SELECT r AS id, repeat('x', 50) || r AS s FROM range(100000) t(r)",
+      'COMPRESSION zstd, ROW_GROUP_SIZE 50000',
+    );
+    const bytes = new Uint8Array(readFileSync(path));
+    const at = Math.floor(bytes.length * 0.6);
+    for (let i = at; i < at + 20_000; i++) bytes[i] = (i * 7) & 255;
+    const decoder = new RowGroupDecoder(host);
+    const own = new ParquetTables(new SqlSession(engine.s.db), {
+      ...host,
+      rowGroupDecoder: () => decoder,
+    });
+    const t = await tableOf('beside', 'pages', 'beside', [['corrupt.parquet', []]]);
+    own.attach({
+      ...t,
+      files: [{ path: 'b.parquet', partitionValues: [], file: new Blob([bytes]) }],
+    });
+    await expect(own.load('beside', 'pages')).rejects.toThrow(
+      'parquet: "beside.pages/b.parquet": row group 2 of 2: the Parquet reader crashed on it: its data is corrupt',
+    );
+    expect(scratchTables()).toEqual([]);
+
+    let calls = 0;
+    const failing = new ParquetTables(new SqlSession(engine.s.db), {
+      ...host,
+      rowGroupDecoder: () => ({
+        decode: () => {
+          calls++;
+          return Promise.reject(new Error('the worker did not start'));
+        },
+      }),
+    });
+    failing.attach(t);
+    expect(await failing.load('beside', 'pages')).toMatchObject({ rowCount: 100_000 });
+    expect(calls).toBe(2);
+    expect(wasmRead('beside.pages')).toEqual(
+      await nativeRead(`read_parquet(${quoteLiteral(path)})`),
+    );
+    failing.detach('beside', 'pages');
   });
 });
 

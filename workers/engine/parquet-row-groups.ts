@@ -63,15 +63,29 @@ export async function appendRowGroups(
 ): Promise<ImportPath> {
   const { s } = r;
   const conn = s.db.connect();
+  let ahead: Promise<Uint8Array> | null = null;
   try {
     const path = importPath(r, conn, file, t, staged);
     const meta = file.metadata();
     const groups = meta.numRowGroups();
     const count = (from: string) => Number(s.rows(`SELECT count(*) AS n FROM ${from}`)[0]?.n);
+    const todo: { g: number; want: number }[] = [];
     for (let g = 0; g < groups; g++) {
       const want = meta.rowGroup(g).numRows();
-      if (want === 0) continue;
-      const ipc = await r.decode(file, g, BATCH_ROWS);
+      if (want > 0) todo.push({ g, want });
+    }
+    // One row group decoded ahead: with a decoder on another thread, it decodes while this one
+    // is imported; at most two groups' Arrow are held. A failure ahead waits for its turn.
+    const decode = (i: number) => {
+      const p = r.decode(file, todo[i]!.g, BATCH_ROWS);
+      p.catch(() => undefined);
+      return p;
+    };
+    ahead = todo.length > 0 ? decode(0) : null;
+    for (let i = 0; i < todo.length; i++) {
+      const { g, want } = todo[i]!;
+      const ipc: Uint8Array = await ahead!;
+      ahead = i + 1 < todo.length ? decode(i + 1) : null;
       if (path === 'as-is') {
         // Rows counted in the batches' headers; what DuckDB then holds is counted once the
         // table is complete (ParquetTables.load), not after each group (a scan of all so far).
@@ -118,6 +132,8 @@ export async function appendRowGroups(
     }
     return path;
   } finally {
+    // A group still decoding after a failure: the caller frees the file once it has settled.
+    await ahead?.catch(() => undefined);
     conn.close();
   }
 }

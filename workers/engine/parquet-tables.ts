@@ -16,6 +16,7 @@ import {
 import type { AttachedFile, ParquetTable } from '../../src/engine/protocol';
 import { describeColumns } from './inspect-json';
 import { appendRowGroups, type ImportPath, type StagedTable } from './parquet-row-groups';
+import type { RowGroupDecoding } from './row-group-decoder';
 import { asyncBufferFromBlob, inspectParquet } from './inspect-parquet';
 import { engineErrorText } from './sql-error';
 import type { SqlSession } from './sql-session';
@@ -34,6 +35,12 @@ export interface ParquetReaderHost {
    * surfaces as an uncaught error there, and the read's promise never settles.
    */
   watchTraps(onTrap: (error: unknown) => void): () => void;
+  /**
+   * A decoder on another thread (the browser's row-groups worker), or none: parquet-wasm here
+   * decodes. With one, a file's next row group is decoded while DuckDB imports this one. Only
+   * Blobs that can be posted to a worker go there (files; not URLs' byte sources).
+   */
+  rowGroupDecoder?(): RowGroupDecoding | null;
 }
 
 /** A ParquetTable whose files are Blobs: a File in the browser, `fs.openAsBlob` in tests. */
@@ -293,17 +300,29 @@ export class ParquetTables {
           cause,
           code,
         });
+      const crashed = (g: number, cause?: unknown) =>
+        fail(g, 'the Parquet reader crashed on it: its data is corrupt', cause);
+      const here = (file: ParquetWasm.ParquetFile, g: number, batchSize: number) =>
+        this.guarded(async () =>
+          (await file.read({ rowGroups: [g], batchSize })).intoIPCStream(),
+        ).catch((e) => {
+          throw e instanceof ReaderCrash
+            ? crashed(g, e)
+            : fail(g, `it cannot be read (${reason(e)})`, e);
+        });
+      const beside = f.file instanceof Blob ? this.host.rowGroupDecoder?.() : null;
       const reader = {
         s: this.s,
         scratchName: () => `__decant_parquet_rg_${++this.seq}`,
-        decode: (file: ParquetWasm.ParquetFile, g: number, batchSize: number) =>
-          this.guarded(async () =>
-            (await file.read({ rowGroups: [g], batchSize })).intoIPCStream(),
-          ).catch((e) => {
-            throw e instanceof ReaderCrash
-              ? fail(g, 'the Parquet reader crashed on it: its data is corrupt', e)
-              : fail(g, `it cannot be read (${reason(e)})`, e);
-          }),
+        decode: !beside
+          ? here
+          : async (file: ParquetWasm.ParquetFile, g: number, batchSize: number) => {
+              const got = await beside.decode(f.file, g, batchSize).catch(() => null);
+              if (!got) return here(file, g, batchSize);
+              if (got.ok) return got.ipc;
+              if (got.crashed) throw crashed(g);
+              throw fail(g, `it cannot be read (${got.message})`);
+            },
       };
       return await appendRowGroups(reader, file, t, f.partitionValues, staged, fail);
     } finally {
