@@ -14,6 +14,7 @@ import {
   type ParquetTableBlobs,
 } from '../../workers/engine/parquet-tables';
 import { RemoteFile } from '../../workers/engine/remote-files';
+import { RowGroupDecoder } from '../../workers/engine/row-group-decoder';
 import { SqlSession } from '../../workers/engine/sql-session';
 import { startNodeEngine, type NodeEngine } from '../support/node-engine';
 import { startS3Stack } from '../support/s3-stack';
@@ -188,7 +189,8 @@ describe('ParquetTables: reads what DuckDB reads', () => {
 
     tables.attach(t);
     const load = await tables.load('lake', 'sales');
-    expect(load).toEqual({ rowCount: 20_000, columns: expected.columns });
+    // Partition keys go through the casting INSERT (a straight import has no place for them).
+    expect(load).toEqual({ rowCount: 20_000, columns: expected.columns, castFiles: 4 });
     expect(wasmRead('lake.sales')).toEqual(expected);
     expect(engine.s.rows('SELECT count(*) AS n FROM lake.sales WHERE year IS NULL')).toEqual([
       { n: 5000 },
@@ -324,6 +326,237 @@ describe('ParquetTables: reads what DuckDB reads', () => {
     );
     expect(engine.s.rows(`SELECT "a b" FROM "my ""db"""."it's; DROP"`)).toEqual([{ 'a b': 1 }]);
     tables.detach('my "db"', "it's; DROP");
+  });
+});
+
+/** A session that also keeps every statement run through it: which copies a load made. */
+class RecordingSession extends SqlSession {
+  statements: string[] = [];
+  override run(...statements: readonly string[]): void {
+    this.statements.push(...statements);
+    super.run(...statements);
+  }
+}
+
+describe("ParquetTables: a file whose types are the table's is imported as it is", () => {
+  // Row groups of 2,048: several per file. Every kind of value the casting INSERT handled.
+  const typed = (from: number) => `SELECT (r + ${from})::BIGINT AS id, (r % 100)::INTEGER AS n,
+    (r % 1000 / 8)::DECIMAL(9,3) AS price, (r * 1.125)::DECIMAL(18,3) AS total,
+    DATE '2024-01-01' + (r % 300)::INTEGER AS day,
+    TIMESTAMP '2024-01-01 00:00:00.123456' + INTERVAL (r) SECOND AS at,
+    CASE WHEN r % 5 = 0 THEN NULL ELSE 'sku-' || (r % 7) END AS sku,
+    CASE WHEN r % 3 = 0 THEN NULL ELSE r % 2 = 0 END AS ok,
+    CASE WHEN r % 4 = 0 THEN NULL ELSE r / 7 END AS ratio
+    FROM range(5000) t(r)`;
+  const rg = 'ROW_GROUP_SIZE 2048';
+
+  /** Loads `t` on a recording session; the load and the casting INSERTs it ran. */
+  async function loadRecorded(t: ParquetTableBlobs) {
+    const s = new RecordingSession(engine.s.db);
+    const own = new ParquetTables(s, host);
+    own.attach(t);
+    const load = await own.load(t.database, t.name);
+    const inserts = s.statements.filter((x) => /^INSERT INTO/.test(x));
+    return { load, inserts, own };
+  }
+
+  it('types equal: DATE, TIMESTAMP, DECIMAL, BIGINT, INTEGER, VARCHAR, BOOLEAN, NULLs: no casting copy, the values native reads', async () => {
+    const path = await write('as-is/a.parquet', typed(0), `COMPRESSION zstd, ${rg}`);
+    const t = await tableOf('fast', 'typed', 'as-is', [['a.parquet', []]]);
+    const { load, inserts, own } = await loadRecorded(t);
+    expect(inserts).toEqual([]);
+    expect(load?.castFiles).toBe(0);
+    const expected = await nativeRead(`read_parquet(${quoteLiteral(path)})`);
+    expect(expected.columns.map((c) => c.type)).toEqual([
+      'BIGINT',
+      'INTEGER',
+      'DECIMAL(9,3)',
+      'DECIMAL(18,3)',
+      'DATE',
+      'TIMESTAMP',
+      'VARCHAR',
+      'BOOLEAN',
+      'DOUBLE',
+    ]);
+    expect(load).toEqual({ rowCount: 5000, columns: expected.columns, castFiles: 0 });
+    expect(wasmRead('fast.typed')).toEqual(expected);
+    expect(scratchTables()).toEqual([]);
+    own.detach('fast', 'typed');
+  });
+
+  it('types that differ (BIGINT over INTEGER, wider DECIMAL, TIMESTAMP over DATE, VARCHAR over INTEGER), names in another case or order: cast, as before', async () => {
+    const path = await write('cast-all/a.parquet', typed(0), `COMPRESSION snappy, ${rg}`);
+    const t = await tableOf('fast', 'widened', 'cast-all', [['a.parquet', []]]);
+    const catalog: Record<string, string> = {
+      n: 'BIGINT',
+      price: 'DECIMAL(18,4)',
+      day: 'TIMESTAMP',
+      id: 'VARCHAR',
+    };
+    const columns = t.columns.map((c) => ({ ...c, type: catalog[c.name] ?? c.type }));
+    const casts = columns.map(
+      (c) => `CAST(${quoteIdent(c.name)} AS ${c.type}) AS ${quoteIdent(c.name)}`,
+    );
+    const widened = await loadRecorded({ ...t, columns });
+    expect(widened.load?.castFiles).toBe(1);
+    expect(widened.inserts.length).toBeGreaterThan(1);
+    const expected = await nativeRead(
+      `(SELECT ${casts.join(', ')} FROM read_parquet(${quoteLiteral(path)}))`,
+    );
+    expect(expected.columns.slice(0, 5).map((c) => c.type)).toEqual([
+      'VARCHAR',
+      'BIGINT',
+      'DECIMAL(18,4)',
+      'DECIMAL(18,3)',
+      'TIMESTAMP',
+    ]);
+    expect(wasmRead('fast.widened')).toEqual(expected);
+    widened.own.detach('fast', 'widened');
+
+    // The same types, but a name in another case, or the columns in another order.
+    const upper = t.columns.map((c) => (c.name === 'sku' ? { ...c, name: 'SKU' } : c));
+    const cased = await loadRecorded({ ...t, name: 'cased', columns: upper });
+    expect(cased.load?.castFiles).toBe(1);
+    const plain = await nativeRead(`read_parquet(${quoteLiteral(path)})`);
+    expect(wasmRead('fast.cased').rows).toEqual(
+      plain.rows.map((r) =>
+        Object.fromEntries(Object.entries(r).map(([k, v]) => [k === 'sku' ? 'SKU' : k, v])),
+      ),
+    );
+    cased.own.detach('fast', 'cased');
+    const reversed = [...t.columns].reverse();
+    const turned = await loadRecorded({ ...t, name: 'turned', columns: reversed });
+    expect(turned.load?.castFiles).toBe(1);
+    expect(wasmRead('fast.turned')).toEqual(
+      await nativeRead(
+        `(SELECT ${reversed.map((c) => quoteIdent(c.name)).join(', ')} FROM read_parquet(${quoteLiteral(path)}))`,
+      ),
+    );
+    turned.own.detach('fast', 'turned');
+    expect(scratchTables()).toEqual([]);
+  });
+
+  it('files of one schema: one probe of their types for all, no casting copy', async () => {
+    const files: [string, string[]][] = [];
+    for (let i = 0; i < 3; i++) {
+      await write(`same/${i}.parquet`, typed(i * 5000), rg);
+      files.push([`${i}.parquet`, []]);
+    }
+    const t = await tableOf('fast', 'same', 'same', files);
+    const s = new RecordingSession(engine.s.db);
+    const own = new ParquetTables(s, host);
+    own.attach(t);
+    expect(await own.load('fast', 'same')).toMatchObject({ rowCount: 15_000, castFiles: 0 });
+    // Every scratch table (a probe, or a row group to cast) is dropped through the session.
+    const scratch = s.statements.filter((x) => x.includes('__decant_parquet_rg_'));
+    expect(scratch).toHaveLength(1);
+    expect(s.statements.filter((x) => /^INSERT INTO/.test(x))).toEqual([]);
+    const paths = files.map(([p]) => quoteLiteral(join(dir, 'same', p)));
+    expect(wasmRead('fast.same')).toEqual(await nativeRead(`read_parquet([${paths.join(', ')}])`));
+    own.detach('fast', 'same');
+  });
+
+  it('files of one table on both paths: one lacks a column (cast, NULLs), one has them all (as is)', async () => {
+    await write('mixed/a.parquet', `SELECT * EXCLUDE (ratio) FROM (${typed(0)})`, rg);
+    await write('mixed/b.parquet', typed(5000), rg);
+    const files: [string, string[]][] = [
+      ['a.parquet', []],
+      ['b.parquet', []],
+    ];
+    const t = await tableOf('fast', 'mixed', 'mixed', files);
+    expect(t.columns.map((c) => c.name).at(-1)).toBe('ratio');
+    const { load, own } = await loadRecorded(t);
+    expect(load?.castFiles).toBe(1);
+    const paths = files.map(([p]) => quoteLiteral(join(dir, 'mixed', p)));
+    const expected = await nativeRead(`read_parquet([${paths.join(', ')}], union_by_name = true)`);
+    expect(expected.rows).toHaveLength(10_000);
+    expect(wasmRead('fast.mixed')).toEqual(expected);
+    own.detach('fast', 'mixed');
+    expect(scratchTables()).toEqual([]);
+  });
+});
+
+describe("ParquetTables: with a row-group decoder beside the engine (the browser's worker)", () => {
+  /** The staged table's rows now (the one table a load stages at a time). */
+  const stagedRows = () => {
+    const [staged] = engine.s.rows(
+      "SELECT schema_name AS s, table_name AS t FROM duckdb_tables() WHERE table_name LIKE '__decant_parquet_%' AND table_name NOT LIKE '__decant_parquet_rg_%'",
+    );
+    if (!staged) return null;
+    return Number(
+      engine.s.rows(
+        `SELECT count(*) AS n FROM ${quoteIdent(String(staged.s))}.${quoteIdent(String(staged.t))}`,
+      )[0]!.n,
+    );
+  };
+
+  it('decodes the next row group while this one is imported; the values native reads', async () => {
+    const path = await write(
+      'beside/a.parquet',
+      "SELECT r AS id, 'x' || r AS s, DATE '2024-01-01' + (r % 300)::INTEGER AS d FROM range(10000) t(r)",
+      'ROW_GROUP_SIZE 2048',
+    );
+    const decoder = new RowGroupDecoder(host);
+    const asked: { group: number; staged: number | null }[] = [];
+    const own = new ParquetTables(new SqlSession(engine.s.db), {
+      ...host,
+      rowGroupDecoder: () => ({
+        decode(file, group, batchSize) {
+          asked.push({ group, staged: stagedRows() });
+          return decoder.decode(file, group, batchSize);
+        },
+      }),
+    });
+    own.attach(await tableOf('beside', 'a', 'beside', [['a.parquet', []]]));
+    expect(await own.load('beside', 'a')).toMatchObject({ rowCount: 10_000, castFiles: 0 });
+    expect(wasmRead('beside.a')).toEqual(await nativeRead(`read_parquet(${quoteLiteral(path)})`));
+    // Group k is asked for before group k - 1 is in the staged table: 2,048 rows a group.
+    expect(asked.map((a) => a.group)).toEqual([0, 1, 2, 3, 4]);
+    expect(asked.map((a) => a.staged)).toEqual([0, 0, 2048, 4096, 6144]);
+    own.detach('beside', 'a');
+  });
+
+  it('a trap there names the row group; a decoder that fails decodes here instead', async () => {
+    const path = await write(
+      'beside/corrupt.parquet',
+      "SELECT r AS id, repeat('x', 50) || r AS s FROM range(100000) t(r)",
+      'COMPRESSION zstd, ROW_GROUP_SIZE 50000',
+    );
+    const bytes = new Uint8Array(readFileSync(path));
+    const at = Math.floor(bytes.length * 0.6);
+    for (let i = at; i < at + 20_000; i++) bytes[i] = (i * 7) & 255;
+    const decoder = new RowGroupDecoder(host);
+    const own = new ParquetTables(new SqlSession(engine.s.db), {
+      ...host,
+      rowGroupDecoder: () => decoder,
+    });
+    const t = await tableOf('beside', 'pages', 'beside', [['corrupt.parquet', []]]);
+    own.attach({
+      ...t,
+      files: [{ path: 'b.parquet', partitionValues: [], file: new Blob([bytes]) }],
+    });
+    await expect(own.load('beside', 'pages')).rejects.toThrow(
+      'parquet: "beside.pages/b.parquet": row group 2 of 2: the Parquet reader crashed on it: its data is corrupt',
+    );
+    expect(scratchTables()).toEqual([]);
+
+    let calls = 0;
+    const failing = new ParquetTables(new SqlSession(engine.s.db), {
+      ...host,
+      rowGroupDecoder: () => ({
+        decode: () => {
+          calls++;
+          return Promise.reject(new Error('the worker did not start'));
+        },
+      }),
+    });
+    failing.attach(t);
+    expect(await failing.load('beside', 'pages')).toMatchObject({ rowCount: 100_000 });
+    expect(calls).toBe(2);
+    expect(wasmRead('beside.pages')).toEqual(
+      await nativeRead(`read_parquet(${quoteLiteral(path)})`),
+    );
+    failing.detach('beside', 'pages');
   });
 });
 

@@ -11,7 +11,10 @@ import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
 import parquetWasmUrl from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 import type { EngineHostOptions } from './engine-host';
+import * as Comlink from 'comlink';
 import type { ParquetWasmReader } from './parquet-tables';
+import type { RowGroupDecoding } from './row-group-decoder';
+import { watchWorkerTraps } from './worker-traps';
 import { activeRuntime } from './runtime-hooks';
 import { xhrGet } from './remote-files';
 import type { PrefetchedWasm } from './wasm-prefetch';
@@ -105,14 +108,54 @@ export const browserEngine = (prefetched: PrefetchedWasm | null): EngineHostOpti
   },
   syncGet: xhrGet,
   parquetWasm: loadParquetWasm,
-  /** A trap in parquet-wasm's async reader is thrown from a microtask: it reaches `self` here. */
-  watchTraps(onTrap) {
-    const listener = (ev: ErrorEvent) => {
-      if (!(ev.error instanceof WebAssembly.RuntimeError)) return;
-      ev.preventDefault();
-      onTrap(ev.error);
-    };
-    self.addEventListener('error', listener);
-    return () => self.removeEventListener('error', listener);
-  },
+  watchTraps: watchWorkerTraps,
+  rowGroupDecoder,
 });
+
+let decoderWorker: { worker: Worker; decoder: Comlink.Remote<RowGroupDecoding> } | null = null;
+/** Set once the row-groups worker failed to start or died: parquet-wasm here decodes instead. */
+let decoderBroken = false;
+
+/**
+ * The row-groups worker (workers/row-groups.worker.ts), started with the first Parquet table
+ * read: parquet-wasm decodes there, on the other core, while DuckDB imports here. Ended and made
+ * anew after a trap (its parquet-wasm may be left broken); null once it could not run at all.
+ */
+function rowGroupDecoder(): RowGroupDecoding | null {
+  if (decoderBroken) return null;
+  return {
+    async decode(file, group, batchSize) {
+      if (!decoderWorker) {
+        const worker = new Worker(new URL('../row-groups.worker.ts', import.meta.url), {
+          type: 'module',
+          name: 'decant-row-groups',
+        });
+        decoderWorker = { worker, decoder: Comlink.wrap<RowGroupDecoding>(worker) };
+      }
+      const w = decoderWorker;
+      // Comlink never settles a call to a worker that died: its error event ends the wait.
+      let stop = () => {};
+      const died = new Promise<never>((_, reject) => {
+        const onError = (ev: ErrorEvent) => reject(new Error(ev.message || 'worker failed'));
+        w.worker.addEventListener('error', onError);
+        stop = () => w.worker.removeEventListener('error', onError);
+      });
+      try {
+        const got = await Promise.race([w.decoder.decode(file, group, batchSize), died]);
+        if (!got.ok && got.crashed) end(w);
+        return got;
+      } catch (e) {
+        end(w);
+        decoderBroken = true;
+        throw e;
+      } finally {
+        stop();
+      }
+    },
+  };
+}
+
+function end(w: NonNullable<typeof decoderWorker>): void {
+  w.worker.terminate();
+  if (decoderWorker === w) decoderWorker = null;
+}

@@ -10,12 +10,13 @@ import {
   createSchemaSql,
   dropSchemaIfEmptySql,
   partitionCastCheckSql,
-  partitionValueSql,
   qualifiedName,
   typeSql,
 } from '../../src/core/sql/table-view';
 import type { AttachedFile, ParquetTable } from '../../src/engine/protocol';
 import { describeColumns } from './inspect-json';
+import { appendRowGroups, type ImportPath, type StagedTable } from './parquet-row-groups';
+import type { RowGroupDecoding } from './row-group-decoder';
 import { asyncBufferFromBlob, inspectParquet } from './inspect-parquet';
 import { engineErrorText } from './sql-error';
 import type { SqlSession } from './sql-session';
@@ -34,6 +35,12 @@ export interface ParquetReaderHost {
    * surfaces as an uncaught error there, and the read's promise never settles.
    */
   watchTraps(onTrap: (error: unknown) => void): () => void;
+  /**
+   * A decoder on another thread (the browser's row-groups worker), or none: parquet-wasm here
+   * decodes. With one, a file's next row group is decoded while DuckDB imports this one. Only
+   * Blobs that can be posted to a worker go there (files; not URLs' byte sources).
+   */
+  rowGroupDecoder?(): RowGroupDecoding | null;
 }
 
 /** A ParquetTable whose files are Blobs: a File in the browser, `fs.openAsBlob` in tests. */
@@ -45,6 +52,11 @@ export interface ParquetTableBlobs extends Omit<ParquetTable, 'files'> {
 export interface ParquetLoad {
   rowCount: number;
   columns: ColumnInfo[];
+  /**
+   * Files whose rows went in through a casting copy, their types not the table's (see
+   * appendRowGroups); 0 when every file's Arrow was imported as it is.
+   */
+  castFiles: number;
 }
 
 interface Entry {
@@ -57,16 +69,14 @@ interface Entry {
   written?: boolean;
 }
 
-/** Rows per Arrow batch parquet-wasm hands over (its default, 1,024, makes many tiny batches). */
-const BATCH_ROWS = 128 * 1024;
-
 class ReaderCrash extends Error {}
 
 /**
  * Parquet catalog tables, each read into the DuckDB TABLE `"catalog"."database"."name"` when
  * first used (DuckDB-WASM has no Parquet reader offline): parquet-wasm decodes one row group at
- * a time from the file's Blob (range reads), DuckDB imports it as Arrow into a scratch table,
- * and an INSERT casts it into a staged table under a scratch name; only a complete table is
+ * a time from the file's Blob (range reads) and DuckDB imports it as Arrow into a staged table
+ * under a scratch name: straight in when the file's types are the table's, else through a
+ * scratch table and a casting INSERT (see appendRowGroups); only a complete table is
  * swapped in, in one transaction, so a failed read keeps the earlier table. Loads run one at a
  * time. The table's columns are the catalog's: each file's column of that name (exactly, else
  * ignoring ASCII case, as DuckDB does) cast to the catalog's type, NULL in files without it;
@@ -214,25 +224,31 @@ export class ParquetTables {
     const pw = await this.host.parquetWasm();
     const catalog = mainCatalog(this.s);
     const scratch = `__decant_parquet_${++this.seq}_${Math.random().toString(36).slice(2, 8)}`;
-    const staged = qualifiedName(catalog, t.database, scratch);
+    const staged: StagedTable = {
+      schema: t.database,
+      name: scratch,
+      qualified: qualifiedName(catalog, t.database, scratch),
+      paths: new Map(),
+    };
     const target = qualifiedName(catalog, t.database, t.name);
     const columns = [...t.columns, ...t.partitionKeys];
     let swapped = false;
     try {
       this.s.run(
         createSchemaSql(catalog, t.database),
-        sql`CREATE TABLE ${raw(staged)} (${joinSql(columns.map((c) => sql`${ident(c.name)} ${raw(typeSql(c.type))}`))})`
+        sql`CREATE TABLE ${raw(staged.qualified)} (${joinSql(columns.map((c) => sql`${ident(c.name)} ${raw(typeSql(c.type))}`))})`
           .text,
       );
-      for (const f of t.files) await this.readFile(pw, t, f, staged);
-      const rowCount = Number(this.s.rows(`SELECT count(*) AS n FROM ${staged}`)[0]?.n);
+      let castFiles = 0;
+      for (const f of t.files) if ((await this.readFile(pw, t, f, staged)) === 'cast') castFiles++;
+      const rowCount = Number(this.s.rows(`SELECT count(*) AS n FROM ${staged.qualified}`)[0]?.n);
       if (rowCount !== expected)
         throw new DecantError(
           `parquet: ${tableLabel(t.database, t.name)}: DuckDB holds ${rowCount} rows, the files' ` +
             `footers count ${expected}`,
           { code: 'row-mismatch' },
         );
-      if (this.entries.get(key) !== entry) return { rowCount, columns: [] };
+      if (this.entries.get(key) !== entry) return { rowCount, columns: [], castFiles };
       const existing = this.s.rows(attachedKindSql(catalog, t.database, t.name));
       if (existing.some((r) => r.kind !== 'BASE TABLE'))
         throw new DecantError(
@@ -243,7 +259,7 @@ export class ParquetTables {
       try {
         this.s.run(
           `DROP TABLE IF EXISTS ${target}`,
-          sql`ALTER TABLE ${raw(staged)} RENAME TO ${ident(t.name)}`.text,
+          sql`ALTER TABLE ${raw(staged.qualified)} RENAME TO ${ident(t.name)}`.text,
         );
         this.s.run('COMMIT');
       } catch (e) {
@@ -252,7 +268,7 @@ export class ParquetTables {
       }
       swapped = true;
       this.inEngine.add(key);
-      return { rowCount, columns: describeColumns(this.s, target) };
+      return { rowCount, columns: describeColumns(this.s, target), castFiles };
     } catch (e) {
       if (e instanceof DecantError) throw e;
       throw new DecantError(
@@ -260,65 +276,56 @@ export class ParquetTables {
         { cause: e },
       );
     } finally {
-      if (!swapped) this.s.run(`DROP TABLE IF EXISTS ${staged}`);
+      if (!swapped) this.s.run(`DROP TABLE IF EXISTS ${staged.qualified}`);
     }
   }
 
-  /** Appends one file to the staged table, a row group at a time. */
+  /** Appends one file to the staged table, a row group at a time (see appendRowGroups). */
   private async readFile(
     pw: ParquetWasmReader,
     t: ParquetTableBlobs,
     f: ParquetTableBlobs['files'][number],
-    staged: string,
-  ): Promise<void> {
+    staged: StagedTable,
+  ): Promise<ImportPath> {
     const label = quotedName(fileLabel(t, f.path));
     const file = await this.guarded(() => pw.ParquetFile.fromFile(f.file)).catch((e) => {
       throw new DecantError(`parquet: ${label}: the footer cannot be read (${reason(e)})`, {
         cause: e,
       });
     });
-    const conn = this.s.db.connect();
     try {
-      const meta = file.metadata();
-      const groups = meta.numRowGroups();
-      for (let g = 0; g < groups; g++) {
-        const fail = (why: string, cause?: unknown, code?: 'row-mismatch' | 'cast') =>
-          new DecantError(`parquet: ${label}: row group ${g + 1} of ${groups}: ${why}`, {
-            cause,
-            code,
-          });
-        const want = meta.rowGroup(g).numRows();
-        if (want === 0) continue;
-        const ipc = await this.guarded(async () =>
-          (await file.read({ rowGroups: [g], batchSize: BATCH_ROWS })).intoIPCStream(),
+      const groups = file.metadata().numRowGroups();
+      const fail = (g: number, why: string, cause?: unknown, code?: 'row-mismatch' | 'cast') =>
+        new DecantError(`parquet: ${label}: row group ${g + 1} of ${groups}: ${why}`, {
+          cause,
+          code,
+        });
+      const crashed = (g: number, cause?: unknown) =>
+        fail(g, 'the Parquet reader crashed on it: its data is corrupt', cause);
+      const here = (file: ParquetWasm.ParquetFile, g: number, batchSize: number) =>
+        this.guarded(async () =>
+          (await file.read({ rowGroups: [g], batchSize })).intoIPCStream(),
         ).catch((e) => {
           throw e instanceof ReaderCrash
-            ? fail('the Parquet reader crashed on it: its data is corrupt', e)
-            : fail(`it cannot be read (${reason(e)})`, e);
+            ? crashed(g, e)
+            : fail(g, `it cannot be read (${reason(e)})`, e);
         });
-        const name = `__decant_parquet_rg_${++this.seq}`;
-        const from = qualifiedName(mainCatalog(this.s), 'main', name);
-        try {
-          try {
-            conn.insertArrowFromIPCStream(ipc, { schema: 'main', name, create: true });
-          } catch (e) {
-            throw fail(`DuckDB cannot import it: ${engineText(e)}`, e);
-          }
-          const sql = insertSql(staged, from, describeColumns(this.s, from), t, f.partitionValues);
-          try {
-            this.s.run(sql);
-          } catch (e) {
-            throw fail(engineText(e), e, 'cast');
-          }
-          const got = Number(this.s.rows(`SELECT count(*) AS n FROM ${from}`)[0]?.n);
-          if (got !== want)
-            throw fail(`${got} rows decoded, the footer says ${want}`, undefined, 'row-mismatch');
-        } finally {
-          this.s.run(`DROP TABLE IF EXISTS ${from}`);
-        }
-      }
+      const beside = f.file instanceof Blob ? this.host.rowGroupDecoder?.() : null;
+      const reader = {
+        s: this.s,
+        scratchName: () => `__decant_parquet_rg_${++this.seq}`,
+        decode: !beside
+          ? here
+          : async (file: ParquetWasm.ParquetFile, g: number, batchSize: number) => {
+              const got = await beside.decode(f.file, g, batchSize).catch(() => null);
+              if (!got) return here(file, g, batchSize);
+              if (got.ok) return got.ipc;
+              if (got.crashed) throw crashed(g);
+              throw fail(g, `it cannot be read (${got.message})`);
+            },
+      };
+      return await appendRowGroups(reader, file, t, f.partitionValues, staged, fail);
     } finally {
-      conn.close();
       try {
         file.free();
       } catch {
@@ -341,32 +348,7 @@ export class ParquetTables {
   }
 }
 
-/**
- * `INSERT INTO staged SELECT …` from one row group's scratch table: the table's columns by
- * name (exactly, else ignoring ASCII case), cast to their types, NULL where the file has none,
- * then the file's partition values.
- */
-function insertSql(
-  staged: string,
-  from: string,
-  found: readonly ColumnInfo[],
-  t: ParquetTableBlobs,
-  values: readonly string[],
-): string {
-  const exact = new Map(found.map((c) => [c.name, c.name]));
-  const folded = new Map<string, string>();
-  for (const c of found)
-    if (!folded.has(asciiLower(c.name))) folded.set(asciiLower(c.name), c.name);
-  const data = t.columns.map((c) => {
-    const source = exact.get(c.name) ?? folded.get(asciiLower(c.name));
-    return sql`CAST(${source === undefined ? null : ident(source)} AS ${raw(typeSql(c.type))})`;
-  });
-  const keys = t.partitionKeys.map((k, i) => raw(partitionValueSql(values[i]!, k.type)));
-  return sql`INSERT INTO ${raw(staged)} SELECT ${joinSql([...data, ...keys])} FROM ${raw(from)}`
-    .text;
-}
-
-/** Whether the table reads a file column of this name (see insertSql). */
+/** Whether the table reads a file column of this name (see appendRowGroups). */
 function readsColumn(t: ParquetTableBlobs, name: string): boolean {
   return t.columns.some((c) => c.name === name || asciiLower(c.name) === asciiLower(name));
 }
