@@ -1,12 +1,8 @@
 /// <reference lib="webworker" />
 // Copies dropped files into the browser's storage (OPFS), one per message, off the main thread:
 // piped on the page, a 920 MB copy held it in tasks of up to 118 ms (the stream's promise
-// callbacks) while the file converted beside it. Here each chunk is read from the File and written
-// through OPFS's synchronous handle (workers/parquet/output-sink.ts), one chunk in memory at a time.
-import { fileHandleSink } from './parquet/output-sink';
-
-/** Bytes read from the File and written per step: few steps, little memory. */
-const CHUNK = 8 * 1024 * 1024;
+// callbacks) while the file converted beside it. The same pipe runs here instead (a writable, as
+// on the page before: quota is enforced alike), streamed, never whole in memory.
 
 interface CopyRequest {
   file: File;
@@ -15,7 +11,8 @@ interface CopyRequest {
   name: string;
 }
 
-type CopyReply = { kind: 'done' } | { kind: 'failed'; message: string };
+/** The error itself crosses (Error and DOMException are cloneable): a quota error keeps its name. */
+type CopyReply = { kind: 'done' } | { kind: 'failed'; error: unknown };
 
 async function copy({ file, folder, name }: CopyRequest): Promise<void> {
   const dir = await (
@@ -23,13 +20,10 @@ async function copy({ file, folder, name }: CopyRequest): Promise<void> {
   ).getDirectoryHandle(folder, {
     create: true,
   });
-  const sink = await fileHandleSink(await dir.getFileHandle(name, { create: true }));
+  const writable = await (await dir.getFileHandle(name, { create: true })).createWritable();
   try {
-    for (let at = 0; at < file.size; at += CHUNK)
-      await sink.write(new Uint8Array(await file.slice(at, at + CHUNK).arrayBuffer()));
-    await sink.close();
+    await file.stream().pipeTo(writable);
   } catch (e) {
-    await sink.abort().catch(() => undefined);
     // A partial copy would pass for a whole one after a reload.
     await dir.removeEntry(name).catch(() => undefined);
     throw e;
@@ -41,8 +35,16 @@ self.onmessage = async (e: MessageEvent<CopyRequest>) => {
   try {
     await copy(e.data);
     reply = { kind: 'done' };
-  } catch (err) {
-    reply = { kind: 'failed', message: err instanceof Error ? err.message : String(err) };
+  } catch (error) {
+    reply = { kind: 'failed', error };
   }
-  self.postMessage(reply);
+  try {
+    self.postMessage(reply);
+  } catch {
+    // An error that cannot be cloned: its words still can.
+    self.postMessage({
+      kind: 'failed',
+      error: new Error(String(reply.kind === 'failed' && reply.error)),
+    });
+  }
 };
