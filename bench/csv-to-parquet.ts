@@ -1,10 +1,13 @@
 // `npm run bench`: CSV → Parquet with native DuckDB, in the tab (the built app in headless
 // Chromium) and with the two candidate Parquet encoders. Prints a table and writes
-// bench/out/results.json. It measures; it never asserts a time. It does fail when any output
-// holds the wrong number of rows, since a fast wrong answer is not a result.
+// bench/out/results.json (results-<rows>.json for another BENCH_ROWS). It measures; it never
+// asserts a time. It does fail when any output holds the wrong number of rows, since a fast wrong
+// answer is not a result.
 //
-// Environment: BENCH_ROWS (default 1,000,000), BENCH_RUNS (default 3), BENCH_SKIP_BUILD=1 to serve
-// the last build (bench/out/dist, else dist/) instead of building.
+// Environment: BENCH_ROWS (default 1,000,000; 11,000,000 is the issue's 1 GB file, which
+// bench/all.ts runs too), BENCH_RUNS (default 3), BENCH_SKIP_BUILD=1 to serve the last build
+// (bench/out/dist, else dist/) instead of building. Each row count writes figures of its own
+// (bench/out/figures/csv-to-parquet[-<rows>].json), so the 1M and 1 GB figures sit side by side.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
@@ -15,6 +18,9 @@ import { compareEncoders } from './lib/encoders';
 import { writeFigures, type Figure } from './lib/figures';
 
 const ENCODER_MAX_ROWS = 2_000_000;
+const DEFAULT_ROWS = 1_000_000;
+/** From this size on, the issue's memory target is the 1 GB file's (400 MB), not 1M rows' (150). */
+const BIG_ROWS = 10_000_000;
 import { benchInTab, buildApp } from './lib/in-tab';
 import {
   countParquetRows,
@@ -66,7 +72,7 @@ async function appDir(): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const rows = positiveIntFromEnv('BENCH_ROWS', 1_000_000);
+  const rows = positiveIntFromEnv('BENCH_ROWS', DEFAULT_ROWS);
   const runs = positiveIntFromEnv('BENCH_RUNS', 3);
   const started = performance.now();
   await mkdir(OUT, { recursive: true });
@@ -135,10 +141,12 @@ async function main(): Promise<void> {
     encoders,
   };
   await rm(reference, { force: true });
-  await writeFile(join(OUT, 'results.json'), JSON.stringify(results, null, 2) + '\n');
-  await writeFigures(OUT, 'csv-to-parquet', convertFigures(results, nativeParquetBytes));
+  const suffix = rows === DEFAULT_ROWS ? '' : `-${rows}`;
+  const resultsFile = join(OUT, `results${suffix}.json`);
+  await writeFile(resultsFile, JSON.stringify(results, null, 2) + '\n');
+  await writeFigures(OUT, `csv-to-parquet${suffix}`, convertFigures(results, nativeParquetBytes));
   console.log('\n' + formatReport(results) + '\n');
-  log(`wrote ${join(OUT, 'results.json')}; total ${seconds(performance.now() - started)}`);
+  log(`wrote ${resultsFile}; total ${seconds(performance.now() - started)}`);
 }
 
 /** The issue's conversion figures, for the one table of `npm run bench`. */
@@ -169,7 +177,7 @@ function convertFigures(r: BenchResults, nativeParquetBytes: number): Figure[] {
       label: `${n} convert: tab memory growth`,
       unit: 'bytes',
       runs: r.inTab.memoryGrowth.runs,
-      target: '≤ 150 MB',
+      target: r.csv.rows >= BIG_ROWS ? '≤ 400 MB' : '≤ 150 MB',
     },
     {
       section: 'convert',

@@ -45,8 +45,12 @@ export async function readFigures(
 ): Promise<{ bench: string; date: string; load?: number[]; figures: Figure[] }[]> {
   const dir = FIGURES_DIR(out);
   const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.json'));
+  // By bench name, not file name: "csv-to-parquet" (1M rows) before "csv-to-parquet-11000000".
+  const bench = (n: string) => n.slice(0, -'.json'.length);
   return Promise.all(
-    names.sort().map(async (n) => JSON.parse(await readFile(join(dir, n), 'utf8'))),
+    names
+      .sort((a, b) => (bench(a) < bench(b) ? -1 : bench(a) > bench(b) ? 1 : 0))
+      .map(async (n) => JSON.parse(await readFile(join(dir, n), 'utf8'))),
   );
 }
 

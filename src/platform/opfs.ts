@@ -3,6 +3,7 @@
  * handle across reloads (plain <input> uploads, browsers without File System Access).
  */
 
+import { copyIntoOpfs } from './copy-in-worker';
 import { KEPT_DROPS_FOLDER } from './kept-drops';
 import { SCRATCH_FOLDER } from './scratch-files';
 
@@ -13,15 +14,17 @@ async function dir(): Promise<FileSystemDirectoryHandle> {
   return root.getDirectoryHandle(ROOT, { create: true });
 }
 
-/** Streams `file` into OPFS under a fresh name; returns that name. Never reads it whole into memory. */
+/**
+ * Copies `file` into OPFS under a fresh name, in a worker (never whole in memory, never on the
+ * page's main thread); returns that name.
+ */
 export async function copyToOpfs(file: File, id: string): Promise<string> {
   const name = `${id}-${file.name.replace(/[^\w.-]+/g, '_')}`;
-  const handle = await (await dir()).getFileHandle(name, { create: true });
-  const writable = await handle.createWritable();
   try {
-    await file.stream().pipeTo(writable);
+    await copyIntoOpfs(file, ROOT, name);
   } catch (e) {
-    await (await dir()).removeEntry(name).catch(() => undefined);
+    // Without OPFS at all, dir() fails too: the error below still says why.
+    await removeFromOpfs(name).catch(() => undefined);
     throw new Error(
       `storage: could not copy "${file.name}" into the browser's storage: ${(e as Error).message}`,
       {
