@@ -89,7 +89,12 @@ export interface EncodeResult {
 /** Messages from the engine worker to the Parquet worker over their own MessagePort. */
 export type BatchMessage =
   | { t: 'schema'; bytes: Uint8Array }
-  | { t: 'batch'; bytes: Uint8Array; rows: number }
+  /**
+   * Record-batch messages in order, as DuckDB handed them out (about 2,048 rows each), never
+   * joined: each part's buffer is transferred, so the engine copies nothing (the encoder joins
+   * them to the schema once, as parquet-wasm reads one buffer).
+   */
+  | { t: 'batch'; parts: Uint8Array[]; rows: number }
   | { t: 'end'; rows: number }
   | { t: 'abort'; message: string };
 

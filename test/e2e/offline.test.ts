@@ -122,6 +122,40 @@ describe('The built app as an installable, offline app', () => {
     expect(errors).toEqual([]);
   });
 
+  it('installs the service worker once the engine is idle, not beside the first file’s work', async () => {
+    const { page, errors } = await freshPage();
+    // The cards' states at the moment the app registers its service worker.
+    await page.addInitScript(() => {
+      const register = ServiceWorkerContainer.prototype.register;
+      ServiceWorkerContainer.prototype.register = function (...args) {
+        const cards = document.querySelectorAll('[data-testid=file-card]');
+        (window as { cardsAtRegister?: (string | null)[] }).cardsAtRegister = [...cards].map((c) =>
+          c.getAttribute('data-state'),
+        );
+        return register.apply(this, args);
+      };
+    });
+    // A file dropped while the engine starts is read as soon as it is up: work from that moment.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route(/\/assets\/duckdb-eh-[\w-]+\.wasm$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(inject('appUrl'));
+    await page.getByTestId('file-input').setInputFiles(fixturePath('events.tsv'));
+    await card(page, 'events.tsv').and(page.locator('[data-state=starting]')).waitFor();
+    release();
+    await engineReady(page);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, {
+      timeout: 120_000,
+    });
+    expect(
+      await page.evaluate(() => (window as { cardsAtRegister?: unknown }).cardsAtRegister),
+    ).toEqual(['ready']);
+    expect(errors).toEqual([]);
+  });
+
   it('opens, converts, crawls and queries with the network off after one visit', async () => {
     const { page, errors } = await freshPage();
     const url = inject('appUrl');

@@ -32,7 +32,7 @@ function source(batches: number): BatchSource {
   msgs.push({ t: 'schema', bytes: schema.slice(0, schemaLength) });
   for (let b = 0; b < batches; b++) {
     const ids = Array.from({ length: 1000 }, (_, i) => b * 1000 + i);
-    msgs.push({ t: 'batch', bytes: tableToIPC(table(ids)).slice(schemaLength), rows: 1000 });
+    msgs.push({ t: 'batch', parts: [tableToIPC(table(ids)).slice(schemaLength)], rows: 1000 });
   }
   msgs.push({ t: 'end', rows: batches * 1000 });
   return { next: () => Promise.resolve(msgs.shift()!), grant: () => undefined };

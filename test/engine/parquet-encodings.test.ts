@@ -64,7 +64,7 @@ async function encodeInEngine(compression: ParquetCompression): Promise<string> 
   let rows = 0;
   for (let b = nextBatch(stream); b; b = b.done ? null : nextBatch(stream)) {
     await pipe.sink.room();
-    pipe.sink.send({ t: 'batch', bytes: b.bytes, rows: b.rows });
+    pipe.sink.send({ t: 'batch', parts: b.parts, rows: b.rows });
     rows += b.rows;
   }
   pipe.sink.send({ t: 'end', rows });

@@ -74,7 +74,7 @@ function generated(): BatchSource {
       const n = Math.min(BATCH, ROWS - sent);
       const bytes = batchBytes(sent, n);
       sent += n;
-      return Promise.resolve({ t: 'batch', bytes, rows: n });
+      return Promise.resolve({ t: 'batch', parts: [bytes], rows: n });
     },
     grant: () => undefined,
   };

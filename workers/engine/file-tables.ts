@@ -111,7 +111,7 @@ export class FileTables {
         await sink.room();
         if (ctl.cancelled())
           throw new DecantError(`${kind}: ${quotedName(label)}: cancelled`, { code: 'cancelled' });
-        sink.send({ t: 'batch', bytes: b.bytes, rows: b.rows });
+        sink.send({ t: 'batch', parts: b.parts, rows: b.rows });
         rows += b.rows;
         // The file was read when it was loaded; progress is in rows of the table's count.
         ctl.onProgress({ bytesRead: size, bytesTotal: size, rowsRead: rows });

@@ -128,7 +128,7 @@ export class JobTarget {
       for (let batch = nextBatch(stream); batch; batch = batch.done ? null : nextBatch(stream)) {
         await sink.room();
         if (ctl.cancelled()) throw cancelledError();
-        sink.send({ t: 'batch', bytes: batch.bytes, rows: batch.rows });
+        sink.send({ t: 'batch', parts: batch.parts, rows: batch.rows });
         rows += batch.rows;
         ctl.onProgress({ rows, bytesRead: ctl.bytesRead() });
       }

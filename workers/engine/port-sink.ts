@@ -13,7 +13,7 @@ export function portSink(port: MessagePort): BatchSink {
   return {
     send(msg: BatchMessage) {
       if (msg.t === 'batch') credit--;
-      port.postMessage(msg, msg.t === 'batch' || msg.t === 'schema' ? [msg.bytes.buffer] : []);
+      port.postMessage(msg, transferablesOf(msg));
     },
     async room() {
       // Yield even with credit in hand, so a cancel message gets its turn.
@@ -28,6 +28,13 @@ export function portSink(port: MessagePort): BatchSink {
       while (credit <= 0) await new Promise<void>((r) => (wake = r));
     },
   };
+}
+
+/** The buffers a message hands over (each once: a buffer listed twice cannot be transferred). */
+function transferablesOf(msg: BatchMessage): ArrayBuffer[] {
+  if (msg.t === 'schema') return [msg.bytes.buffer as ArrayBuffer];
+  if (msg.t === 'batch') return [...new Set(msg.parts.map((p) => p.buffer as ArrayBuffer))];
+  return [];
 }
 
 /** Calls `f` at most every 50 ms (about 20 times a second), and always when `final`. */

@@ -1,7 +1,7 @@
 import { ident, joinSql, raw, sql } from '../../src/core/sql/sql-template';
 import { countSql, dropResultSql, resultTable } from '../../src/core/sql/result-table';
 import { isTypeName } from '../../src/core/sql/type-name';
-import { nextBatch, type IpcStream, type SqlSession } from './sql-session';
+import { concatBytes, nextBatch, type IpcStream, type SqlSession } from './sql-session';
 
 /** Arrow IPC's end-of-stream marker: continuation, then a zero-length message. */
 const END_OF_STREAM = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
@@ -40,10 +40,7 @@ export class ResultStore {
     let staged = false;
     try {
       for (let b = nextBatch(stream); b; b = b.done ? null : nextBatch(stream)) {
-        const ipc = new Uint8Array(stream.schema.length + b.bytes.length + END_OF_STREAM.length);
-        ipc.set(stream.schema, 0);
-        ipc.set(b.bytes, stream.schema.length);
-        ipc.set(END_OF_STREAM, stream.schema.length + b.bytes.length);
+        const ipc = concatBytes([stream.schema, ...b.parts, END_OF_STREAM]);
         this.own.insertIpc(ipc, `__decant_result_staging_${this.stagingSeq}`, !staged);
         staged = true;
         this.own.run(`INSERT INTO ${resultTable(n)} SELECT * FROM ${staging}`);

@@ -49,7 +49,7 @@ export async function scanCsv(
       await sink.room();
       if (ctl.cancelled())
         throw new DecantError(`csv: "${src.name}": cancelled`, { code: 'cancelled' });
-      sink.send({ t: 'batch', bytes: batch.bytes, rows: batch.rows });
+      sink.send({ t: 'batch', parts: batch.parts, rows: batch.rows });
       rows += batch.rows;
       progress();
     }

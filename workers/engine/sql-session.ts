@@ -1,5 +1,8 @@
-import { MessageReader, tableFromIPC, type Table } from 'apache-arrow';
+import { tableFromIPC, type Table } from 'apache-arrow';
 import type { DuckDBBindings, DuckDBConnection } from '@duckdb/duckdb-wasm/blocking';
+import { rowsInIpcMessages } from './ipc-rows';
+
+export { rowsInIpcMessages } from './ipc-rows';
 
 /** A raw Arrow IPC result: the schema message once, then record-batch messages until null. */
 export interface IpcStream {
@@ -137,13 +140,14 @@ export function fetchChunk(
 export const ROWS_PER_MESSAGE = 65_536;
 
 /**
- * The stream's next ~ROWS_PER_MESSAGE rows as one buffer of IPC messages (never decoded), or
- * null at the end. `done` is true when the stream ended with this batch.
+ * The stream's next ~ROWS_PER_MESSAGE rows as DuckDB's buffers of IPC messages (never decoded
+ * nor joined: joining them cost the engine a copy of every byte), or null at the end. `done` is
+ * true when the stream ended with this batch.
  */
 export function nextBatch(
   stream: IpcStream,
   rowsPerMessage = ROWS_PER_MESSAGE,
-): { bytes: Uint8Array; rows: number; done: boolean } | null {
+): { parts: Uint8Array[]; rows: number; done: boolean } | null {
   const parts: Uint8Array[] = [];
   let rows = 0;
   let chunk: Uint8Array | null = null;
@@ -152,10 +156,11 @@ export function nextBatch(
     rows += rowsInIpcMessages(chunk);
   }
   if (parts.length === 0) return null;
-  return { bytes: concatBytes(parts), rows, done: chunk === null };
+  return { parts, rows, done: chunk === null };
 }
 
-function concatBytes(parts: Uint8Array[]): Uint8Array {
+/** `parts` one after another in one buffer (the only part itself when there is one). */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   if (parts.length === 1) return parts[0]!;
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
@@ -164,17 +169,6 @@ function concatBytes(parts: Uint8Array[]): Uint8Array {
     o += p.length;
   }
   return out;
-}
-
-/** Rows in a buffer of Arrow IPC record-batch messages, read from their headers only. */
-export function rowsInIpcMessages(bytes: Uint8Array): number {
-  const reader = new MessageReader(bytes);
-  let rows = 0;
-  for (let m = reader.readMessage(); m; m = reader.readMessage()) {
-    if (m.isRecordBatch()) rows += Number(m.header().length);
-    reader.readMessageBody(m.bodyLength);
-  }
-  return rows;
 }
 
 function plain(v: unknown): unknown {

@@ -9,6 +9,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { DecantError } from '../../src/core/errors';
 import { columnEncodingsFromSample, type ColumnEncoding } from './column-encodings';
 import { blobSink, type OutputSink } from './output-sink';
+import { ipcStreamOf } from './ipc-stream';
 import { writerPropertiesOf } from './writer-properties';
 
 export { ROW_GROUP_ROWS } from './writer-properties';
@@ -85,7 +86,7 @@ async function encodeInto(
     head = await source.next();
   }
   if (head.t === 'end' && head.rows === 0 && schema) {
-    const empty = pw.Table.fromIPCStream(withSchema(schema, END_OF_STREAM));
+    const empty = pw.Table.fromIPCStream(ipcStreamOf(schema, [END_OF_STREAM]));
     await sink.write(pw.writeParquet(empty, props([])));
     const blob = await sink.close();
     onProgress({ rowsWritten: 0, bytesWritten: blob.size });
@@ -95,7 +96,7 @@ async function encodeInto(
   // Each column's encoding, decided from the first batch's values.
   const columns =
     head.t === 'batch' && schema
-      ? columnEncodingsFromSample(tableFromIPC(withSchema(schema, head.bytes)))
+      ? columnEncodingsFromSample(tableFromIPC(ipcStreamOf(schema, head.parts)))
       : [];
 
   const input = new ReadableStream<ParquetWasm.RecordBatch>({
@@ -118,7 +119,7 @@ async function encodeInto(
           return;
         }
         if (!schema) throw new DecantError('parquet: a batch arrived before its schema');
-        const table = pw.Table.fromIPCStream(withSchema(schema, msg.bytes));
+        const table = pw.Table.fromIPCStream(ipcStreamOf(schema, msg.parts));
         const batches = table.recordBatches();
         table.free();
         let n = 0;
@@ -177,10 +178,3 @@ async function encodeInto(
 
 /** Arrow IPC's end-of-stream marker: continuation, then a zero length. */
 const END_OF_STREAM = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
-
-function withSchema(schema: Uint8Array, batch: Uint8Array): Uint8Array {
-  const out = new Uint8Array(schema.length + batch.length);
-  out.set(schema, 0);
-  out.set(batch, schema.length);
-  return out;
-}

@@ -6,6 +6,7 @@ import type {
 } from '../../src/engine/protocol';
 import { DecantError } from '../../src/core/errors';
 import { BATCHES_AHEAD, type BatchSource } from './encode-batches';
+import { ipcStreamOf } from './ipc-stream';
 import { blobSink, gzipSink, type OutputSink } from './output-sink';
 
 /**
@@ -72,7 +73,7 @@ async function encodeTextInto(
       break;
     }
     if (!schema) throw new DecantError('job: a batch arrived before its schema');
-    const table = tableFromIPC(withSchema(schema, msg.bytes));
+    const table = tableFromIPC(ipcStreamOf(schema, msg.parts));
     let text = '';
     let n = 0;
     for (const batch of table.batches) {
@@ -184,11 +185,4 @@ function plainNested(v: unknown): unknown {
     if (j !== v) return plainNested(j);
   }
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plainNested(x)]));
-}
-
-function withSchema(schema: Uint8Array, batch: Uint8Array): Uint8Array {
-  const out = new Uint8Array(schema.length + batch.length);
-  out.set(schema, 0);
-  out.set(batch, schema.length);
-  return out;
 }
