@@ -3,22 +3,23 @@
 // headless Chromium, as bench/csv-to-parquet.ts does (download destination, ZSTD), and the
 // conversion's memory growth (peak minus the moment before the Convert click, sampled every
 // 200 ms) is split up: by Chromium process kind (browser, renderer, utility…; `.anon`, `.file`,
-// `.shmem` are the parts of RSS), and inside the renderer into each wasm memory's resident bytes
-// (its reservation in /proc/<pid>/smaps: DuckDB's and parquet-wasm's) and each JS heap (the page
-// and both workers, over CDP). Also: whether Quick convert's copy of the dropped file into the
-// browser's storage was still being written at the click (off the record it sits in the browser
-// process's memory). BENCH_DIST picks the build (default bench/out/dist; BENCH_SKIP_BUILD=1
-// reuses it). BENCH_PROFILE=disk runs in a profile on disk, as a user's browser is. BENCH_RUNS
+// `.shmem` are the parts of RSS), and inside the renderer into DuckDB-WASM's wasm memory (its
+// byteLength, read in the engine worker) and the page's and both workers' JS memory over CDP: V8
+// heap in use and ArrayBuffer backing stores (dead ones included until a GC), each before, after
+// and at its peak. parquet-wasm's memory is not reachable from outside its module: measure it in
+// Node. Quick convert's copy of the dropped file into the browser's storage is waited for before
+// the click (BENCH_KEPT_WAIT=0: not; the bytes written at the click are logged). BENCH_DIST picks
+// the build (default bench/out/dist; BENCH_SKIP_BUILD=1 reuses it). BENCH_PROFILE=disk runs in a profile on disk, as a user's browser is. BENCH_RUNS
 // (default 3) runs, each in a fresh browser. Measures only.
 import { execFileSync } from 'node:child_process';
-import { readFile, readdir, rm } from 'node:fs/promises';
+import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../test/support/chromium';
 import { serveStatic } from '../test/support/static-server';
 import { OUT, ROOT } from './lib/app-page';
 import { ensureCsv } from './lib/csv';
-import { buildApp } from './lib/in-tab';
+import { buildApp, waitForKeptCopy } from './lib/in-tab';
 import { count, megabytes, seconds, timed } from './lib/stats';
 
 const ROWS = Number((process.env.BENCH_ROWS ?? '1000000').replaceAll('_', ''));
@@ -74,55 +75,7 @@ async function descendants(root: number): Promise<number[]> {
   return out;
 }
 
-/**
- * Resident bytes of each wasm memory in a renderer: V8 reserves a wasm32 memory as one region of
- * 8 GiB or more (guard pages included) and makes its pages readable as the memory grows, so
- * each memory is a run of adjacent anonymous mappings totalling ≥ 8 GiB. Keyed by start address.
- */
-async function wasmRegions(pid: number): Promise<Map<string, { rss: number; size: number }>> {
-  const out = new Map<string, { rss: number; size: number }>();
-  let text: string;
-  try {
-    text = await readFile(`/proc/${pid}/smaps`, 'utf8');
-  } catch {
-    return out;
-  }
-  type Map1 = { start: bigint; end: bigint; rss: number; anon: boolean };
-  const maps: Map1[] = [];
-  let cur: Map1 | null = null;
-  for (const line of text.split('\n')) {
-    const head = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ (\d+)\s*(.*)$/.exec(line);
-    if (head) {
-      cur = {
-        start: BigInt(`0x${head[1]}`),
-        end: BigInt(`0x${head[2]}`),
-        rss: 0,
-        anon: head[3] === '0' && (head[4] ?? '') === '',
-      };
-      maps.push(cur);
-      continue;
-    }
-    const rss = /^Rss:\s+(\d+) kB/.exec(line);
-    if (rss && cur) cur.rss = Number(rss[1]) * 1024;
-  }
-  // Group adjacent anonymous mappings into runs; a run of ≥ 8 GiB is a wasm memory.
-  let run: Map1[] = [];
-  const flush = () => {
-    if (run.length === 0) return;
-    const size = Number(run.at(-1)!.end - run[0]!.start);
-    if (size >= 8 * 2 ** 30)
-      out.set(run[0]!.start.toString(16), { rss: run.reduce((n, m) => n + m.rss, 0), size });
-    run = [];
-  };
-  for (const m of maps) {
-    if (!m.anon || (run.length > 0 && run.at(-1)!.end !== m.start)) flush();
-    if (m.anon) run.push(m);
-  }
-  flush();
-  return out;
-}
-
-/** RSS by process kind (and parts), the total, and each renderer wasm memory's resident bytes. */
+/** RSS by process kind (and its parts), and the total. */
 async function sample(): Promise<Map<string, number>> {
   const by = new Map<string, number>();
   const add = (k: string, v: number) => by.set(k, (by.get(k) ?? 0) + v);
@@ -131,8 +84,6 @@ async function sample(): Promise<Map<string, number>> {
     if (!kind) continue;
     for (const [part, bytes] of Object.entries(await rssOf(pid)))
       for (const k of [kind, 'total'].map((x) => (part ? `${x}.${part}` : x))) add(k, bytes);
-    if (kind === 'renderer')
-      for (const [start, r] of await wasmRegions(pid)) add(`wasm@${start}`, r.rss);
   }
   return by;
 }
@@ -182,41 +133,21 @@ class WorkerHeaps {
     return done;
   }
 
-  /** Used JS heap (bytes) of the page and of each worker, by a short name. */
+  /**
+   * JS memory of the page and of each worker, by a short name: `heap:` the V8 heap in use,
+   * `buffers:` ArrayBuffer backing stores (dead ones included until the GC runs).
+   */
   async usage(): Promise<Map<string, number>> {
+    type Usage = { usedSize?: number; backingStorageSize?: number };
     const out = new Map<string, number>();
-    const page = (await this.cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
-    out.set('heap:page', page.usedSize);
-    for (const [sid, url] of this.sessions) {
-      const r = (await this.call(sid, 'Runtime.getHeapUsage')) as { usedSize?: number };
-      const name = /([\w-]+?)(?:\.worker)?(?:-[\w-]{8})?\.js/.exec(url)?.[1] ?? url;
+    const put = (name: string, r: Usage | undefined) => {
       if (r?.usedSize !== undefined) out.set(`heap:${name}`, r.usedSize);
-    }
-    return out;
-  }
-
-  /** Each worker's wasm memories: their byteLength (what was grown, touched or not). */
-  async wasmMemories(): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
+      if (r?.backingStorageSize !== undefined) out.set(`buffers:${name}`, r.backingStorageSize);
+    };
+    put('page', (await this.cdp.send('Runtime.getHeapUsage')) as Usage);
     for (const [sid, url] of this.sessions) {
       const name = /([\w-]+?)(?:\.worker)?(?:-[\w-]{8})?\.js/.exec(url)?.[1] ?? url;
-      await this.call(sid, 'Runtime.enable');
-      const proto = (await this.call(sid, 'Runtime.evaluate', {
-        expression: 'WebAssembly.Memory.prototype',
-      })) as { result?: { objectId?: string } };
-      const protoId = proto?.result?.objectId;
-      if (!protoId) continue;
-      const q = (await this.call(sid, 'Runtime.queryObjects', { prototypeObjectId: protoId })) as {
-        objects?: { objectId?: string };
-      };
-      const arr = q?.objects?.objectId;
-      if (!arr) continue;
-      const sizes = (await this.call(sid, 'Runtime.callFunctionOn', {
-        objectId: arr,
-        functionDeclaration: 'function () { return this.map((m) => m.buffer.byteLength); }',
-        returnByValue: true,
-      })) as { result?: { value?: number[] } };
-      (sizes?.result?.value ?? []).forEach((b, i) => out.set(`wasmLen:${name}#${i}`, b));
+      put(name, (await this.call(sid, 'Runtime.getHeapUsage')) as Usage | undefined);
     }
     return out;
   }
@@ -288,6 +219,7 @@ async function oneRun(url: string, csv: string, run: number): Promise<void> {
     await card.and(page.locator('[data-state="ready"]')).waitFor();
     await page.getByTestId('compression').selectOption('zstd');
     log(`run ${run}: card ready`);
+    if (process.env.BENCH_KEPT_WAIT !== '0') await waitForKeptCopy(page, (await stat(csv)).size);
     const keptAtClick = await keptCopyBytes(page);
 
     page.on('crash', () => log(`run ${run}: the page crashed`));
@@ -298,6 +230,16 @@ async function oneRun(url: string, csv: string, run: number): Promise<void> {
     const base = await sample();
     const peak = new Map(base);
     let busy = false;
+    const innerPeak = new Map(insideBefore);
+    let innerBusy = false;
+    const innerTimer = setInterval(() => {
+      if (innerBusy) return;
+      innerBusy = true;
+      void heaps.usage().then((now) => {
+        for (const [k, v] of now) innerPeak.set(k, Math.max(innerPeak.get(k) ?? 0, v));
+        innerBusy = false;
+      });
+    }, 200);
     const timer = setInterval(() => {
       if (busy) return;
       busy = true;
@@ -312,24 +254,23 @@ async function oneRun(url: string, csv: string, run: number): Promise<void> {
       await download;
     });
     clearInterval(timer);
+    clearInterval(innerTimer);
     for (const [k, v] of await sample()) peak.set(k, Math.max(peak.get(k) ?? 0, v));
     const insideAfter = await inside();
     const keptAfter = await keptCopyBytes(page);
 
     const growth = [...peak]
-      .map(
-        ([k, v]) =>
-          [
-            k.startsWith('wasm@') ? `${k}(was ${megabytes(base.get(k) ?? 0)})` : k,
-            v - (base.get(k) ?? 0),
-          ] as const,
-      )
+      .map(([k, v]) => [k, v - (base.get(k) ?? 0)] as const)
       .filter(([k, v]) => Math.abs(v) >= 1e6 || k === 'total')
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([k, v]) => `${k} +${megabytes(v)}`)
       .join(', ');
     const inner = [...insideAfter]
-      .map(([k, v]) => `${k} ${megabytes(insideBefore.get(k) ?? 0)} → ${megabytes(v)}`)
+      .map(
+        ([k, v]) =>
+          `${k} ${megabytes(insideBefore.get(k) ?? 0)} → ${megabytes(v)}` +
+          (innerPeak.has(k) ? ` (peak ${megabytes(Math.max(v, innerPeak.get(k)!))})` : ''),
+      )
       .join(', ');
     log(`run ${run}: convert ${seconds(ms)}`);
     log(`run ${run}: peak RSS growth: ${growth}`);
