@@ -6,7 +6,8 @@
 //
 // Environment: BENCH_ROWS (default 1,000,000; 11,000,000 is the issue's 1 GB file, which
 // bench/all.ts runs too), BENCH_RUNS (default 3), BENCH_SKIP_BUILD=1 to serve the last build
-// (bench/out/dist, else dist/) instead of building. Each row count writes figures of its own
+// (bench/out/dist, else dist/) instead of building, BENCH_DIST=dir to serve that build (e.g. an
+// older commit's, to compare the two in the same period). Each row count writes figures of its own
 // (bench/out/figures/csv-to-parquet[-<rows>].json), so the 1M and 1 GB figures sit side by side.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -61,6 +62,11 @@ async function versions(): Promise<Record<string, string>> {
 
 /** The app to serve: a fresh build unless BENCH_SKIP_BUILD=1 asks to reuse the last one. */
 async function appDir(): Promise<string> {
+  const given = process.env.BENCH_DIST;
+  if (given) {
+    log(`BENCH_DIST: serving ${given}`);
+    return given;
+  }
   if (process.env.BENCH_SKIP_BUILD === '1') {
     const dir = existsSync(join(BUILD_DIR, 'index.html')) ? BUILD_DIR : join(ROOT, 'dist');
     log(`BENCH_SKIP_BUILD=1: serving ${dir}`);

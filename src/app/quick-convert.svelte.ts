@@ -1,3 +1,5 @@
+// Over 400 lines: the one state class of the Quick convert screen, whose queue (one conversion at
+// a time), kept cards and outputs share each card's life cycle; split, each part would need them all.
 import type { BadRowPolicy } from '../core/csv/dialect';
 import { DecantError } from '../core/errors';
 import { parquetNameFromFileName } from '../core/format';
@@ -7,6 +9,7 @@ import type { ParquetCompression } from '../engine/protocol';
 import { gridFromIpc } from '../engine/preview';
 import type { DroppedFile } from '../platform/dropped-files';
 import { downloadUrl } from '../platform/download';
+import { createScratchFile, downloadGraceMs, type ScratchFile } from '../platform/scratch-files';
 import { writeStreamed } from '../jobs';
 import { FileEntry } from './file-entry.svelte';
 import { outNameOf } from './file-kinds';
@@ -24,9 +27,9 @@ export interface ConvertedParquet {
 export { fileKindOf, outNameOf, type FileKind } from './file-kinds';
 
 /**
- * Where outputs go: a download (gathered in memory first), the browser's storage (OPFS, folder
- * `converted/`) or a folder the user picked; the last two are written as they are encoded, so
- * files larger than memory convert.
+ * Where outputs go: a download, the browser's storage (OPFS, folder `converted/`) or a folder the
+ * user picked; each written as it is encoded (a download into a scratch file, in memory only
+ * where this browser has no OPFS), so files larger than memory convert.
  */
 export type ConvertDestination = 'download' | 'opfs' | 'folder';
 
@@ -57,6 +60,8 @@ export class QuickConvert {
   private restoring: Promise<void> = Promise.resolve();
   /** Files dropped before this are queued, their cards saying the engine is starting. */
   private engineStarted = false;
+  /** Each card's last download, on disk: its link reads it; removed with the card or a newer one. */
+  private downloads = new WeakMap<FileEntry, ScratchFile>();
 
   /** Without a shelf, cards last until the page closes. */
   constructor(engine: EngineClient, shelf: CardShelf | null = null) {
@@ -85,17 +90,35 @@ export class QuickConvert {
   /**
    * Runs `write` (a conversion) into the chosen destination: for the browser's storage or a
    * folder, into a temporary file the encoder writes as it goes, moved to `outName` (or
-   * `name-2.ext`…) once whole; a download gets the Blob. Resolves with the output to link to.
+   * `name-2.ext`…) once whole; a download into a scratch file of `e`'s (see `downloads`),
+   * or memory without OPFS. Resolves with the output to link to.
    */
   private async written<T>(
+    e: FileEntry,
     outName: string,
     write: (sink?: FileSystemFileHandle) => Promise<T>,
     blobOf: (r: T) => Blob,
   ): Promise<{ result: T; file: Blob; name: string; savedTo?: string }> {
     const dest = this.destination;
     if (dest === 'download') {
-      const result = await write();
-      return { result, file: blobOf(result), name: outName };
+      // Not gathered in the encoder's memory: for an 11M-row CSV that held the whole 165 MB
+      // Parquet in the tab, and as much again in the browser's blob store.
+      const scratch = await createScratchFile(outName);
+      if (!scratch) {
+        const result = await write();
+        return { result, file: blobOf(result), name: outName };
+      }
+      let result: T;
+      try {
+        result = await write(scratch.handle);
+      } catch (err) {
+        await scratch.remove();
+        throw err;
+      }
+      const file = blobOf(result);
+      this.dropDownload(e, file.size);
+      this.downloads.set(e, scratch);
+      return { result, file, name: outName };
     }
     const dot = outName.lastIndexOf('.');
     const [base, ext] = dot > 0 ? [outName.slice(0, dot), outName.slice(dot)] : [outName, ''];
@@ -302,6 +325,7 @@ export class QuickConvert {
         try {
           const codec = this.compression;
           const written = await this.written(
+            e,
             parquetNameFromFileName(e.file.name),
             (sink) =>
               this.engine.convert(
@@ -366,6 +390,7 @@ export class QuickConvert {
     };
     try {
       const written = await this.written(
+        e,
         outNameOf(e.file.name, target),
         (sink) =>
           this.engine.convertFileTable(
@@ -469,13 +494,27 @@ export class QuickConvert {
 
   async remove(e: FileEntry): Promise<void> {
     this.cancel(e);
-    if (e.state.kind === 'done') URL.revokeObjectURL(e.state.url);
+    if (e.state.kind === 'done') {
+      URL.revokeObjectURL(e.state.url);
+      this.dropDownload(e, e.state.bytes);
+    }
     this.entries = this.entries.filter((x) => x !== e);
     if (e.kind === 'json' || e.kind === 'parquet')
       await this.engine.dropFileTable(e.id).catch(() => undefined);
     await this.engine.removeFile(e.id).catch(() => undefined);
     // The copy kept for the next visit goes with the card.
     if (e.kept && this.shelf) await this.shelf.remove(e.kept).catch(() => undefined);
+  }
+
+  /**
+   * Removes `e`'s download file, once a download of it (`bytes`) started just now would be over:
+   * removing the file under a download in progress cancels it.
+   */
+  private dropDownload(e: FileEntry, bytes: number): void {
+    const scratch = this.downloads.get(e);
+    if (!scratch) return;
+    this.downloads.delete(e);
+    setTimeout(() => void scratch.remove(), downloadGraceMs(bytes));
   }
 }
 

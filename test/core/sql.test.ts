@@ -48,6 +48,16 @@ describe('read_csv SQL', () => {
       "store_rejects=true, rejects_table='decant_rejects'",
     );
   });
+  it("sets the CSV buffer only when asked, never below DuckDB's 2 MiB line limit", () => {
+    const cols = [{ name: 'a', type: 'BIGINT' }];
+    expect(readCsvSql('x', dialect, cols)).not.toMatch(/buffer_size/);
+    expect(readCsvSql('x', dialect, cols, 'error', false, { bufferSize: 16_777_216 })).toMatch(
+      /, buffer_size=16777216\)$/,
+    );
+    expect(readCsvSql('x', dialect, cols, 'error', false, { bufferSize: 1000 })).toMatch(
+      /, buffer_size=2097152\)$/,
+    );
+  });
   it('passes only the hints given to the sniffer', () => {
     expect(sniffCsvSql('a.csv')).toMatch(/FROM sniff_csv\('a\.csv'\)$/);
     expect(

@@ -1,12 +1,14 @@
 // Quick convert into the browser's storage (OPFS): the encoder writes the Parquet file as it
 // encodes it, under a temporary name moved into place once whole; a cancel mid-write leaves
-// nothing. The file is read back out of OPFS and checked by native DuckDB.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+// nothing. The file is read back out of OPFS and checked by native DuckDB. A download is written
+// the same way, into a scratch file the download reads, never gathered in the tab's memory.
+import { copyFileSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quoteLiteral } from '../../src/core/sql/quote';
+import { scratchNames } from '../support/page-storage';
 import { card, openApp, settled, type AppPage } from './app-page';
 
 let app: AppPage;
@@ -137,5 +139,51 @@ describe('Quick convert into the browser storage', () => {
     await expect
       .poll(async () => (await convertedFolder()).map((f) => f.name), { timeout: 10_000 })
       .toEqual(['events.parquet']);
+  });
+});
+
+describe('Quick convert to a download', () => {
+  it('writes the Parquet into a scratch file as it encodes, downloads it, removes it with the card', async () => {
+    const { page } = app;
+    const csv = join(tmp, 'fetched.csv');
+    copyFileSync(small, csv);
+    await page.getByTestId('file-input').setInputFiles([csv]);
+    expect(await settled(page, 'fetched.csv', ['ready', 'failed'], 120_000)).toBe('ready');
+    await page.getByTestId('destination').selectOption('download');
+    const download = page.waitForEvent('download', { timeout: 120_000 });
+    await card(page, 'fetched.csv').getByTestId('convert').click();
+    const saved = join(tmp, 'fetched.parquet');
+    await (await download).saveAs(saved);
+    expect(await settled(page, 'fetched.csv', ['done', 'failed'])).toBe('done');
+
+    // The output is on disk (a scratch file of the browser's storage) and is what was downloaded.
+    const scratch = (await scratchNames(page)).filter((n) => n.endsWith('fetched.parquet'));
+    expect(scratch).toHaveLength(1);
+    const scratchSize = await page.evaluate(async (name) => {
+      const root = await navigator.storage.getDirectory();
+      const dir = await root.getDirectoryHandle('decant-scratch');
+      return (await (await dir.getFileHandle(name)).getFile()).size;
+    }, scratch[0]!);
+    expect(scratchSize).toBe(statSync(saved).size);
+    const c = await (await DuckDBInstance.create(':memory:')).connect();
+    const [row] = (
+      await c.runAndReadAll(
+        `SELECT count(*)::BIGINT AS n, sum(id)::BIGINT AS ids FROM read_parquet(${quoteLiteral(saved)})`,
+      )
+    ).getRowObjectsJson();
+    c.closeSync();
+    expect(row).toEqual({
+      n: String(SMALL_ROWS),
+      ids: String((SMALL_ROWS * (SMALL_ROWS - 1)) / 2),
+    });
+
+    // Removing the card removes the file, once a download just started would be over (~31 s).
+    await page.getByRole('button', { name: 'Remove fetched.csv' }).click();
+    await expect
+      .poll(async () => (await scratchNames(page)).filter((n) => n.endsWith('fetched.parquet')), {
+        timeout: 90_000,
+        interval: 1_000,
+      })
+      .toEqual([]);
   });
 });

@@ -1,5 +1,10 @@
 import type { BatchMessage, ScanPlan, ScanProgress, ScanResult } from '../../src/engine/protocol';
-import { CLEAR_REJECTS_SQL, COUNT_REJECTS_SQL, readCsvSql } from '../../src/core/sql/read-csv';
+import {
+  CLEAR_REJECTS_SQL,
+  COUNT_REJECTS_SQL,
+  CSV_STREAM_BUFFER_BYTES,
+  readCsvSql,
+} from '../../src/core/sql/read-csv';
 import { DecantError } from '../../src/core/errors';
 import { explainScanError } from './explain-error';
 import { nextBatch, type SqlSession } from './sql-session';
@@ -31,7 +36,10 @@ export async function scanCsv(
   ctl: ScanControl,
 ): Promise<ScanResult> {
   const keepRejects = plan.badRows !== 'error';
-  const sql = `SELECT * FROM ${readCsvSql(src.path, plan.dialect, plan.columns, plan.badRows, keepRejects)}`;
+  const scan = readCsvSql(src.path, plan.dialect, plan.columns, plan.badRows, keepRejects, {
+    bufferSize: CSV_STREAM_BUFFER_BYTES,
+  });
+  const sql = `SELECT * FROM ${scan}`;
   tracker?.reset();
   let rows = 0;
   const progress = () =>
