@@ -113,7 +113,10 @@ export class QuickConvert {
         result = await write(scratch.handle);
       } catch (err) {
         await scratch.remove();
-        throw err;
+        // No room on disk: the download is made in memory instead, as without OPFS.
+        if (!(err instanceof DecantError && err.code === 'storage-full')) throw err;
+        const inMemory = await write();
+        return { result: inMemory, file: blobOf(inMemory), name: outName };
       }
       const file = blobOf(result);
       this.dropDownload(e, file.size);

@@ -60,6 +60,7 @@ export type DecantErrorCode =
   | 'dialect'
   | 'cancelled'
   | 'row-mismatch'
+  | 'storage-full'
   | 'engine';
 
 /** What a DuckDB CSV error message says, in parts. */

@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import type { BatchMessage } from '../../src/engine/protocol';
 import { encodeBatches, type BatchSource } from '../../workers/parquet/encode-batches';
 import { encodeText } from '../../workers/parquet/encode-text';
-import type { OutputSink } from '../../workers/parquet/output-sink';
+import { fileHandleSink, type OutputSink } from '../../workers/parquet/output-sink';
+import { DecantError } from '../../src/core/errors';
 import { nodeFileSink } from '../support/node-file-sink';
 
 const dir = mkdtempSync(join(tmpdir(), 'decant-sink-'));
@@ -79,5 +80,33 @@ describe('encoder sinks', () => {
     ).catch((x: unknown) => x);
     expect((e as Error).message).toBe('disk full');
     expect(aborted).toBe(true);
+  });
+
+  it('an OPFS file at the quota fails with storage-full, though Chromium returns no error', async () => {
+    // Chromium 156's FileSystemSyncAccessHandle.write() does not throw at the quota: it returns
+    // a negative error code read as unsigned (seen: 4294967288) and writes nothing.
+    const room = 100;
+    let size = 0;
+    const handle = {
+      name: 'out.parquet',
+      createSyncAccessHandle: () =>
+        Promise.resolve({
+          write(data: Uint8Array, opts: { at: number }) {
+            if (opts.at + data.length > room) return 4294967288;
+            size = Math.max(size, opts.at + data.length);
+            return data.length;
+          },
+          truncate: (n: number) => void (size = n),
+          flush: () => undefined,
+          close: () => undefined,
+        }),
+      getFile: () => Promise.resolve(new File([new Uint8Array(size)], 'out.parquet')),
+    } as unknown as FileSystemFileHandle;
+    const sink = await fileHandleSink(handle);
+    await sink.write(new Uint8Array(60));
+    const e = await sink.write(new Uint8Array(60)).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(DecantError);
+    expect((e as DecantError).code).toBe('storage-full');
+    expect((e as DecantError).message).toContain("the browser's storage is full");
   });
 });

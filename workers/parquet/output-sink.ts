@@ -29,6 +29,14 @@ export function blobSink(type: string): OutputSink {
   };
 }
 
+/** The error of a write the browser's storage had no room for (code 'storage-full'). */
+function storageFull(name: string, written: number): DecantError {
+  return new DecantError(
+    `storage: the browser's storage is full: "${name}" stopped at ${written.toLocaleString('en-US')} bytes`,
+    { code: 'storage-full' },
+  );
+}
+
 /** An OPFS file's synchronous handle (dedicated workers only); the typings may lack it. */
 interface SyncAccessHandle {
   write(data: Uint8Array, opts: { at: number }): number;
@@ -55,14 +63,22 @@ export async function fileHandleSink(handle: FileSystemFileHandle): Promise<Outp
     return {
       async write(chunk) {
         let done = 0;
-        while (done < chunk.length) done += sync.write(chunk.subarray(done), { at: at + done });
+        while (done < chunk.length) {
+          const n = sync.write(chunk.subarray(done), { at: at + done });
+          // Chromium 156 does not throw at the quota: write() returns a negative error code as
+          // an unsigned number (e.g. 4294967288), so anything but real progress means full.
+          if (!(n > 0 && n <= chunk.length - done)) throw storageFull(handle.name, at + done);
+          done += n;
+        }
         at += chunk.length;
       },
       async close() {
         sync.flush();
         sync.close();
         open = false;
-        return handle.getFile();
+        const file = await handle.getFile();
+        if (file.size !== at) throw storageFull(handle.name, file.size);
+        return file;
       },
       // After close (a failed check of the finished file) the caller removes the file.
       async abort() {
