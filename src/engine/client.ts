@@ -21,6 +21,7 @@ import type {
   TextEncodeOptions,
 } from './protocol';
 import { registerErrorTransfer } from './error-transfer';
+import { workerOnFirstMessage } from './worker-on-first-message';
 
 /** How a job target's files are encoded (src/jobs' TargetWriteFormat has this shape). */
 export type JobOutputFormat =
@@ -438,10 +439,15 @@ export function connectEngine(): EngineClient {
     type: 'module',
     name: 'decant-engine',
   });
-  const parquetWorker = new Worker(new URL('../../workers/parquet.worker.ts', import.meta.url), {
-    type: 'module',
-    name: 'decant-parquet',
-  });
+  // Made when first called (once DuckDB is up, see EngineOperations.ready): until then its
+  // script would only compete with DuckDB's start for the CPU.
+  const parquetWorker = workerOnFirstMessage(
+    () =>
+      new Worker(new URL('../../workers/parquet.worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'decant-parquet',
+      }),
+  );
   return engineClientOf(
     Comlink.wrap<EngineApi>(engineWorker),
     Comlink.wrap<ParquetApi>(parquetWorker),
