@@ -20,6 +20,7 @@ import type {
   ScanResult,
   TextEncodeOptions,
 } from './protocol';
+import { compileEngineWasm } from './engine-wasm';
 import { registerErrorTransfer } from './error-transfer';
 import { workerOnFirstMessage } from './worker-on-first-message';
 
@@ -439,6 +440,7 @@ export function connectEngine(): EngineClient {
     type: 'module',
     name: 'decant-engine',
   });
+  compileEngineWasm(engineWorker);
   // Made when first called (once DuckDB is up, see EngineOperations.ready): until then its
   // script would only compete with DuckDB's start for the CPU.
   const parquetWorker = workerOnFirstMessage(
