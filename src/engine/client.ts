@@ -434,7 +434,10 @@ export function engineClientOf(
   }) as unknown as EngineClient;
 }
 
-/** Starts the page's two workers (DuckDB, and parquet-wasm for encoding) and connects to them. */
+/**
+ * Connects to the page's two workers: DuckDB's, started here with its wasm compiling beside it,
+ * and parquet-wasm's for encoding, made on its first call.
+ */
 export function connectEngine(): EngineClient {
   const engineWorker = new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), {
     type: 'module',
