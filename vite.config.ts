@@ -102,7 +102,13 @@ export default defineConfig({
       },
     },
   },
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    // One chunk per worker: the engine worker's lazily imported parts (parquet-wasm's glue, a
+    // piece of Arrow) shared a runtime chunk with it, which the browser found only once the
+    // worker's 1.5 MB were parsed: a second round trip before DuckDB could start.
+    rolldownOptions: { output: { codeSplitting: false } },
+  },
   // Both engines ship their own .wasm next to their JS; pre-bundling would lose the relative URLs.
   optimizeDeps: { exclude: ['@duckdb/duckdb-wasm', 'parquet-wasm'] },
   server: { port: 5173 },

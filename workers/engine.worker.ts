@@ -1,16 +1,13 @@
 /// <reference lib="webworker" />
+import { exposeEngine } from './engine/engine-worker-main';
 import { prefetchEngineWasm } from './engine/wasm-prefetch';
 
-// The engine's wasm (34 MB) is fetched and compiled from here, while the rest of this worker's
-// script (DuckDB's JS and ours, 1.5 MB) is still loading: that load no longer delays it.
-const prefetched = prefetchEngineWasm();
-
-// The page may call before the rest is loaded: hold its messages until the engine listens.
-const held: MessageEvent[] = [];
-const hold = (ev: MessageEvent) => held.push(ev);
-self.addEventListener('message', hold);
-const { exposeEngine } = await import('./engine/engine-worker-main');
-exposeEngine(prefetched);
-self.removeEventListener('message', hold);
-for (const ev of held)
-  self.dispatchEvent(new MessageEvent('message', { data: ev.data, ports: [...ev.ports] }));
+// DuckDB's wasm (34 MB) is compiled from the page's start in a worker of its own while this
+// worker's script (DuckDB's JS and ours, 1.5 MB) loads; the page's first message says where the
+// module will arrive. One static chunk: a lazily imported part was a second round trip (its
+// runtime chunk was found only once its 1.5 MB were parsed) before DuckDB could start.
+const wasm = prefetchEngineWasm();
+self.addEventListener('message', (ev: MessageEvent) => {
+  if (wasm.take(ev.data)) ev.stopImmediatePropagation();
+});
+exposeEngine(wasm.prefetched);

@@ -531,3 +531,25 @@ export interface ParquetApi {
     sink?: FileSystemFileHandle,
   ): Promise<TextEncodeResult>;
 }
+
+/**
+ * DuckDB's wasm, compiled at the page's start by a worker of its own (src/engine/engine-wasm.ts):
+ * the page asks that worker to compile `url` and answer on `port`…
+ */
+export interface WasmCompileRequest {
+  url: string;
+  port: MessagePort;
+}
+
+/** …which it does with the module, or the reason it could not. */
+export type WasmCompiled = { module: WebAssembly.Module } | { error: string };
+
+/** The engine worker's first message: the port's other end (null: compile nothing for it). */
+export interface EngineWasmMessage {
+  decantEngineWasm: MessagePort | null;
+}
+
+/** Sent to the engine worker when the compile worker could not start: it compiles the wasm itself. */
+export interface EngineWasmFailed {
+  decantEngineWasmFailed: string;
+}

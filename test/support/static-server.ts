@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 
@@ -15,9 +16,14 @@ const TYPES: Record<string, string> = {
 
 /**
  * Serves a built `dist/` on loopback the way a plain static host would: no COOP/COEP, no
- * special headers, so the tests prove Decant needs none.
+ * special headers, so the tests prove Decant needs none. `stream`: send each file as it is read
+ * (as a real host does), instead of reading it whole first: a 34 MB wasm then starts arriving at
+ * once, whatever else is being read beside it (default false).
  */
-export async function serveStatic(root: string): Promise<{ url: string; server: Server }> {
+export async function serveStatic(
+  root: string,
+  opts: { stream?: boolean } = {},
+): Promise<{ url: string; server: Server }> {
   const base = resolve(root);
   const server = createServer(async (req, res) => {
     try {
@@ -27,9 +33,21 @@ export async function serveStatic(root: string): Promise<{ url: string; server: 
         res.writeHead(403).end();
         return;
       }
-      if ((await stat(file).catch(() => null))?.isDirectory()) file = join(file, 'index.html');
+      const info = await stat(file).catch(() => null);
+      if (info?.isDirectory()) file = join(file, 'index.html');
+      const type = TYPES[extname(file)] ?? 'application/octet-stream';
+      if (opts.stream && info?.isFile()) {
+        const body = createReadStream(file, { highWaterMark: 1 << 20 });
+        await new Promise<void>((opened, failed) =>
+          body.once('open', () => opened()).once('error', failed),
+        );
+        res.writeHead(200, { 'content-type': type, 'content-length': info.size });
+        body.once('error', () => res.destroy());
+        body.pipe(res);
+        return;
+      }
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.writeHead(200, { 'content-type': type });
       res.end(body);
     } catch {
       res.writeHead(404).end('not found');

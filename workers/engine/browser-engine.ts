@@ -77,8 +77,8 @@ function streamingInstantiate(
 }
 
 /**
- * The EngineHost's browser side: DuckDB's blocking `eh` bundle in this worker, compiled from
- * `prefetched` when the worker's first line already started it (wasm-prefetch.ts).
+ * The EngineHost's browser side: DuckDB's blocking `eh` bundle in this worker, its module the one
+ * `prefetched` brings (compiled since the page's start, wasm-prefetch.ts).
  */
 export const browserEngine = (prefetched: PrefetchedWasm | null): EngineHostOptions => ({
   async startDuckDB() {

@@ -5,7 +5,7 @@ import { browserEngine } from './browser-engine';
 import { EngineHost } from './engine-host';
 import type { PrefetchedWasm } from './wasm-prefetch';
 
-/** The engine worker proper, loaded by workers/engine.worker.ts once DuckDB's wasm is on its way. */
+/** The engine worker proper, exposed by workers/engine.worker.ts with DuckDB's wasm on its way. */
 export function exposeEngine(prefetched: PrefetchedWasm | null): void {
   registerErrorTransfer();
   Comlink.expose(new EngineHost(browserEngine(prefetched)));
