@@ -3,7 +3,8 @@
  * class, made here once and handed to the UI by Svelte context (src/app/context.ts). Nothing
  * else in the app makes a singleton. Readiness is a promise (`ready`), never a poll.
  */
-import { connectEngine, type EngineClient } from '../engine/client';
+import type { EngineClient } from '../engine/client';
+import { connectEngine } from '../engine/connect-engine';
 import { connectStorage, type StorageConnection } from '../storage';
 import { sweepScratchFiles } from '../platform/scratch-files';
 import { AppUpdateState } from './app-update.svelte';

@@ -1,4 +1,5 @@
-import { connectEngine, type EngineClient } from '../engine/client';
+import type { EngineClient } from '../engine/client';
+import { connectEngine } from '../engine/connect-engine';
 
 export type { EngineClient };
 

@@ -20,9 +20,7 @@ import type {
   ScanResult,
   TextEncodeOptions,
 } from './protocol';
-import { compileEngineWasm } from './engine-wasm';
 import { registerErrorTransfer } from './error-transfer';
-import { workerOnFirstMessage } from './worker-on-first-message';
 
 /** How a job target's files are encoded (src/jobs' TargetWriteFormat has this shape). */
 export type JobOutputFormat =
@@ -432,33 +430,4 @@ export function engineClientOf(
       return (engine as unknown as Record<string, unknown>)[prop];
     },
   }) as unknown as EngineClient;
-}
-
-/**
- * Connects to the page's two workers: DuckDB's, started here with its wasm compiling beside it,
- * and parquet-wasm's for encoding, made on its first call.
- */
-export function connectEngine(): EngineClient {
-  const engineWorker = new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), {
-    type: 'module',
-    name: 'decant-engine',
-  });
-  compileEngineWasm(engineWorker);
-  // Made when first called (once DuckDB is up, see EngineOperations.ready): until then its
-  // script would only compete with DuckDB's start for the CPU.
-  const parquetWorker = workerOnFirstMessage(
-    () =>
-      new Worker(new URL('../../workers/parquet.worker.ts', import.meta.url), {
-        type: 'module',
-        name: 'decant-parquet',
-      }),
-  );
-  return engineClientOf(
-    Comlink.wrap<EngineApi>(engineWorker),
-    Comlink.wrap<ParquetApi>(parquetWorker),
-    () => {
-      engineWorker.terminate();
-      parquetWorker.terminate();
-    },
-  );
 }
