@@ -7,7 +7,7 @@ import type { BadRowPolicy, ColumnInfo } from '../core/csv/dialect';
 import type { CatalogDb } from '../storage/schema';
 import { keepDrop, keptDrop, removeKeptDrop } from '../platform/kept-drops';
 import { DecantError } from '../core/errors';
-import { formatBytes } from '../core/format';
+import { formatBytesApart } from '../core/format';
 
 /**
  * The largest dropped file copied for the next visit. A copy doubles the file's disk use and
@@ -67,12 +67,14 @@ export function cardShelf(db: Promise<CatalogDb>, limit = KEEP_COPY_LIMIT): Card
       );
     },
     async keep(card, file) {
-      if (file.size > limit)
+      if (file.size > limit) {
+        const [size, most] = formatBytesApart(file.size, limit);
         throw new DecantError(
-          `storage: at ${formatBytes(file.size)}, "${card.name}" is larger than the ` +
-            `${formatBytes(limit)} Decant copies into the browser's storage; after a reload, ` +
+          `storage: at ${size}, "${card.name}" is larger than the ` +
+            `${most} Decant copies into the browser's storage; after a reload, ` +
             'drop it again',
         );
+      }
       await keepDrop(file, card.copy);
       try {
         await (await db).put('settings', { key: keyOf(card.id), value: card });

@@ -12,6 +12,16 @@ export function formatBytes(n: number): string {
   return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
 }
 
+/**
+ * Two sizes side by side ("at 1.0 GB … larger than the 1.0 GB"): where rounding makes them read
+ * alike, both are given in bytes, so a comparison never contradicts itself.
+ */
+export function formatBytesApart(a: number, b: number): [string, string] {
+  const [x, y] = [formatBytes(a), formatBytes(b)];
+  if (x !== y || a === b) return [x, y];
+  return [`${formatCount(a)} bytes`, `${formatCount(b)} bytes`];
+}
+
 /** `1,234,567` in the user's locale-independent grouping. */
 export function formatCount(n: number): string {
   return Math.round(n)

@@ -23,7 +23,11 @@ describe("Quick convert's kept cards", () => {
     // A File of 6 GB is not made here: the shelf reads only its size before refusing.
     const big = new File([new Uint8Array(1001)], 'huge.csv');
     await expect(shelf.keep(card(big.size), big)).rejects.toThrow(
-      /^storage: at 1\.0 kB, "huge\.csv" is larger than the 1\.0 kB Decant copies into the browser's storage; after a reload, drop it again$/,
+      /^storage: at 1,001 bytes, "huge\.csv" is larger than the 1,000 bytes Decant copies into the browser's storage; after a reload, drop it again$/,
+    );
+    const bigger = new File([new Uint8Array(2500)], 'huge.csv');
+    await expect(shelf.keep(card(bigger.size), bigger)).rejects.toThrow(
+      /^storage: at 2\.5 kB, "huge\.csv" is larger than the 1\.0 kB Decant copies/,
     );
     // Nothing was saved: the refused card does not come back after a reload.
     const records = await (await db).getAll('settings');

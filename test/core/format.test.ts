@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  formatBytesApart,
   formatDateTime,
   formatTimeOfDay,
   localTimeZone,
@@ -96,5 +97,23 @@ describe('timeTickLabels', () => {
     for (const incr of [1000, 60_000, H, 24 * H, 40 * 24 * H])
       for (const label of timeTickLabels([sept, sept + incr], incr))
         expect(label.length).toBeLessThanOrEqual(WIDEST_TIME_TICK.length);
+  });
+});
+
+describe('formatBytesApart', () => {
+  it('rounds as formatBytes where the two sizes read differently', () => {
+    expect(formatBytesApart(6_100_000_000, 1_000_000_000)).toEqual(['6.1 GB', '1.0 GB']);
+    expect(formatBytesApart(999, 1000)).toEqual(['999 B', '1.0 kB']);
+  });
+
+  it('gives bytes where rounding would make a larger size read the same as the limit', () => {
+    expect(formatBytesApart(1_000_000_001, 1_000_000_000)).toEqual([
+      '1,000,000,001 bytes',
+      '1,000,000,000 bytes',
+    ]);
+  });
+
+  it('keeps equal sizes short', () => {
+    expect(formatBytesApart(1000, 1000)).toEqual(['1.0 kB', '1.0 kB']);
   });
 });
