@@ -6,6 +6,10 @@
  * DOUBLE, two different STRUCTs — has no common type, and the files do not share a table.
  */
 
+import { canonicalType } from '../core/sql/canonical-type';
+
+export { canonicalType };
+
 /** The common type, spelled as DuckDB does; undefined when there is none. */
 export function widerType(a: string, b: string): string | undefined {
   const x = canonicalType(a);
@@ -88,47 +92,4 @@ const TIMESTAMPS = new Set(['TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTA
 function widerTime(x: string, y: string): string | undefined {
   const dateLike = (t: string) => t === 'DATE' || TIMESTAMPS.has(t);
   return dateLike(x) && dateLike(y) ? 'TIMESTAMP' : undefined;
-}
-
-const ALIASES: Record<string, string> = {
-  INT: 'INTEGER',
-  INT4: 'INTEGER',
-  SIGNED: 'INTEGER',
-  INT8: 'BIGINT',
-  LONG: 'BIGINT',
-  INT2: 'SMALLINT',
-  SHORT: 'SMALLINT',
-  INT1: 'TINYINT',
-  INT128: 'HUGEINT',
-  FLOAT4: 'FLOAT',
-  REAL: 'FLOAT',
-  FLOAT8: 'DOUBLE',
-  STRING: 'VARCHAR',
-  TEXT: 'VARCHAR',
-  CHAR: 'VARCHAR',
-  BPCHAR: 'VARCHAR',
-  BOOL: 'BOOLEAN',
-  LOGICAL: 'BOOLEAN',
-  DATETIME: 'TIMESTAMP',
-  TIMESTAMP_US: 'TIMESTAMP',
-  TIMESTAMPTZ: 'TIMESTAMP WITH TIME ZONE',
-  // DuckDB's defaults for a DECIMAL or NUMERIC without arguments.
-  DECIMAL: 'DECIMAL(18,3)',
-  NUMERIC: 'DECIMAL(18,3)',
-};
-
-/**
- * DuckDB's name for `type`, upper-case with spaces normalised: `int8` → BIGINT,
- * `numeric(10, 2)` → DECIMAL(10,2), `varchar(20)` → VARCHAR. Nested types are only normalised.
- */
-export function canonicalType(type: string): string {
-  const key = type
-    .replace(/\s+/g, ' ')
-    .replace(/ ?([(),[\]]) ?/g, '$1')
-    .trim()
-    .toUpperCase();
-  const decimal = /^(?:DECIMAL|NUMERIC)\((\d+)(?:,(\d+))?\)$/.exec(key);
-  if (decimal) return `DECIMAL(${decimal[1]},${decimal[2] ?? 0})`;
-  if (/^(?:VARCHAR|CHAR|BPCHAR|STRING|TEXT)\(\d+\)$/.test(key)) return 'VARCHAR';
-  return ALIASES[key] ?? key;
 }

@@ -3,8 +3,11 @@
  * expects it lacks, which it has with a type the job was not made for, and which it has with a
  * narrower type that converts without loss (INTEGER where BIGINT was expected: fine).
  */
+import { canonicalType } from '../../core/sql/canonical-type';
 import { sameName } from '../columns';
 import type { RecipeColumn } from './recipe-model';
+
+export { canonicalType };
 
 /** `same`: the type expected; `widens`: converts to it without loss; `differs`: neither. */
 export type TypeFit = 'same' | 'widens' | 'differs';
@@ -24,39 +27,6 @@ export interface ColumnFit {
   widened: ColumnMismatch[];
   /** Nothing missing or retyped: the job reads it as it read the original. */
   ok: boolean;
-}
-
-const ALIASES: Record<string, string> = {
-  INT: 'INTEGER',
-  INT4: 'INTEGER',
-  SIGNED: 'INTEGER',
-  INT8: 'BIGINT',
-  LONG: 'BIGINT',
-  INT2: 'SMALLINT',
-  SHORT: 'SMALLINT',
-  INT1: 'TINYINT',
-  FLOAT4: 'FLOAT',
-  REAL: 'FLOAT',
-  FLOAT8: 'DOUBLE',
-  STRING: 'VARCHAR',
-  TEXT: 'VARCHAR',
-  CHAR: 'VARCHAR',
-  BPCHAR: 'VARCHAR',
-  BOOL: 'BOOLEAN',
-  LOGICAL: 'BOOLEAN',
-  DATETIME: 'TIMESTAMP',
-  TIMESTAMPTZ: 'TIMESTAMP WITH TIME ZONE',
-  NUMERIC: 'DECIMAL',
-};
-
-/** DuckDB's canonical spelling of a type: `int` → `INTEGER`, `varchar(20)` → `VARCHAR`. */
-export function canonicalType(type: string): string {
-  const t = type.trim().replace(/\s+/g, ' ').toUpperCase();
-  const m = /^(NUMERIC|DECIMAL)\s*\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)$/.exec(t);
-  if (m) return `DECIMAL(${m[2]},${m[3] ?? '0'})`;
-  if (t === 'DECIMAL' || t === 'NUMERIC') return 'DECIMAL(18,3)';
-  const base = t.replace(/^(VARCHAR|CHAR|BPCHAR|STRING|TEXT)\s*\(\s*\d+\s*\)$/, 'VARCHAR');
-  return ALIASES[base] ?? base;
 }
 
 /** Integer types by the decimal digits they always hold, signed and unsigned. */

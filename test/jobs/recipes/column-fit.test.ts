@@ -9,6 +9,9 @@ describe('column compatibility', () => {
     expect(canonicalType('string')).toBe('VARCHAR');
     expect(canonicalType('numeric(10, 2)')).toBe('DECIMAL(10,2)');
     expect(canonicalType('timestamptz')).toBe('TIMESTAMP WITH TIME ZONE');
+    // The crawler's spellings too: a table it typed INT128 or TIMESTAMP_US fits a recipe's type.
+    expect(canonicalType('int128')).toBe('HUGEINT');
+    expect(typeFit('TIMESTAMP', 'timestamp_us')).toBe('same');
     expect(typeFit('BIGINT', 'int8')).toBe('same');
   });
 
