@@ -4,6 +4,7 @@
  * data: no classes, no functions; FileSystemHandles are the one non-JSON value (in sources).
  */
 import type { CsvClassifierSettings } from '../core/csv/custom-classifier';
+import type { ColumnStatistics } from '../engine/protocol';
 
 export interface CatalogDatabase {
   /** Unique, case-sensitive as typed; Glue lower-cases, Decant keeps what the user wrote. */
@@ -117,19 +118,8 @@ export interface CatalogPartition {
   sizeBytes: number;
 }
 
-/** Glue's column statistics, for one column of one table version. */
-export interface ColumnStatistics {
-  column: string;
-  type: string;
-  nulls: number;
-  distinct: number;
-  min?: string;
-  max?: string;
-  maxLength?: number;
-  avgLength?: number;
-  trues?: number;
-  falses?: number;
-}
+/** Glue's column statistics, for one column of one table version: as the engine computes them. */
+export type { ColumnStatistics };
 
 export interface TableStatistics {
   database: string;

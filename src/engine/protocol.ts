@@ -139,7 +139,7 @@ export interface AttachedTable {
   files: AttachedFile[];
 }
 
-/** Glue's column statistics of one column (the catalog's ColumnStatistics has this shape). */
+/** Glue's column statistics of one column, as computed and as the catalog keeps them. */
 export interface ColumnStatistics {
   column: string;
   type: string;
