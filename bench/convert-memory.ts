@@ -12,7 +12,7 @@
 // the build (default bench/out/dist; BENCH_SKIP_BUILD=1 reuses it). BENCH_PROFILE=disk runs in a profile on disk, as a user's browser is. BENCH_RUNS
 // (default 3) runs, each in a fresh browser. Measures only.
 import { execFileSync } from 'node:child_process';
-import { readFile, readdir, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../test/support/chromium';
@@ -20,6 +20,7 @@ import { serveStatic } from '../test/support/static-server';
 import { OUT, ROOT } from './lib/app-page';
 import { ensureCsv } from './lib/csv';
 import { buildApp, waitForKeptCopy } from './lib/in-tab';
+import { rssByKind } from './lib/rss';
 import { count, megabytes, seconds, timed } from './lib/stats';
 
 const ROWS = Number((process.env.BENCH_ROWS ?? '1000000').replaceAll('_', ''));
@@ -28,65 +29,6 @@ const DIST = process.env.BENCH_DIST ?? join(OUT, 'dist');
 const ON_DISK = process.env.BENCH_PROFILE === 'disk';
 const STEP_MS = 30 * 60_000;
 const log = (msg: string) => console.log(`[bench:convert-memory] ${msg}`);
-
-/** Chromium's process kind from its command line: browser, renderer, gpu-process, utility… */
-async function kindOf(pid: number): Promise<string | null> {
-  try {
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
-    if (!/chrom/i.test(cmdline.split(/[\0 ]/)[0] ?? '')) return null;
-    const type = /--type=([\w-]+)/.exec(cmdline)?.[1] ?? 'browser';
-    const sub = /--utility-sub-type=([\w.-]+)/.exec(cmdline)?.[1];
-    return sub ? `${type}(${sub.split('.').at(-2) ?? sub})` : type;
-  } catch {
-    return null;
-  }
-}
-
-async function rssOf(pid: number): Promise<Record<string, number>> {
-  try {
-    const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    const kb = (field: string) =>
-      Number(new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
-    return { '': kb('VmRSS'), anon: kb('RssAnon'), file: kb('RssFile'), shmem: kb('RssShmem') };
-  } catch {
-    return {};
-  }
-}
-
-async function descendants(root: number): Promise<number[]> {
-  const children = new Map<number, number[]>();
-  for (const d of await readdir('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = await readFile(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
-    } catch {
-      // exited meanwhile
-    }
-  }
-  const out: number[] = [];
-  const todo = [root];
-  while (todo.length > 0)
-    for (const c of children.get(todo.pop()!) ?? []) {
-      out.push(c);
-      todo.push(c);
-    }
-  return out;
-}
-
-/** RSS by process kind (and its parts), and the total. */
-async function sample(): Promise<Map<string, number>> {
-  const by = new Map<string, number>();
-  const add = (k: string, v: number) => by.set(k, (by.get(k) ?? 0) + v);
-  for (const pid of await descendants(process.pid)) {
-    const kind = await kindOf(pid);
-    if (!kind) continue;
-    for (const [part, bytes] of Object.entries(await rssOf(pid)))
-      for (const k of [kind, 'total'].map((x) => (part ? `${x}.${part}` : x))) add(k, bytes);
-  }
-  return by;
-}
 
 /** CDP sessions to the page's dedicated workers (attached through the page's session). */
 class WorkerHeaps {
@@ -227,7 +169,7 @@ async function oneRun(url: string, csv: string, run: number): Promise<void> {
       new Map([...(await heaps.usage()), ['wasmLen:duckdb', await duckdbWasmBytes(page)] as const]);
     const insideBefore = await inside();
     log(`run ${run}: inside read`);
-    const base = await sample();
+    const base = await rssByKind();
     const peak = new Map(base);
     let busy = false;
     const innerPeak = new Map(insideBefore);
@@ -243,7 +185,7 @@ async function oneRun(url: string, csv: string, run: number): Promise<void> {
     const timer = setInterval(() => {
       if (busy) return;
       busy = true;
-      void sample().then((now) => {
+      void rssByKind().then((now) => {
         for (const [k, v] of now) peak.set(k, Math.max(peak.get(k) ?? 0, v));
         busy = false;
       });
@@ -255,7 +197,7 @@ async function oneRun(url: string, csv: string, run: number): Promise<void> {
     });
     clearInterval(timer);
     clearInterval(innerTimer);
-    for (const [k, v] of await sample()) peak.set(k, Math.max(peak.get(k) ?? 0, v));
+    for (const [k, v] of await rssByKind()) peak.set(k, Math.max(peak.get(k) ?? 0, v));
     const insideAfter = await inside();
     const keptAfter = await keptCopyBytes(page);
 

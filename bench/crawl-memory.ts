@@ -8,7 +8,7 @@
 // origin's private file system (the commit's copy) in the browser process's memory: the commit
 // then grows it by about the file's size. BENCH_PROFILE=disk runs in a profile on disk instead,
 // as a user's browser is. One run per launch (BENCH_RUNS, default 1, fresh browser each). Measures only.
-import { link, mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import { link, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { chromium, type Page, type Worker } from 'playwright-core';
@@ -17,6 +17,7 @@ import { serveStatic } from '../test/support/static-server';
 import { OUT, ROOT } from './lib/app-page';
 import { ensureCsv } from './lib/csv';
 import { buildApp } from './lib/in-tab';
+import { rssByKind } from './lib/rss';
 import { count, megabytes, seconds, timed } from './lib/stats';
 
 const ROWS = Number((process.env.BENCH_ROWS ?? '3000000').replaceAll('_', ''));
@@ -26,65 +27,6 @@ const DIST = process.env.BENCH_DIST ?? join(OUT, 'dist');
 const ON_DISK = process.env.BENCH_PROFILE === 'disk';
 const STEP_MS = 30 * 60_000;
 const log = (msg: string) => console.log(`[bench:crawl-memory] ${msg}`);
-
-/** Chromium's process kind from its command line: browser, renderer, gpu-process, utility… */
-async function kindOf(pid: number): Promise<string | null> {
-  try {
-    // A zygote's children rewrite their command line as one string: match it whole.
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
-    if (!/chrom/i.test(cmdline.split(/[\0 ]/)[0] ?? '')) return null;
-    return /--type=([\w-]+)/.exec(cmdline)?.[1] ?? 'browser';
-  } catch {
-    return null;
-  }
-}
-
-/** VmRSS and its parts (anonymous, file-backed, shared memory) in bytes; zeros once exited. */
-async function rssOf(pid: number): Promise<Record<string, number>> {
-  try {
-    const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    const kb = (field: string) =>
-      Number(new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
-    return { '': kb('VmRSS'), anon: kb('RssAnon'), file: kb('RssFile'), shmem: kb('RssShmem') };
-  } catch {
-    return {};
-  }
-}
-
-async function descendants(root: number): Promise<number[]> {
-  const children = new Map<number, number[]>();
-  for (const d of await readdir('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = await readFile(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
-    } catch {
-      // exited meanwhile
-    }
-  }
-  const out: number[] = [];
-  const todo = [root];
-  while (todo.length > 0)
-    for (const c of children.get(todo.pop()!) ?? []) {
-      out.push(c);
-      todo.push(c);
-    }
-  return out;
-}
-
-/** RSS by process kind (summed over its processes; `kind.anon`… its parts), and the total. */
-async function rssByKind(): Promise<Map<string, number>> {
-  const by = new Map<string, number>();
-  for (const pid of await descendants(process.pid)) {
-    const kind = await kindOf(pid);
-    if (!kind) continue;
-    for (const [part, bytes] of Object.entries(await rssOf(pid)))
-      for (const k of [kind, 'total'].map((x) => (part ? `${x}.${part}` : x)))
-        by.set(k, (by.get(k) ?? 0) + bytes);
-  }
-  return by;
-}
 
 /** The engine worker: the one whose global scope has DuckDB's runtime. */
 async function engineWorker(page: Page): Promise<Worker> {

@@ -1,6 +1,6 @@
 // Deterministic synthetic CSV: the same rows for the same (GENERATOR_VERSION, rows), so numbers from
 // different runs and machines compare the same bytes.
-import { open, rename, stat } from 'node:fs/promises';
+import { mkdir, open, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Bump when the rows change, so an old file in bench/out/ is not reused by mistake. */
@@ -109,6 +109,7 @@ export async function ensureCsv(outDir: string, rows: number): Promise<Generated
   const size = await existingSize(path);
   if (size !== null) return { path, rows, bytes: size, reused: true };
 
+  await mkdir(outDir, { recursive: true }); // a fresh clone has no bench/out yet
   const partial = `${path}.partial`;
   const file = await open(partial, 'w');
   try {

@@ -86,3 +86,45 @@ export function sampleRss(intervalMs: number, initial: number): RssSampler {
   // Idempotent, so callers can stop in a `finally` and again on the happy path.
   return { stop: () => (stopped ??= finish()) };
 }
+
+/** Chromium's process kind from its command line: browser, renderer, gpu-process, utility(…). */
+async function kindOf(pid: number): Promise<string | null> {
+  try {
+    // A zygote's children rewrite their command line as one string: match it whole.
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+    if (!/chrom/i.test(cmdline.split(/[\0 ]/)[0] ?? '')) return null;
+    const type = /--type=([\w-]+)/.exec(cmdline)?.[1] ?? 'browser';
+    const sub = /--utility-sub-type=([\w.-]+)/.exec(cmdline)?.[1];
+    return sub ? `${type}(${sub.split('.').at(-2) ?? sub})` : type;
+  } catch {
+    return null;
+  }
+}
+
+/** VmRSS and its parts (anonymous, file-backed, shared memory) in bytes; empty once exited. */
+async function rssPartsOf(pid: number): Promise<Record<string, number>> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) =>
+      Number(new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+    return { '': kb('VmRSS'), anon: kb('RssAnon'), file: kb('RssFile'), shmem: kb('RssShmem') };
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * RSS of the Chromium processes this Node process started, by process kind (summed over its
+ * processes; `kind.anon`, `kind.file`, `kind.shmem` its parts), and `total` (with its parts).
+ */
+export async function rssByKind(): Promise<Map<string, number>> {
+  const by = new Map<string, number>();
+  for (const pid of await descendantsOf(process.pid)) {
+    const kind = await kindOf(pid);
+    if (!kind) continue;
+    for (const [part, bytes] of Object.entries(await rssPartsOf(pid)))
+      for (const k of [kind, 'total'].map((x) => (part ? `${x}.${part}` : x)))
+        by.set(k, (by.get(k) ?? 0) + bytes);
+  }
+  return by;
+}
